@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/** The five permissions of the contract. */
+export const PERMISSIONS = ['USER_ADMIN', 'GOVERNANCE', 'IMPERSONATE_USER', 'AUDIT', 'QUERY_ENGINE'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+export const permissionSchema = z.enum(PERMISSIONS);
+
+/** The built-in identity provider; the default `iamid` wherever one is optional. */
+export const DEFAULT_IAM = 'bim';
+
+/** Where an attribute value or group membership came from. */
+export const SOURCES = ['scim', 'manual', 'external'] as const;
+export type Source = (typeof SOURCES)[number];
+
+/** Identifiers that end up in keys: printable, no `#` (the key separator), bounded. */
+export const idSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[^#\u0000-\u001f]+$/, 'must be printable and must not contain `#`');
+
+export const iamIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, `.`, `_` and `-` only');
+
+export interface UserRef {
+  readonly iamid: string;
+  readonly userid: string;
+}
+
+export const userRefSchema = z.strictObject({
+  userid: idSchema,
+  iamid: iamIdSchema.optional(),
+});
+
+/** Attribute key → values, as read (merged) or as stored for one source. */
+export type Attributes = Record<string, string[]>;
+
+/**
+ * Everything the policy engine needs to know about a user: the merged view of every
+ * source, with group attributes already applied.
+ */
+export interface Subject {
+  readonly iamid: string;
+  readonly userid: string;
+  readonly active: boolean;
+  readonly groups: ReadonlySet<string>;
+  readonly attributes: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** A principal calling the API. */
+export type Principal =
+  | { readonly type: 'user'; readonly iamid: string; readonly id: string }
+  | { readonly type: 'service'; readonly id: string };
