@@ -1,0 +1,49 @@
+import type { ConditionSet } from '#shared/model/policy.ts';
+import type { Subject } from '#shared/model/identity.ts';
+import { valueMatches } from './tags.ts';
+
+/** The outcome of one condition set for one subject, with a human explanation. */
+export interface ConditionOutcome {
+  readonly holds: boolean;
+  readonly explanation: string;
+}
+
+/** A condition set compiled once, evaluated per subject. */
+export type CompiledConditionSet = (subject: Subject) => ConditionOutcome;
+
+function hasAttributeValue(subject: Subject, name: string, expected: string): boolean {
+  const values = subject.attributes.get(name);
+  if (!values) return false;
+  if (!expected.endsWith('.*')) return values.has(expected);
+  for (const v of values) if (valueMatches(expected, v)) return true;
+  return false;
+}
+
+/**
+ * Compiles groups and attributes with `operator` all (every one must hold) or any (one
+ * suffices). An empty set holds for `all` and fails for `any`.
+ */
+export function compileConditionSet(set: ConditionSet): CompiledConditionSet {
+  const checks: Array<{ label: string; test: (s: Subject) => boolean }> = [
+    ...set.groups.map((g) => ({ label: `member of ${g}`, test: (s: Subject) => s.groups.has(g) })),
+    ...set.attributes.map((a) => ({
+      label: `${a.name}=${a.value}`,
+      test: (s: Subject) => hasAttributeValue(s, a.name, a.value),
+    })),
+  ];
+  const all = set.operator === 'all';
+  return (subject) => {
+    const held: string[] = [];
+    const missing: string[] = [];
+    for (const c of checks) (c.test(subject) ? held : missing).push(c.label);
+    const holds = all ? missing.length === 0 : held.length > 0;
+    const explanation = holds
+      ? held.join('; ') || 'no condition to meet'
+      : all
+        ? `not ${missing.join('; not ')}`
+        : `none of: ${missing.join(', ') || 'no condition listed'}`;
+    return { holds, explanation };
+  };
+}
+
+export { hasAttributeValue };
