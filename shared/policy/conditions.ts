@@ -11,7 +11,8 @@ export interface ConditionOutcome {
 /** A condition set compiled once, evaluated per subject. */
 export type CompiledConditionSet = (subject: Subject) => ConditionOutcome;
 
-function hasAttributeValue(subject: Subject, name: string, expected: string): boolean {
+/** True when the subject holds `expected` under `name` (with the `.*` descendant wildcard). */
+export function hasAttributeValue(subject: Subject, name: string, expected: string): boolean {
   const values = subject.attributes.get(name);
   if (!values) return false;
   if (!expected.endsWith('.*')) return values.has(expected);
@@ -45,5 +46,3 @@ export function compileConditionSet(set: ConditionSet): CompiledConditionSet {
     return { holds, explanation };
   };
 }
-
-export { hasAttributeValue };
