@@ -1,0 +1,98 @@
+/**
+ * Every DynamoDB table of Warden: key schemas, indexes and TTL attributes. CDK (`cdk/data-stack.ts`)
+ * and the local runtime both build tables from this module; nothing else declares a key.
+ *
+ * All tables use generic `pk`/`sk` keys and overloaded `gsi1`/`gsi2` indexes; the item key
+ * formats live in `keys.ts`. Access patterns, by table (→ how it is answered):
+ *
+ * identities
+ *   user by (iamid, userid), with its attribute values per source and memberships
+ *                                   → Query pk=USER#iamid#userid  (profile, ATTR#src#key, MEMBER#gid#src)
+ *   user by SCIM id                  → gsi1 pk=SCIMUSER#iamid#id
+ *   user by SCIM userName (case-insensitive, unique per IAM)
+ *                                   → GetItem marker pk=USERNAME#iamid#lower(userName)
+ *   user by SCIM externalId          → gsi2 pk=USEREXT#iamid#externalId
+ *   users of an IAM, stable order (SCIM paging, simulation)
+ *                                   → Query gsi2 pk=USERS#iamid, sk=userid ... (profile items)
+ *   group by (iamid, id) with attributes → Query pk=GROUP#iamid#gid
+ *   group by displayName (case-insensitive, unique per IAM) → GetItem marker pk=GROUPNAME#iamid#lower
+ *   groups of an IAM, stable order   → Query gsi2 pk=GROUPS#iamid
+ *   members of a group (one item per member: O(1) add/remove at any group size)
+ *                                   → Query gsi1 pk=GROUP#iamid#gid, sk begins_with MEMBER#
+ *   IAM by id, IAM by SCIM token hash → GetItem pk=IAM#id ; marker pk=SCIMTOKEN#sha256
+ *   API key by hash (authentication) → GetItem pk=APIKEY#sha256 ; by keyId → gsi1 pk=KEYID#keyId
+ *
+ * catalog
+ *   data source by id, with columns  → GetItem pk=SOURCE#id sk=META
+ *   domain by id                     → GetItem pk=DOMAIN#id sk=META
+ *   whole catalog (policy snapshot)  → Scan (bounded by the catalog size; cached per function)
+ *
+ * policies
+ *   current policy by key            → GetItem pk=POLICY#key sk=CURRENT
+ *   history of a policy              → Query pk=POLICY#key sk begins_with V#
+ *   all current policies (snapshot)  → Query gsi1 pk=POLICIES
+ *   snapshot version (changes to catalog or policies bump it; checked ≤ 1/s)
+ *                                   → GetItem pk=SNAPSHOT sk=VERSION
+ *   access request by id             → GetItem pk=REQUEST#id sk=META
+ *   access requests of a user / of a source → gsi1 pk=REQUESTUSER#iamid#userid ; gsi2 pk=REQUESTSOURCE#id
+ *
+ * sessions
+ *   impersonation session by id      → GetItem pk=SESSION#id sk=META
+ *   revoked token / session marker   → GetItem pk=REVOKED#jti|sid (TTL: expiresAt)
+ *   impersonation settings           → GetItem pk=SETTINGS sk=IMPERSONATION
+ *   signing keys (local runtime)     → Query pk=SIGNINGKEYS
+ *
+ * audit (append only, TTL retention on expiresAt)
+ *   newest first within a time range → Query pk=AUDIT#yyyy-mm-dd, sk=<iso time>#<id>, day by day
+ *   by user                          → gsi1 pk=AUDITUSER#userid, sk=<iso time>#<id>
+ *   by action                        → gsi2 pk=AUDITACTION#action, sk=<iso time>#<id>
+ */
+
+export type AttributeType = 'S' | 'N';
+
+/** A global secondary index over the generic `gsiNpk`/`gsiNsk` attributes. */
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
+/** One table: logical name, keys, indexes, TTL attribute. */
+export interface TableDefinition {
+  /** Logical name: the CDK construct id and, locally, the table name. */
+  readonly name: TableName;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  readonly indexes: readonly IndexDefinition[];
+  /** Attribute holding an epoch-seconds expiry, if items expire. */
+  readonly ttlAttribute?: string;
+}
+
+export const TABLE_NAMES = ['identities', 'catalog', 'policies', 'sessions', 'audit'] as const;
+export type TableName = (typeof TABLE_NAMES)[number];
+
+const gsi1: IndexDefinition = { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' };
+const gsi2: IndexDefinition = { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' };
+
+export const TABLES: Readonly<Record<TableName, TableDefinition>> = {
+  identities: { name: 'identities', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1, gsi2] },
+  catalog: { name: 'catalog', partitionKey: 'pk', sortKey: 'sk', indexes: [] },
+  policies: { name: 'policies', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1, gsi2] },
+  sessions: { name: 'sessions', partitionKey: 'pk', sortKey: 'sk', indexes: [], ttlAttribute: 'expiresAt' },
+  audit: { name: 'audit', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1, gsi2], ttlAttribute: 'expiresAt' },
+};
+
+/** Every attribute used in a key of the table or of one of its indexes. */
+export function keyAttributes(def: TableDefinition): string[] {
+  const names = new Set([def.partitionKey, def.sortKey]);
+  for (const ix of def.indexes) {
+    names.add(ix.partitionKey);
+    names.add(ix.sortKey);
+  }
+  return [...names];
+}
+
+/** The environment variable through which a Lambda learns the physical name of a table. */
+export function tableEnvVar(name: TableName): string {
+  return `TABLE_${name.toUpperCase()}`;
+}
