@@ -1,0 +1,123 @@
+import type { Subject } from '#shared/model/identity.ts';
+import type { ConditionOutcome } from '../conditions.ts';
+import { hasAttributeValue } from '../conditions.ts';
+import type { SourceFacts } from '../source-facts.ts';
+import { covers } from '../tags.ts';
+import type { ConditionNode, TagScope } from './ast.ts';
+
+/**
+ * A compiled condition: `test` is the fast path (simulation, merges), `evaluate` also says
+ * which part held or failed. Both give the same `holds`.
+ */
+export interface CompiledCondition {
+  readonly test: (subject: Subject, source: SourceFacts) => boolean;
+  readonly evaluate: (subject: Subject, source: SourceFacts) => ConditionOutcome;
+}
+
+function scopeSet(source: SourceFacts, scope: TagScope): ReadonlySet<string> {
+  return scope === 'dataSource' ? source.tagLineage : source.columnTagLineage;
+}
+
+function scopeTags(source: SourceFacts, scope: TagScope): string[] {
+  return scope === 'dataSource' ? source.source.tags : source.source.columns.flatMap((c) => c.tags);
+}
+
+/** The first user value that covers a tag in scope, with that tag. */
+function firstMatch(values: Iterable<string>, source: SourceFacts, scope: TagScope): [string, string] | undefined {
+  const set = scopeSet(source, scope);
+  for (const v of values) {
+    if (!set.has(v)) continue;
+    const tag = scopeTags(source, scope).find((t) => covers(v, t));
+    if (tag !== undefined) return [v, tag];
+  }
+  return undefined;
+}
+
+function anyIn(values: Iterable<string> | undefined, set: ReadonlySet<string>): boolean {
+  if (!values) return false;
+  for (const v of values) if (set.has(v)) return true;
+  return false;
+}
+
+function leaf(test: CompiledCondition['test'], explain: (s: Subject, f: SourceFacts, holds: boolean) => string): CompiledCondition {
+  return {
+    test,
+    evaluate: (s, f) => {
+      const holds = test(s, f);
+      return { holds, explanation: explain(s, f, holds) };
+    },
+  };
+}
+
+/** Compiles a parsed condition into closures over (subject, source). */
+export function compileCondition(node: ConditionNode): CompiledCondition {
+  switch (node.kind) {
+    case 'hasAttribute': {
+      const label = `${node.name}=${node.value}`;
+      return leaf(
+        (s) => hasAttributeValue(s, node.name, node.value),
+        (_s, _f, holds) => (holds ? label : `not ${label}`),
+      );
+    }
+    case 'isInGroups': {
+      const groups = node.groups;
+      return leaf(
+        (s) => groups.every((g) => s.groups.has(g)),
+        (s, _f, holds) => (holds ? `member of ${groups.join(', ')}` : `not member of ${groups.filter((g) => !s.groups.has(g)).join(', ')}`),
+      );
+    }
+    case 'iam':
+      return leaf(
+        (s) => s.iamid === node.iamid,
+        (_s, _f, holds) => (holds ? `iam ${node.iamid}` : `not iam ${node.iamid}`),
+      );
+    case 'hasTagAsAttribute': {
+      const { name, scope } = node;
+      const where = scope === 'dataSource' ? 'source tag' : 'column tag';
+      return leaf(
+        (s, f) => anyIn(s.attributes.get(name), scopeSet(f, scope)),
+        (s, f) => {
+          const m = firstMatch(s.attributes.get(name) ?? [], f, scope);
+          return m ? `${name}=${m[0]} covers ${where} ${m[1]}` : `no ${name} value covers a ${where}`;
+        },
+      );
+    }
+    case 'hasTagAsGroup': {
+      const where = node.scope === 'dataSource' ? 'source tag' : 'column tag';
+      return leaf(
+        (s, f) => anyIn(s.groups, scopeSet(f, node.scope)),
+        (s, f) => {
+          const m = firstMatch(s.groups, f, node.scope);
+          return m ? `group ${m[0]} covers ${where} ${m[1]}` : `no group covers a ${where}`;
+        },
+      );
+    }
+    case 'not': {
+      const inner = compileCondition(node.operand);
+      return {
+        test: (s, f) => !inner.test(s, f),
+        evaluate: (s, f) => {
+          const r = inner.evaluate(s, f);
+          return { holds: !r.holds, explanation: `NOT (${r.explanation})` };
+        },
+      };
+    }
+    case 'and':
+    case 'or': {
+      const left = compileCondition(node.left);
+      const right = compileCondition(node.right);
+      const isAnd = node.kind === 'and';
+      return {
+        test: isAnd ? (s, f) => left.test(s, f) && right.test(s, f) : (s, f) => left.test(s, f) || right.test(s, f),
+        evaluate: (s, f) => {
+          const l = left.evaluate(s, f);
+          // Short-circuit like `test`; the explanation names the side that decided.
+          if (isAnd ? !l.holds : l.holds) return l;
+          const r = right.evaluate(s, f);
+          if (isAnd ? !r.holds : r.holds) return r;
+          return { holds: r.holds, explanation: `${l.explanation}; ${r.explanation}` };
+        },
+      };
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/** A policy document that cannot be stored: the message names the field and the problem. */
+export class PolicyValidationError extends Error {
+  override readonly name = 'PolicyValidationError';
+}
+
+/** An advanced condition that does not parse; `position` is the 0-based offset in the text. */
+export class ConditionSyntaxError extends Error {
+  override readonly name = 'ConditionSyntaxError';
+  constructor(
+    readonly problem: string,
+    readonly position: number,
+  ) {
+    super(`${problem} at ${position}`);
+  }
+}

@@ -1,0 +1,99 @@
+import type { Subject, UserRef } from '#shared/model/identity.ts';
+import { grants } from './decide.ts';
+import type { SourceEntry, Snapshot } from './snapshot.ts';
+
+/** What simulation compares for one (user, source); the data part will add columns and row filter. */
+export interface SimulatedOutcome {
+  readonly access: 'granted' | 'denied';
+  readonly discoverable: boolean;
+}
+
+/** One (user, source) pair whose outcome differs. */
+export interface SimulationChange {
+  readonly user: UserRef;
+  readonly dataSource: string;
+  readonly before: SimulatedOutcome;
+  readonly after: SimulatedOutcome;
+}
+
+/** The answer of a simulation: only differences, and counts. */
+export interface SimulationResult {
+  readonly changes: SimulationChange[];
+  readonly summary: {
+    gained: number;
+    lost: number;
+    masksChanged: number;
+    rowFiltersChanged: number;
+    usersEvaluated: number;
+    dataSourcesEvaluated: number;
+  };
+}
+
+const ABSENT: SimulatedOutcome = { access: 'denied', discoverable: false };
+const OUTCOMES: Record<string, SimulatedOutcome> = {
+  tt: { access: 'granted', discoverable: true },
+  ft: { access: 'denied', discoverable: true },
+  ff: ABSENT,
+};
+
+function sameList<T>(a: readonly T[], b: readonly T[], key: (x: T) => unknown): boolean {
+  return a.length === b.length && a.every((x, i) => key(x) === key(b[i]!));
+}
+
+/** True when a source's decisions cannot differ between the two entries. */
+function unchanged(a: SourceEntry, b: SourceEntry): boolean {
+  const sa = a.facts.source;
+  const sb = b.facts.source;
+  return (
+    (sa === sb || (sa.version === sb.version && sa.updatedAt === sb.updatedAt)) &&
+    sameList(a.subscriptions, b.subscriptions, (p) => p.fingerprint) &&
+    sameList(a.dataPolicies, b.dataPolicies, (p) => `${p.document.policyKey}@${p.version}`)
+  );
+}
+
+/** The sources (of `sourceIds`, or of either snapshot) whose decisions may differ. */
+export function sourcesToCompare(before: Snapshot, after: Snapshot, sourceIds?: readonly string[]): string[] {
+  const ids = sourceIds ?? [...new Set([...before.sourceIds, ...after.sourceIds])];
+  return ids.filter((id) => {
+    const a = before.source(id);
+    const b = after.source(id);
+    if (!a || !b) return a !== b;
+    return !unchanged(a, b);
+  });
+}
+
+function outcome(entry: SourceEntry | undefined, subject: Subject): SimulatedOutcome {
+  if (!entry || !subject.active) return ABSENT;
+  if (grants(entry, subject)) return OUTCOMES.tt!;
+  return entry.subscriptions.some((p) => p.policy.actions.allowDiscovery) ? OUTCOMES.ft! : ABSENT;
+}
+
+/**
+ * Evaluates every subject on every source before and after a change and returns only the
+ * differences. Sources whose applicable policies and tags are identical are skipped.
+ * Access requests are not considered: they are per-user overrides, not policy.
+ */
+export function simulate(before: Snapshot, after: Snapshot, subjects: readonly Subject[], sourceIds?: readonly string[]): SimulationResult {
+  const inScope = sourceIds ?? [...new Set([...before.sourceIds, ...after.sourceIds])];
+  const changes: SimulationChange[] = [];
+  let gained = 0;
+  let lost = 0;
+  for (const id of sourcesToCompare(before, after, inScope)) {
+    const a = before.source(id);
+    const b = after.source(id);
+    for (const subject of subjects) {
+      const was = outcome(a, subject);
+      const now = outcome(b, subject);
+      if (was === now) continue;
+      if (was.access !== now.access) {
+        if (now.access === 'granted') gained++;
+        else lost++;
+      }
+      changes.push({ user: { iamid: subject.iamid, userid: subject.userid }, dataSource: id, before: was, after: now });
+    }
+  }
+  return {
+    changes,
+    summary: { gained, lost, masksChanged: 0, rowFiltersChanged: 0, usersEvaluated: subjects.length, dataSourcesEvaluated: inScope.length },
+  };
+}

@@ -1,0 +1,122 @@
+import type { DataSource, Domain } from '#shared/model/catalog.ts';
+import type { StoredPolicy, SubscriptionPolicy } from '#shared/model/policy.ts';
+import { PolicyIndex } from './policy-index.ts';
+import { sourceFacts, type SourceFacts } from './source-facts.ts';
+import { compileSubscription, failClosed, fingerprint, type CompiledSubscription } from './subscription/compile.ts';
+
+/** Everything a decision on one source needs, precomputed. */
+export interface SourceEntry {
+  readonly facts: SourceFacts;
+  /** Applicable non-staged subscription policies, oldest first. */
+  readonly subscriptions: readonly CompiledSubscription[];
+  /** Applicable non-staged data policies, oldest `createdAt` first. */
+  readonly dataPolicies: readonly StoredPolicy[];
+  /** Domains the source belongs to (named or by tag). */
+  readonly domains: readonly string[];
+}
+
+/** How often a tag is used, exactly (not counting descendants). */
+export interface TagCount {
+  readonly dataSources: number;
+  readonly columns: number;
+}
+
+/** The compiled catalog and policies; immutable, shared by every decision. */
+export interface Snapshot {
+  source(id: string): SourceEntry | undefined;
+  readonly sourceIds: readonly string[];
+  readonly domains: ReadonlyMap<string, Domain>;
+  /** Compiled non-staged subscription policies by key. */
+  readonly subscriptions: ReadonlyMap<string, CompiledSubscription>;
+  readonly tagCounts: ReadonlyMap<string, TagCount>;
+}
+
+/** What a snapshot is compiled from. */
+export interface SnapshotInput {
+  readonly sources: readonly DataSource[];
+  readonly domains: readonly Domain[];
+  readonly policies: readonly StoredPolicy[];
+}
+
+const byAge = (a: StoredPolicy, b: StoredPolicy): number =>
+  a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.document.policyKey < b.document.policyKey ? -1 : 1;
+
+function domainsOf(source: DataSource, facts: SourceFacts, byTag: ReadonlyMap<string, string[]>): string[] {
+  const out = new Set<string>();
+  if (source.domain !== undefined) out.add(source.domain);
+  for (const t of facts.tagLineage) for (const d of byTag.get(t) ?? []) out.add(d);
+  return [...out];
+}
+
+function countTags(sources: readonly DataSource[]): Map<string, TagCount> {
+  const counts = new Map<string, { dataSources: number; columns: number }>();
+  const bump = (tag: string, field: 'dataSources' | 'columns'): void => {
+    const c = counts.get(tag) ?? { dataSources: 0, columns: 0 };
+    c[field]++;
+    counts.set(tag, c);
+  };
+  for (const s of sources) {
+    for (const t of s.tags) bump(t, 'dataSources');
+    for (const col of s.columns) for (const t of col.tags) bump(t, 'columns');
+  }
+  return counts;
+}
+
+/**
+ * Compiles every non-staged policy once and lists, per source, the policies that apply.
+ * Pass the `previous` snapshot to reuse compiled policies whose document did not change, so
+ * that unchanged sources keep identical policy lists (simulation skips them).
+ */
+export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snapshot {
+  const domains = new Map(input.domains.map((d) => [d.id, d]));
+  const domainsByTag = new Map<string, string[]>();
+  for (const d of input.domains) for (const t of d.tags) domainsByTag.set(t, [...(domainsByTag.get(t) ?? []), d.id]);
+
+  const reusable = new Map<string, CompiledSubscription>();
+  for (const c of previous?.subscriptions.values() ?? []) reusable.set(c.fingerprint, c);
+
+  const active = input.policies.filter((p) => !p.document.staged).sort(byAge);
+  const subscriptionIndex = new PolicyIndex<CompiledSubscription>();
+  const dataIndex = new PolicyIndex<StoredPolicy>();
+  const subscriptions = new Map<string, CompiledSubscription>();
+  for (const stored of active) {
+    const doc = stored.document;
+    if (doc.type === 'data') {
+      try {
+        dataIndex.add(stored, doc);
+      } catch {
+        // Unreadable targeting: file it everywhere, the data engine decides what it means.
+        dataIndex.add(stored, { circumstanceOperator: 'any', circumstances: [] });
+      }
+      continue;
+    }
+    let compiled = reusable.get(fingerprint(doc));
+    try {
+      compiled ??= compileSubscription(stored as StoredPolicy & { document: SubscriptionPolicy });
+      subscriptionIndex.add(compiled, doc);
+    } catch (error) {
+      compiled = failClosed(stored, error);
+      subscriptionIndex.add(compiled, { circumstanceOperator: 'any', circumstances: [] });
+    }
+    subscriptions.set(doc.policyKey, compiled);
+  }
+
+  const entries = new Map<string, SourceEntry>();
+  for (const source of input.sources) {
+    const facts = sourceFacts(source);
+    const inDomains = domainsOf(source, facts, domainsByTag);
+    entries.set(source.id, {
+      facts,
+      domains: inDomains,
+      subscriptions: subscriptionIndex.applicable(facts, inDomains, domains),
+      dataPolicies: dataIndex.applicable(facts, inDomains, domains),
+    });
+  }
+  return {
+    source: (id) => entries.get(id),
+    sourceIds: [...entries.keys()],
+    domains,
+    subscriptions,
+    tagCounts: countTags(input.sources),
+  };
+}

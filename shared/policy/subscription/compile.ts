@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { DEFAULT_IAM, type Subject } from '#shared/model/identity.ts';
+import type { SubscriptionVerdict } from '#shared/model/decision.ts';
+import type { StoredPolicy, SubscriptionPolicy } from '#shared/model/policy.ts';
+import type { CompiledCondition } from '../condition/compile.ts';
+import type { SourceFacts } from '../source-facts.ts';
+import { compileEntitlements } from './entitlements.ts';
+
+/** A subscription policy ready to evaluate. `approved`: the user holds a valid approved request. */
+export interface CompiledSubscription {
+  readonly policy: SubscriptionPolicy;
+  readonly stored: StoredPolicy;
+  /** Equal fingerprints mean equal documents, hence equal decisions (simulation skips on it). */
+  readonly fingerprint: string;
+  readonly merge: 'alwaysRequired' | 'shareResponsibility';
+  /** Whether an approved request may override this policy (`approval` policies always allow it). */
+  readonly allowsRequests: boolean;
+  readonly test: (subject: Subject, source: SourceFacts, approved: boolean) => boolean;
+  readonly evaluate: (subject: Subject, source: SourceFacts, approved: boolean) => SubscriptionVerdict;
+}
+
+/** A stable content hash of a policy document. */
+export function fingerprint(doc: unknown): string {
+  return createHash('sha1').update(JSON.stringify(doc)).digest('base64url');
+}
+
+function individuals(list: NonNullable<SubscriptionPolicy['actions']['individuals']>): CompiledCondition {
+  const ids = new Set(list.map((i) => `${i.iamid ?? DEFAULT_IAM}\u0000${i.userid}`));
+  const test = (s: Subject): boolean => ids.has(`${s.iamid}\u0000${s.userid}`);
+  return {
+    test,
+    evaluate: (s) => (test(s) ? { holds: true, explanation: 'listed individually' } : { holds: false, explanation: 'not listed individually' }),
+  };
+}
+
+const ANYONE: CompiledCondition = { test: () => true, evaluate: () => ({ holds: true, explanation: 'anyone' }) };
+
+function condition(p: SubscriptionPolicy): CompiledCondition | undefined {
+  switch (p.actions.type) {
+    case 'anyone':
+      return ANYONE;
+    case 'approval':
+      return undefined;
+    case 'entitlements':
+      // The schema requires entitlements for this level; an empty set keeps a bad document denying.
+      return compileEntitlements(p.actions.entitlements ?? { operator: 'any', groups: [], attributes: [] });
+    case 'individuals':
+      return individuals(p.actions.individuals ?? []);
+  }
+}
+
+/** Compiles one (validated) subscription policy. */
+export function compileSubscription(stored: StoredPolicy & { document: SubscriptionPolicy }): CompiledSubscription {
+  const policy = stored.document;
+  const { merge } = policy.actions;
+  const policyKey = policy.policyKey;
+  const cond = condition(policy);
+  const verdict = (satisfied: boolean, explanation: string): SubscriptionVerdict => ({ policyKey, merge, satisfied, explanation });
+  return {
+    policy,
+    stored,
+    fingerprint: fingerprint(policy),
+    merge,
+    allowsRequests: policy.actions.allowRequests || policy.actions.type === 'approval',
+    test: cond ? (s, f) => cond.test(s, f) : (_s, _f, approved) => approved,
+    evaluate: cond
+      ? (s, f) => {
+          const o = cond.evaluate(s, f);
+          return verdict(o.holds, o.explanation);
+        }
+      : (_s, _f, approved) => verdict(approved, approved ? 'approved access request' : 'requires an approved access request'),
+  };
+}
+
+/**
+ * Stands in for a stored policy that no longer compiles: it applies to every source and
+ * never holds, so an erroring policy can only deny.
+ */
+export function failClosed(stored: StoredPolicy, error: unknown): CompiledSubscription {
+  const policyKey = stored.document.policyKey;
+  const explanation = `policy does not compile: ${error instanceof Error ? error.message : String(error)}`;
+  return {
+    policy: stored.document as SubscriptionPolicy,
+    stored,
+    fingerprint: fingerprint(stored.document),
+    merge: 'alwaysRequired',
+    allowsRequests: false,
+    test: () => false,
+    evaluate: () => ({ policyKey, merge: 'alwaysRequired', satisfied: false, explanation }),
+  };
+}

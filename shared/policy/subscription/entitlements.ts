@@ -1,0 +1,35 @@
+import type { Subject } from '#shared/model/identity.ts';
+import type { SubscriptionPolicy } from '#shared/model/policy.ts';
+import { compileConditionSet, hasAttributeValue } from '../conditions.ts';
+import { compileCondition, type CompiledCondition } from '../condition/compile.ts';
+import { parseCondition } from '../condition/parser.ts';
+
+type Entitlements = NonNullable<SubscriptionPolicy['actions']['entitlements']>;
+
+/**
+ * Compiles entitlements: each listed group and attribute is a condition, `advanced` one more;
+ * operator `all` needs every one, `any` one of them.
+ */
+export function compileEntitlements(e: Entitlements): CompiledCondition {
+  const set = compileConditionSet(e);
+  const listed = e.groups.length + e.attributes.length;
+  const advanced = e.advanced === undefined ? undefined : compileCondition(parseCondition(e.advanced));
+  const all = e.operator === 'all';
+  const groups = e.groups;
+  const attributes = e.attributes;
+  const testSet = all
+    ? (s: Subject) => groups.every((g) => s.groups.has(g)) && attributes.every((a) => hasAttributeValue(s, a.name, a.value))
+    : (s: Subject) => groups.some((g) => s.groups.has(g)) || attributes.some((a) => hasAttributeValue(s, a.name, a.value));
+  if (!advanced) return { test: testSet, evaluate: set };
+  if (listed === 0) return advanced;
+  return {
+    test: all ? (s, f) => testSet(s) && advanced.test(s, f) : (s, f) => testSet(s) || advanced.test(s, f),
+    evaluate: (s, f) => {
+      const a = set(s);
+      const b = advanced.evaluate(s, f);
+      const holds = all ? a.holds && b.holds : a.holds || b.holds;
+      const parts = all ? [a, b].filter((o) => o.holds === holds) : holds ? [a, b].filter((o) => o.holds) : [a, b];
+      return { holds, explanation: parts.map((o) => o.explanation).join('; ') };
+    },
+  };
+}

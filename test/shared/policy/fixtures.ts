@@ -1,0 +1,65 @@
+import type { Column, DataSource, Domain } from '#shared/model/catalog.ts';
+import type { Subject } from '#shared/model/identity.ts';
+import { subscriptionPolicySchema, type StoredPolicy } from '#shared/model/policy.ts';
+
+/** A subject from plain data. */
+export function subject(
+  userid: string,
+  opts: { groups?: string[]; attributes?: Record<string, string[]>; iamid?: string; active?: boolean } = {},
+): Subject {
+  return {
+    userid,
+    iamid: opts.iamid ?? 'bim',
+    active: opts.active ?? true,
+    groups: new Set(opts.groups ?? []),
+    attributes: new Map(Object.entries(opts.attributes ?? {}).map(([k, v]) => [k, new Set(v)])),
+  };
+}
+
+/** A data source with table tags and optional columns. */
+export function source(id: string, tags: string[] = [], opts: { columns?: Partial<Column>[]; domain?: string; version?: number } = {}): DataSource {
+  return {
+    id,
+    name: id,
+    platform: 'postgres',
+    database: 'db',
+    schema: 'public',
+    table: id,
+    owners: [],
+    tags,
+    domain: opts.domain,
+    columns: (opts.columns ?? []).map((c, i) => ({ name: c.name ?? `c${i}`, type: c.type ?? 'varchar', tags: c.tags ?? [] })),
+    version: opts.version ?? 1,
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+  };
+}
+
+/** A domain. */
+export function domain(id: string, tags: string[] = []): Domain {
+  return { id, name: id, tags, version: 1 };
+}
+
+let clock = 0;
+
+/** A stored subscription policy from a document (defaults applied by the schema). */
+export function policy(doc: Record<string, unknown>, version = 1): StoredPolicy {
+  const createdAt = new Date(Date.UTC(2026, 0, 1) + clock++ * 1000).toISOString();
+  return { document: subscriptionPolicySchema.parse({ type: 'subscription', ...doc }), version, createdAt, updatedAt: createdAt };
+}
+
+/** An entitlements subscription policy. */
+export function entitlements(
+  policyKey: string,
+  ent: Record<string, unknown>,
+  opts: { merge?: 'alwaysRequired' | 'shareResponsibility'; circumstances?: unknown[]; circumstanceOperator?: 'any' | 'all'; staged?: boolean; allowDiscovery?: boolean; allowRequests?: boolean } = {},
+): StoredPolicy {
+  const { circumstances = [], circumstanceOperator, staged, merge, ...actions } = opts;
+  return policy({
+    policyKey,
+    actions: { type: 'entitlements', entitlements: ent, ...(merge ? { merge } : {}), ...actions },
+    circumstances,
+    ...(circumstanceOperator ? { circumstanceOperator } : {}),
+    ...(staged !== undefined ? { staged } : {}),
+  });
+}
