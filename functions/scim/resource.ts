@@ -1,0 +1,134 @@
+import { attributeInfo, isDefinedAttribute } from './attributes.ts';
+import { InvalidSyntaxError, InvalidValueError } from './errors.ts';
+import { getIgnoringCase, isCoreSchema, isObject, parseAttrPath, valuesAt, type AttrPath, type ScimResource } from './path.ts';
+import { CORE_GROUP, CORE_USER, SCHEMAS } from './schemas.ts';
+
+/** Attributes a client may send but never sets: the server owns them, or never keeps them. */
+const SERVER_OWNED = new Set(['id', 'meta', 'schemas', 'password', 'groups', 'members']);
+
+/**
+ * `value` for the attribute at `path` with booleans coerced: Entra sends `"True"`/`"False"`
+ * strings, also inside complex values (`emails[].primary`). Throws InvalidValueError otherwise.
+ */
+export function coerceAttribute(path: AttrPath, value: unknown): unknown {
+  const info = attributeInfo(path);
+  if (Array.isArray(value)) return value.map((v) => coerceAttribute(path, v));
+  if (info.type === 'complex' && path.sub === undefined && isObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, coerceAttribute({ ...path, sub: k }, v)]));
+  }
+  if (info.type !== 'boolean' || typeof value === 'boolean' || value === null) return value;
+  const lower = typeof value === 'string' ? value.toLowerCase() : undefined;
+  if (lower === 'true' || lower === 'false') return lower === 'true';
+  throw new InvalidValueError(`\`${info.name}\` must be a boolean, got \`${JSON.stringify(value)}\``);
+}
+
+/** The canonical spelling of a known schema URN, or `urn` itself. */
+function canonicalSchema(urn: string): string {
+  return SCHEMAS.find((s) => s.id.toLowerCase() === urn.toLowerCase())?.id ?? urn;
+}
+
+/** Sets `schemas` to the core schema plus every extension object present, dropping empty ones. */
+export function syncSchemas(resource: ScimResource, core: string): void {
+  const extensions: string[] = [];
+  for (const [key, value] of Object.entries(resource)) {
+    if (!/^urn:/i.test(key)) continue;
+    if (isObject(value) && Object.keys(value).length > 0) extensions.push(key);
+    else delete resource[key];
+  }
+  resource.schemas = [core, ...extensions];
+}
+
+/** Copies the client-settable attributes of `body`, canonically spelt, booleans coerced. */
+function settable(body: Record<string, unknown>): ScimResource {
+  const out: ScimResource = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (value === null || value === undefined || SERVER_OWNED.has(key.toLowerCase())) continue;
+    if (/^urn:/i.test(key)) {
+      if (!isObject(value)) throw new InvalidValueError(`extension \`${key}\` must be an object`);
+      if (isCoreSchema(key)) Object.assign(out, settable(value));
+      else {
+        const schema = canonicalSchema(key);
+        out[schema] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, coerceAttribute({ schema, attr: k }, v)]));
+      }
+      continue;
+    }
+    // Unknown core attributes are ignored, not errors: Okta PUTs back whatever it read.
+    if (!isDefinedAttribute({ attr: key })) continue;
+    out[attributeInfo({ attr: key }).name] = coerceAttribute({ attr: key }, value);
+  }
+  return out;
+}
+
+function requireObject(body: unknown): Record<string, unknown> {
+  if (!isObject(body)) throw new InvalidSyntaxError('the body must be a JSON object');
+  return body;
+}
+
+/** Normalises a POST/PUT User body: requires `userName`, drops `password` and server-owned attributes. */
+export function normaliseUser(body: unknown): ScimResource {
+  const user = settable(requireObject(body));
+  if (typeof user.userName !== 'string' || user.userName.trim() === '') throw new InvalidValueError('`userName` is required');
+  syncSchemas(user, CORE_USER);
+  return user;
+}
+
+/** Normalises a POST/PUT Group body into the group (without members) and its member ids. */
+export function normaliseGroup(body: unknown): { resource: ScimResource; members: string[] } {
+  const obj = requireObject(body);
+  const group = settable(obj);
+  if (typeof group.displayName !== 'string' || group.displayName.trim() === '') throw new InvalidValueError('`displayName` is required');
+  syncSchemas(group, CORE_GROUP);
+  return { resource: group, members: memberIds(getIgnoringCase(obj, 'members') ?? []) };
+}
+
+/** The ids in a `members` value (`[{"value":"id"}]`, or one such object); InvalidValueError otherwise. */
+export function memberIds(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((m) => {
+    const id = getIgnoringCase(m, 'value');
+    if (typeof id !== 'string' || id === '') throw new InvalidValueError(`member \`${JSON.stringify(m)}\` has no string \`value\``);
+    return id;
+  });
+}
+
+/** Maps one SCIM attribute to one Warden attribute. `from` is an attribute path, usually a full URN. */
+export interface AttributeMapping {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Strings of a SCIM value: scalars as text, complex values (manager) by their `value`. */
+function strings(values: unknown[]): string[] {
+  return values
+    .map((v) => (isObject(v) ? getIgnoringCase(v, 'value') : v))
+    .filter((v): v is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof v))
+    .map(String)
+    .filter((s) => s !== '');
+}
+
+/**
+ * The Warden attributes a User carries. Without mappings, every attribute of the enterprise
+ * extension and of any other `urn:…:2.0:User` extension, under its own name; with mappings,
+ * only the mapped paths, under their `to` names (values of mappings sharing a `to` merged).
+ */
+export function extensionAttributes(resource: ScimResource, mappings?: readonly AttributeMapping[]): Record<string, string[]> {
+  const out = new Map<string, Set<string>>();
+  const put = (name: string, values: string[]): void => {
+    if (values.length === 0) return;
+    const set = out.get(name) ?? new Set<string>();
+    for (const v of values) set.add(v);
+    out.set(name, set);
+  };
+  if (mappings) {
+    for (const m of mappings) {
+      const path = parseAttrPath(m.from);
+      if (path) put(m.to, strings(valuesAt(resource, path)));
+    }
+  } else {
+    for (const [key, ext] of Object.entries(resource)) {
+      if (!/^urn:.*:2\.0:User$/i.test(key) || isCoreSchema(key) || !isObject(ext)) continue;
+      for (const [name, value] of Object.entries(ext)) put(name, strings(Array.isArray(value) ? value : [value]));
+    }
+  }
+  return Object.fromEntries([...out].map(([k, v]) => [k, [...v]]));
+}
