@@ -1,0 +1,5 @@
+import { handle } from 'hono/aws-lambda';
+import { servicesFromEnv } from '#shared/aws/services.ts';
+import { createUserinfoApp } from './app.ts';
+
+export const handler = handle(createUserinfoApp(servicesFromEnv()));

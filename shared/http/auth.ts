@@ -1,0 +1,67 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { AuthenticationError } from '#shared/auth/errors.ts';
+import { looksLikeJwt } from '#shared/auth/authenticate.ts';
+import type { Caller } from '#shared/auth/caller.ts';
+import type { Permission } from '#shared/model/identity.ts';
+import type { Services } from '#shared/services.ts';
+import type { AppEnv } from './context.ts';
+import { forbidden, unauthorized } from './errors.ts';
+
+/** Which credentials a route accepts besides bearer API keys. */
+export interface AuthOptions {
+  /** Impersonation tokens act as their user here (`/v1/decisions*`, `/userinfo`). */
+  readonly acceptImpersonation?: boolean;
+  /** HTTP Basic with the API key as password (`/userinfo`, as Immuta calls it). */
+  readonly allowBasic?: boolean;
+}
+
+function credential(header: string | undefined, allowBasic: boolean): string | undefined {
+  if (!header) return undefined;
+  const [scheme, value] = header.trim().split(/\s+/, 2);
+  if (!scheme || !value) return undefined;
+  if (scheme.toLowerCase() === 'bearer') return value;
+  if (allowBasic && scheme.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon >= 0 ? decoded.slice(colon + 1) : undefined;
+  }
+  return undefined;
+}
+
+/** Resolves the caller or fails with 401; impersonation tokens off their routes fail with 403. */
+export function authenticate(services: Services, options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const cred = credential(c.req.header('authorization'), options.allowBasic ?? false);
+    if (!cred) throw unauthorized();
+    let caller: Caller;
+    try {
+      if (looksLikeJwt(cred)) {
+        if (!services.impersonation) throw new AuthenticationError('impersonation tokens are not accepted here');
+        caller = await services.impersonation.verify(cred);
+        if (!options.acceptImpersonation) {
+          c.set('caller', caller);
+          throw forbidden('an impersonation token is accepted only by `/v1/decisions` and `/userinfo`');
+        }
+      } else {
+        caller = await services.authenticator.apiKey(cred);
+      }
+    } catch (err) {
+      if (err instanceof AuthenticationError) throw unauthorized(err.message);
+      throw err;
+    }
+    c.set('caller', caller);
+    await next();
+  };
+}
+
+/** Fails with 403 unless the caller holds `permission`. */
+export function requirePermission(c: Context<AppEnv>, permission: Permission): Caller {
+  const caller = c.get('caller');
+  if (!caller.permissions.has(permission)) throw forbidden(`requires permission \`${permission}\``);
+  return caller;
+}
+
+/** True when the caller is the user `(iamid, userid)` itself. */
+export function isSelf(caller: Caller, iamid: string, userid: string): boolean {
+  return caller.principal.type === 'user' && caller.principal.iamid === iamid && caller.principal.id === userid;
+}

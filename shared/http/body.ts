@@ -1,0 +1,57 @@
+import type { Context } from 'hono';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { badRequest, payloadTooLarge, unsupportedMediaType } from './errors.ts';
+
+/** Largest request body accepted anywhere. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Formats the first zod issues as ``field `a.b`: message``. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => {
+      const path = i.path.map(String).join('.');
+      const unknown = i.code === 'unrecognized_keys' ? ` \`${(i as { keys: string[] }).keys.join('`, `')}\`` : '';
+      return path ? `\`${path}\`: ${i.message}${unknown}` : `${i.message}${unknown}`;
+    })
+    .join('; ');
+}
+
+/** Reads the raw body as text, refusing more than 1 MiB. */
+export async function readText(c: Context): Promise<string> {
+  const declared = Number(c.req.header('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) throw payloadTooLarge();
+  const buf = await c.req.arrayBuffer();
+  if (buf.byteLength > MAX_BODY_BYTES) throw payloadTooLarge();
+  return new TextDecoder('utf-8', { fatal: false }).decode(buf);
+}
+
+/** Parses a JSON body (or YAML when `allowYaml` and the content type says so). */
+export async function readDocument(c: Context, options: { allowYaml?: boolean } = {}): Promise<unknown> {
+  const type = (c.req.header('content-type') ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  const text = await readText(c);
+  const yaml = type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml';
+  if (yaml && !options.allowYaml) throw unsupportedMediaType('this endpoint takes `application/json`');
+  if (!text.trim()) throw badRequest('request body is empty');
+  try {
+    return yaml ? parseYaml(text, { maxAliasCount: 100 }) : JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`malformed ${yaml ? 'YAML' : 'JSON'}: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Parses and validates a body against a schema; 400 names the offending field. */
+export async function readBody<S extends z.ZodType>(c: Context, schema: S, options: { allowYaml?: boolean } = {}): Promise<z.infer<S>> {
+  const doc = await readDocument(c, options);
+  const parsed = schema.safeParse(doc);
+  if (!parsed.success) throw badRequest(`invalid body: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Validates query parameters against a schema; 400 names the offending parameter. */
+export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) throw badRequest(`invalid query: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}

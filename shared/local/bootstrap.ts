@@ -1,0 +1,86 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { newSecret, sha256Hex } from '#shared/auth/secrets.ts';
+import { createLogger, type LogLevel } from '#shared/http/logger.ts';
+import { createServices, VERSION, type Services } from '#shared/services.ts';
+import { createDb } from '#shared/store/client.ts';
+import { ensureTables } from '#shared/store/create-tables.ts';
+import { createFunctionApps, createLocalServer } from './compose.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamo, type LocalDynamo } from './dynamo.ts';
+import { seedIdentities } from './seed/identities.ts';
+
+/** How to run Warden locally. */
+export interface LocalOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly adminKey?: string;
+  readonly scimToken?: string;
+  readonly seed?: boolean;
+  readonly dataDir?: string;
+  /** Use a running DynamoDB instead of starting DynamoDB Local. */
+  readonly dynamoEndpoint?: string;
+  /** Prefix of table names, so test suites can share one DynamoDB Local. */
+  readonly tablePrefix?: string;
+  readonly logLevel?: LogLevel;
+}
+
+/** A running local Warden. */
+export interface LocalWarden {
+  readonly url: string;
+  readonly adminKey: string;
+  readonly scimToken: string;
+  readonly services: Services;
+  stop(): Promise<void>;
+}
+
+/** Builds services over a DynamoDB endpoint, with the tables created and the `okta` IAM in place. */
+export async function prepareServices(options: LocalOptions & { dynamoEndpoint: string }): Promise<{ services: Services; adminKey: string; scimToken: string }> {
+  const db = createDb({ endpoint: options.dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, tablePrefix: options.tablePrefix ?? '' });
+  await ensureTables(db);
+  const adminKey = options.adminKey ?? newSecret('wdn');
+  const scimToken = options.scimToken ?? newSecret('scim');
+  const adminHash = sha256Hex(adminKey);
+  const services = createServices(
+    db,
+    { issuer: `http://${options.host ?? '127.0.0.1'}:${options.port ?? 8080}`, bootstrapKeyHash: async () => adminHash },
+    { log: createLogger('warden', options.logLevel ?? 'info') },
+  );
+  const okta = await services.iams.get('okta');
+  await services.iams.put({
+    id: 'okta',
+    name: 'Okta',
+    scim: { ...okta?.scim, enabled: true, tokenHash: sha256Hex(scimToken) },
+    ...(okta?.externalSource ? { externalSource: okta.externalSource } : {}),
+  });
+  if (!(await services.iams.get('bim'))) await services.iams.put({ id: 'bim', name: 'Built-in', scim: { enabled: false } });
+  if (options.seed ?? true) await seedIdentities(services);
+  return { services, adminKey, scimToken };
+}
+
+/** Starts DynamoDB Local (unless an endpoint is given), the tables, the seed and the one HTTP server. */
+export async function startLocal(options: LocalOptions = {}): Promise<LocalWarden> {
+  let dynamo: LocalDynamo | undefined;
+  const endpoint = options.dynamoEndpoint ?? (dynamo = await startLocalDynamo(options.dataDir ? { dataDir: options.dataDir } : {})).endpoint;
+  try {
+    const { services, adminKey, scimToken } = await prepareServices({ ...options, dynamoEndpoint: endpoint });
+    const server = createLocalServer(createFunctionApps(services), VERSION);
+    const host = options.host ?? '127.0.0.1';
+    const { httpServer, port } = await new Promise<{ httpServer: ServerType; port: number }>((resolve, reject) => {
+      const s = serve({ fetch: server.fetch, port: options.port ?? 8080, hostname: host }, (info) => resolve({ httpServer: s, port: info.port }));
+      s.on('error', reject);
+    });
+    return {
+      url: `http://${host}:${port}`,
+      adminKey,
+      scimToken,
+      services,
+      stop: async () => {
+        await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        services.db.doc.destroy();
+        await dynamo?.stop();
+      },
+    };
+  } catch (err) {
+    await dynamo?.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,45 @@
+import { Hono } from 'hono';
+import { createImpersonationApp } from '#functions/impersonation/app.ts';
+import { createPolicyApp } from '#functions/policy/app.ts';
+import { createScimApp } from '#functions/scim/app.ts';
+import { createUserinfoApp } from '#functions/userinfo/app.ts';
+import type { Services } from '#shared/services.ts';
+import { FUNCTIONS, functionFor, type FunctionName } from './router.ts';
+
+/** Anything with a fetch handler, like a Hono app. */
+interface Fetchable {
+  fetch(request: Request): Response | Promise<Response>;
+}
+
+/** The four function apps over one set of services. */
+export function createFunctionApps(services: Services): Record<FunctionName, Fetchable> {
+  return {
+    scim: createScimApp(services),
+    userinfo: createUserinfoApp(services),
+    policy: createPolicyApp(services),
+    impersonation: createImpersonationApp(services),
+  };
+}
+
+/**
+ * One server for the whole API, routing each path to its function as API Gateway does.
+ * `/health` asks every function and answers ok only if all four are.
+ */
+export function createLocalServer(apps: Record<FunctionName, Fetchable>, version: string): Hono {
+  const server = new Hono();
+  server.get('/health', async (c) => {
+    const results = await Promise.all(
+      FUNCTIONS.map(async (fn) => [fn, (await apps[fn].fetch(new Request('http://local/health'))).status === 200] as const),
+    );
+    const ok = results.every(([, healthy]) => healthy);
+    return c.json(
+      { status: ok ? 'ok' : 'degraded', version, functions: Object.fromEntries(results.map(([fn, h]) => [fn, h ? 'ok' : 'failing'])) },
+      ok ? 200 : 503,
+    );
+  });
+  server.all('*', (c) => {
+    const fn = functionFor(c.req.path) ?? 'policy';
+    return apps[fn].fetch(c.req.raw);
+  });
+  return server;
+}

@@ -1,0 +1,53 @@
+import { parseArgs } from 'node:util';
+import { JavaMissingError } from './dynamo.ts';
+import { startLocal } from './bootstrap.ts';
+
+const started = performance.now();
+const { values } = parseArgs({
+  options: { 'no-seed': { type: 'boolean', default: false }, 'data-dir': { type: 'string' } },
+  allowPositionals: false,
+});
+
+const port = Number(process.env.PORT ?? 8080);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`invalid PORT \`${process.env.PORT}\`\n`);
+  process.exit(2);
+}
+
+try {
+  const warden = await startLocal({
+    port,
+    seed: !values['no-seed'],
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...(process.env.WARDEN_ADMIN_API_KEY ? { adminKey: process.env.WARDEN_ADMIN_API_KEY } : {}),
+    ...(process.env.WARDEN_SCIM_TOKEN ? { scimToken: process.env.WARDEN_SCIM_TOKEN } : {}),
+    ...(process.env.DYNAMODB_ENDPOINT ? { dynamoEndpoint: process.env.DYNAMODB_ENDPOINT } : {}),
+    logLevel: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'warn',
+  });
+  const u = warden.url;
+  process.stdout.write(
+    [
+      `admin API key:     ${warden.adminKey}`,
+      `SCIM token (okta): ${warden.scimToken}`,
+      '',
+      'try:',
+      `  curl -s ${u}/health`,
+      `  curl -s -H 'Authorization: Bearer ${warden.adminKey}' ${u}/v1/users/okta/jdoe`,
+      `  curl -s -H 'Authorization: Bearer ${warden.scimToken}' '${u}/scim/v2/Users?filter=userName%20eq%20%22jdoe%22'`,
+      '',
+      `ready on ${u} (${Math.round(performance.now() - started)} ms)`,
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void warden.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (err) {
+  process.stderr.write(`${err instanceof JavaMissingError ? err.message : `failed to start: ${(err as Error).stack ?? String(err)}`}\n`);
+  process.exit(1);
+}

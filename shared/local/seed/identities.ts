@@ -1,0 +1,86 @@
+import type { Services } from '#shared/services.ts';
+import { ConflictError } from '#shared/store/errors.ts';
+import type { Attributes, Permission } from '#shared/model/identity.ts';
+
+interface DemoUser {
+  readonly iamid: string;
+  readonly userid: string;
+  readonly displayName: string;
+  readonly groups: readonly string[];
+  readonly attributes: Attributes;
+  readonly permissions?: readonly Permission[];
+}
+
+/** A small organisation: HR and Legal staff, an analyst, a contractor, and an impersonator. */
+export const DEMO_USERS: readonly DemoUser[] = [
+  {
+    iamid: 'okta',
+    userid: 'smwilliams@example.com',
+    displayName: 'Sam Williams',
+    groups: ['Analysts'],
+    attributes: { Country: ['US'], Department: ['Sales'], sales_region: ['Ohio', 'Michigan'], 'Work Location': ['Columbus'] },
+  },
+  {
+    iamid: 'okta',
+    userid: 'jdoe',
+    displayName: 'Jane Doe',
+    groups: ['HR', 'Legal'],
+    attributes: { Country: ['France'], Department: ['HR'], Employment: ['Employee'], Access: ['Strictly Confidential'], 'Work Location': ['Paris'] },
+  },
+  {
+    iamid: 'okta',
+    userid: 'bob',
+    displayName: 'Bob Legal',
+    groups: ['Legal', 'Executives'],
+    attributes: { Country: ['US'], Employment: ['Employee'], Access: ['Strictly Confidential'], sales_region: ['Ohio', 'Indiana'] },
+  },
+  {
+    iamid: 'okta',
+    userid: 'steve',
+    displayName: 'Steve Contractor',
+    groups: ['Contractors'],
+    attributes: { Country: ['US'], Employment: ['Contractor'], Access: ['Strictly Confidential.Confidential.Internal.Public'] },
+  },
+  {
+    iamid: 'bim',
+    userid: 'edixon@example.com',
+    displayName: 'Erin Dixon',
+    groups: [],
+    attributes: {},
+    permissions: ['IMPERSONATE_USER', 'QUERY_ENGINE'],
+  },
+];
+
+/** Group attributes apply to every member. */
+const GROUP_ATTRIBUTES: Record<string, Attributes> = {
+  Executives: { Clearance: ['High'] },
+  HR: { Department: ['HR'] },
+};
+
+/** Seeds the demo identities; existing users are left as they are (a persisted data dir). */
+export async function seedIdentities(services: Services): Promise<number> {
+  let created = 0;
+  for (const u of DEMO_USERS) {
+    try {
+      await services.users.create({
+        iamid: u.iamid,
+        userid: u.userid,
+        displayName: u.displayName,
+        email: u.userid.includes('@') ? u.userid : `${u.userid}@example.com`,
+        permissions: [...(u.permissions ?? [])],
+      });
+      created++;
+    } catch (err) {
+      if (err instanceof ConflictError) continue;
+      throw err;
+    }
+    await services.users.setAttributes(u.iamid, u.userid, 'manual', u.attributes);
+    for (const name of u.groups) {
+      const group = await services.groups.getOrCreateByName(u.iamid, name);
+      await services.groups.addMembers(u.iamid, group.id, [u.userid], 'manual');
+      const attrs = GROUP_ATTRIBUTES[name];
+      if (attrs) await services.groups.setAttributes(u.iamid, group.id, 'manual', attrs);
+    }
+  }
+  return created;
+}

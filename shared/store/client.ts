@@ -1,0 +1,47 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TABLE_NAMES, tableEnvVar, type TableName } from './tables.ts';
+
+/** A DynamoDB document client and the physical names of Warden's tables. */
+export interface Db {
+  readonly doc: DynamoDBDocumentClient;
+  readonly tables: Readonly<Record<TableName, string>>;
+}
+
+/** Options to reach DynamoDB; without an endpoint the SDK's default (AWS) is used. */
+export interface DbOptions {
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Prefix of local table names, so several test suites can share one DynamoDB Local. */
+  readonly tablePrefix?: string;
+  /** Physical names (from Lambda environment); defaults to prefix + logical name. */
+  readonly tableNames?: Partial<Record<TableName, string>>;
+}
+
+/** Builds the document client; empty strings and undefined are dropped from items. */
+export function createDb(options: DbOptions = {}): Db {
+  const client = new DynamoDBClient({
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  });
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  const prefix = options.tablePrefix ?? '';
+  const tables = Object.fromEntries(
+    TABLE_NAMES.map((n) => [n, options.tableNames?.[n] ?? `${prefix}${n}`]),
+  ) as Record<TableName, string>;
+  return { doc, tables };
+}
+
+/** Physical table names from the Lambda environment (`TABLE_IDENTITIES`, …). */
+export function tableNamesFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<TableName, string>> {
+  const out: Partial<Record<TableName, string>> = {};
+  for (const n of TABLE_NAMES) {
+    const v = env[tableEnvVar(n)];
+    if (v) out[n] = v;
+  }
+  return out;
+}

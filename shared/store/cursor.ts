@@ -1,0 +1,29 @@
+/** Opaque pagination cursors: a DynamoDB `LastEvaluatedKey` as base64url JSON. */
+
+export type Key = Record<string, unknown>;
+
+/** Thrown for a cursor the service did not issue. */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('invalid cursor');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/** Encodes a key as a cursor, or `null` at the end. */
+export function encodeCursor(key: Key | undefined): string | null {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+}
+
+/** Decodes a cursor; only flat string-valued keys are accepted. */
+export function decodeCursor(cursor: string | undefined | null): Key | undefined {
+  if (!cursor) return undefined;
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!key || typeof key !== 'object' || Array.isArray(key)) throw new InvalidCursorError();
+    for (const v of Object.values(key)) if (typeof v !== 'string') throw new InvalidCursorError();
+    return key as Key;
+  } catch {
+    throw new InvalidCursorError();
+  }
+}

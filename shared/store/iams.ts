@@ -1,0 +1,138 @@
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditInput } from '#shared/audit/record.ts';
+import type { AuditWriter } from '#shared/audit/writer.ts';
+import type { Db } from './client.ts';
+import { ConflictError, VersionMismatchError } from './errors.ts';
+import { keys } from './keys.ts';
+import { nowIso, transact } from './transact.ts';
+
+/** Where user info for an IAM's users is fetched from (Immuta's external endpoint shape). */
+export interface ExternalSource {
+  readonly uri: string;
+  readonly auth: { readonly type: 'none' } | { readonly type: 'basic'; readonly username: string; readonly password: string };
+  readonly ttlSeconds: number;
+}
+
+/** An identity provider. */
+export interface IamRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly scim: {
+    readonly enabled: boolean;
+    readonly tokenHash?: string;
+    readonly attributeMappings?: ReadonlyArray<{ readonly from: string; readonly to: string }>;
+  };
+  readonly externalSource?: ExternalSource;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+function toRecord(item: Record<string, unknown>): IamRecord {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as unknown as IamRecord;
+}
+
+/** Identity providers (IAMs). */
+export class IamRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  /** Creates an IAM; an existing id is a `ConflictError`. */
+  async create(input: Omit<IamRecord, 'version' | 'createdAt' | 'updatedAt'>, audit?: AuditInput): Promise<IamRecord> {
+    const now = nowIso();
+    const record: IamRecord = { ...input, version: 1, createdAt: now, updatedAt: now };
+    await transact(
+      this.db,
+      [
+        { Put: { TableName: this.db.tables.identities, Item: { pk: keys.iam(input.id), sk: keys.profile, ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ...(record.scim.tokenHash ? [{ Put: { TableName: this.db.tables.identities, Item: this.tokenMarker(record.id, record.scim.tokenHash) } }] : []),
+        ...(audit ? [this.audit.put(audit)] : []),
+      ],
+      () => new ConflictError(`iam \`${input.id}\` already exists`),
+    );
+    return record;
+  }
+
+  private tokenMarker(iamid: string, tokenHash: string): Record<string, unknown> {
+    return { pk: keys.scimToken(tokenHash), sk: keys.marker, iamid, tokenHash };
+  }
+
+  /** The IAM whose SCIM token has this hash, or undefined. */
+  async getByScimTokenHash(tokenHash: string): Promise<IamRecord | undefined> {
+    const res = await this.db.doc.send(new GetCommand({ TableName: this.db.tables.identities, Key: { pk: keys.scimToken(tokenHash), sk: keys.marker } }));
+    if (!res.Item) return undefined;
+    const iam = await this.get(res.Item.iamid as string);
+    // The marker may outlive a rotation for an instant; the IAM item is the authority.
+    return iam?.scim.enabled && iam.scim.tokenHash === tokenHash ? iam : undefined;
+  }
+
+  /** The IAM, or undefined. */
+  async get(id: string): Promise<IamRecord | undefined> {
+    const res = await this.db.doc.send(new GetCommand({ TableName: this.db.tables.identities, Key: { pk: keys.iam(id), sk: keys.profile } }));
+    return res.Item ? toRecord(res.Item) : undefined;
+  }
+
+  /** Replaces an IAM if its version is unchanged. */
+  async update(current: IamRecord, changes: Partial<Pick<IamRecord, 'name' | 'scim' | 'externalSource'>>, audit?: AuditInput): Promise<IamRecord> {
+    const next: IamRecord = { ...current, ...changes, version: current.version + 1, updatedAt: nowIso() };
+    const oldHash = current.scim.tokenHash;
+    const newHash = next.scim.tokenHash;
+    const tokenItems =
+      oldHash === newHash
+        ? []
+        : [
+            ...(oldHash ? [{ Delete: { TableName: this.db.tables.identities, Key: { pk: keys.scimToken(oldHash), sk: keys.marker } } }] : []),
+            ...(newHash ? [{ Put: { TableName: this.db.tables.identities, Item: this.tokenMarker(current.id, newHash) } }] : []),
+          ];
+    await transact(
+      this.db,
+      [
+        {
+          Put: {
+            TableName: this.db.tables.identities,
+            Item: { pk: keys.iam(current.id), sk: keys.profile, ...next },
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':v': current.version },
+          },
+        },
+        ...tokenItems,
+        ...(audit ? [this.audit.put(audit)] : []),
+      ],
+      () => new VersionMismatchError(`iam \`${current.id}\` was changed concurrently`),
+    );
+    return next;
+  }
+
+  /** Creates or overwrites an IAM without a version check (bootstrap of the local runtime). */
+  async put(record: Omit<IamRecord, 'version' | 'createdAt' | 'updatedAt'>): Promise<void> {
+    const now = nowIso();
+    await this.db.doc.send(
+      new PutCommand({ TableName: this.db.tables.identities, Item: { pk: keys.iam(record.id), sk: keys.profile, ...record, version: 1, createdAt: now, updatedAt: now } }),
+    );
+    if (record.scim.tokenHash) {
+      await this.db.doc.send(new PutCommand({ TableName: this.db.tables.identities, Item: this.tokenMarker(record.id, record.scim.tokenHash) }));
+    }
+  }
+
+  /** Every IAM (few: a scan filtered on the key prefix). */
+  async list(): Promise<IamRecord[]> {
+    const out: IamRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.doc.send(
+        new ScanCommand({
+          TableName: this.db.tables.identities,
+          FilterExpression: 'begins_with(pk, :p) AND sk = :sk',
+          ExpressionAttributeValues: { ':p': 'IAM#', ':sk': keys.profile },
+          ExclusiveStartKey: start,
+        }),
+      );
+      out.push(...(page.Items ?? []).map(toRecord));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+}

@@ -1,0 +1,90 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Attributes, Source, Subject } from '#shared/model/identity.ts';
+import type { Db } from './client.ts';
+import { assembleGroup, type GroupAggregate, type GroupRepository } from './groups.ts';
+import { assembleUser, type UserAggregate, type UserRepository } from './users.ts';
+
+/** A user as the API shows it: per-source values, groups, and the merged view. */
+export interface UserView {
+  readonly user: UserAggregate;
+  readonly groups: readonly GroupAggregate[];
+  /** Union per key over every source of the user and of its groups. */
+  readonly merged: Attributes;
+  readonly subject: Subject;
+}
+
+function addAll(target: Map<string, Set<string>>, attrs: Partial<Record<Source, Attributes>>): void {
+  for (const bySource of Object.values(attrs)) {
+    for (const [key, values] of Object.entries(bySource ?? {})) {
+      let set = target.get(key);
+      if (!set) target.set(key, (set = new Set()));
+      for (const v of values) set.add(v);
+    }
+  }
+}
+
+/** Merges a user and its groups into the view decisions use. */
+export function buildView(user: UserAggregate, groups: readonly GroupAggregate[]): UserView {
+  const attributes = new Map<string, Set<string>>();
+  addAll(attributes, user.attributes);
+  for (const g of groups) addAll(attributes, g.attributes);
+  const merged: Attributes = {};
+  for (const [k, v] of [...attributes].sort(([a], [b]) => a.localeCompare(b))) merged[k] = [...v].sort();
+  const subject: Subject = {
+    iamid: user.profile.iamid,
+    userid: user.profile.userid,
+    active: user.profile.active,
+    groups: new Set(groups.map((g) => g.profile.displayName)),
+    attributes,
+  };
+  return { user, groups, merged, subject };
+}
+
+/** Reads a user, its groups and their attributes, merged; undefined if unknown. */
+export async function loadUserView(
+  users: UserRepository,
+  groups: GroupRepository,
+  iamid: string,
+  userid: string,
+): Promise<UserView | undefined> {
+  const user = await users.get(iamid, userid);
+  if (!user) return undefined;
+  const loaded = await Promise.all([...user.memberships.keys()].map((gid) => groups.get(iamid, gid)));
+  return buildView(user, loaded.filter((g): g is GroupAggregate => g !== undefined));
+}
+
+/** Every user of every IAM, merged, in one scan of the identities table (simulation). */
+export async function scanAllViews(db: Db): Promise<UserView[]> {
+  const partitions = new Map<string, Array<Record<string, unknown>>>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.doc.send(new ScanCommand({ TableName: db.tables.identities, ExclusiveStartKey: start }));
+    for (const item of page.Items ?? []) {
+      const pk = item.pk as string;
+      if (!pk.startsWith('USER#') && !pk.startsWith('GROUP#')) continue;
+      let list = partitions.get(pk);
+      if (!list) partitions.set(pk, (list = []));
+      list.push(item);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  const groupsByKey = new Map<string, GroupAggregate>();
+  const users: UserAggregate[] = [];
+  for (const [pk, items] of partitions) {
+    if (pk.startsWith('GROUP#')) {
+      const g = assembleGroup(items);
+      if (g) groupsByKey.set(`${g.profile.iamid}#${g.profile.id}`, g);
+    } else {
+      const u = assembleUser(items);
+      if (u) users.push(u);
+    }
+  }
+  return users.map((u) =>
+    buildView(
+      u,
+      [...u.memberships.keys()]
+        .map((gid) => groupsByKey.get(`${u.profile.iamid}#${gid}`))
+        .filter((g): g is GroupAggregate => g !== undefined),
+    ),
+  );
+}

@@ -1,0 +1,281 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditInput } from '#shared/audit/record.ts';
+import type { AuditWriter } from '#shared/audit/writer.ts';
+import type { Attributes, Permission, Source } from '#shared/model/identity.ts';
+import type { Db } from './client.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { ConflictError, NotFoundError, VersionMismatchError } from './errors.ts';
+import { keys } from './keys.ts';
+import { batchDelete, nowIso, queryAll, transact, type TransactItem } from './transact.ts';
+
+/** A user's profile item. */
+export interface UserRecord {
+  readonly iamid: string;
+  readonly userid: string;
+  readonly displayName: string;
+  readonly email?: string;
+  readonly active: boolean;
+  readonly permissions: readonly Permission[];
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** SCIM bookkeeping for users pushed by an identity manager. */
+  readonly scimId?: string;
+  readonly userName?: string;
+  readonly externalId?: string;
+  readonly scim?: Record<string, unknown>;
+}
+
+/** A user with its attribute values per source and group memberships per source. */
+export interface UserAggregate {
+  readonly profile: UserRecord;
+  readonly attributes: Partial<Record<Source, Attributes>>;
+  /** Group ids, with the sources that made the user a member. */
+  readonly memberships: ReadonlyMap<string, ReadonlySet<Source>>;
+}
+
+export type NewUser = Pick<UserRecord, 'iamid' | 'userid' | 'displayName'> &
+  Partial<Pick<UserRecord, 'email' | 'active' | 'permissions' | 'scimId' | 'userName' | 'externalId' | 'scim'>>;
+
+export type UserChanges = Partial<Omit<UserRecord, 'iamid' | 'userid' | 'version' | 'createdAt' | 'updatedAt'>>;
+
+const PROFILE_FIELDS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
+
+function toRecord(item: Record<string, unknown>): UserRecord {
+  const copy = { ...item };
+  for (const f of PROFILE_FIELDS) delete copy[f];
+  return copy as unknown as UserRecord;
+}
+
+/** Users, their attribute values per source, and the user side of memberships. */
+export class UserRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  private profileItem(r: UserRecord): Record<string, unknown> {
+    return {
+      pk: keys.user(r.iamid, r.userid),
+      sk: keys.profile,
+      gsi2pk: keys.usersOfIam(r.iamid),
+      gsi2sk: r.userid,
+      ...(r.scimId ? { gsi1pk: keys.scimUser(r.iamid, r.scimId), gsi1sk: keys.profile } : {}),
+      ...r,
+    };
+  }
+
+  private markers(r: Pick<UserRecord, 'iamid' | 'userid' | 'userName'>): Record<string, unknown>[] {
+    return r.userName ? [{ pk: keys.userName(r.iamid, r.userName), sk: keys.marker, userid: r.userid }] : [];
+  }
+
+  /** Creates a user; a duplicate (iamid, userid) or SCIM userName is a `ConflictError`. */
+  async create(input: NewUser, audit?: AuditInput): Promise<UserRecord> {
+    const now = nowIso();
+    const record: UserRecord = { active: true, permissions: [], ...input, version: 1, createdAt: now, updatedAt: now };
+    const items: TransactItem[] = [
+      { Put: { TableName: this.db.tables.identities, Item: this.profileItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...this.markers(record).map((Item) => ({
+        Put: { TableName: this.db.tables.identities, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+      })),
+      ...(audit ? [this.audit.put(audit)] : []),
+    ];
+    await transact(this.db, items, (i) =>
+      i === 0
+        ? new ConflictError(`user \`${input.userid}\` already exists in iam \`${input.iamid}\``)
+        : new ConflictError(`userName \`${input.userName}\` is already taken`),
+    );
+    return record;
+  }
+
+  /** The profile alone (one read), or undefined. */
+  async getProfile(iamid: string, userid: string): Promise<UserRecord | undefined> {
+    const res = await this.db.doc.send(
+      new GetCommand({ TableName: this.db.tables.identities, Key: { pk: keys.user(iamid, userid), sk: keys.profile } }),
+    );
+    return res.Item ? toRecord(res.Item) : undefined;
+  }
+
+  /** Profile, attribute values and memberships in one query, or undefined. */
+  async get(iamid: string, userid: string): Promise<UserAggregate | undefined> {
+    const items = await queryAll(this.db, {
+      TableName: this.db.tables.identities,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.user(iamid, userid) },
+    });
+    return assembleUser(items);
+  }
+
+  /** Applies changes if the stored version is still `expectedVersion` (else `VersionMismatchError`). */
+  async update(current: UserRecord, changes: UserChanges, audit?: AuditInput): Promise<UserRecord> {
+    const next: UserRecord = { ...current, ...changes, version: current.version + 1, updatedAt: nowIso() };
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.db.tables.identities,
+          Item: this.profileItem(next),
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': current.version },
+        },
+      },
+    ];
+    const renamed = (current.userName ?? '').toLowerCase() !== (next.userName ?? '').toLowerCase();
+    if (renamed) {
+      for (const Item of this.markers(next)) {
+        items.push({ Put: { TableName: this.db.tables.identities, Item, ConditionExpression: 'attribute_not_exists(pk)' } });
+      }
+      for (const m of this.markers(current)) {
+        items.push({ Delete: { TableName: this.db.tables.identities, Key: { pk: m.pk, sk: m.sk } } });
+      }
+    }
+    if (audit) items.push(this.audit.put(audit));
+    await transact(this.db, items, (i) =>
+      i === 0
+        ? new VersionMismatchError(`user \`${current.userid}\` was changed concurrently`)
+        : new ConflictError(`userName \`${next.userName}\` is already taken`),
+    );
+    return next;
+  }
+
+  /**
+   * Replaces the values one source holds for the given keys (empty values remove the key),
+   * conditional on the user existing.
+   */
+  async setAttributes(
+    iamid: string,
+    userid: string,
+    source: Source,
+    values: Attributes,
+    audit?: AuditInput,
+  ): Promise<void> {
+    const pk = keys.user(iamid, userid);
+    const items: TransactItem[] = [
+      {
+        ConditionCheck: {
+          TableName: this.db.tables.identities,
+          Key: { pk, sk: keys.profile },
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+    ];
+    for (const [key, vals] of Object.entries(values)) {
+      const sk = keys.attr(source, key);
+      const unique = [...new Set(vals)];
+      items.push(
+        unique.length
+          ? { Put: { TableName: this.db.tables.identities, Item: { pk, sk, source, key, values: unique } } }
+          : { Delete: { TableName: this.db.tables.identities, Key: { pk, sk } } },
+      );
+    }
+    if (audit) items.push(this.audit.put(audit));
+    await chunkedTransact(this.db, items, () => new NotFoundError(`user \`${userid}\` not found in iam \`${iamid}\``));
+  }
+
+  /** Makes one source's attribute values exactly `values`: keys it no longer sends are removed. */
+  async replaceSourceAttributes(
+    aggregate: UserAggregate,
+    source: Source,
+    values: Attributes,
+    audit?: AuditInput,
+  ): Promise<boolean> {
+    const before = aggregate.attributes[source] ?? {};
+    const changes: Attributes = {};
+    for (const key of Object.keys(before)) if (!(key in values)) changes[key] = [];
+    for (const [key, vals] of Object.entries(values)) {
+      const old = before[key] ?? [];
+      const same = old.length === new Set(vals).size && vals.every((v) => old.includes(v));
+      if (!same) changes[key] = vals;
+    }
+    if (!Object.keys(changes).length) return false;
+    await this.setAttributes(aggregate.profile.iamid, aggregate.profile.userid, source, changes, audit);
+    return true;
+  }
+
+  /** Deletes the user with its attribute values, memberships and markers. */
+  async delete(iamid: string, userid: string, audit?: AuditInput): Promise<boolean> {
+    const pk = keys.user(iamid, userid);
+    const items = await queryAll(this.db, {
+      TableName: this.db.tables.identities,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+    });
+    const profile = items.find((i) => i.sk === keys.profile);
+    if (!profile) return false;
+    const record = toRecord(profile);
+    const extra = items.filter((i) => i.sk !== keys.profile).map((i) => ({ pk: i.pk, sk: i.sk }));
+    await batchDelete(this.db, this.db.tables.identities, extra);
+    await transact(this.db, [
+      { Delete: { TableName: this.db.tables.identities, Key: { pk, sk: keys.profile } } },
+      ...this.markers(record).map((m) => ({ Delete: { TableName: this.db.tables.identities, Key: { pk: m.pk, sk: m.sk } } })),
+      ...(audit ? [this.audit.put(audit)] : []),
+    ]);
+    return true;
+  }
+
+  /** The userid holding a SCIM userName (case-insensitive), if any. */
+  async useridByUserName(iamid: string, userName: string): Promise<string | undefined> {
+    const res = await this.db.doc.send(
+      new GetCommand({ TableName: this.db.tables.identities, Key: { pk: keys.userName(iamid, userName), sk: keys.marker } }),
+    );
+    return res.Item?.userid as string | undefined;
+  }
+
+  /** The profile of a SCIM id, if any (index lookup). */
+  async getByScimId(iamid: string, scimId: string): Promise<UserRecord | undefined> {
+    const res = await this.db.doc.send(
+      new QueryCommand({
+        TableName: this.db.tables.identities,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.scimUser(iamid, scimId) },
+      }),
+    );
+    const item = res.Items?.[0];
+    return item ? toRecord(item) : undefined;
+  }
+
+  /** One page of an IAM's user profiles, ordered by userid. */
+  async list(iamid: string, options: { limit?: number; cursor?: string | null } = {}): Promise<{ users: UserRecord[]; cursor: string | null }> {
+    const res = await this.db.doc.send(
+      new QueryCommand({
+        TableName: this.db.tables.identities,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.usersOfIam(iamid) },
+        Limit: options.limit ?? 100,
+        ExclusiveStartKey: decodeCursor(options.cursor),
+      }),
+    );
+    return { users: (res.Items ?? []).map(toRecord), cursor: encodeCursor(res.LastEvaluatedKey) };
+  }
+}
+
+/** Builds a user aggregate from the items of its partition. */
+export function assembleUser(items: Array<Record<string, unknown>>): UserAggregate | undefined {
+  const profileItem = items.find((i) => i.sk === keys.profile);
+  if (!profileItem) return undefined;
+  const attributes: Partial<Record<Source, Attributes>> = {};
+  const memberships = new Map<string, Set<Source>>();
+  for (const item of items) {
+    const sk = item.sk as string;
+    if (sk.startsWith(keys.attrPrefix)) {
+      const source = item.source as Source;
+      (attributes[source] ??= {})[item.key as string] = item.values as string[];
+    } else if (sk.startsWith(keys.memberPrefix)) {
+      const gid = item.groupId as string;
+      let set = memberships.get(gid);
+      if (!set) memberships.set(gid, (set = new Set()));
+      set.add(item.source as Source);
+    }
+  }
+  return { profile: toRecord(profileItem), attributes, memberships };
+}
+
+/** DynamoDB transactions hold at most 100 items: larger changes go in several. */
+async function chunkedTransact(db: Db, items: TransactItem[], onConflict: () => Error): Promise<void> {
+  const [check, ...rest] = items;
+  if (!check) return;
+  for (let i = 0; i < Math.max(rest.length, 1); i += 99) {
+    await transact(db, [check, ...rest.slice(i, i + 99)], onConflict);
+  }
+}
