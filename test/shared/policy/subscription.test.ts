@@ -183,7 +183,7 @@ describe('approval and access requests', () => {
 describe('a policy that fails', () => {
   it('never grants: a stored policy that no longer compiles denies everywhere', () => {
     const broken: StoredPolicy = { ...policy({ policyKey: 'open', actions: { type: 'anyone' } }) };
-    const bad = { ...broken, document: { ...broken.document, policyKey: 'bad', actions: { type: 'entitlements', entitlements: { operator: 'any', groups: [], attributes: [], advanced: '@nope()' } } } } as StoredPolicy;
+    const bad = { ...broken, document: { ...broken.document, policyKey: 'bad', actions: { type: 'entitlements', entitlements: { operator: 'any', groups: [], attributes: [], advanced: '@nope()' } } } } as unknown as StoredPolicy;
     const d = decide([broken, bad], subject('u'));
     expect(d?.access).toBe('denied');
     expect(d?.subscription.find((v) => v.policyKey === 'bad')?.explanation).toBe('policy does not compile: unknown function `@nope` at 0');

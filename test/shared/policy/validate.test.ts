@@ -43,7 +43,7 @@ describe('parsePolicyDocument', () => {
 
   it('rejects an invalid column regex', () => {
     const bad = { ...base, circumstances: [{ type: 'tags', tag: 'A' }, { type: 'columnRegex', regex: '(ssn' }] };
-    expect(message(bad)).toMatch(/^invalid policy `country-access`: `circumstances\.1\.regex`: invalid regular expression `\(ssn`: /);
+    expect(message(bad)).toMatch(/^invalid policy `country-access`: `circumstances\[1\]\.regex`: invalid regular expression `\(ssn`: /);
   });
 
   it('validates data policies with their own schema', () => {

@@ -1,0 +1,13 @@
+export { covers, anyCovered, lineage, depth, valueMatches } from './tags.ts';
+export { compileConditionSet, hasAttributeValue, type CompiledConditionSet, type ConditionOutcome } from './conditions.ts';
+export { parseCondition, compileCondition, tokenize, type ConditionNode, type TagScope, type CompiledCondition, type Token } from './condition/index.ts';
+export { PolicyValidationError, ConditionSyntaxError } from './errors.ts';
+export { compileTargeting, targetKeys, sourceInDomain, columnRegex, type TargetPredicate, type TargetingInput, type TargetKeys } from './targeting.ts';
+export { sourceFacts, type SourceFacts } from './source-facts.ts';
+export { PolicyIndex } from './policy-index.ts';
+export { parsePolicyDocument } from './validate.ts';
+export { compileSubscription, failClosed, fingerprint, type CompiledSubscription } from './subscription/compile.ts';
+export { compileEntitlements } from './subscription/entitlements.ts';
+export { compileSnapshot, type Snapshot, type SnapshotInput, type SourceEntry, type TagCount } from './snapshot.ts';
+export { decideSubscription, grants, mergeSatisfied, requestsAllowed, type DecideOptions, type SubscriptionDecision } from './decide.ts';
+export { simulate, sourcesToCompare, type SimulationChange, type SimulationResult, type SimulatedOutcome } from './simulate.ts';
