@@ -36,7 +36,10 @@ const RESOURCE_TYPES = [
 /** One `/ResourceTypes/{id}` document, or undefined for an unknown id. */
 export function resourceType(id: string, baseUrl: string): Record<string, unknown> | undefined {
   const t = RESOURCE_TYPES.find((r) => r.id === id);
-  if (!t) return undefined;
+  return t && describeType(t, baseUrl);
+}
+
+function describeType(t: (typeof RESOURCE_TYPES)[number], baseUrl: string): Record<string, unknown> {
   return { schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'], ...t, meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/${t.id}` } };
 }
 
@@ -56,7 +59,7 @@ function listResponse(resources: Record<string, unknown>[]): Record<string, unkn
 
 /** `/ResourceTypes` as a ListResponse. */
 export function resourceTypesList(baseUrl: string): Record<string, unknown> {
-  return listResponse(RESOURCE_TYPES.map((t) => resourceType(t.id, baseUrl)!));
+  return listResponse(RESOURCE_TYPES.map((t) => describeType(t, baseUrl)));
 }
 
 /** `/Schemas` as a ListResponse: core User, Group and the enterprise extension. */
