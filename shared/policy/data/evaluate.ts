@@ -1,0 +1,52 @@
+import type { Subject } from '#shared/model/identity.ts';
+import type { ColumnDecision, Dialect, RowFilterDecision } from '#shared/model/decision.ts';
+import type { Audience, ColumnPlan, DataPlan } from './plan.ts';
+
+/** What one user sees of one source: columns, row filter and the secure-view query. */
+export interface DataEvaluation {
+  readonly columns: ColumnDecision[];
+  readonly rowFilter: RowFilterDecision;
+  readonly query: string;
+}
+
+/**
+ * Applies a plan to one user: the winning mask of each column unless its audience spares the
+ * user, and every row filter meant for the user, ANDed. Only string work is left at this point.
+ */
+export function evaluateDataPlan(plan: DataPlan, subject: Subject, dialect: Dialect): DataEvaluation {
+  const p = plan.dialects[dialect];
+  const columns: ColumnDecision[] = new Array(p.columns.length);
+  let select = '';
+  for (let i = 0; i < p.columns.length; i++) {
+    const decision = columnDecision(p.columns[i]!, subject);
+    columns[i] = decision;
+    select += (i ? ', ' : '') + decision.expression + p.columns[i]!.alias;
+  }
+  let where = '';
+  const keys: string[] = [];
+  for (const f of p.filters) {
+    if (f.audience && !applies(f.audience, subject).applies) continue;
+    where += `${where ? ' AND ' : ''}(${typeof f.sql === 'string' ? f.sql : f.sql(subject)})`;
+    if (!keys.includes(f.policyKey)) keys.push(f.policyKey);
+  }
+  const rowFilter: RowFilterDecision = { expression: where || null, policyKeys: keys };
+  return { columns, rowFilter, query: `SELECT ${select} FROM ${p.from}${where ? ` WHERE ${where}` : ''}` };
+}
+
+function columnDecision(c: ColumnPlan, subject: Subject): ColumnDecision {
+  const m = c.mask;
+  if (!m) return c.clear;
+  if (m.audience) {
+    const a = applies(m.audience, subject);
+    if (!a.applies) {
+      const explanation = m.audience.exceptions ? `excepted from \`${m.policyKey}\`: ${a.why}` : `not included in \`${m.policyKey}\`: ${a.why}`;
+      return { name: c.name, action: 'clear', policyKey: m.policyKey, overridden: m.overridden, explanation, expression: c.quoted };
+    }
+  }
+  return m.decision ?? { name: c.name, action: 'mask', masking: m.masking, policyKey: m.policyKey, overridden: m.overridden, expression: (m.sql as (s: Subject) => string)(subject) };
+}
+
+function applies(audience: Audience, subject: Subject): { applies: boolean; why: string } {
+  const outcome = audience.test(subject);
+  return { applies: audience.exceptions ? !outcome.holds : outcome.holds, why: outcome.explanation };
+}

@@ -1,0 +1,39 @@
+/**
+ * What differs between the SQL engines Warden writes for. Every method returns a SQL fragment;
+ * arguments named `expr` are SQL already, everything else is a value that the dialect escapes.
+ */
+export interface SqlDialect {
+  /** A quoted identifier: always quoted, so reserved words and odd names stay names. */
+  ident(name: string): string;
+  /** A string literal escaped so no value can end it early. */
+  string(value: string): string;
+  /** The engine's spelling of a value as text, for hashing and regex replacement. */
+  toText(expr: string): string;
+  /** Lowercase hex SHA-256 of the UTF-8 text of `expr` (NULL stays NULL). */
+  sha256Hex(textExpr: string): string;
+  /** Every match of `pattern` in the text of `expr` replaced. */
+  regexReplace(expr: string, pattern: string, replacement: string): string;
+  /** `date_trunc` to a calendar unit, in the engine's spelling. */
+  truncDate(expr: string, unit: DateUnit): string;
+}
+
+export const DATE_UNITS = ['second', 'minute', 'hour', 'day', 'month', 'year'] as const;
+export type DateUnit = (typeof DATE_UNITS)[number];
+
+/** `'` doubling: the literal syntax of standard SQL (PostgreSQL with standard strings, Trino). */
+export function doubledQuoteLiteral(value: string): string {
+  return `'${noNul(value).replaceAll("'", "''")}'`;
+}
+
+/** `"` quoting with `"` doubling: the identifier syntax of standard SQL. */
+export function doubleQuotedIdent(name: string): string {
+  return `"${noNul(name).replaceAll('"', '""')}"`;
+}
+
+/**
+ * No engine stores U+0000 in text and some C clients end the statement at it, so it never
+ * reaches SQL: it becomes U+FFFD, which cannot match real data either.
+ */
+export function noNul(value: string): string {
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
+}
