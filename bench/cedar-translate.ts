@@ -41,13 +41,13 @@ function condition(node: ConditionNode): string {
       return `(${rec} has ${str(node.name)} && resource in ${rec}[${str(node.name)}])`;
     }
     case 'hasTagAsGroup':
-      return `resource in ${node.scope === 'dataSource' ? 'principal.groupTags' : 'principal.groupColTags'}`;
+      return `(resource in ${node.scope === 'dataSource' ? 'principal.groupTags' : 'principal.groupColTags'})`;
     case 'and':
       return `(${condition(node.left)} && ${condition(node.right)})`;
     case 'or':
       return `(${condition(node.left)} || ${condition(node.right)})`;
     case 'not':
-      return `!${condition(node.operand)}`;
+      return `!(${condition(node.operand)})`;
   }
 }
 
