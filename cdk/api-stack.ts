@@ -1,0 +1,99 @@
+import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { TABLE_NAMES, tableEnvVar, type TableName } from '#shared/store/tables.ts';
+import { ENTRIES } from './bundling.ts';
+import { ROUTES, type ApiFunctionName } from './routes.ts';
+import { WardenFunction } from './warden-function.ts';
+import { WardenHttpApi } from './warden-http-api.ts';
+import type { TableAccess, WardenTable } from './warden-table.ts';
+
+export interface ApiStackProps extends StackProps {
+  /** The tables of the data stack. */
+  readonly tables: Readonly<Record<TableName, WardenTable>>;
+}
+
+type TableGrants = Readonly<Partial<Record<TableName, TableAccess>>>;
+
+/** Least privilege: each function gets the tables it reads or writes, nothing more. */
+const TABLE_GRANTS: Readonly<Record<ApiFunctionName, TableGrants>> = {
+  scim: { identities: 'readWrite', audit: 'append' },
+  // Sessions: it accepts impersonation tokens, so it checks their revocation.
+  userinfo: { identities: 'readWrite', sessions: 'read', audit: 'append' },
+  // Audit reads: it serves GET /v1/audit.
+  policy: { catalog: 'readWrite', policies: 'readWrite', identities: 'read', sessions: 'read', audit: 'readAppend' },
+  impersonation: { sessions: 'readWrite', identities: 'read', audit: 'append' },
+};
+
+const SETTINGS: Readonly<Record<ApiFunctionName, { description: string; memorySize: number }>> = {
+  scim: { description: 'Warden SCIM 2.0 provisioning', memorySize: 512 },
+  userinfo: { description: 'Warden users, groups, IAMs, API keys and /userinfo', memorySize: 512 },
+  // Decisions and simulations evaluate the whole policy snapshot in memory; CPU follows memory.
+  policy: { description: 'Warden catalog, policies, decisions and audit', memorySize: 1024 },
+  impersonation: { description: 'Warden impersonation sessions and tokens', memorySize: 512 },
+};
+
+/** Warden's stateless side: the four API functions, the HTTP API and the keys. */
+export class ApiStack extends Stack {
+  readonly api: WardenHttpApi;
+  readonly functions: Readonly<Record<ApiFunctionName, WardenFunction>>;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const adminKey = new Secret(this, 'AdminApiKey', {
+      description: 'Warden bootstrap admin API key (every permission)',
+      generateSecretString: { excludePunctuation: true, passwordLength: 40 },
+    });
+    Validations.of(adminKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'bootstrap key for the first login only; operators replace it through POST/DELETE /v1/api-keys, which a rotation Lambda could not coordinate with clients',
+    });
+    // KMS rather than a key in a secret: the ES256 private key never leaves the HSM, so even a
+    // function compromise cannot copy it, only ask for signatures while it runs.
+    const signingKey = new Key(this, 'SigningKey', {
+      description: 'Warden ES256 impersonation token signing key',
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+    });
+    this.api = new WardenHttpApi(this, 'Http');
+
+    const environment: Record<string, string> = {
+      WARDEN_ADMIN_KEY_SECRET_ARN: adminKey.secretArn,
+      WARDEN_SIGNING_KEY_ARN: signingKey.keyArn,
+      WARDEN_ISSUER: this.api.url,
+      LOG_LEVEL: 'INFO',
+    };
+    // Every function learns every table name (names are not privileges; grants below are).
+    for (const name of TABLE_NAMES) environment[tableEnvVar(name)] = props.tables[name].table.tableName;
+
+    const functions = {} as Record<ApiFunctionName, WardenFunction>;
+    for (const name of Object.keys(ROUTES) as ApiFunctionName[]) {
+      const fn = new WardenFunction(this, name, {
+        entry: ENTRIES[name],
+        ...SETTINGS[name],
+        environment: { ...environment, POWERTOOLS_SERVICE_NAME: `warden-${name}` },
+      });
+      grantTables(fn, props.tables, TABLE_GRANTS[name]);
+      adminKey.grantRead(fn.fn);
+      this.api.addFunctionRoutes(`${name}-integration`, fn.fn, ROUTES[name]);
+      functions[name] = fn;
+    }
+    this.functions = functions;
+    signingKey.grant(functions.impersonation.fn, 'kms:Sign', 'kms:GetPublicKey');
+    // Verifiers of impersonation tokens fetch only the public key.
+    signingKey.grant(functions.policy.fn, 'kms:GetPublicKey');
+    signingKey.grant(functions.userinfo.fn, 'kms:GetPublicKey');
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'AdminApiKeySecretArn', { value: adminKey.secretArn });
+    new CfnOutput(this, 'SigningKeyArn', { value: signingKey.keyArn });
+  }
+}
+
+function grantTables(fn: WardenFunction, tables: ApiStackProps['tables'], grants: TableGrants): void {
+  for (const [name, access] of Object.entries(grants) as [TableName, TableAccess][]) {
+    tables[name].grantAccess(fn.fn, access);
+  }
+}

@@ -1,0 +1,61 @@
+import { fileURLToPath } from 'node:url';
+import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
+
+/** Repository root: esbuild resolves `#shared/*` through its `package.json` `imports`. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The lock file that pins what esbuild bundles. */
+export const DEPS_LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
+
+/** Some CommonJS dependencies call `require`, which ESM lacks; this recreates it. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** The Node 22 runtime ships AWS SDK v3, so bundling it would only add cold-start weight. */
+export const EXTERNAL_MODULES = ['@aws-sdk/*'];
+
+/** How every Warden function is bundled; `bench/bundle-sizes.ts` measures the same settings. */
+export const BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  minify: true,
+  sourceMap: true,
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  externalModules: EXTERNAL_MODULES,
+  // The esbuild of devDependencies: synth needs no Docker and bundles the same as `npm test`.
+  forceDockerBundling: false,
+};
+
+/** The entry file of every function, relative to the repository root. */
+export const ENTRIES = {
+  scim: 'functions/scim/handler.ts',
+  userinfo: 'functions/userinfo/handler.ts',
+  policy: 'functions/policy/handler.ts',
+  impersonation: 'functions/impersonation/handler.ts',
+} as const;
+
+/** Absolute path of a function entry given relative to the repository root. */
+export function entryPath(relative: string): string {
+  return fileURLToPath(new URL(`../${relative}`, import.meta.url));
+}
+
+/** `BUNDLING` as esbuild JS API options, to measure or run a bundle without CDK. */
+export function esbuildOptions(entry: string): BuildOptions & { outfile: string } {
+  return {
+    entryPoints: [entryPath(entry)],
+    absWorkingDir: PROJECT_ROOT,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: BUNDLING.target,
+    minify: BUNDLING.minify,
+    sourcemap: BUNDLING.sourceMap,
+    mainFields: BUNDLING.mainFields,
+    banner: { js: ESM_REQUIRE_BANNER },
+    external: EXTERNAL_MODULES,
+    // What NodejsFunction names an ESM bundle; the Lambda handler is `index.handler`.
+    outfile: 'index.mjs',
+  };
+}

@@ -1,0 +1,204 @@
+import type { CfnResource } from 'aws-cdk-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_NAMES, tableEnvVar } from '#shared/store/tables.ts';
+import { synthWarden, type WardenApp } from './synth.ts';
+
+/** The route table of CONTRACT.md, written out here so a drift in cdk/routes.ts fails a test. */
+const EXPECTED_ROUTES: Record<string, string> = {
+  '/scim/v2/{proxy+}': 'scim',
+  '/userinfo': 'userinfo',
+  '/v1/users': 'userinfo',
+  '/v1/users/{proxy+}': 'userinfo',
+  '/v1/groups': 'userinfo',
+  '/v1/groups/{proxy+}': 'userinfo',
+  '/v1/iams': 'userinfo',
+  '/v1/iams/{proxy+}': 'userinfo',
+  '/v1/api-keys': 'userinfo',
+  '/v1/api-keys/{proxy+}': 'userinfo',
+  '/v1/data-sources': 'policy',
+  '/v1/data-sources/{proxy+}': 'policy',
+  '/v1/domains': 'policy',
+  '/v1/domains/{proxy+}': 'policy',
+  '/v1/tags': 'policy',
+  '/v1/policies': 'policy',
+  '/v1/policies/{proxy+}': 'policy',
+  '/v1/decisions': 'policy',
+  '/v1/decisions/{proxy+}': 'policy',
+  '/v1/simulations': 'policy',
+  '/v1/access-requests': 'policy',
+  '/v1/access-requests/{proxy+}': 'policy',
+  '/v1/audit': 'policy',
+  '/health': 'policy',
+  '/openapi.json': 'policy',
+  '/v1/impersonation/{proxy+}': 'impersonation',
+  '/v1/settings/impersonation': 'impersonation',
+  '/.well-known/jwks.json': 'impersonation',
+};
+
+const API_FUNCTIONS = ['scim', 'userinfo', 'policy', 'impersonation'] as const;
+type FunctionName = (typeof API_FUNCTIONS)[number];
+
+// CloudFormation JSON is untyped; each test narrows what it reads.
+type Json = any;
+
+let warden: WardenApp;
+let resources: Record<string, Json>;
+beforeAll(() => {
+  warden = synthWarden();
+  resources = warden.apiTemplate.toJSON().Resources;
+});
+
+function logicalId(resource: unknown): string {
+  return warden.api.getLogicalId(resource as CfnResource);
+}
+
+/** Logical id of the Lambda of a function. */
+function functionId(name: FunctionName): string {
+  return logicalId(warden.api.functions[name].fn.node.defaultChild);
+}
+
+/** Every IAM statement attached to the role of a function. */
+function statementsOf(name: FunctionName): Json[] {
+  const roleId = resources[functionId(name)].Properties.Role['Fn::GetAtt'][0];
+  return Object.values(resources)
+    .filter((r: Json) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: Json) => x.Ref === roleId))
+    .flatMap((r: Json) => r.Properties.PolicyDocument.Statement);
+}
+
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
+
+/** Actions a function may perform on one table (a resource that imports its ARN). */
+function tableActions(name: FunctionName, table: string): string[] {
+  const onTable = (res: unknown): boolean => JSON.stringify(res).includes(`GetAtt${table}Table`);
+  const actions = statementsOf(name)
+    .filter((s) => asList(s.Resource).some(onTable))
+    .flatMap((s) => asList(s.Action) as string[]);
+  return [...new Set(actions)].sort();
+}
+
+describe('api stack functions', () => {
+  it('runs the four API functions on arm64 / nodejs22.x, traced, 512–1024 MB', () => {
+    warden.apiTemplate.resourceCountIs('AWS::Lambda::Function', 4);
+    for (const name of API_FUNCTIONS) {
+      const props = resources[functionId(name)].Properties;
+      expect(props.Architectures, name).toEqual(['arm64']);
+      expect(props.Runtime, name).toBe('nodejs22.x');
+      expect(props.Handler, name).toBe('index.handler');
+      expect(props.TracingConfig, name).toEqual({ Mode: 'Active' });
+      expect(props.MemorySize, name).toBeGreaterThanOrEqual(512);
+      expect(props.MemorySize, name).toBeLessThanOrEqual(1024);
+    }
+  });
+
+  it('bounds every invocation at 10 s', () => {
+    for (const name of API_FUNCTIONS) expect(resources[functionId(name)].Properties.Timeout, name).toBeLessThanOrEqual(10);
+  });
+
+  it('tells every function the physical table names and where its keys live', () => {
+    for (const name of API_FUNCTIONS) {
+      const env = resources[functionId(name)].Properties.Environment.Variables;
+      for (const table of TABLE_NAMES) expect(env[tableEnvVar(table)], `${name} ${table}`).toBeDefined();
+      expect(env.WARDEN_ADMIN_KEY_SECRET_ARN, name).toEqual({ Ref: logicalId(findChild('AdminApiKey')) });
+      expect(env.WARDEN_SIGNING_KEY_ARN, name).toEqual({ 'Fn::GetAtt': [logicalId(findChild('SigningKey')), 'Arn'] });
+      expect(env.WARDEN_ISSUER, name).toEqual({ 'Fn::GetAtt': [logicalId(warden.api.api.api.node.defaultChild), 'ApiEndpoint'] });
+    }
+  });
+
+  it('logs every function to its own log group kept one month', () => {
+    for (const name of API_FUNCTIONS) {
+      const logGroupId = resources[functionId(name)].Properties.LoggingConfig.LogGroup.Ref;
+      expect(resources[logGroupId].Properties.RetentionInDays, name).toBe(30);
+    }
+  });
+});
+
+describe('api stack routes', () => {
+  it('maps every path of the contract to its function, and nothing else', () => {
+    const integrationTarget = (integrationId: string): string => {
+      const uri = resources[integrationId].Properties.IntegrationUri['Fn::GetAtt'][0];
+      const owner = API_FUNCTIONS.find((name) => functionId(name) === uri);
+      if (!owner) throw new Error(`integration \`${integrationId}\` targets no api function`);
+      return owner;
+    };
+    const actual: Record<string, string> = {};
+    for (const r of Object.values(resources).filter((r: Json) => r.Type === 'AWS::ApiGatewayV2::Route')) {
+      const [method, path] = (r.Properties.RouteKey as string).split(' ');
+      expect(method).toBe('ANY');
+      actual[path!] = integrationTarget(r.Properties.Target['Fn::Join'][1][1].Ref);
+    }
+    expect(actual).toEqual(EXPECTED_ROUTES);
+  });
+
+  it('logs access on the $default stage and throttles it', () => {
+    warden.apiTemplate.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    const stage = Object.values(resources).find((r: Json) => r.Type === 'AWS::ApiGatewayV2::Stage').Properties;
+    expect(stage.StageName).toBe('$default');
+    expect(stage.AutoDeploy).toBe(true);
+    expect(stage.AccessLogSettings.DestinationArn['Fn::GetAtt'][1]).toBe('Arn');
+    expect(JSON.parse(stage.AccessLogSettings.Format).requestId).toBe('$context.requestId');
+    expect(stage.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(stage.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThan(0);
+  });
+});
+
+describe('api stack permissions', () => {
+  it('never grants dynamodb:* nor any DynamoDB action on *', () => {
+    for (const name of API_FUNCTIONS) {
+      for (const s of statementsOf(name)) {
+        const actions = asList(s.Action) as string[];
+        expect(actions, name).not.toContain('dynamodb:*');
+        if (actions.some((a) => a.startsWith('dynamodb:'))) {
+          expect(asList(s.Resource), name).not.toContain('*');
+          expect(JSON.stringify(s.Resource), name).not.toContain('/index/*');
+        }
+      }
+    }
+  });
+
+  it('grants each function only the tables it uses, audit append-only except for policy', () => {
+    const reads = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
+    const rw = [...reads, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort();
+    const put = ['dynamodb:PutItem'];
+    const expected = {
+      scim: { identities: rw, catalog: [], policies: [], sessions: [], audit: put },
+      userinfo: { identities: rw, catalog: [], policies: [], sessions: reads, audit: put },
+      policy: { identities: reads, catalog: rw, policies: rw, sessions: reads, audit: [...reads, ...put].sort() },
+      impersonation: { identities: reads, catalog: [], policies: [], sessions: rw, audit: put },
+    } as const;
+    for (const [name, tables] of Object.entries(expected)) {
+      for (const [table, actions] of Object.entries(tables)) {
+        expect(tableActions(name as keyof typeof expected, table), `${name} on ${table}`).toEqual(actions);
+      }
+    }
+  });
+
+  it('lets only impersonation sign; verifiers get the public key, scim no key at all', () => {
+    const kmsActions = (name: FunctionName): string[] =>
+      statementsOf(name)
+        .flatMap((s) => asList(s.Action) as string[])
+        .filter((a) => a.startsWith('kms:'))
+        .sort();
+    expect(kmsActions('impersonation')).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+    expect(kmsActions('policy')).toEqual(['kms:GetPublicKey']);
+    expect(kmsActions('userinfo')).toEqual(['kms:GetPublicKey']);
+    expect(kmsActions('scim')).toEqual([]);
+  });
+
+  it('signs with an ECC P-256 key and keeps the admin key a 40-character secret', () => {
+    warden.apiTemplate.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    warden.apiTemplate.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 40 },
+    });
+  });
+
+  it('lets the four API functions read the admin key secret', () => {
+    for (const name of API_FUNCTIONS) {
+      const canRead = statementsOf(name).some((s) => asList(s.Action).includes('secretsmanager:GetSecretValue'));
+      expect(canRead, name).toBe(true);
+    }
+  });
+});
+
+function findChild(id: string): unknown {
+  return warden.api.node.findChild(id).node.defaultChild;
+}

@@ -1,0 +1,44 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { ENTRIES, PROJECT_ROOT, esbuildOptions } from '../../cdk/bundling.ts';
+
+/** An API Gateway HTTP API (payload 2.0) event for `GET <path>`. */
+function httpEvent(path: string): Record<string, unknown> {
+  return {
+    version: '2.0',
+    routeKey: `ANY ${path}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers: { host: 'api.example.com' },
+    requestContext: {
+      http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'vitest' },
+      domainName: 'api.example.com',
+      stage: '$default',
+      requestId: 'bundle-test',
+    },
+    isBase64Encoded: false,
+  };
+}
+
+// Inside the repository so the bundle finds the external @aws-sdk/* in node_modules, as on Lambda.
+const OUT_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'warden-bundle-test');
+
+describe('function bundles', () => {
+  const apiEntries = (['scim', 'userinfo', 'policy', 'impersonation'] as const).map((name) => [name, ENTRIES[name]]);
+
+  it.each(apiEntries)('%s: the ESM bundle of the CDK settings loads and answers /health', async (name, entry) => {
+    const result = await build({ ...esbuildOptions(entry), write: false, sourcemap: false, logLevel: 'silent' });
+    const file = join(OUT_DIR, `${name}.mjs`);
+    mkdirSync(OUT_DIR, { recursive: true });
+    writeFileSync(file, result.outputFiles[0]!.contents);
+    const bundle = (await import(pathToFileURL(file).href)) as {
+      handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+    };
+    const response = await bundle.handler(httpEvent('/health'), {});
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ status: 'ok' });
+  });
+});
