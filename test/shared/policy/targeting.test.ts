@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Circumstance } from '#shared/model/policy.ts';
+import { dataPolicySchema, type Circumstance, type StoredPolicy } from '#shared/model/policy.ts';
 import { compileSnapshot } from '#shared/policy/snapshot.ts';
 import { compileTargeting } from '#shared/policy/targeting.ts';
 import { domain, entitlements, source } from './fixtures.ts';
@@ -82,6 +82,22 @@ describe('snapshot index', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('keeps per source the applicable non-staged data policies, oldest first', () => {
+    const data = (policyKey: string, createdAt: string, extra: Record<string, unknown> = {}): StoredPolicy => ({
+      document: dataPolicySchema.parse({ policyKey, type: 'data', rules: [{ type: 'rowFilterByPredicate', predicate: 'true' }], ...extra }),
+      version: 1,
+      createdAt,
+      updatedAt: createdAt,
+    });
+    const newer = data('newer', '2026-03-01T00:00:00Z');
+    const older = data('older', '2026-02-01T00:00:00Z', { circumstances: [{ type: 'columnTags', tag: 'PII' }] });
+    const staged = data('staged', '2026-01-01T00:00:00Z', { staged: true });
+    const snap = compileSnapshot({ sources: all, domains: [], policies: [newer, older, staged] });
+    expect(snap.source('hr')?.dataPolicies.map((p) => p.document.policyKey)).toEqual(['older', 'newer']);
+    expect(snap.source('sales')?.dataPolicies.map((p) => p.document.policyKey)).toEqual(['newer']);
+    expect(snap.source('sales')?.subscriptions).toEqual([]);
   });
 
   it('counts tags in use on sources and columns', () => {
