@@ -35,11 +35,6 @@ export function mergeSatisfied(policies: readonly CompiledSubscription[], satisf
   return !anyShared || shared;
 }
 
-/** A manual override needs at least one policy, and every one of them must allow requests. */
-export function requestsAllowed(policies: readonly CompiledSubscription[]): boolean {
-  return policies.length > 0 && policies.every((p) => p.allowsRequests);
-}
-
 function requestValid(opts: DecideOptions): boolean {
   const r = opts.approvedRequest;
   if (!r) return false;
@@ -74,12 +69,11 @@ export function decideSubscription(snapshot: Snapshot, subject: Subject, sourceI
   const approved = requestValid(opts);
   const subscription = policies.map((p) => safeVerdict(p, subject, entry, approved));
   if (!subject.active) return { access: 'denied', discoverable: false, subscription, reason: 'user is inactive' };
-  const discovery = policies.some((p) => p.policy.actions.allowDiscovery);
   if (mergeSatisfied(policies, (i) => subscription[i]!.satisfied)) return { access: 'granted', discoverable: true, subscription };
-  if (approved && requestsAllowed(policies)) {
+  if (approved && entry.requestsAllowed) {
     return { access: 'granted', discoverable: true, subscription, reason: 'approved access request' };
   }
-  return { access: 'denied', discoverable: discovery, subscription, reason: denialReason(subscription) };
+  return { access: 'denied', discoverable: entry.discovery, subscription, reason: denialReason(subscription) };
 }
 
 /** The same decision without explanations or requests: the fast path of simulation. */

@@ -9,5 +9,5 @@ export { parsePolicyDocument } from './validate.ts';
 export { compileSubscription, failClosed, fingerprint, type CompiledSubscription } from './subscription/compile.ts';
 export { compileEntitlements } from './subscription/entitlements.ts';
 export { compileSnapshot, type Snapshot, type SnapshotInput, type SourceEntry, type TagCount } from './snapshot.ts';
-export { decideSubscription, grants, mergeSatisfied, requestsAllowed, type DecideOptions, type SubscriptionDecision } from './decide.ts';
+export { decideSubscription, grants, mergeSatisfied, type DecideOptions, type SubscriptionDecision } from './decide.ts';
 export { simulate, sourcesToCompare, type SimulationChange, type SimulationResult, type SimulatedOutcome } from './simulate.ts';

@@ -65,7 +65,7 @@ export function sourcesToCompare(before: Snapshot, after: Snapshot, sourceIds?: 
 function outcome(entry: SourceEntry | undefined, subject: Subject): SimulatedOutcome {
   if (!entry || !subject.active) return ABSENT;
   if (grants(entry, subject)) return OUTCOMES.tt!;
-  return entry.subscriptions.some((p) => p.policy.actions.allowDiscovery) ? OUTCOMES.ft! : ABSENT;
+  return entry.discovery ? OUTCOMES.ft! : ABSENT;
 }
 
 /**

@@ -13,6 +13,10 @@ export interface SourceEntry {
   readonly dataPolicies: readonly StoredPolicy[];
   /** Domains the source belongs to (named or by tag). */
   readonly domains: readonly string[];
+  /** Some applicable policy lets users who are denied still see the source. */
+  readonly discovery: boolean;
+  /** An approved access request may grant: at least one policy, and every one allows it. */
+  readonly requestsAllowed: boolean;
 }
 
 /** How often a tag is used, exactly (not counting descendants). */
@@ -105,11 +109,14 @@ export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snap
   for (const source of input.sources) {
     const facts = sourceFacts(source);
     const inDomains = domainsOf(source, facts, domainsByTag);
+    const applicable = subscriptionIndex.applicable(facts, inDomains, domains);
     entries.set(source.id, {
       facts,
       domains: inDomains,
-      subscriptions: subscriptionIndex.applicable(facts, inDomains, domains),
+      subscriptions: applicable,
       dataPolicies: dataIndex.applicable(facts, inDomains, domains),
+      discovery: applicable.some((p) => p.policy.actions.allowDiscovery),
+      requestsAllowed: applicable.length > 0 && applicable.every((p) => p.allowsRequests),
     });
   }
   return {
