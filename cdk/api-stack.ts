@@ -1,10 +1,11 @@
-import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLE_NAMES, tableEnvVar, type TableName } from '#shared/store/tables.ts';
 import { ENTRIES } from './bundling.ts';
 import { ROUTES, type ApiFunctionName } from './routes.ts';
+import { ScheduledFunction } from './scheduled-function.ts';
 import { WardenFunction } from './warden-function.ts';
 import { WardenHttpApi } from './warden-http-api.ts';
 import type { TableAccess, WardenTable } from './warden-table.ts';
@@ -26,6 +27,8 @@ const TABLE_GRANTS: Readonly<Record<ApiFunctionName, TableGrants>> = {
   impersonation: { sessions: 'readWrite', identities: 'read', audit: 'append' },
 };
 
+const SYNC_TABLE_GRANTS: TableGrants = { identities: 'readWrite', audit: 'append' };
+
 const SETTINGS: Readonly<Record<ApiFunctionName, { description: string; memorySize: number }>> = {
   scim: { description: 'Warden SCIM 2.0 provisioning', memorySize: 512 },
   userinfo: { description: 'Warden users, groups, IAMs, API keys and /userinfo', memorySize: 512 },
@@ -34,10 +37,11 @@ const SETTINGS: Readonly<Record<ApiFunctionName, { description: string; memorySi
   impersonation: { description: 'Warden impersonation sessions and tokens', memorySize: 512 },
 };
 
-/** Warden's stateless side: the four API functions, the HTTP API and the keys. */
+/** Warden's stateless side: the four API functions, the user-info sync, the HTTP API and keys. */
 export class ApiStack extends Stack {
   readonly api: WardenHttpApi;
   readonly functions: Readonly<Record<ApiFunctionName, WardenFunction>>;
+  readonly userInfoSync: ScheduledFunction;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -85,6 +89,14 @@ export class ApiStack extends Stack {
     // Verifiers of impersonation tokens fetch only the public key.
     signingKey.grant(functions.policy.fn, 'kms:GetPublicKey');
     signingKey.grant(functions.userinfo.fn, 'kms:GetPublicKey');
+
+    this.userInfoSync = new ScheduledFunction(this, 'UserInfoSync', {
+      entry: ENTRIES.userinfoSync,
+      description: 'Warden sync of external user-info sources',
+      timeout: Duration.seconds(60),
+      environment: { ...environment, POWERTOOLS_SERVICE_NAME: 'warden-userinfo-sync' },
+    });
+    grantTables(this.userInfoSync.function, props.tables, SYNC_TABLE_GRANTS);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'AdminApiKeySecretArn', { value: adminKey.secretArn });

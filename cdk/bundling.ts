@@ -34,6 +34,7 @@ export const ENTRIES = {
   userinfo: 'functions/userinfo/handler.ts',
   policy: 'functions/policy/handler.ts',
   impersonation: 'functions/impersonation/handler.ts',
+  userinfoSync: 'functions/userinfo/sync-handler.ts',
 } as const;
 
 /** Absolute path of a function entry given relative to the repository root. */

@@ -36,7 +36,9 @@ const EXPECTED_ROUTES: Record<string, string> = {
 };
 
 const API_FUNCTIONS = ['scim', 'userinfo', 'policy', 'impersonation'] as const;
-type FunctionName = (typeof API_FUNCTIONS)[number];
+const ALL_FUNCTIONS = [...API_FUNCTIONS, 'sync'] as const;
+/** An API function, or `sync`: the scheduled user-info sync. */
+type FunctionName = (typeof ALL_FUNCTIONS)[number];
 
 // CloudFormation JSON is untyped; each test narrows what it reads.
 type Json = any;
@@ -54,7 +56,8 @@ function logicalId(resource: unknown): string {
 
 /** Logical id of the Lambda of a function. */
 function functionId(name: FunctionName): string {
-  return logicalId(warden.api.functions[name].fn.node.defaultChild);
+  const fn = name === 'sync' ? warden.api.userInfoSync.function : warden.api.functions[name];
+  return logicalId(fn.fn.node.defaultChild);
 }
 
 /** Every IAM statement attached to the role of a function. */
@@ -77,9 +80,9 @@ function tableActions(name: FunctionName, table: string): string[] {
 }
 
 describe('api stack functions', () => {
-  it('runs the four API functions on arm64 / nodejs22.x, traced, 512–1024 MB', () => {
-    warden.apiTemplate.resourceCountIs('AWS::Lambda::Function', 4);
-    for (const name of API_FUNCTIONS) {
+  it('runs the four API functions and the sync on arm64 / nodejs22.x, ESM bundles', () => {
+    warden.apiTemplate.resourceCountIs('AWS::Lambda::Function', 5);
+    for (const name of ALL_FUNCTIONS) {
       const props = resources[functionId(name)].Properties;
       expect(props.Architectures, name).toEqual(['arm64']);
       expect(props.Runtime, name).toBe('nodejs22.x');
@@ -90,8 +93,9 @@ describe('api stack functions', () => {
     }
   });
 
-  it('bounds every invocation at 10 s', () => {
+  it('bounds API functions at 10 s and the sync at 60 s', () => {
     for (const name of API_FUNCTIONS) expect(resources[functionId(name)].Properties.Timeout, name).toBeLessThanOrEqual(10);
+    expect(resources[functionId('sync')].Properties.Timeout).toBe(60);
   });
 
   it('tells every function the physical table names and where its keys live', () => {
@@ -105,10 +109,17 @@ describe('api stack functions', () => {
   });
 
   it('logs every function to its own log group kept one month', () => {
-    for (const name of API_FUNCTIONS) {
+    for (const name of ALL_FUNCTIONS) {
       const logGroupId = resources[functionId(name)].Properties.LoggingConfig.LogGroup.Ref;
       expect(resources[logGroupId].Properties.RetentionInDays, name).toBe(30);
     }
+  });
+
+  it('runs the user-info sync every five minutes', () => {
+    warden.apiTemplate.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [{ Arn: { 'Fn::GetAtt': [functionId('sync'), 'Arn'] }, Id: 'Target0', RetryPolicy: { MaximumRetryAttempts: 0 } }],
+    });
   });
 });
 
@@ -143,7 +154,7 @@ describe('api stack routes', () => {
 
 describe('api stack permissions', () => {
   it('never grants dynamodb:* nor any DynamoDB action on *', () => {
-    for (const name of API_FUNCTIONS) {
+    for (const name of ALL_FUNCTIONS) {
       for (const s of statementsOf(name)) {
         const actions = asList(s.Action) as string[];
         expect(actions, name).not.toContain('dynamodb:*');
@@ -164,6 +175,7 @@ describe('api stack permissions', () => {
       userinfo: { identities: rw, catalog: [], policies: [], sessions: reads, audit: put },
       policy: { identities: reads, catalog: rw, policies: rw, sessions: reads, audit: [...reads, ...put].sort() },
       impersonation: { identities: reads, catalog: [], policies: [], sessions: rw, audit: put },
+      sync: { identities: rw, catalog: [], policies: [], sessions: [], audit: put },
     } as const;
     for (const [name, tables] of Object.entries(expected)) {
       for (const [table, actions] of Object.entries(tables)) {
@@ -182,6 +194,7 @@ describe('api stack permissions', () => {
     expect(kmsActions('policy')).toEqual(['kms:GetPublicKey']);
     expect(kmsActions('userinfo')).toEqual(['kms:GetPublicKey']);
     expect(kmsActions('scim')).toEqual([]);
+    expect(kmsActions('sync')).toEqual([]);
   });
 
   it('signs with an ECC P-256 key and keeps the admin key a 40-character secret', () => {
@@ -191,10 +204,10 @@ describe('api stack permissions', () => {
     });
   });
 
-  it('lets the four API functions read the admin key secret', () => {
-    for (const name of API_FUNCTIONS) {
+  it('lets the four API functions read the admin key secret, and no one else', () => {
+    for (const name of ALL_FUNCTIONS) {
       const canRead = statementsOf(name).some((s) => asList(s.Action).includes('secretsmanager:GetSecretValue'));
-      expect(canRead, name).toBe(true);
+      expect(canRead, name).toBe(name !== 'sync');
     }
   });
 });

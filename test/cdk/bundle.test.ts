@@ -30,15 +30,25 @@ describe('function bundles', () => {
   const apiEntries = (['scim', 'userinfo', 'policy', 'impersonation'] as const).map((name) => [name, ENTRIES[name]]);
 
   it.each(apiEntries)('%s: the ESM bundle of the CDK settings loads and answers /health', async (name, entry) => {
-    const result = await build({ ...esbuildOptions(entry), write: false, sourcemap: false, logLevel: 'silent' });
-    const file = join(OUT_DIR, `${name}.mjs`);
-    mkdirSync(OUT_DIR, { recursive: true });
-    writeFileSync(file, result.outputFiles[0]!.contents);
-    const bundle = (await import(pathToFileURL(file).href)) as {
-      handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
-    };
+    const bundle = await bundleAndImport(name, entry);
     const response = await bundle.handler(httpEvent('/health'), {});
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({ status: 'ok' });
   });
+
+  it('userinfoSync: the bundle loads and exports its handler', async () => {
+    const bundle = await bundleAndImport('userinfoSync', ENTRIES.userinfoSync);
+    expect(typeof bundle.handler).toBe('function');
+  });
 });
+
+/** Bundles an entry with the CDK settings, writes it where node_modules is reachable, imports it. */
+async function bundleAndImport(name: string, entry: string): Promise<{
+  handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+}> {
+  const result = await build({ ...esbuildOptions(entry), write: false, sourcemap: false, logLevel: 'silent' });
+  const file = join(OUT_DIR, `${name}.mjs`);
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(file, result.outputFiles[0]!.contents);
+  return import(pathToFileURL(file).href);
+}
