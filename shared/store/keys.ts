@@ -8,6 +8,8 @@ export const keys = {
   userName: (iamid: string, userName: string) => `USERNAME#${iamid}#${lower(userName)}`,
   scimUser: (iamid: string, scimId: string) => `SCIMUSER#${iamid}#${scimId}`,
   userExternalId: (iamid: string, externalId: string) => `USEREXT#${iamid}#${externalId}`,
+  userDisplayName: (iamid: string, displayName: string) => `USERDN#${iamid}#${lower(displayName)}`,
+  lookup: (userid: string) => `MARKER#${userid}`,
   group: (iamid: string, groupId: string) => `GROUP#${iamid}#${groupId}`,
   groupsOfIam: (iamid: string) => `GROUPS#${iamid}`,
   groupName: (iamid: string, name: string) => `GROUPNAME#${iamid}#${lower(name)}`,
@@ -23,4 +25,6 @@ export const keys = {
   member: (groupId: string, source: string) => `MEMBER#${groupId}#${source}`,
   memberPrefix: 'MEMBER#',
   memberOf: (userid: string, source: string) => `MEMBER#${userid}#${source}`,
+  /** In a user's partition: when its external source was last asked, and how it answered. */
+  externalState: 'EXTERNAL#STATE',
 } as const;
