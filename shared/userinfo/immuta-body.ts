@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { Attributes } from '#shared/model/identity.ts';
+import type { UserView } from '#shared/store/subjects.ts';
+
+/**
+ * The body of Immuta's *External Groups and Authorizations Endpoint*
+ * (`{"groups":[{"name"}],"authorizations":{"key":["value"]}}`), as Warden serves it and as it
+ * reads it from an external source. Extra keys are tolerated on input; bounds keep one bad
+ * answer from flooding the identities table.
+ */
+export const immutaUserInfoSchema = z.object({
+  groups: z
+    .array(z.object({ name: z.string().min(1).max(256) }))
+    .max(1000)
+    .default([]),
+  authorizations: z
+    .record(z.string().min(1).max(256), z.array(z.string().max(1024)).max(1000))
+    .refine((r) => Object.keys(r).length <= 1000, 'at most 1000 keys')
+    .default({}),
+});
+
+export type ImmutaUserInfo = z.infer<typeof immutaUserInfoSchema>;
+
+/** What `GET /userinfo` answers: Immuta's body plus `userid`, `iamid`, `active`. */
+export interface UserInfoBody {
+  readonly groups: ReadonlyArray<{ readonly name: string }>;
+  readonly authorizations: Attributes;
+  readonly userid: string;
+  readonly iamid: string;
+  readonly active: boolean;
+}
+
+/** The Immuta-shaped body of a merged user view (group attributes already applied). */
+export function toUserInfoBody(view: UserView): UserInfoBody {
+  const names = [...new Set(view.groups.map((g) => g.profile.displayName))].sort((a, b) => a.localeCompare(b));
+  return {
+    groups: names.map((name) => ({ name })),
+    authorizations: view.merged,
+    userid: view.user.profile.userid,
+    iamid: view.user.profile.iamid,
+    active: view.user.profile.active,
+  };
+}

@@ -1,0 +1,71 @@
+import type { Services } from '#shared/services.ts';
+import { ExternalStateRepository } from '#shared/store/external-state.ts';
+import type { ExternalSource } from '#shared/store/iams.ts';
+import { applyExternal, changed } from './apply.ts';
+import { fetchExternal } from './fetch.ts';
+
+/** After a failure the source is asked again sooner than the TTL, but not on every request. */
+const FAILURE_BACKOFF_MS = 30_000;
+
+/** What a refresh did. */
+export type RefreshOutcome = 'no-source' | 'unknown-user' | 'cached' | 'unchanged' | 'updated' | 'failed';
+
+/** Options of a refresh. */
+export interface RefreshOptions {
+  /** Ask the source even when the cached answer is still fresh (sync). */
+  readonly force?: boolean;
+  /** The IAM's source when the caller already read it (sync of many users). */
+  readonly source?: ExternalSource;
+  readonly now?: () => number;
+}
+
+function isFresh(state: { checkedAt: number; lastError?: string } | undefined, ttlMs: number, now: number): boolean {
+  if (!state) return false;
+  const window = state.lastError ? Math.min(ttlMs, FAILURE_BACKOFF_MS) : ttlMs;
+  return now - state.checkedAt < window;
+}
+
+async function refresh(services: Services, iamid: string, userid: string, options: RefreshOptions = {}): Promise<RefreshOutcome> {
+  const source = options.source ?? (await services.iams.get(iamid))?.externalSource;
+  if (!source) return 'no-source';
+  const now = options.now ?? Date.now;
+  const states = new ExternalStateRepository(services.db);
+  const state = await states.get(iamid, userid);
+  if (!options.force && isFresh(state, source.ttlSeconds * 1000, now())) return 'cached';
+
+  const outcome = await fetchExternal(source, userid);
+  if (!outcome.ok) {
+    services.log.warn('external source failed', { iamid, userid, reason: outcome.reason });
+    await states.put(iamid, userid, { checkedAt: now(), ...(state?.succeededAt ? { succeededAt: state.succeededAt } : {}), lastError: outcome.reason });
+    await services.audit.write({
+      actor: { type: 'iam', id: iamid },
+      action: 'EXTERNAL_SOURCE',
+      actionStatus: 'FAILURE',
+      targetType: 'user',
+      targets: [userid],
+      payload: { iamid, reason: outcome.reason, keptValuesFrom: state?.succeededAt ? new Date(state.succeededAt).toISOString() : null },
+    });
+    return 'failed';
+  }
+  const user = await services.users.get(iamid, userid);
+  if (!user) return 'unknown-user';
+  const applied = await applyExternal(services, user, outcome.info);
+  const at = now();
+  await states.put(iamid, userid, { checkedAt: at, succeededAt: at });
+  return changed(applied) ? 'updated' : 'unchanged';
+}
+
+/**
+ * Brings a user's `external` values up to date from its IAM's external source, unless the
+ * last answer is younger than `ttlSeconds`. Never throws: a failing, slow (> 2 s), malformed
+ * or non-200 answer keeps the last good values and writes an `EXTERNAL_SOURCE` FAILURE audit
+ * record; a store failure is logged and reported as `failed`.
+ */
+export async function refreshExternal(services: Services, iamid: string, userid: string, options: RefreshOptions = {}): Promise<RefreshOutcome> {
+  try {
+    return await refresh(services, iamid, userid, options);
+  } catch (err) {
+    services.log.error('external refresh failed', { iamid, userid, error: err instanceof Error ? err.message : String(err) });
+    return 'failed';
+  }
+}

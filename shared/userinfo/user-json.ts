@@ -1,0 +1,52 @@
+import { SOURCES, type Attributes, type Permission, type Source } from '#shared/model/identity.ts';
+import type { UserView } from '#shared/store/subjects.ts';
+
+/** A user as `GET /v1/users/{iamid}/{userid}` shows it: merged view plus provenance. */
+export interface UserJson {
+  readonly iamid: string;
+  readonly userid: string;
+  readonly displayName: string;
+  readonly email?: string;
+  readonly active: boolean;
+  readonly permissions: readonly Permission[];
+  readonly groups: readonly string[];
+  readonly attributes: Attributes;
+  /** Values per source; `groups` holds each group's attributes (all its sources merged). */
+  readonly sources: Record<Source, Attributes> & { readonly groups: Record<string, Attributes> };
+  /** Per group name, the sources that made the user a member. */
+  readonly memberships: Record<string, Source[]>;
+}
+
+function mergeSources(attrs: Partial<Record<Source, Attributes>>): Attributes {
+  const out: Record<string, Set<string>> = {};
+  for (const bySource of Object.values(attrs)) {
+    for (const [k, vs] of Object.entries(bySource ?? {})) for (const v of vs) (out[k] ??= new Set()).add(v);
+  }
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
+}
+
+/** The admin representation of a merged user view. */
+export function toUserJson(view: UserView): UserJson {
+  const p = view.user.profile;
+  const byName = new Map(view.groups.map((g) => [g.profile.id, g.profile.displayName]));
+  const sources = Object.fromEntries(SOURCES.map((s) => [s, view.user.attributes[s] ?? {}])) as Record<Source, Attributes>;
+  const groups: Record<string, Attributes> = {};
+  for (const g of view.groups) groups[g.profile.displayName] = mergeSources(g.attributes);
+  const memberships: Record<string, Source[]> = {};
+  for (const [gid, srcs] of view.user.memberships) {
+    const name = byName.get(gid);
+    if (name) memberships[name] = [...srcs].sort();
+  }
+  return {
+    iamid: p.iamid,
+    userid: p.userid,
+    displayName: p.displayName,
+    ...(p.email ? { email: p.email } : {}),
+    active: p.active,
+    permissions: p.permissions,
+    groups: [...byName.values()].sort((a, b) => a.localeCompare(b)),
+    attributes: view.merged,
+    sources: { ...sources, groups },
+    memberships,
+  };
+}
