@@ -78,7 +78,7 @@ export function syntheticOrg(size: OrgSize, seed = 42): SyntheticOrg {
     iamid: 'bim',
     userid: `user${i}`,
     active: rand() > 0.01,
-    groups: new Set(Array.from({ length: 1 + Math.floor(rand() * 8) }, group)),
+    groups: new Set(Array.from({ length: 1 + Math.floor(rand() * 8) }, (_, k) => (k % 2 ? group() : `G${Math.floor(rand() * Math.min(200, size.groups))}`))),
     attributes: new Map([
       ['Country', new Set([pick(COUNTRIES)])],
       ['Clearance', new Set([pick(rand() < 0.5 ? l2 : l3)])],
@@ -86,28 +86,37 @@ export function syntheticOrg(size: OrgSize, seed = 42): SyntheticOrg {
     ]),
   }));
 
-  const policies: StoredPolicy[] = Array.from({ length: size.policies }, (_, i) => {
-    const r = rand();
-    const target = r < 0.05 ? pick(l1) : r < 0.35 ? pick(l2) : pick(l3);
+  // Share Responsibility policies grant on popular groups and countries; Always Required
+  // ones are broad guards (most countries, or "not in a denied group"), so that a fair share
+  // of decisions grant rather than everything ending in the default deny.
+  const popular = (): string => `G${Math.floor(rand() * Math.min(200, size.groups))}`;
+  const grantRule = () => {
     const advanced =
       rand() < 0.3
         ? rand() < 0.5
           ? `@hasTagAsAttribute('Clearance', 'dataSource') AND NOT @isInGroups('${group()}')`
-          : `@hasAttribute('Department', '${pick(l1)}.*') OR @isInGroups('${group()}', '${group()}')`
+          : `@hasAttribute('Department', '${pick(l1)}.*') OR @isInGroups('${popular()}', '${popular()}')`
         : undefined;
+    return {
+      operator: rand() < 0.7 ? 'any' : 'all',
+      groups: Array.from({ length: 1 + Math.floor(rand() * 3) }, popular),
+      attributes: rand() < 0.5 ? [{ name: 'Country', value: pick(COUNTRIES) }] : [],
+      ...(advanced ? { advanced } : {}),
+    };
+  };
+  const guardRule = () =>
+    rand() < 0.5
+      ? { operator: 'any', attributes: COUNTRIES.filter(() => rand() < 0.9).map((value) => ({ name: 'Country', value })) }
+      : { operator: 'all', advanced: `NOT @isInGroups('${group()}') AND NOT @hasAttribute('Country', '${pick(COUNTRIES)}')` };
+
+  const policies: StoredPolicy[] = Array.from({ length: size.policies }, (_, i) => {
+    const r = rand();
+    const target = r < 0.05 ? pick(l1) : r < 0.35 ? pick(l2) : pick(l3);
+    const required = rand() < 0.25;
     const document = subscriptionPolicySchema.parse({
       policyKey: `policy-${i}`,
       type: 'subscription',
-      actions: {
-        type: 'entitlements',
-        merge: rand() < 0.25 ? 'alwaysRequired' : 'shareResponsibility',
-        entitlements: {
-          operator: rand() < 0.5 ? 'any' : 'all',
-          groups: Array.from({ length: 1 + Math.floor(rand() * 3) }, group),
-          attributes: rand() < 0.5 ? [{ name: 'Country', value: pick(COUNTRIES) }] : [],
-          ...(advanced ? { advanced } : {}),
-        },
-      },
+      actions: { type: 'entitlements', merge: required ? 'alwaysRequired' : 'shareResponsibility', entitlements: required ? guardRule() : grantRule() },
       circumstances: [{ type: 'tags', tag: target }],
     });
     const createdAt = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
