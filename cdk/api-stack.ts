@@ -20,8 +20,9 @@ type TableGrants = Readonly<Partial<Record<TableName, TableAccess>>>;
 /** Least privilege: each function gets the tables it reads or writes, nothing more. */
 const TABLE_GRANTS: Readonly<Record<ApiFunctionName, TableGrants>> = {
   scim: { identities: 'readWrite', audit: 'append' },
-  // Sessions: it accepts impersonation tokens, so it checks their revocation.
-  userinfo: { identities: 'readWrite', sessions: 'read', audit: 'append' },
+  // Sessions: it accepts impersonation tokens, so it checks their revocation. Catalog and
+  // policies: it answers GET /v1/users/{iamid}/{userid}/data-sources from the policy snapshot.
+  userinfo: { identities: 'readWrite', catalog: 'read', policies: 'read', sessions: 'read', audit: 'append' },
   // Audit reads: it serves GET /v1/audit.
   policy: { catalog: 'readWrite', policies: 'readWrite', identities: 'read', sessions: 'read', audit: 'readAppend' },
   impersonation: { sessions: 'readWrite', identities: 'read', audit: 'append' },

@@ -172,7 +172,7 @@ describe('api stack permissions', () => {
     const put = ['dynamodb:PutItem'];
     const expected = {
       scim: { identities: rw, catalog: [], policies: [], sessions: [], audit: put },
-      userinfo: { identities: rw, catalog: [], policies: [], sessions: reads, audit: put },
+      userinfo: { identities: rw, catalog: reads, policies: reads, sessions: reads, audit: put },
       policy: { identities: reads, catalog: rw, policies: rw, sessions: reads, audit: [...reads, ...put].sort() },
       impersonation: { identities: reads, catalog: [], policies: [], sessions: rw, audit: put },
       sync: { identities: rw, catalog: [], policies: [], sessions: [], audit: put },
