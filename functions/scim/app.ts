@@ -1,9 +1,31 @@
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import { createBaseApp } from '#shared/http/app.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import type { Services } from '#shared/services.ts';
+import { scimAuth, type ScimEnv } from './auth.ts';
+import { discoveryRoutes } from './discovery-routes.ts';
+import { ScimError } from './errors.ts';
+import { groupRoutes } from './groups.ts';
+import { scimErrorHandler, scimErrorResponse } from './on-error.ts';
+import { userRoutes } from './users.ts';
 
-/** The `scim` function: SCIM 2.0 service provider at `/scim/v2`. */
+/** The `scim` function: SCIM 2.0 service provider at `/scim/v2`, errors per RFC 7644 §3.12. */
 export function createScimApp(services: Services): Hono<AppEnv> {
-  return createBaseApp('scim', services);
+  const app = createBaseApp('scim', services);
+  app.onError(scimErrorHandler(services));
+  app.notFound((c) => scimErrorResponse(c, new ScimError(404, `no route for \`${c.req.method} ${c.req.path}\``)));
+
+  const scim = new Hono<ScimEnv>();
+  scim.use(scimAuth(services));
+  scim.route('/', discoveryRoutes());
+  scim.route('/Users', userRoutes(services));
+  scim.route('/Groups', groupRoutes(services));
+  scim.all('/Me', () => {
+    throw new ScimError(501, '`/Me` is not supported: a SCIM token authenticates an identity manager, not a user');
+  });
+  scim.all('/Bulk', () => {
+    throw new ScimError(501, 'bulk operations are not supported');
+  });
+  app.route('/scim/v2', scim);
+  return app;
 }

@@ -54,6 +54,11 @@ export class GroupRepository {
     return { pk: keys.groupName(g.iamid, g.displayName), sk: keys.marker, groupId: g.id };
   }
 
+  /** The non-unique `externalId` lookup item of a group, so SCIM `externalId eq` never scans. */
+  private externalIdItem(g: Pick<GroupRecord, 'iamid' | 'id' | 'externalId'>): { pk: string; sk: string; groupId: string } | undefined {
+    return g.externalId ? { pk: keys.groupExternalId(g.iamid, g.externalId), sk: keys.lookup(g.id), groupId: g.id } : undefined;
+  }
+
   /** Creates a group; a displayName already used in the IAM (case-insensitively) is a `ConflictError`. */
   async create(
     input: Pick<GroupRecord, 'iamid' | 'displayName'> & Partial<Pick<GroupRecord, 'id' | 'externalId' | 'scim'>>,
@@ -66,6 +71,7 @@ export class GroupRepository {
       [
         { Put: { TableName: this.table, Item: this.profileItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
         { Put: { TableName: this.table, Item: this.nameMarker(record), ConditionExpression: 'attribute_not_exists(pk)' } },
+        ...optional(this.externalIdItem(record)).map((Item) => ({ Put: { TableName: this.table, Item } })),
         ...(audit ? [this.audit.put(audit)] : []),
       ],
       () => new ConflictError(`group \`${input.displayName}\` already exists in iam \`${input.iamid}\``),
@@ -109,6 +115,16 @@ export class GroupRepository {
     }
   }
 
+  /** Ids of the groups with this `externalId` (case-exact). */
+  async idsByExternalId(iamid: string, externalId: string): Promise<string[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.groupExternalId(iamid, externalId) },
+    });
+    return items.map((i) => i.groupId as string);
+  }
+
   /** Renames or changes a group, conditional on its version. */
   async update(
     current: GroupRecord,
@@ -130,6 +146,10 @@ export class GroupRepository {
       items.push({ Put: { TableName: this.table, Item: this.nameMarker(next), ConditionExpression: 'attribute_not_exists(pk)' } });
       const old = this.nameMarker(current);
       items.push({ Delete: { TableName: this.table, Key: { pk: old.pk, sk: old.sk } } });
+    }
+    if (next.externalId !== current.externalId) {
+      for (const l of optional(this.externalIdItem(current))) items.push({ Delete: { TableName: this.table, Key: { pk: l.pk, sk: l.sk } } });
+      for (const Item of optional(this.externalIdItem(next))) items.push({ Put: { TableName: this.table, Item } });
     }
     if (audit) items.push(this.audit.put(audit));
     await transact(this.db, items, (i) =>
@@ -162,6 +182,7 @@ export class GroupRepository {
     await transact(this.db, [
       { Delete: { TableName: this.table, Key: { pk: keys.group(iamid, id), sk: keys.profile } } },
       { Delete: { TableName: this.table, Key: { pk: marker.pk, sk: marker.sk } } },
+      ...optional(this.externalIdItem(group.profile)).map((l) => ({ Delete: { TableName: this.table, Key: { pk: l.pk, sk: l.sk } } })),
       ...(audit ? [this.audit.put(audit)] : []),
     ]);
     return true;
@@ -275,6 +296,10 @@ export class GroupRepository {
     );
     return { groups: (res.Items ?? []).map(toRecord), cursor: encodeCursor(res.LastEvaluatedKey) };
   }
+}
+
+function optional<T>(value: T | undefined): T[] {
+  return value === undefined ? [] : [value];
 }
 
 /** Builds a group aggregate from the items of its partition. */

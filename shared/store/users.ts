@@ -69,6 +69,19 @@ export class UserRepository {
     return r.userName ? [{ pk: keys.userName(r.iamid, r.userName), sk: keys.marker, userid: r.userid }] : [];
   }
 
+  /**
+   * Non-unique lookup items of SCIM users (`externalId`, case-folded `displayName`), one per
+   * user under the value's partition, so SCIM `eq` filters on them never scan.
+   */
+  private lookups(r: Pick<UserRecord, 'iamid' | 'userid' | 'displayName' | 'externalId' | 'scimId'>): Array<{ pk: string; sk: string; userid: string }> {
+    if (!r.scimId) return [];
+    const sk = keys.lookup(r.userid);
+    return [
+      ...(r.externalId ? [{ pk: keys.userExternalId(r.iamid, r.externalId), sk, userid: r.userid }] : []),
+      { pk: keys.userDisplayName(r.iamid, r.displayName), sk, userid: r.userid },
+    ];
+  }
+
   /** Creates a user; a duplicate (iamid, userid) or SCIM userName is a `ConflictError`. */
   async create(input: NewUser, audit?: AuditInput): Promise<UserRecord> {
     const now = nowIso();
@@ -78,6 +91,7 @@ export class UserRepository {
       ...this.markers(record).map((Item) => ({
         Put: { TableName: this.db.tables.identities, Item, ConditionExpression: 'attribute_not_exists(pk)' },
       })),
+      ...this.lookups(record).map((Item) => ({ Put: { TableName: this.db.tables.identities, Item } })),
       ...(audit ? [this.audit.put(audit)] : []),
     ];
     await transact(this.db, items, (i) =>
@@ -128,6 +142,13 @@ export class UserRepository {
         items.push({ Delete: { TableName: this.db.tables.identities, Key: { pk: m.pk, sk: m.sk } } });
       }
     }
+    const before = this.lookups(current);
+    const after = this.lookups(next);
+    const id = (l: { pk: string; sk: string }) => `${l.pk}\n${l.sk}`;
+    const kept = new Set(after.map(id));
+    for (const l of before) if (!kept.has(id(l))) items.push({ Delete: { TableName: this.db.tables.identities, Key: { pk: l.pk, sk: l.sk } } });
+    const had = new Set(before.map(id));
+    for (const Item of after) if (!had.has(id(Item))) items.push({ Put: { TableName: this.db.tables.identities, Item } });
     if (audit) items.push(this.audit.put(audit));
     await transact(this.db, items, (i) =>
       i === 0
@@ -206,7 +227,9 @@ export class UserRepository {
     await batchDelete(this.db, this.db.tables.identities, extra);
     await transact(this.db, [
       { Delete: { TableName: this.db.tables.identities, Key: { pk, sk: keys.profile } } },
-      ...this.markers(record).map((m) => ({ Delete: { TableName: this.db.tables.identities, Key: { pk: m.pk, sk: m.sk } } })),
+      ...[...this.markers(record), ...this.lookups(record)].map((m) => ({
+        Delete: { TableName: this.db.tables.identities, Key: { pk: m.pk, sk: m.sk } },
+      })),
       ...(audit ? [this.audit.put(audit)] : []),
     ]);
     return true;
@@ -218,6 +241,25 @@ export class UserRepository {
       new GetCommand({ TableName: this.db.tables.identities, Key: { pk: keys.userName(iamid, userName), sk: keys.marker } }),
     );
     return res.Item?.userid as string | undefined;
+  }
+
+  /** Userids of SCIM users with this `externalId` (case-exact), in userid order. */
+  async useridsByExternalId(iamid: string, externalId: string): Promise<string[]> {
+    return this.lookupUserids(keys.userExternalId(iamid, externalId));
+  }
+
+  /** Userids of SCIM users with this `displayName` (case-insensitive), in userid order. */
+  async useridsByDisplayName(iamid: string, displayName: string): Promise<string[]> {
+    return this.lookupUserids(keys.userDisplayName(iamid, displayName));
+  }
+
+  private async lookupUserids(pk: string): Promise<string[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.db.tables.identities,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+    });
+    return items.map((i) => i.userid as string);
   }
 
   /** The profile of a SCIM id, if any (index lookup). */

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { Services } from '#shared/services.ts';
+import type { GroupRecord } from '#shared/store/groups.ts';
+import { changeAudit } from './audit.ts';
+import { ScimError } from './errors.ts';
+import { indexableEquality, type Filter } from './filter.ts';
+import { matchesFilter } from './match.ts';
+import { Membership } from './membership.ts';
+import { applyPatch } from './patch.ts';
+import { getIgnoringCase, type ScimResource } from './path.ts';
+import { checkIfMatch, meta } from './render.ts';
+import { normaliseGroup } from './resource.ts';
+import { retryRaces } from './retry.ts';
+import { assertStorable, MAX_INDEXED_VALUE } from './storable.ts';
+import type { Scope } from './user-service.ts';
+
+/** The SCIM Group of a stored profile, without members (they are added only when asked for). */
+export function groupResource(g: GroupRecord, baseUrl: string): ScimResource {
+  const scim = g.scim ?? {};
+  return { schemas: scim.schemas, id: g.id, ...scim, displayName: g.displayName, meta: meta('Group', g, `${baseUrl}/Groups/${g.id}`) };
+}
+
+function fields(resource: ScimResource): Pick<GroupRecord, 'displayName' | 'externalId' | 'scim'> {
+  assertStorable(resource, ['displayName', 'externalId']);
+  const externalId = typeof resource.externalId === 'string' && resource.externalId ? resource.externalId : undefined;
+  return { displayName: resource.displayName as string, externalId, scim: resource };
+}
+
+/** SCIM Groups of one IAM: Warden groups of that IAM, members one item each with source `scim`. */
+export class ScimGroups {
+  readonly members: Membership;
+  constructor(private readonly services: Services) {
+    this.members = new Membership(services);
+  }
+
+  /** The stored group, or 404. */
+  async get(scope: Scope, id: string): Promise<GroupRecord> {
+    const agg = id.length > MAX_INDEXED_VALUE ? undefined : await this.services.groups.get(scope.iamid, id);
+    if (!agg) throw new ScimError(404, `group \`${id}\` not found`);
+    return agg.profile;
+  }
+
+  /** POST /Groups: members are validated before anything is written. */
+  async create(scope: Scope, body: unknown): Promise<GroupRecord> {
+    const { resource, members } = normaliseGroup(body);
+    const f = fields(resource);
+    const userids = await this.members.userids(scope.iamid, members, true);
+    const id = randomUUID();
+    const group = await this.services.groups.create({ iamid: scope.iamid, id, ...f }, changeAudit(scope, 'CREATE', 'group', [id], { displayName: f.displayName }));
+    await this.members.apply(scope.iamid, group.id, { add: userids, remove: [] });
+    return group;
+  }
+
+  /**
+   * PUT (`body`) or PATCH (`patch`). Membership changes do not bump the group's version, so
+   * concurrent member PATCHes never conflict; the ETag covers the group's own attributes.
+   */
+  async change(scope: Scope, id: string, ifMatch: string | undefined, edit: { put: unknown } | { patch: unknown }): Promise<GroupRecord> {
+    let planned: { add: string[]; remove: string[] } | undefined;
+    let audited = false;
+    const group = await retryRaces(
+      async () => {
+        const current = await this.get(scope, id);
+        checkIfMatch(ifMatch, current.version);
+        let resource: ScimResource;
+        let delta;
+        if ('put' in edit) {
+          const n = normaliseGroup(edit.put);
+          resource = n.resource;
+          if (getIgnoringCase(edit.put, 'members') !== undefined) delta = { add: [], remove: [], replaceAll: n.members };
+        } else {
+          const patched = applyPatch({ ...(current.scim ?? {}), displayName: current.displayName, id }, edit.patch, 'Group');
+          resource = normaliseGroup(patched.resource).resource;
+          delta = patched.members;
+        }
+        const f = fields(resource);
+        planned = delta ? await this.members.plan(scope.iamid, id, delta) : undefined;
+        if (JSON.stringify(f.scim) === JSON.stringify(current.scim) && f.displayName === current.displayName) return current;
+        audited = true;
+        return this.services.groups.update(current, f, changeAudit(scope, 'UPDATE', 'group', [id], { displayName: f.displayName }));
+      },
+      { versions: ifMatch === undefined },
+    );
+    if (planned) {
+      const audit = audited ? undefined : changeAudit(scope, 'UPDATE', 'group', [id], { added: planned.add.length, removed: planned.remove.length });
+      await this.members.apply(scope.iamid, id, planned, audit);
+    }
+    return group;
+  }
+
+  /** DELETE: the group, its memberships and markers. */
+  async delete(scope: Scope, id: string, ifMatch: string | undefined): Promise<void> {
+    const group = await this.get(scope, id);
+    checkIfMatch(ifMatch, group.version);
+    await this.services.groups.delete(scope.iamid, id, changeAudit(scope, 'DELETE', 'group', [id], { displayName: group.displayName }));
+  }
+
+  /** Groups matching `filter`, in id order; `eq` on id, displayName or externalId reads only candidates. */
+  async search(scope: Scope, filter: Filter | undefined): Promise<ScimResource[]> {
+    const records = await this.candidates(scope.iamid, filter);
+    const resources = records.map((g) => groupResource(g, scope.baseUrl));
+    return filter ? resources.filter((r) => matchesFilter(filter, r)) : resources;
+  }
+
+  private async candidates(iamid: string, filter: Filter | undefined): Promise<GroupRecord[]> {
+    const eq = filter && indexableEquality(filter);
+    const { groups } = this.services;
+    if (!eq || eq.attr === 'userName') return this.all(iamid);
+    if (eq.value.length > MAX_INDEXED_VALUE) return [];
+    let ids: string[];
+    if (eq.attr === 'id') ids = [eq.value];
+    else if (eq.attr === 'displayName') ids = [await groups.idByName(iamid, eq.value)].filter((x): x is string => x !== undefined);
+    else ids = await groups.idsByExternalId(iamid, eq.value);
+    const found = await Promise.all(ids.sort().map((id) => groups.get(iamid, id)));
+    return found.flatMap((g) => (g ? [g.profile] : []));
+  }
+
+  private async all(iamid: string): Promise<GroupRecord[]> {
+    const out: GroupRecord[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await this.services.groups.list(iamid, { limit: 1000, cursor });
+      out.push(...page.groups);
+      cursor = page.cursor;
+    } while (cursor);
+    return out;
+  }
+}

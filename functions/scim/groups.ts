@@ -1,0 +1,62 @@
+import { Hono, type Context } from 'hono';
+import type { Services } from '#shared/services.ts';
+import type { GroupRecord } from '#shared/store/groups.ts';
+import type { ScimEnv } from './auth.ts';
+import { readScimBody } from './body.ts';
+import { groupResource, ScimGroups } from './group-service.ts';
+import type { ScimResource } from './path.ts';
+import { attributeProjection, type ProjectionOptions } from './projection.ts';
+import { listParams, pageOf, projectionParams, returnsAttribute } from './query.ts';
+import { etag, resourceResponse, scimJson } from './render.ts';
+import { scopeOf } from './users.ts';
+
+/** `/scim/v2/Groups`. */
+export function groupRoutes(services: Services): Hono<ScimEnv> {
+  const groups = new ScimGroups(services);
+  const app = new Hono<ScimEnv>();
+
+  /** A group with its members unless the projection leaves them out (then the member list is never read). */
+  const withMembers = async (c: Context<ScimEnv>, resource: ScimResource, projection: ProjectionOptions): Promise<ScimResource> => {
+    if (!returnsAttribute(projection, 'members')) return resource;
+    const scope = scopeOf(c);
+    const members = await groups.members.render(scope.iamid, resource.id as string, scope.baseUrl);
+    return members.length ? { ...resource, members } : resource;
+  };
+
+  const single = async (c: Context<ScimEnv>, g: GroupRecord, projection: ProjectionOptions, status = 200): Promise<Response> => {
+    const resource = await withMembers(c, groupResource(g, scopeOf(c).baseUrl), projection);
+    return resourceResponse(c, attributeProjection(resource, projection), g.version, status);
+  };
+
+  app.get('/', async (c) => {
+    const params = listParams(c);
+    const matches = await groups.search(scopeOf(c), params.filter);
+    return scimJson(c, await pageOf(matches, params, (page) => Promise.all(page.map((r) => withMembers(c, r, params)))));
+  });
+
+  app.post('/', async (c) => {
+    const g = await groups.create(scopeOf(c), await readScimBody(c));
+    return single(c, g, {}, 201);
+  });
+
+  app.get('/:id', async (c) => single(c, await groups.get(scopeOf(c), c.req.param('id')), projectionParams(c)));
+
+  app.put('/:id', async (c) => {
+    const body = await readScimBody(c);
+    return single(c, await groups.change(scopeOf(c), c.req.param('id'), c.req.header('if-match'), { put: body }), {});
+  });
+
+  // Entra expects 204 from a Group PATCH; answering without the member list also keeps it cheap.
+  app.patch('/:id', async (c) => {
+    const body = await readScimBody(c);
+    const g = await groups.change(scopeOf(c), c.req.param('id'), c.req.header('if-match'), { patch: body });
+    return c.body(null, 204, { etag: etag(g.version) });
+  });
+
+  app.delete('/:id', async (c) => {
+    await groups.delete(scopeOf(c), c.req.param('id'), c.req.header('if-match'));
+    return c.body(null, 204);
+  });
+
+  return app;
+}

@@ -1,0 +1,93 @@
+import type { AuditInput } from '#shared/audit/record.ts';
+import type { Services } from '#shared/services.ts';
+import { NotFoundError } from '#shared/store/errors.ts';
+import { memberProfiles } from '#shared/store/scim.ts';
+import { InvalidValueError } from './errors.ts';
+import type { MemberDelta } from './members.ts';
+import { retryRaces } from './retry.ts';
+
+/** Parallel index lookups per batch of member ids. */
+const LOOKUP_CONCURRENCY = 16;
+
+/** A member as a Group renders it (RFC 7643 §4.2). */
+export interface RenderedMember {
+  readonly value: string;
+  readonly display?: string;
+  readonly $ref: string;
+}
+
+/** Group membership over the store, members named by SCIM user id (one item per member). */
+export class Membership {
+  constructor(private readonly services: Services) {}
+
+  /** Userids of SCIM ids; unknown ids are left out, or refused (400 `invalidValue`) when `strict`. */
+  async userids(iamid: string, scimIds: readonly string[], strict: boolean): Promise<string[]> {
+    const unique = [...new Set(scimIds)];
+    const out: string[] = [];
+    for (let i = 0; i < unique.length; i += LOOKUP_CONCURRENCY) {
+      const batch = unique.slice(i, i + LOOKUP_CONCURRENCY);
+      const found = await Promise.all(batch.map((id) => (id.length > 512 ? undefined : this.services.users.getByScimId(iamid, id))));
+      found.forEach((user, j) => {
+        if (user) out.push(user.userid);
+        else if (strict) throw new InvalidValueError(`member \`${batch[j]}\` is not a user of this iam`);
+      });
+    }
+    return out;
+  }
+
+  /** Userids of every SCIM-sourced member (paged over the group's index; only for replacements and reads). */
+  async current(iamid: string, groupId: string): Promise<string[]> {
+    const out: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await this.services.groups.listMembers(iamid, groupId, { source: 'scim', cursor });
+      out.push(...page.members.map((m) => m.userid));
+      cursor = page.cursor;
+    } while (cursor);
+    return out;
+  }
+
+  /**
+   * Validates a delta (every added member must exist) and returns the writes to make. A
+   * replacement reads the current members to compute the difference.
+   */
+  async plan(iamid: string, groupId: string, delta: MemberDelta): Promise<{ add: string[]; remove: string[] }> {
+    if (delta.replaceAll) {
+      const target = new Set(await this.userids(iamid, delta.replaceAll, true));
+      const current = new Set(await this.current(iamid, groupId));
+      return { add: [...target].filter((u) => !current.has(u)), remove: [...current].filter((u) => !target.has(u)) };
+    }
+    return { add: await this.userids(iamid, delta.add, true), remove: await this.userids(iamid, delta.remove, false) };
+  }
+
+  /** Applies a planned change; `audit` rides in its first transaction (or is written alone when nothing changes). */
+  async apply(iamid: string, groupId: string, change: { add: string[]; remove: string[] }, audit?: AuditInput): Promise<void> {
+    const { groups } = this.services;
+    let pending = audit;
+    if (change.remove.length || (pending && !change.add.length)) {
+      const a = pending;
+      await retryRaces(() => groups.removeMembers(iamid, groupId, change.remove, 'scim', a), { versions: false });
+      pending = undefined;
+    }
+    if (!change.add.length) return;
+    const a = pending;
+    try {
+      await retryRaces(() => groups.addMembers(iamid, groupId, change.add, 'scim', a), { versions: false });
+    } catch (err) {
+      // The user vanished between the lookup and the write (a concurrent DELETE).
+      if (err instanceof NotFoundError && err.message.startsWith('user')) throw new InvalidValueError(err.message);
+      throw err;
+    }
+  }
+
+  /** The SCIM members of a group, for a response that asks for them. */
+  async render(iamid: string, groupId: string, baseUrl: string): Promise<RenderedMember[]> {
+    const userids = await this.current(iamid, groupId);
+    const profiles = await memberProfiles(this.services.db, iamid, userids);
+    return userids
+      .map((u) => profiles.get(u))
+      .filter((p) => p?.scimId !== undefined)
+      .map((p) => p!)
+      .map((p) => ({ value: p.scimId!, ...(p.displayName ? { display: p.displayName } : {}), $ref: `${baseUrl}/Users/${p.scimId}` }));
+  }
+}

@@ -1,0 +1,55 @@
+import type { Context } from 'hono';
+import type { ScimResource } from './path.ts';
+import { ScimError } from './errors.ts';
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json';
+const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+
+/** A SCIM JSON response: every body Warden's SCIM server sends is `application/scim+json`. */
+export function scimJson(c: Context, body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return c.body(JSON.stringify(body), status as 200, { 'content-type': SCIM_CONTENT_TYPE, ...headers });
+}
+
+/** The absolute base URL of the SCIM API, taken from the request (`meta.location` is absolute). */
+export function baseUrl(c: Context): string {
+  return `${new URL(c.req.url).origin}/scim/v2`;
+}
+
+/** What `meta` is built from: the store's bookkeeping of a resource. */
+export interface Stamped {
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** The weak entity tag of a stored version. */
+export function etag(version: number): string {
+  return `W/"${version}"`;
+}
+
+/** RFC 7643 §3.1 `meta`. */
+export function meta(resourceType: 'User' | 'Group', stamped: Stamped, location: string): Record<string, unknown> {
+  return { resourceType, created: stamped.createdAt, lastModified: stamped.updatedAt, location, version: etag(stamped.version) };
+}
+
+/** A single resource with its `ETag` (and `Location` on 201). */
+export function resourceResponse(c: Context, resource: ScimResource, version: number, status = 200): Response {
+  const location = (resource.meta as { location: string }).location;
+  return scimJson(c, resource, status, { etag: etag(version), ...(status === 201 ? { location } : {}) });
+}
+
+/**
+ * Fails with 412 unless `ifMatch` (the `If-Match` header) is absent, `*`, or lists the current
+ * version; weak and strong forms of the tag compare equal (RFC 7232 weak comparison).
+ */
+export function checkIfMatch(ifMatch: string | undefined, version: number): void {
+  if (ifMatch === undefined) return;
+  const tags = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, ''));
+  if (tags.includes('*') || tags.includes(`"${version}"`)) return;
+  throw new ScimError(412, `version \`${ifMatch}\` is stale: the resource is at ${etag(version)}`);
+}
+
+/** An RFC 7644 §3.4.2 ListResponse of one page. */
+export function listResponse(page: ScimResource[], totalResults: number, startIndex: number): Record<string, unknown> {
+  return { schemas: [LIST_RESPONSE], totalResults, itemsPerPage: page.length, startIndex, Resources: page };
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { Services } from '#shared/services.ts';
+import type { IamRecord } from '#shared/store/iams.ts';
+import type { UserAggregate, UserRecord } from '#shared/store/users.ts';
+import { changeAudit, type ChangeContext } from './audit.ts';
+import { ScimError } from './errors.ts';
+import { indexableEquality, type Filter } from './filter.ts';
+import { matchesFilter } from './match.ts';
+import { applyPatch } from './patch.ts';
+import { getIgnoringCase, isObject, type ScimResource } from './path.ts';
+import { checkIfMatch, meta } from './render.ts';
+import { extensionAttributes, normaliseUser } from './resource.ts';
+import { retryRaces } from './retry.ts';
+import { assertStorable, MAX_INDEXED_VALUE } from './storable.ts';
+
+/** A request's view of the IAM it acts for. */
+export interface Scope extends ChangeContext {
+  readonly iam: IamRecord;
+  readonly baseUrl: string;
+}
+
+/** The SCIM User of a stored profile. */
+export function userResource(r: UserRecord, baseUrl: string): ScimResource {
+  const scim = r.scim ?? {};
+  return { schemas: scim.schemas, id: r.scimId, ...scim, meta: meta('User', r, `${baseUrl}/Users/${r.scimId}`) };
+}
+
+/** Validates a normalised User for storage; `active` defaults to true (RFC 7643 §4.1.1). */
+function prepare(resource: ScimResource): ScimResource {
+  resource.active ??= true;
+  if (typeof resource.active !== 'boolean') throw new ScimError(400, '`active` must be a boolean', 'invalidValue');
+  assertStorable(resource, ['userName', 'displayName', 'externalId']);
+  return resource;
+}
+
+function primaryEmail(resource: ScimResource): string | undefined {
+  const emails = getIgnoringCase(resource, 'emails');
+  if (!Array.isArray(emails)) return undefined;
+  const chosen = emails.find((e) => isObject(e) && e.primary === true) ?? emails[0];
+  const value = getIgnoringCase(chosen, 'value');
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The profile fields Warden reads from a SCIM User; the userid stays what it was at creation. */
+function profileFields(resource: ScimResource): Pick<UserRecord, 'displayName' | 'active' | 'userName' | 'scim'> & Partial<Pick<UserRecord, 'email' | 'externalId'>> {
+  const name = getIgnoringCase(resource, 'name');
+  const formatted = getIgnoringCase(name, 'formatted');
+  const userName = resource.userName as string;
+  const displayName = typeof resource.displayName === 'string' && resource.displayName ? resource.displayName : typeof formatted === 'string' && formatted ? formatted : userName;
+  const email = primaryEmail(resource);
+  return {
+    userName,
+    displayName,
+    active: resource.active !== false,
+    ...(typeof resource.externalId === 'string' && resource.externalId ? { externalId: resource.externalId } : { externalId: undefined }),
+    ...(email ? { email } : { email: undefined }),
+    scim: resource,
+  };
+}
+
+/** SCIM Users of one IAM over the user repository. */
+export class ScimUsers {
+  constructor(private readonly services: Services) {}
+
+  /** Profile, attributes and memberships of a SCIM id, or 404. */
+  private async aggregate(iamid: string, scimId: string): Promise<UserAggregate> {
+    const found = await this.services.users.getByScimId(iamid, scimId);
+    const agg = found && (await this.services.users.get(iamid, found.userid));
+    if (!agg) throw new ScimError(404, `user \`${scimId}\` not found`);
+    return agg;
+  }
+
+  /** The stored profile of a SCIM id, or 404. */
+  async get(scope: Scope, scimId: string): Promise<UserRecord> {
+    return (await this.aggregate(scope.iamid, scimId)).profile;
+  }
+
+  /** Writes the Warden attributes (source `scim`) the resource's extensions map to. */
+  private async syncAttributes(scope: Scope, agg: UserAggregate, resource: ScimResource): Promise<void> {
+    await this.services.users.replaceSourceAttributes(agg, 'scim', extensionAttributes(resource, scope.iam.scim.attributeMappings));
+  }
+
+  /** POST /Users: the userid is the userName at creation. */
+  async create(scope: Scope, body: unknown): Promise<UserRecord> {
+    const fields = profileFields(prepare(normaliseUser(body)));
+    const scimId = randomUUID();
+    const userid = fields.userName!;
+    const record = await this.services.users.create(
+      { iamid: scope.iamid, userid, scimId, ...fields },
+      changeAudit(scope, 'CREATE', 'user', [scimId, userid], { userName: fields.userName }),
+    );
+    await this.syncAttributes(scope, { profile: record, attributes: {}, memberships: new Map() }, fields.scim!);
+    return record;
+  }
+
+  /** PUT (`next` ignores the current resource) or PATCH, conditional on `If-Match` when given. */
+  async change(scope: Scope, scimId: string, ifMatch: string | undefined, next: (current: ScimResource) => unknown): Promise<UserRecord> {
+    return retryRaces(
+      async () => {
+        const agg = await this.aggregate(scope.iamid, scimId);
+        checkIfMatch(ifMatch, agg.profile.version);
+        const fields = profileFields(prepare(normaliseUser(next({ ...(agg.profile.scim ?? {}), id: scimId }))));
+        const updated = await this.services.users.update(
+          agg.profile,
+          fields,
+          changeAudit(scope, 'UPDATE', 'user', [scimId, agg.profile.userid], { active: fields.active }),
+        );
+        await this.syncAttributes(scope, { ...agg, profile: updated }, fields.scim!);
+        return updated;
+      },
+      { versions: ifMatch === undefined },
+    );
+  }
+
+  /** PATCH: the RFC 7644 §3.5.2 operations applied to the current resource. */
+  patch(scope: Scope, scimId: string, body: unknown, ifMatch: string | undefined): Promise<UserRecord> {
+    return this.change(scope, scimId, ifMatch, (current) => applyPatch(current, body, 'User').resource);
+  }
+
+  /** DELETE: a hard delete with the user's attributes and memberships. */
+  async delete(scope: Scope, scimId: string, ifMatch: string | undefined): Promise<void> {
+    const { profile } = await this.aggregate(scope.iamid, scimId);
+    checkIfMatch(ifMatch, profile.version);
+    await this.services.users.delete(scope.iamid, profile.userid, changeAudit(scope, 'DELETE', 'user', [scimId, profile.userid]));
+  }
+
+  /** Users matching `filter` in userid order: an indexed `eq` reads only its candidates, anything else pages the IAM's users. */
+  async search(scope: Scope, filter: Filter | undefined): Promise<ScimResource[]> {
+    const records = await this.candidates(scope.iamid, filter);
+    const resources = records.filter((r) => r.scimId).map((r) => userResource(r, scope.baseUrl));
+    return filter ? resources.filter((r) => matchesFilter(filter, r)) : resources;
+  }
+
+  private async candidates(iamid: string, filter: Filter | undefined): Promise<UserRecord[]> {
+    const eq = filter && indexableEquality(filter);
+    if (!eq) return this.all(iamid);
+    if (eq.value.length > MAX_INDEXED_VALUE) return [];
+    const { users } = this.services;
+    if (eq.attr === 'id') return optional(await users.getByScimId(iamid, eq.value));
+    let userids: string[];
+    if (eq.attr === 'userName') userids = optional(await users.useridByUserName(iamid, eq.value));
+    else if (eq.attr === 'externalId') userids = await users.useridsByExternalId(iamid, eq.value);
+    else userids = await users.useridsByDisplayName(iamid, eq.value);
+    const profiles = await Promise.all(userids.sort().map((u) => users.getProfile(iamid, u)));
+    return profiles.flatMap(optional);
+  }
+
+  private async all(iamid: string): Promise<UserRecord[]> {
+    const out: UserRecord[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await this.services.users.list(iamid, { limit: 1000, cursor });
+      out.push(...page.users);
+      cursor = page.cursor;
+    } while (cursor);
+    return out;
+  }
+}
+
+function optional<T>(value: T | undefined): T[] {
+  return value === undefined ? [] : [value];
+}
