@@ -1,9 +1,33 @@
 import type { Hono } from 'hono';
+import { authenticate } from '#shared/http/auth.ts';
 import { createBaseApp } from '#shared/http/app.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import type { Services } from '#shared/services.ts';
+import { DecisionService } from '#shared/decisions/index.ts';
+import { accessRequestRoutes } from './access-requests.ts';
+import { dataSourceRoutes } from './data-sources.ts';
+import { decisionRoutes } from './decisions.ts';
+import { domainRoutes } from './domains.ts';
+import { policyRoutes } from './policies.ts';
+import { simulationRoutes } from './simulations.ts';
+import { tagRoutes } from './tags.ts';
+
+const isDecisionPath = (path: string): boolean => path === '/v1/decisions' || path.startsWith('/v1/decisions/');
 
 /** The `policy` function: catalog, policies, decisions, simulations, access requests, audit. */
-export function createPolicyApp(services: Services): Hono<AppEnv> {
-  return createBaseApp('policy', services);
+export function createPolicyApp(services: Services, decisions: DecisionService = new DecisionService(services)): Hono<AppEnv> {
+  const app = createBaseApp('policy', services);
+  const keysOnly = authenticate(services);
+  // Impersonation tokens act as their user on decisions only.
+  const keysOrTokens = authenticate(services, { acceptImpersonation: true });
+  app.use('/v1/*', (c, next) => (isDecisionPath(c.req.path) ? keysOrTokens(c, next) : keysOnly(c, next)));
+  const stores = decisions.stores;
+  app.route('/v1/data-sources', dataSourceRoutes(stores));
+  app.route('/v1/domains', domainRoutes(stores));
+  app.route('/v1/tags', tagRoutes(stores));
+  app.route('/v1/policies', policyRoutes(services, stores));
+  app.route('/v1/decisions', decisionRoutes(services, decisions));
+  app.route('/v1/simulations', simulationRoutes(services, stores));
+  app.route('/v1/access-requests', accessRequestRoutes(stores));
+  return app;
 }

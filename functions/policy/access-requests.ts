@@ -1,0 +1,94 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { readBody, readText, describeZodError } from '#shared/http/body.ts';
+import type { AppEnv } from '#shared/http/context.ts';
+import { badRequest, forbidden, notFound } from '#shared/http/errors.ts';
+import { idSchema } from '#shared/model/identity.ts';
+import type { GovernanceStores } from '#shared/decisions/index.ts';
+import type { AccessRequest } from '#shared/store/access-requests.ts';
+import { changeAudit } from './guard.ts';
+
+const createSchema = z.strictObject({ dataSource: idSchema, reason: z.string().max(2000).optional() });
+const approveSchema = z.strictObject({ expiresAt: z.iso.datetime({ offset: true }).optional() });
+const denySchema = z.strictObject({ reason: z.string().max(2000).optional() });
+
+/** An optional JSON body: empty means `{}`. */
+async function optionalBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.infer<S>> {
+  const text = await readText(c);
+  let raw: unknown = {};
+  if (text.trim()) {
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw badRequest(`malformed JSON: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw badRequest(`invalid body: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** `POST /v1/access-requests`, `GET /v1/access-requests/{id}`, `POST …/{id}/approve|deny`. */
+export function accessRequestRoutes(stores: GovernanceStores): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  /** The request and whether the caller may decide it: an owner of its source, or GOVERNANCE. */
+  async function load(c: Context<AppEnv>): Promise<{ request: AccessRequest; mayDecide: boolean }> {
+    const id = c.req.param('id') ?? '';
+    const request = idSchema.safeParse(id).success ? await stores.requests.get(id) : undefined;
+    if (!request) throw notFound(`access request \`${id.slice(0, 100)}\` not found`);
+    const caller = c.get('caller');
+    const source = await stores.catalog.getSource(request.dataSource);
+    const owner = caller.principal.type === 'user' && (source?.owners ?? []).includes(caller.principal.id);
+    return { request, mayDecide: owner || caller.permissions.has('GOVERNANCE') };
+  }
+
+  app.post('/', async (c) => {
+    const caller = c.get('caller');
+    if (caller.principal.type !== 'user') throw forbidden('only a user may request access, for itself');
+    const body = await readBody(c, createSchema);
+    if (!(await stores.catalog.getSource(body.dataSource))) throw notFound(`data source \`${body.dataSource}\` not found`);
+    const { iamid, id: userid } = caller.principal;
+    const request = await stores.requests.create({ iamid, userid, dataSource: body.dataSource, ...(body.reason ? { reason: body.reason } : {}) }, (id) =>
+      changeAudit(c, 'REQUEST_ACCESS', 'accessRequest', [id, body.dataSource], { dataSource: body.dataSource }),
+    );
+    return c.json(request, 201);
+  });
+
+  app.get('/:id', async (c) => {
+    const { request, mayDecide } = await load(c);
+    const caller = c.get('caller');
+    const requester = caller.principal.type === 'user' && caller.principal.iamid === request.iamid && caller.principal.id === request.userid;
+    if (!mayDecide && !requester) throw forbidden('only the requester, an owner of the data source or `GOVERNANCE` may read this request');
+    return c.json(request);
+  });
+
+  for (const verdict of ['approve', 'deny'] as const) {
+    app.post(`/:id/${verdict}`, async (c) => {
+      const { request, mayDecide } = await load(c);
+      if (!mayDecide) throw forbidden('only an owner of the data source or `GOVERNANCE` may decide access requests');
+      let expiresAt: string | undefined;
+      if (verdict === 'approve') {
+        expiresAt = (await optionalBody(c, approveSchema)).expiresAt;
+        if (expiresAt && Date.parse(expiresAt) <= Date.now()) throw badRequest('`expiresAt`: must be in the future');
+      } else {
+        await optionalBody(c, denySchema);
+      }
+      const decidedBy = c.get('caller').principal.id;
+      const state = verdict === 'approve' ? 'approved' : 'denied';
+      const next = await stores.requests.decide(
+        request,
+        state,
+        decidedBy,
+        expiresAt,
+        changeAudit(c, verdict === 'approve' ? 'APPROVE_ACCESS' : 'DENY_ACCESS', 'accessRequest', [request.id, request.dataSource], {
+          user: { iamid: request.iamid, userid: request.userid },
+          ...(expiresAt ? { expiresAt } : {}),
+        }),
+      );
+      return c.json(next);
+    });
+  }
+
+  return app;
+}

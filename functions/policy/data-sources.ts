@@ -1,0 +1,79 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { readBody, readQuery } from '#shared/http/body.ts';
+import type { AppEnv } from '#shared/http/context.ts';
+import { requirePermission } from '#shared/http/auth.ts';
+import { badRequest, notFound } from '#shared/http/errors.ts';
+import { dataSourceInputSchema, tagSchema, type DataSource, type Domain } from '#shared/model/catalog.ts';
+import { idSchema } from '#shared/model/identity.ts';
+import { anyCovered, sourceInDomain } from '#shared/policy/index.ts';
+import type { GovernanceStores } from '#shared/decisions/index.ts';
+import { changeAudit, checkStorable, requireAnyPermission } from './guard.ts';
+
+const listQuery = z.strictObject({ tag: tagSchema.optional(), domain: idSchema.optional() });
+
+/** The id path parameter, validated like every id that ends up in a key. */
+export function pathId(raw: string, what: string): string {
+  const parsed = idSchema.safeParse(raw);
+  if (!parsed.success) throw badRequest(`invalid ${what} \`${raw.slice(0, 100)}\`: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+function inDomain(source: DataSource, id: string, domain: Domain | undefined): boolean {
+  return domain ? sourceInDomain(source, domain) : source.domain === id;
+}
+
+/** `PUT|GET|DELETE /v1/data-sources/{id}`, `GET /v1/data-sources?tag=&domain=`. */
+export function dataSourceRoutes(stores: GovernanceStores): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/', async (c) => {
+    requirePermission(c, 'GOVERNANCE');
+    const q = readQuery(c, listQuery);
+    const { sources, domains } = await stores.catalog.scan();
+    const domain = q.domain === undefined ? undefined : domains.find((d) => d.id === q.domain);
+    const matching = sources.filter(
+      (s) =>
+        (q.tag === undefined || anyCovered(q.tag, s.tags) || s.columns.some((col) => anyCovered(q.tag!, col.tags))) &&
+        (q.domain === undefined || inDomain(s, q.domain, domain)),
+    );
+    return c.json({ dataSources: matching });
+  });
+
+  app.get('/:id', async (c) => {
+    requireAnyPermission(c, 'GOVERNANCE', 'QUERY_ENGINE');
+    const id = pathId(c.req.param('id'), 'data source id');
+    const source = await stores.catalog.getSource(id);
+    if (!source) throw notFound(`data source \`${id}\` not found`);
+    return c.json(source);
+  });
+
+  app.put('/:id', async (c) => {
+    requirePermission(c, 'GOVERNANCE');
+    const id = pathId(c.req.param('id'), 'data source id');
+    const input = await readBody(c, dataSourceInputSchema);
+    checkStorable('data source', input);
+    const current = await stores.catalog.getSource(id);
+    const saved = await stores.catalog.putSource(
+      id,
+      input,
+      current,
+      changeAudit(c, current ? 'UPDATE' : 'CREATE', 'dataSource', [id], {
+        version: (current?.version ?? 0) + 1,
+        platform: input.platform,
+        tags: input.tags,
+        columns: input.columns.length,
+      }),
+    );
+    return c.json(saved, current ? 200 : 201);
+  });
+
+  app.delete('/:id', async (c) => {
+    requirePermission(c, 'GOVERNANCE');
+    const id = pathId(c.req.param('id'), 'data source id');
+    await stores.catalog.deleteSource(id, changeAudit(c, 'DELETE', 'dataSource', [id], {}));
+    return c.body(null, 204);
+  });
+
+  return app;
+}

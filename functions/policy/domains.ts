@@ -1,0 +1,43 @@
+import { Hono } from 'hono';
+import { readBody } from '#shared/http/body.ts';
+import type { AppEnv } from '#shared/http/context.ts';
+import { requirePermission } from '#shared/http/auth.ts';
+import { notFound } from '#shared/http/errors.ts';
+import { domainInputSchema } from '#shared/model/catalog.ts';
+import type { GovernanceStores } from '#shared/decisions/index.ts';
+import { pathId } from './data-sources.ts';
+import { changeAudit } from './guard.ts';
+
+/** `PUT|GET /v1/domains/{id}`, `GET /v1/domains` (GOVERNANCE). */
+export function domainRoutes(stores: GovernanceStores): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/', async (c) => {
+    requirePermission(c, 'GOVERNANCE');
+    return c.json({ domains: (await stores.catalog.scan()).domains });
+  });
+
+  app.get('/:id', async (c) => {
+    requirePermission(c, 'GOVERNANCE');
+    const id = pathId(c.req.param('id'), 'domain id');
+    const domain = await stores.catalog.getDomain(id);
+    if (!domain) throw notFound(`domain \`${id}\` not found`);
+    return c.json(domain);
+  });
+
+  app.put('/:id', async (c) => {
+    requirePermission(c, 'GOVERNANCE');
+    const id = pathId(c.req.param('id'), 'domain id');
+    const input = await readBody(c, domainInputSchema);
+    const current = await stores.catalog.getDomain(id);
+    const saved = await stores.catalog.putDomain(
+      id,
+      input,
+      current,
+      changeAudit(c, current ? 'UPDATE' : 'CREATE', 'domain', [id], { version: (current?.version ?? 0) + 1, name: input.name, tags: input.tags }),
+    );
+    return c.json(saved, current ? 200 : 201);
+  });
+
+  return app;
+}

@@ -1,0 +1,98 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { readDocument, readQuery } from '#shared/http/body.ts';
+import type { AppEnv } from '#shared/http/context.ts';
+import { requirePermission } from '#shared/http/auth.ts';
+import { badRequest, notFound } from '#shared/http/errors.ts';
+import { policyKeySchema, type PolicyDocument, type StoredPolicy } from '#shared/model/policy.ts';
+import { checkDataPolicyAgainstSources } from '#shared/policy/data/index.ts';
+import { compileTargeting, parsePolicyDocument } from '#shared/policy/index.ts';
+import type { Services } from '#shared/services.ts';
+import { runSimulation, type GovernanceStores } from '#shared/decisions/index.ts';
+import { changeAudit, checkStorable } from './guard.ts';
+
+const putQuery = z.strictObject({ dryRun: z.enum(['true', 'false']).optional() });
+
+/** Read-only fields of the stored representation: accepted on PUT (so GET → PUT works), ignored. */
+const READ_ONLY = new Set(['version', 'createdAt', 'updatedAt']);
+
+/** The wire form of a stored policy: the document plus its bookkeeping. */
+export function policyView(p: StoredPolicy): Record<string, unknown> {
+  return { ...p.document, version: p.version, createdAt: p.createdAt, updatedAt: p.updatedAt };
+}
+
+function pathKey(c: Context<AppEnv>): string {
+  const raw = c.req.param('policyKey') ?? '';
+  const parsed = policyKeySchema.safeParse(raw);
+  if (!parsed.success) throw badRequest(`invalid policy key \`${raw.slice(0, 100)}\`: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+/** Validates a document as written, taking the key from the path when the body has none. */
+export function documentFor(raw: unknown, key: string): PolicyDocument {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badRequest('invalid policy: the document must be an object');
+  const body = Object.fromEntries(Object.entries(raw).filter(([k]) => !READ_ONLY.has(k)));
+  if (body.policyKey !== undefined && body.policyKey !== key) {
+    throw badRequest(`invalid policy: \`policyKey\`: \`${String(body.policyKey).slice(0, 100)}\` differs from the key in the path \`${key}\``);
+  }
+  return parsePolicyDocument({ ...body, policyKey: key });
+}
+
+/** Data policies are also checked against the sources they target (column types and names). */
+export async function checkAgainstCatalog(stores: GovernanceStores, doc: PolicyDocument): Promise<void> {
+  if (doc.type !== 'data') return;
+  const { sources, domains } = await stores.catalog.scan();
+  const matches = compileTargeting(doc);
+  const byId = new Map(domains.map((d) => [d.id, d]));
+  const errors = checkDataPolicyAgainstSources(doc, sources.filter((s) => matches(s, byId)));
+  if (errors.length) throw badRequest(errors.slice(0, 5).join('; '));
+}
+
+/** `PUT|GET|DELETE /v1/policies/{policyKey}`, `GET /v1/policies` (GOVERNANCE). */
+export function policyRoutes(services: Services, stores: GovernanceStores): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/', async (c) => {
+    requirePermission(c, 'GOVERNANCE');
+    return c.json({ policies: (await stores.policies.list()).map(policyView) });
+  });
+
+  app.get('/:policyKey', async (c) => {
+    requirePermission(c, 'GOVERNANCE');
+    const key = pathKey(c);
+    const stored = await stores.policies.get(key);
+    if (!stored) throw notFound(`policy \`${key}\` not found`);
+    return c.json(policyView(stored));
+  });
+
+  app.put('/:policyKey', async (c) => {
+    requirePermission(c, 'GOVERNANCE');
+    const key = pathKey(c);
+    const { dryRun } = readQuery(c, putQuery);
+    const doc = documentFor(await readDocument(c, { allowYaml: true }), key);
+    checkStorable('policy document', doc);
+    await checkAgainstCatalog(stores, doc);
+    if (dryRun === 'true') return c.json(await runSimulation(services, stores, { upsert: [doc], remove: [] }));
+    const { stored, created } = await stores.policies.put(
+      doc,
+      (next, isNew) =>
+        changeAudit(c, isNew ? 'CREATE' : 'UPDATE', 'policy', [key], {
+          version: next.version,
+          type: doc.type,
+          staged: doc.staged,
+          // Large documents are kept in the policy history; the audit record names the version.
+          ...(JSON.stringify(doc).length <= 50_000 ? { document: doc } : {}),
+        }),
+    );
+    return c.json(policyView(stored), created ? 201 : 200);
+  });
+
+  app.delete('/:policyKey', async (c) => {
+    requirePermission(c, 'GOVERNANCE');
+    const key = pathKey(c);
+    await stores.policies.delete(key, changeAudit(c, 'DELETE', 'policy', [key], {}));
+    return c.body(null, 204);
+  });
+
+  return app;
+}

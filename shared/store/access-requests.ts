@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditInput } from '#shared/audit/record.ts';
+import type { AuditWriter } from '#shared/audit/writer.ts';
+import type { Db } from './client.ts';
+import { ConflictError } from './errors.ts';
+import { nowIso, queryAll, transact } from './transact.ts';
+
+/** Key formats of access requests in the policies table (see `tables.ts`). */
+export const requestKeys = {
+  request: (id: string) => `REQUEST#${id}`,
+  meta: 'META',
+  ofUser: (iamid: string, userid: string) => `REQUESTUSER#${iamid}#${userid}`,
+  ofSource: (id: string) => `REQUESTSOURCE#${id}`,
+} as const;
+
+export type RequestState = 'pending' | 'approved' | 'denied';
+
+/** A user's request to query one data source, and what an owner or governor decided. */
+export interface AccessRequest {
+  readonly id: string;
+  readonly iamid: string;
+  readonly userid: string;
+  readonly dataSource: string;
+  readonly state: RequestState;
+  readonly reason?: string;
+  readonly createdAt: string;
+  readonly decidedAt?: string;
+  readonly decidedBy?: string;
+  /** Approved requests only: when the access ends (absent: never). */
+  readonly expiresAt?: string;
+}
+
+const KEY_FIELDS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'];
+
+function toRequest(item: Record<string, unknown>): AccessRequest {
+  const copy = { ...item };
+  for (const f of KEY_FIELDS) delete copy[f];
+  return copy as unknown as AccessRequest;
+}
+
+/** Access requests: by id, of a user (decisions), of a source (owners). */
+export class AccessRequestRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  private get table(): string {
+    return this.db.tables.policies;
+  }
+
+  private item(r: AccessRequest): Record<string, unknown> {
+    return {
+      pk: requestKeys.request(r.id),
+      sk: requestKeys.meta,
+      gsi1pk: requestKeys.ofUser(r.iamid, r.userid),
+      gsi1sk: `${r.dataSource}#${r.createdAt}`,
+      gsi2pk: requestKeys.ofSource(r.dataSource),
+      gsi2sk: r.createdAt,
+      ...r,
+    };
+  }
+
+  /** Files a pending request, audited in the same transaction. */
+  async create(input: Pick<AccessRequest, 'iamid' | 'userid' | 'dataSource' | 'reason'>, audit: (id: string) => AuditInput): Promise<AccessRequest> {
+    const request: AccessRequest = { id: randomUUID(), ...input, state: 'pending', createdAt: nowIso() };
+    await transact(this.db, [
+      { Put: { TableName: this.table, Item: this.item(request), ConditionExpression: 'attribute_not_exists(pk)' } },
+      this.audit.put(audit(request.id)),
+    ]);
+    return request;
+  }
+
+  /** A request by id, or undefined. */
+  async get(id: string): Promise<AccessRequest | undefined> {
+    const res = await this.db.doc.send(new GetCommand({ TableName: this.table, Key: { pk: requestKeys.request(id), sk: requestKeys.meta }, ConsistentRead: true }));
+    return res.Item ? toRequest(res.Item) : undefined;
+  }
+
+  /** Approves or denies a pending request; one already decided is a `ConflictError`. */
+  async decide(
+    current: AccessRequest,
+    state: 'approved' | 'denied',
+    decidedBy: string,
+    expiresAt: string | undefined,
+    audit: AuditInput,
+  ): Promise<AccessRequest> {
+    const next: AccessRequest = { ...current, state, decidedBy, decidedAt: nowIso(), ...(expiresAt ? { expiresAt } : {}) };
+    await transact(
+      this.db,
+      [
+        {
+          Put: {
+            TableName: this.table,
+            Item: this.item(next),
+            ConditionExpression: '#s = :pending',
+            ExpressionAttributeNames: { '#s': 'state' },
+            ExpressionAttributeValues: { ':pending': 'pending' },
+          },
+        },
+        this.audit.put(audit),
+      ],
+      () => new ConflictError(`access request \`${current.id}\` is no longer pending`),
+    );
+    return next;
+  }
+
+  /** Every request of a user (bounded: one per source asked at most a few times). */
+  async ofUser(iamid: string, userid: string): Promise<AccessRequest[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': requestKeys.ofUser(iamid, userid) },
+    });
+    return items.map(toRequest);
+  }
+}

@@ -1,0 +1,125 @@
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditInput } from '#shared/audit/record.ts';
+import type { AuditWriter } from '#shared/audit/writer.ts';
+import type { DataSource, DataSourceInput, Domain, DomainInput } from '#shared/model/catalog.ts';
+import type { Db } from './client.ts';
+import { NotFoundError, VersionMismatchError } from './errors.ts';
+import { bumpSnapshot } from './policies.ts';
+import { nowIso, transact, type TransactItem } from './transact.ts';
+
+/** Key formats of the catalog table (see `tables.ts`). */
+export const catalogKeys = {
+  source: (id: string) => `SOURCE#${id}`,
+  domain: (id: string) => `DOMAIN#${id}`,
+  meta: 'META',
+} as const;
+
+const KEY_FIELDS = ['pk', 'sk'];
+
+function strip<T>(item: Record<string, unknown>): T {
+  const copy = { ...item };
+  for (const f of KEY_FIELDS) delete copy[f];
+  return copy as T;
+}
+
+/** The whole catalog, as the policy snapshot and listings read it. */
+export interface CatalogContents {
+  readonly sources: DataSource[];
+  readonly domains: Domain[];
+}
+
+/** Data sources (with their columns) and domains; every change bumps the snapshot version. */
+export class CatalogRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  private get table(): string {
+    return this.db.tables.catalog;
+  }
+
+  private async getItem(pk: string): Promise<Record<string, unknown> | undefined> {
+    const res = await this.db.doc.send(new GetCommand({ TableName: this.table, Key: { pk, sk: catalogKeys.meta }, ConsistentRead: true }));
+    return res.Item;
+  }
+
+  /** A data source by id, or undefined. */
+  async getSource(id: string): Promise<DataSource | undefined> {
+    const item = await this.getItem(catalogKeys.source(id));
+    return item ? strip<DataSource>(item) : undefined;
+  }
+
+  /** A domain by id, or undefined. */
+  async getDomain(id: string): Promise<Domain | undefined> {
+    const item = await this.getItem(catalogKeys.domain(id));
+    return item ? strip<Domain>(item) : undefined;
+  }
+
+  /** One versioned upsert: conditional on the version read (or on absence), with bump and audit. */
+  private async upsert<T extends { version: number }>(pk: string, current: T | undefined, next: T, what: string, audit: AuditInput): Promise<void> {
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.table,
+          Item: { pk, sk: catalogKeys.meta, ...next },
+          ...(current
+            ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': current.version } }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        },
+      },
+      bumpSnapshot(this.db),
+      this.audit.put(audit),
+    ];
+    await transact(this.db, items, () => new VersionMismatchError(`${what} was changed concurrently`));
+  }
+
+  /**
+   * Creates or replaces a data source. `current` is the version the caller read (undefined:
+   * it must not exist yet); a concurrent change is a `VersionMismatchError`.
+   */
+  async putSource(id: string, input: DataSourceInput, current: DataSource | undefined, audit: AuditInput): Promise<DataSource> {
+    const now = nowIso();
+    const next: DataSource = { ...input, id, version: (current?.version ?? 0) + 1, createdAt: current?.createdAt ?? now, updatedAt: now };
+    await this.upsert(catalogKeys.source(id), current, next, `data source \`${id}\``, audit);
+    return next;
+  }
+
+  /** Creates or replaces a domain, conditional on the version read. */
+  async putDomain(id: string, input: DomainInput, current: Domain | undefined, audit: AuditInput): Promise<Domain> {
+    const next: Domain = { ...input, id, version: (current?.version ?? 0) + 1 };
+    await this.upsert(catalogKeys.domain(id), current, next, `domain \`${id}\``, audit);
+    return next;
+  }
+
+  /** Deletes a data source; `NotFoundError` when there is none. */
+  async deleteSource(id: string, audit: AuditInput): Promise<void> {
+    await transact(
+      this.db,
+      [
+        { Delete: { TableName: this.table, Key: { pk: catalogKeys.source(id), sk: catalogKeys.meta }, ConditionExpression: 'attribute_exists(pk)' } },
+        bumpSnapshot(this.db),
+        this.audit.put(audit),
+      ],
+      () => new NotFoundError(`data source \`${id}\` not found`),
+    );
+  }
+
+  /** Every source and domain, in one consistent scan (the catalog is bounded; callers cache it). */
+  async scan(): Promise<CatalogContents> {
+    const sources: DataSource[] = [];
+    const domains: Domain[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.doc.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start, ConsistentRead: true }));
+      for (const item of page.Items ?? []) {
+        const pk = item.pk as string;
+        if (pk.startsWith('SOURCE#')) sources.push(strip<DataSource>(item));
+        else if (pk.startsWith('DOMAIN#')) domains.push(strip<Domain>(item));
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    return { sources: sources.sort(byId), domains: domains.sort(byId) };
+  }
+}

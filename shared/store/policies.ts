@@ -1,0 +1,156 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditInput } from '#shared/audit/record.ts';
+import type { AuditWriter } from '#shared/audit/writer.ts';
+import type { PolicyDocument, StoredPolicy } from '#shared/model/policy.ts';
+import type { Db } from './client.ts';
+import { NotFoundError, VersionMismatchError } from './errors.ts';
+import { nowIso, queryAll, transact, type TransactItem } from './transact.ts';
+
+/** Key formats of the policies table (see `tables.ts`). */
+export const policyKeys = {
+  policy: (key: string) => `POLICY#${key}`,
+  current: 'CURRENT',
+  all: 'POLICIES',
+  historyPrefix: 'V#',
+  history: (version: number) => `V#${String(version).padStart(6, '0')}`,
+  snapshot: { pk: 'SNAPSHOT', sk: 'VERSION' },
+} as const;
+
+/**
+ * The transaction item that bumps the snapshot version: every catalog or policy change carries
+ * one, so that decision caches notice the change with a single GetItem.
+ */
+export function bumpSnapshot(db: Db): TransactItem {
+  return {
+    Update: {
+      TableName: db.tables.policies,
+      Key: policyKeys.snapshot,
+      UpdateExpression: 'ADD #v :one',
+      ExpressionAttributeNames: { '#v': 'version' },
+      ExpressionAttributeValues: { ':one': 1 },
+    },
+  };
+}
+
+/** The current snapshot version (0 before any change), read strongly consistent. */
+export async function readSnapshotVersion(db: Db): Promise<number> {
+  const res = await db.doc.send(new GetCommand({ TableName: db.tables.policies, Key: policyKeys.snapshot, ConsistentRead: true }));
+  return Number(res.Item?.version ?? 0);
+}
+
+function toStored(item: Record<string, unknown>): StoredPolicy {
+  return {
+    document: JSON.parse(item.document as string) as PolicyDocument,
+    version: item.version as number,
+    createdAt: item.createdAt as string,
+    updatedAt: item.updatedAt as string,
+  };
+}
+
+/** Policy documents: one current item per key plus an immutable item per version. */
+export class PolicyRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  private get table(): string {
+    return this.db.tables.policies;
+  }
+
+  /** The current version of a policy, or undefined. */
+  async get(policyKey: string): Promise<StoredPolicy | undefined> {
+    const res = await this.db.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk: policyKeys.policy(policyKey), sk: policyKeys.current }, ConsistentRead: true }),
+    );
+    return res.Item ? toStored(res.Item) : undefined;
+  }
+
+  /** Every current policy, ordered by key. */
+  async list(): Promise<StoredPolicy[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': policyKeys.all },
+    });
+    return items.map(toStored);
+  }
+
+  /** Every stored version of a policy, oldest first (kept after a delete). */
+  async history(policyKey: string): Promise<StoredPolicy[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+      ExpressionAttributeValues: { ':pk': policyKeys.policy(policyKey), ':v': policyKeys.historyPrefix },
+    });
+    return items.map(toStored);
+  }
+
+  private async lastVersion(policyKey: string): Promise<number> {
+    const res = await this.db.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+        ExpressionAttributeValues: { ':pk': policyKeys.policy(policyKey), ':v': policyKeys.historyPrefix },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    return Number(res.Items?.[0]?.version ?? 0);
+  }
+
+  /** What an upsert of `document` over `current` would store (also used by dry runs). */
+  static next(document: PolicyDocument, current: StoredPolicy | undefined, previousVersion = current?.version ?? 0, now = nowIso()): StoredPolicy {
+    // The first version's createdAt is kept: it decides which policy wins a mask conflict.
+    return { document, version: previousVersion + 1, createdAt: current?.createdAt ?? now, updatedAt: now };
+  }
+
+  /**
+   * Creates or replaces a policy (version + 1, history item, snapshot bump and audit in one
+   * transaction). A concurrent change of the same key is a `VersionMismatchError`.
+   */
+  async put(document: PolicyDocument, audit: (stored: StoredPolicy, created: boolean) => AuditInput): Promise<{ stored: StoredPolicy; created: boolean }> {
+    const key = document.policyKey;
+    const current = await this.get(key);
+    const previous = current?.version ?? (await this.lastVersion(key));
+    const stored = PolicyRepository.next(document, current, previous);
+    const item = { document: JSON.stringify(document), version: stored.version, createdAt: stored.createdAt, updatedAt: stored.updatedAt, policyKey: key };
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.table,
+          Item: { pk: policyKeys.policy(key), sk: policyKeys.current, gsi1pk: policyKeys.all, gsi1sk: key, ...item },
+          ...(current
+            ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': current.version } }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: { pk: policyKeys.policy(key), sk: policyKeys.history(stored.version), ...item },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      bumpSnapshot(this.db),
+      this.audit.put(audit(stored, !current)),
+    ];
+    await transact(this.db, items, () => new VersionMismatchError(`policy \`${key}\` was changed concurrently`));
+    return { stored, created: !current };
+  }
+
+  /** Deletes the current policy (its history stays); `NotFoundError` when there is none. */
+  async delete(policyKey: string, audit: AuditInput): Promise<void> {
+    await transact(
+      this.db,
+      [
+        { Delete: { TableName: this.table, Key: { pk: policyKeys.policy(policyKey), sk: policyKeys.current }, ConditionExpression: 'attribute_exists(pk)' } },
+        bumpSnapshot(this.db),
+        this.audit.put(audit),
+      ],
+      () => new NotFoundError(`policy \`${policyKey}\` not found`),
+    );
+  }
+}
