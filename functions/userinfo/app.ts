@@ -4,13 +4,20 @@ import { createBaseApp } from '#shared/http/app.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import type { Services } from '#shared/services.ts';
 import { apiKeyRoutes } from './api-keys.ts';
+import { groupRoutes } from './groups.ts';
 import { iamRoutes } from './iams.ts';
+import { userinfoRoutes } from './userinfo.ts';
+import { userRoutes } from './users.ts';
 
 /** The `userinfo` function: user info endpoint, users, groups, IAMs and API keys. */
 export function createUserinfoApp(services: Services): Hono<AppEnv> {
   const app = createBaseApp('userinfo', services);
   app.use('/v1/*', authenticate(services));
+  app.use('/userinfo', authenticate(services, { allowBasic: true, acceptImpersonation: true }));
+  app.route('/userinfo', userinfoRoutes(services));
   app.route('/v1/api-keys', apiKeyRoutes(services));
   app.route('/v1/iams', iamRoutes(services));
+  app.route('/v1/users', userRoutes(services));
+  app.route('/v1/groups', groupRoutes(services));
   return app;
 }

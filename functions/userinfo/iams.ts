@@ -5,8 +5,14 @@ import { newSecret, sha256Hex } from '#shared/auth/secrets.ts';
 import { readBody } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { requirePermission } from '#shared/http/auth.ts';
+import { conflict, notFound } from '#shared/http/errors.ts';
 import { iamIdSchema } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
+import type { ExternalSource, IamRecord } from '#shared/store/iams.ts';
+import { NoExternalSourceError } from '#shared/userinfo/errors.ts';
+import { syncIam } from '#shared/userinfo/sync.ts';
+import { toIamJson } from './iam-json.ts';
+import { changeAudit, pathParam } from './params.ts';
 
 const createIamSchema = z.strictObject({
   id: iamIdSchema,
@@ -14,9 +20,45 @@ const createIamSchema = z.strictObject({
   scim: z.boolean().default(false),
 });
 
-/** `POST /v1/iams`: identity providers; with SCIM, a token shown once. */
+const updateIamSchema = z.strictObject({
+  name: z.string().min(1).max(256).optional(),
+  scim: z
+    .strictObject({
+      attributeMappings: z.array(z.strictObject({ from: z.string().min(1).max(512), to: z.string().min(1).max(256) })).max(500),
+    })
+    .optional(),
+});
+
+/** The URL, or undefined when the text is not one (refinements run even after `z.url()` fails). */
+const urlOf = (text: string): URL | undefined => (URL.canParse(text) ? new URL(text) : undefined);
+
+const httpUri = z
+  .url()
+  .max(2048)
+  .refine((u) => /^https?:$/.test(urlOf(u)?.protocol ?? ''), 'must be an `http` or `https` url')
+  // Credentials belong in `auth`, where they are kept out of answers and audit records.
+  .refine((u) => !urlOf(u)?.username && !urlOf(u)?.password, 'must not carry credentials; use `auth`');
+
+const externalSourceSchema = z.strictObject({
+  uri: httpUri,
+  auth: z
+    .discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('none') }),
+      z.strictObject({ type: z.literal('basic'), username: z.string().min(1).max(256).regex(/^[^:]*$/, 'must not contain `:`'), password: z.string().min(1).max(1024) }),
+    ])
+    .default({ type: 'none' }),
+  ttlSeconds: z.int().min(0).max(86_400).default(300),
+});
+
+/** `/v1/iams`: identity providers, their SCIM mapping, external source and sync (USER_ADMIN). */
 export function iamRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+
+  async function requireIamRecord(iamid: string): Promise<IamRecord> {
+    const iam = await services.iams.get(iamid);
+    if (!iam) throw notFound(`iam \`${iamid}\` not found`);
+    return iam;
+  }
 
   app.post('/', async (c) => {
     const caller = requirePermission(c, 'USER_ADMIN');
@@ -35,6 +77,59 @@ export function iamRoutes(services: Services): Hono<AppEnv> {
       },
     );
     return c.json({ id: body.id, ...(scimToken ? { scimToken } : {}) }, 201);
+  });
+
+  app.get('/:iamid', async (c) => {
+    requirePermission(c, 'USER_ADMIN');
+    return c.json(toIamJson(await requireIamRecord(pathParam(c, 'iamid', iamIdSchema))));
+  });
+
+  app.put('/:iamid', async (c) => {
+    const caller = requirePermission(c, 'USER_ADMIN');
+    const iamid = pathParam(c, 'iamid', iamIdSchema);
+    const body = await readBody(c, updateIamSchema);
+    const current = await requireIamRecord(iamid);
+    const next = await services.iams.update(
+      current,
+      {
+        ...(body.name ? { name: body.name } : {}),
+        ...(body.scim ? { scim: { ...current.scim, attributeMappings: body.scim.attributeMappings } } : {}),
+      },
+      changeAudit(c, caller, { action: 'UPDATE', targetType: 'iam', targets: [iamid], payload: { iamid, ...body } }),
+    );
+    return c.json(toIamJson(next));
+  });
+
+  app.put('/:iamid/external-source', async (c) => {
+    const caller = requirePermission(c, 'USER_ADMIN');
+    const iamid = pathParam(c, 'iamid', iamIdSchema);
+    const body = await readBody(c, externalSourceSchema);
+    const current = await requireIamRecord(iamid);
+    const externalSource: ExternalSource = { uri: body.uri, auth: body.auth, ttlSeconds: body.ttlSeconds };
+    const next = await services.iams.update(
+      current,
+      { externalSource },
+      changeAudit(c, caller, {
+        action: 'SET_EXTERNAL_SOURCE',
+        targetType: 'iam',
+        targets: [iamid],
+        payload: { iamid, ...(toIamJson({ ...current, externalSource }).externalSource as Record<string, unknown>) },
+      }),
+    );
+    return c.json(toIamJson(next));
+  });
+
+  app.post('/:iamid/sync', async (c) => {
+    const caller = requirePermission(c, 'USER_ADMIN');
+    const iamid = pathParam(c, 'iamid', iamIdSchema);
+    try {
+      const result = await syncIam(services, iamid);
+      await services.audit.write(changeAudit(c, caller, { action: 'SYNC', targetType: 'iam', targets: [iamid], payload: { ...result } }));
+      return c.json(result);
+    } catch (err) {
+      if (err instanceof NoExternalSourceError) throw conflict(err.message);
+      throw err;
+    }
   });
 
   return app;

@@ -1,4 +1,6 @@
 import { FOUNDATION_OPERATIONS, type Operation } from './operations.ts';
+import { POLICY_OPERATIONS } from './policy.ts';
+import { USERINFO_OPERATIONS } from './userinfo.ts';
 
 /** Every non-SCIM operation of the API, one list per area. */
-export const OPERATIONS: readonly Operation[] = [...FOUNDATION_OPERATIONS];
+export const OPERATIONS: readonly Operation[] = [...FOUNDATION_OPERATIONS, ...POLICY_OPERATIONS, ...USERINFO_OPERATIONS];

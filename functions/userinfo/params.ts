@@ -1,0 +1,50 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { auditIdentity, type Caller } from '#shared/auth/caller.ts';
+import type { AuditInput } from '#shared/audit/record.ts';
+import { describeZodError } from '#shared/http/body.ts';
+import type { AppEnv } from '#shared/http/context.ts';
+import { badRequest, notFound } from '#shared/http/errors.ts';
+import { iamIdSchema, idSchema } from '#shared/model/identity.ts';
+import type { Services } from '#shared/services.ts';
+import { loadUserView, type UserView } from '#shared/store/subjects.ts';
+
+/** Group names and attribute keys: printable text, bounded (they never split a key). */
+export const nameSchema = z.string().min(1).max(256).regex(/^[^\u0000-\u001f]+$/, 'must be printable');
+
+/** Attribute values as a body sends them. */
+export const valuesBodySchema = z.strictObject({ values: z.array(z.string().max(1024)).max(1000) });
+
+/** A path parameter, URL-decoded by Hono, checked against a schema (400 names it). */
+export function pathParam<S extends z.ZodType<string>>(c: Context<AppEnv>, name: string, schema: S): string {
+  const parsed = schema.safeParse(c.req.param(name));
+  if (!parsed.success) throw badRequest(`invalid path parameter \`${name}\`: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** `{iamid}/{userid}` of the path. */
+export function pathUser(c: Context<AppEnv>): { iamid: string; userid: string } {
+  return { iamid: pathParam(c, 'iamid', iamIdSchema), userid: pathParam(c, 'userid', idSchema) };
+}
+
+/** Fails with 404 unless the IAM exists; the default (built-in) IAM always does. */
+export async function requireIam(services: Services, iamid: string): Promise<void> {
+  if (iamid === services.config.defaultIam) return;
+  if (!(await services.iams.get(iamid))) throw notFound(`iam \`${iamid}\` not found`);
+}
+
+/** The merged view of a user, or 404. */
+export async function requireView(services: Services, iamid: string, userid: string): Promise<UserView> {
+  const view = await loadUserView(services.users, services.groups, iamid, userid);
+  if (!view) throw notFound(`user \`${userid}\` not found in iam \`${iamid}\``);
+  return view;
+}
+
+/** The audit record of an administrative change made by the caller of a request. */
+export function changeAudit(
+  c: Context<AppEnv>,
+  caller: Caller,
+  change: Pick<AuditInput, 'action' | 'targetType' | 'targets' | 'payload'>,
+): AuditInput {
+  return { ...auditIdentity(caller), actionStatus: 'SUCCESS', requestId: c.get('requestId'), ...change };
+}

@@ -1,0 +1,119 @@
+import { obj, str, type Operation } from './operations.ts';
+
+const values = obj({ values: { type: 'array', items: str } }, ['values']);
+const userAnswer = '{"iamid","userid","displayName","email"?,"active","permissions","groups","attributes","sources":{"scim","manual","external","groups"},"memberships"}';
+const groupAnswer = '{"iamid","id","name","sources":{"scim","manual","external"}}';
+const iamAnswer = '{"id","name","scim":{"enabled","attributeMappings"},"externalSource":{"uri","auth":{"type","username"?},"ttlSeconds"}|null}';
+
+/** Operations of the `userinfo` function besides API keys and IAM creation. */
+export const USERINFO_OPERATIONS: readonly Operation[] = [
+  {
+    method: 'get',
+    path: '/userinfo',
+    summary: "Immuta's External Groups and Authorizations Endpoint",
+    description:
+      'Answers `{"groups":[{"name"}],"authorizations":{"key":["value"]}}` merged from every source (SCIM, manual, external) with group attributes applied, plus `userid`, `iamid`, `active`. ' +
+      'Accepts a bearer API key, HTTP Basic with the API key as password (any username), or an impersonation token (its own user only). The user itself may ask; others need QUERY_ENGINE or USER_ADMIN. ' +
+      "When the user's IAM has an external source, its answer is refreshed first if older than the source's TTL (at most 2 s; a failing source keeps the last good values).",
+    permission: 'QUERY_ENGINE',
+    auth: 'key-or-token',
+    query: ['userid', 'iamid'],
+    responses: { '200': '{"groups","authorizations","userid","iamid","active"}', '404': 'unknown user' },
+  },
+  {
+    method: 'post',
+    path: '/v1/users',
+    summary: 'create a user (iamid defaults to the built-in IAM; another IAM must exist)',
+    permission: 'USER_ADMIN',
+    body: obj({ iamid: str, userid: str, displayName: str, email: str }, ['userid', 'displayName']),
+    responses: { '201': userAnswer, '404': 'unknown IAM', '409': 'the user exists' },
+  },
+  {
+    method: 'get',
+    path: '/v1/users/{iamid}/{userid}',
+    summary: 'a user with its merged attributes, its values per source and group memberships per source',
+    description: 'Allowed to USER_ADMIN, QUERY_ENGINE and the user itself. Path parameters are URL-decoded (`%40` for `@`). Extension: `memberships` names, per group, the sources that made the user a member.',
+    permission: 'USER_ADMIN',
+    responses: { '200': userAnswer, '404': 'unknown user' },
+  },
+  {
+    method: 'put',
+    path: '/v1/users/{iamid}/{userid}/permissions',
+    summary: "replace a user's permissions (conditional on the version read)",
+    permission: 'USER_ADMIN',
+    body: obj({ permissions: { type: 'array', items: { enum: ['USER_ADMIN', 'GOVERNANCE', 'IMPERSONATE_USER', 'AUDIT', 'QUERY_ENGINE'] } } }, ['permissions']),
+    responses: { '200': userAnswer, '404': 'unknown user', '409': 'changed concurrently' },
+  },
+  {
+    method: 'put',
+    path: '/v1/users/{iamid}/{userid}/attributes/{key}',
+    summary: 'set the manual values of one attribute (an empty list removes it)',
+    permission: 'USER_ADMIN',
+    body: values,
+    responses: { '200': userAnswer, '404': 'unknown user' },
+  },
+  { method: 'delete', path: '/v1/users/{iamid}/{userid}/attributes/{key}', summary: 'remove the manual values of one attribute', permission: 'USER_ADMIN', responses: { '204': 'removed', '404': 'unknown user' } },
+  {
+    method: 'put',
+    path: '/v1/groups/{iamid}/{name}/attributes/{key}',
+    summary: "set the manual values of one of a group's attributes; the group is created if it does not exist",
+    permission: 'USER_ADMIN',
+    body: values,
+    responses: { '200': groupAnswer, '404': 'unknown IAM' },
+  },
+  { method: 'delete', path: '/v1/groups/{iamid}/{name}/attributes/{key}', summary: "remove the manual values of one of a group's attributes", permission: 'USER_ADMIN', responses: { '204': 'removed', '404': 'unknown group' } },
+  {
+    method: 'post',
+    path: '/v1/groups/{iamid}/{name}/members',
+    summary: 'add a manual member; the group is created if it does not exist',
+    permission: 'USER_ADMIN',
+    body: obj({ userid: str }, ['userid']),
+    responses: { '200': userAnswer, '404': 'unknown user or IAM' },
+  },
+  { method: 'delete', path: '/v1/groups/{iamid}/{name}/members/{userid}', summary: 'remove a manual membership (other sources stay)', permission: 'USER_ADMIN', responses: { '204': 'removed', '404': 'unknown group' } },
+  { method: 'get', path: '/v1/iams/{iamid}', summary: 'an IAM (never its SCIM token or the external source password)', permission: 'USER_ADMIN', responses: { '200': iamAnswer, '404': 'unknown IAM' } },
+  {
+    method: 'put',
+    path: '/v1/iams/{iamid}',
+    summary: 'rename an IAM or set how SCIM attributes become Warden attributes',
+    permission: 'USER_ADMIN',
+    body: obj({ name: str, scim: obj({ attributeMappings: { type: 'array', items: obj({ from: str, to: str }, ['from', 'to']) } }, ['attributeMappings']) }),
+    responses: { '200': iamAnswer, '404': 'unknown IAM', '409': 'changed concurrently' },
+  },
+  {
+    method: 'put',
+    path: '/v1/iams/{iamid}/external-source',
+    summary: "set the IAM's external source of truth (Immuta's external endpoint shape)",
+    description:
+      'Warden calls `GET <uri>?userid=<userid>` (Basic auth if configured) with a 2 s timeout, caches each answer `ttlSeconds` per user, and keeps the last good values when the source fails, is slow, answers malformed JSON or any non-200 status (404 included: "no info", as in Immuta); each failure is audited as `EXTERNAL_SOURCE` FAILURE. ' +
+      'The uri must be http(s) without embedded credentials. The password is stored to call the source and never returned or audited.',
+    permission: 'USER_ADMIN',
+    body: obj(
+      {
+        uri: str,
+        auth: { oneOf: [obj({ type: { const: 'none' } }, ['type']), obj({ type: { const: 'basic' }, username: str, password: str }, ['type', 'username', 'password'])] },
+        ttlSeconds: { type: 'integer', minimum: 0, maximum: 86400, default: 300 },
+      },
+      ['uri'],
+    ),
+    responses: { '200': iamAnswer, '404': 'unknown IAM' },
+  },
+  {
+    method: 'post',
+    path: '/v1/iams/{iamid}/sync',
+    summary: 'ask the external source about every user of the IAM now',
+    description: 'Also runs every 5 minutes (EventBridge in AWS; a timer locally, `WARDEN_SYNC_INTERVAL_MS`). Values the source no longer sends are removed.',
+    permission: 'USER_ADMIN',
+    responses: { '200': '{"iamid","users","updated","unchanged","failed"}', '404': 'unknown IAM', '409': 'the IAM has no external source' },
+  },
+  {
+    method: 'get',
+    path: '/v1/audit',
+    summary: 'audit records, newest first',
+    description:
+      '`from`/`to` are inclusive ISO-8601 bounds (default: the last 30 days); without `userid` or `action` they may be at most 366 days apart. `limit` 1–1000 (default 100). `nextCursor` is opaque; a cursor not issued for this query is a 400. Answer: `{"records":[...],"nextCursor":string|null}`.',
+    permission: 'AUDIT',
+    query: ['userid', 'action', 'from', 'to', 'limit', 'cursor'],
+    responses: { '200': '{"records","nextCursor"}' },
+  },
+];
