@@ -1,5 +1,7 @@
 import { handle } from 'hono/aws-lambda';
 import { servicesFromEnv } from '#shared/aws/services.ts';
+import { kmsSignerFromEnv } from '#shared/impersonation/kms-client.ts';
 import { createImpersonationApp } from './app.ts';
 
-export const handler = handle(createImpersonationApp(servicesFromEnv()));
+const services = servicesFromEnv();
+export const handler = handle(createImpersonationApp(services, { signer: kmsSignerFromEnv(services.db) }));

@@ -1,0 +1,29 @@
+import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import type { Db } from '#shared/store/client.ts';
+import { KmsSigner, type KmsPort } from './kms-signer.ts';
+import { SigningKeyStore } from './signing-keys.ts';
+
+/** The KMS port over the AWS SDK client. */
+export function kmsPort(client: KMSClient = new KMSClient({})): KmsPort {
+  return {
+    async signDigest(keyArn, digest) {
+      const res = await client.send(
+        new SignCommand({ KeyId: keyArn, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }),
+      );
+      if (!res.Signature) throw new Error(`kms returned no signature for \`${keyArn}\``);
+      return res.Signature;
+    },
+    async publicKeySpki(keyArn) {
+      const res = await client.send(new GetPublicKeyCommand({ KeyId: keyArn }));
+      if (!res.PublicKey) throw new Error(`kms returned no public key for \`${keyArn}\``);
+      return res.PublicKey;
+    },
+  };
+}
+
+/** The AWS signer: the KMS key named by `WARDEN_SIGNING_KEY_ARN` (a Lambda without it must not start). */
+export function kmsSignerFromEnv(db: Db, env: NodeJS.ProcessEnv = process.env): KmsSigner {
+  const arn = env.WARDEN_SIGNING_KEY_ARN;
+  if (!arn) throw new Error('WARDEN_SIGNING_KEY_ARN is not set: the impersonation function signs only with KMS in AWS');
+  return new KmsSigner(kmsPort(), arn, new SigningKeyStore(db));
+}

@@ -1,0 +1,66 @@
+import { createHash, createPublicKey } from 'node:crypto';
+import { base64url, calculateJwkThumbprint, type JWK } from 'jose';
+import { nowIso } from '#shared/store/transact.ts';
+import { derToJose } from './der.ts';
+import { joseHeader, RETIRE_GRACE_SECONDS, type TokenSigner } from './signer.ts';
+import type { SigningKeyStore } from './signing-keys.ts';
+import type { ImpersonationClaims } from './tokens.ts';
+
+/** The two KMS calls the signer makes; `kms-client.ts` adapts the SDK client, tests a fake. */
+export interface KmsPort {
+  /** ECDSA_SHA_256 signature of a SHA-256 digest, DER-encoded (KMS `Sign`, MessageType DIGEST). */
+  signDigest(keyArn: string, digest: Uint8Array): Promise<Uint8Array>;
+  /** The public key, SPKI DER (KMS `GetPublicKey`). */
+  publicKeySpki(keyArn: string): Promise<Uint8Array>;
+}
+
+/**
+ * Signs with a KMS asymmetric key (ECC_NIST_P256, SIGN_VERIFY): the private key never leaves
+ * KMS. On first use it publishes the key's public half in the JWKS, retiring the key it replaces.
+ */
+export class KmsSigner implements TokenSigner {
+  private kid: Promise<string> | undefined;
+
+  constructor(
+    private readonly kms: KmsPort,
+    private readonly keyArn: string,
+    private readonly store: SigningKeyStore,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** Publishes the KMS key's public key if it is not the current one yet. */
+  async ready(): Promise<void> {
+    await this.currentKid();
+  }
+
+  /** The compact JWS: SHA-256 of the signing input signed by KMS, DER converted to `r || s`. */
+  async sign(claims: ImpersonationClaims): Promise<string> {
+    const kid = await this.currentKid();
+    const input = `${base64url.encode(JSON.stringify(joseHeader(kid)))}.${base64url.encode(JSON.stringify(claims))}`;
+    const digest = createHash('sha256').update(input, 'ascii').digest();
+    const der = await this.kms.signDigest(this.keyArn, digest);
+    return `${input}.${base64url.encode(derToJose(der))}`;
+  }
+
+  private currentKid(): Promise<string> {
+    this.kid ??= this.publish().catch((err: unknown) => {
+      this.kid = undefined;
+      throw err;
+    });
+    return this.kid;
+  }
+
+  private async publish(): Promise<string> {
+    const spki = await this.kms.publicKeySpki(this.keyArn);
+    const publicJwk = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }).export({ format: 'jwk' }) as JWK;
+    const kid = await calculateJwkThumbprint(publicJwk);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const current = await this.store.current();
+      if (current?.kid === kid) return kid;
+      const record = { kid, publicJwk, kmsKeyArn: this.keyArn, createdAt: nowIso() };
+      // Several cold starts may race to publish the same key: whoever loses re-reads.
+      if (await this.store.install(record, current?.kid, Math.floor(this.now() / 1000) + RETIRE_GRACE_SECONDS)) return kid;
+    }
+    throw new Error(`could not publish the public key of \`${this.keyArn}\``);
+  }
+}

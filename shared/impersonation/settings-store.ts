@@ -1,0 +1,53 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditInput } from '#shared/audit/record.ts';
+import type { AuditWriter } from '#shared/audit/writer.ts';
+import type { Db } from '#shared/store/client.ts';
+import { VersionMismatchError } from '#shared/store/errors.ts';
+import { nowIso, transact } from '#shared/store/transact.ts';
+import { sessionKeys } from './keys.ts';
+import type { ImpersonationSettings } from './settings.ts';
+
+/** Settings as stored, with the version the next write is conditional on (0: never stored). */
+export interface StoredSettings extends ImpersonationSettings {
+  readonly version: number;
+  readonly updatedAt?: string;
+}
+
+/** The impersonation settings item; absent, the deployment defaults apply. */
+export class SettingsStore {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditWriter,
+    private readonly defaults: ImpersonationSettings,
+  ) {}
+
+  /** The settings in force: stored ones, else the defaults (version 0). */
+  async get(): Promise<StoredSettings> {
+    const res = await this.db.doc.send(new GetCommand({ TableName: this.db.tables.sessions, Key: sessionKeys.settings, ConsistentRead: true }));
+    if (!res.Item) return { ...this.defaults, version: 0 };
+    const { pk: _pk, sk: _sk, ...rest } = res.Item;
+    return rest as StoredSettings;
+  }
+
+  /** Replaces the settings if they are still at `expectedVersion` (else `VersionMismatchError`). */
+  async put(settings: ImpersonationSettings, expectedVersion: number, audit: AuditInput): Promise<StoredSettings> {
+    const next: StoredSettings = { ...settings, version: expectedVersion + 1, updatedAt: nowIso() };
+    await transact(
+      this.db,
+      [
+        {
+          Put: {
+            TableName: this.db.tables.sessions,
+            Item: { ...sessionKeys.settings, ...next },
+            ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+            ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':v': expectedVersion } }),
+          },
+        },
+        this.audit.put(audit),
+      ],
+      () => new VersionMismatchError('impersonation settings were changed concurrently'),
+    );
+    return next;
+  }
+}
+

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { DEFAULT_IAM, iamIdSchema, idSchema, type Principal } from '#shared/model/identity.ts';
+import { InvalidSettingError } from './errors.ts';
+
+/** Bounds of the token lifetime: short enough to limit a leaked token, long enough for a dashboard refresh. */
+export const MIN_TOKEN_TTL_SECONDS = 60;
+export const MAX_TOKEN_TTL_SECONDS = 3600;
+
+export const impersonatorSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('service'), id: idSchema }),
+  z.strictObject({ type: z.literal('user'), id: idSchema, iamid: iamIdSchema.optional() }),
+]);
+
+/** The body of `PUT /v1/settings/impersonation`; omitted fields take the deployment defaults. */
+export const settingsBodySchema = z.strictObject({
+  allowedImpersonators: z.array(impersonatorSchema).max(1000).optional(),
+  singleImpersonationPerSession: z.boolean().optional(),
+  userMappingIamid: iamIdSchema.optional(),
+  tokenTtlSeconds: z.number().int().min(MIN_TOKEN_TTL_SECONDS).max(MAX_TOKEN_TTL_SECONDS).optional(),
+});
+
+/** Who may impersonate and how (Databricks' cluster variables, as one document). */
+export interface ImpersonationSettings {
+  readonly allowedImpersonators: readonly Principal[];
+  readonly singleImpersonationPerSession: boolean;
+  readonly userMappingIamid: string;
+  readonly tokenTtlSeconds: number;
+}
+
+/** Parses `service:bi-tool,user:okta/edixon,user:dakota@example.com` (a user without IAM is in `bim`). */
+export function parseImpersonatorList(text: string): Principal[] {
+  const out: Principal[] = [];
+  for (const raw of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [type, rest] = raw.includes(':') ? [raw.slice(0, raw.indexOf(':')), raw.slice(raw.indexOf(':') + 1)] : ['user', raw];
+    const slash = rest.indexOf('/');
+    const candidate =
+      type === 'service'
+        ? { type, id: rest }
+        : type === 'user'
+          ? { type, id: slash >= 0 ? rest.slice(slash + 1) : rest, iamid: slash >= 0 ? rest.slice(0, slash) : DEFAULT_IAM }
+          : undefined;
+    const parsed = impersonatorSchema.safeParse(candidate);
+    if (!parsed.success) throw new InvalidSettingError(`invalid impersonator \`${raw}\`: expected \`service:<id>\` or \`user:<iamid>/<userid>\``);
+    out.push(normalize(parsed.data, DEFAULT_IAM));
+  }
+  return out;
+}
+
+/** An allow-list entry as a principal (a user without IAM belongs to `defaultIam`). */
+export function normalize(entry: z.infer<typeof impersonatorSchema>, defaultIam: string): Principal {
+  return entry.type === 'service' ? { type: 'service', id: entry.id } : { type: 'user', iamid: entry.iamid ?? defaultIam, id: entry.id };
+}
+
+function parseBoolean(name: string, value: string): boolean {
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  throw new InvalidSettingError(`invalid ${name} \`${value}\`: expected true or false`);
+}
+
+/**
+ * Deployment defaults from the environment, as Databricks reads its cluster variables:
+ * `WARDEN_ALLOWED_IMPERSONATORS`, `WARDEN_SINGLE_IMPERSONATION_USER`, `WARDEN_USER_MAPPING_IAMID`,
+ * `WARDEN_IMPERSONATION_TTL_SECONDS`. The lock is on unless turned off: switching users is the riskier choice.
+ */
+export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): ImpersonationSettings {
+  const ttlText = env.WARDEN_IMPERSONATION_TTL_SECONDS;
+  const ttl = ttlText ? Number(ttlText) : 900;
+  if (!Number.isInteger(ttl) || ttl < MIN_TOKEN_TTL_SECONDS || ttl > MAX_TOKEN_TTL_SECONDS) {
+    throw new InvalidSettingError(
+      `invalid WARDEN_IMPERSONATION_TTL_SECONDS \`${ttlText}\`: expected an integer from ${MIN_TOKEN_TTL_SECONDS} to ${MAX_TOKEN_TTL_SECONDS}`,
+    );
+  }
+  const iam = env.WARDEN_USER_MAPPING_IAMID || DEFAULT_IAM;
+  if (!iamIdSchema.safeParse(iam).success) throw new InvalidSettingError(`invalid WARDEN_USER_MAPPING_IAMID \`${iam}\``);
+  return {
+    allowedImpersonators: parseImpersonatorList(env.WARDEN_ALLOWED_IMPERSONATORS ?? ''),
+    singleImpersonationPerSession: env.WARDEN_SINGLE_IMPERSONATION_USER ? parseBoolean('WARDEN_SINGLE_IMPERSONATION_USER', env.WARDEN_SINGLE_IMPERSONATION_USER) : true,
+    userMappingIamid: iam,
+    tokenTtlSeconds: ttl,
+  };
+}
+
+/** True when the principal is on the allow list. */
+export function isAllowListed(settings: ImpersonationSettings, p: Principal): boolean {
+  return settings.allowedImpersonators.some((a) =>
+    a.type === 'service' ? p.type === 'service' && p.id === a.id : p.type === 'user' && p.id === a.id && p.iamid === a.iamid,
+  );
+}

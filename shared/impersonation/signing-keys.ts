@@ -1,0 +1,93 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { JWK } from 'jose';
+import type { Db } from '#shared/store/client.ts';
+import { ConflictError } from '#shared/store/errors.ts';
+import { transact, type TransactItem } from '#shared/store/transact.ts';
+import { sessionKeys } from './keys.ts';
+
+/** A signing key as the JWKS and the signers know it. */
+export interface SigningKeyRecord {
+  /** RFC 7638 thumbprint of the public key. */
+  readonly kid: string;
+  readonly publicJwk: JWK;
+  /** Local runtime only: the private key, kept with the data so restarts with `--data-dir` reuse it. */
+  readonly privateJwk?: JWK;
+  /** AWS: the KMS key that holds the private half. */
+  readonly kmsKeyArn?: string;
+  readonly createdAt: string;
+  /** Epoch seconds after which a replaced key leaves the JWKS (every token it signed has expired). */
+  readonly retireAfter?: number;
+}
+
+/** Signing keys in the sessions table: one item per key and a pointer to the current one. */
+export class SigningKeyStore {
+  constructor(private readonly db: Db) {}
+
+  /** The key new tokens are signed with, if one was installed. */
+  async current(): Promise<SigningKeyRecord | undefined> {
+    const pointer = await this.db.doc.send(
+      new GetCommand({ TableName: this.db.tables.sessions, Key: sessionKeys.currentSigningKey, ConsistentRead: true }),
+    );
+    const kid = pointer.Item?.kid as string | undefined;
+    if (!kid) return undefined;
+    const res = await this.db.doc.send(new GetCommand({ TableName: this.db.tables.sessions, Key: sessionKeys.signingKey(kid), ConsistentRead: true }));
+    return res.Item ? strip(res.Item) : undefined;
+  }
+
+  /** Public keys that may still have live tokens (current and not yet retired), as JWKs with `kid`. */
+  async publicKeys(nowSeconds: number): Promise<JWK[]> {
+    const res = await this.db.doc.send(
+      new QueryCommand({
+        TableName: this.db.tables.sessions,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :key)',
+        ExpressionAttributeValues: { ':pk': sessionKeys.signingKeysPk, ':key': 'KEY#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (res.Items ?? [])
+      .map(strip)
+      .filter((k) => k.retireAfter === undefined || k.retireAfter > nowSeconds)
+      .map((k) => ({ ...k.publicJwk, kid: k.kid, alg: 'ES256', use: 'sig' }));
+  }
+
+  /**
+   * Makes `key` current. The replaced key (`previousKid`) stays published until `retireAfter`.
+   * Returns false when another process changed the current key first.
+   */
+  async install(key: SigningKeyRecord, previousKid: string | undefined, retireAfter: number): Promise<boolean> {
+    const table = this.db.tables.sessions;
+    const items: TransactItem[] = [
+      { Put: { TableName: table, Item: { ...sessionKeys.signingKey(key.kid), ...key } } },
+      {
+        Put: {
+          TableName: table,
+          Item: { ...sessionKeys.currentSigningKey, kid: key.kid },
+          ConditionExpression: previousKid ? 'kid = :old' : 'attribute_not_exists(pk)',
+          ...(previousKid ? { ExpressionAttributeValues: { ':old': previousKid } } : {}),
+        },
+      },
+    ];
+    if (previousKid && previousKid !== key.kid) {
+      items.push({
+        Update: {
+          TableName: table,
+          Key: sessionKeys.signingKey(previousKid),
+          UpdateExpression: 'SET retireAfter = :r',
+          ExpressionAttributeValues: { ':r': retireAfter },
+        },
+      });
+    }
+    try {
+      await transact(this.db, items);
+      return true;
+    } catch (err) {
+      if (err instanceof ConflictError) return false;
+      throw err;
+    }
+  }
+}
+
+function strip(item: Record<string, unknown>): SigningKeyRecord {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as unknown as SigningKeyRecord;
+}

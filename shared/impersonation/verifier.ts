@@ -1,0 +1,109 @@
+import { createLocalJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { AuditWriter } from '#shared/audit/writer.ts';
+import type { ImpersonationVerifier } from '#shared/auth/authenticate.ts';
+import type { Caller } from '#shared/auth/caller.ts';
+import { AuthenticationError } from '#shared/auth/errors.ts';
+import type { Permission } from '#shared/model/identity.ts';
+import type { Db } from '#shared/store/client.ts';
+import { revocationOf } from './revocation.ts';
+import { SigningKeyStore } from './signing-keys.ts';
+import { claimsSchema, impersonatorOf } from './tokens.ts';
+
+/**
+ * How long a positive check (signature, session, user) is reused: a revocation reaches every
+ * warm instance within this time.
+ */
+export const POSITIVE_CACHE_MS = 1000;
+/** The JWKS is re-read this often, and at once (at most once a second) for an unknown `kid`. */
+const KEYS_MAX_AGE_MS = 60_000;
+const KEYS_MIN_REFRESH_MS = 1000;
+const CACHE_LIMIT = 10_000;
+
+const NO_PERMISSIONS: ReadonlySet<Permission> = new Set();
+
+/** Options of the verifier; `now` and `cacheMs` exist for tests and the benchmark. */
+export interface VerifierOptions {
+  readonly db: Db;
+  readonly issuer: string;
+  readonly cacheMs?: number;
+  readonly now?: () => number;
+  /** Audit writer for uses of revoked tokens; defaults to one over `db`. */
+  readonly audit?: AuditWriter;
+}
+
+/**
+ * Verifies impersonation tokens with `jose` against the published public keys only
+ * (ES256, `iss` and `aud` = the issuer, `exp`), then checks revocation in DynamoDB.
+ * The caller it yields acts as the target user with no permissions at all.
+ */
+export function createImpersonationVerifier(options: VerifierOptions): ImpersonationVerifier {
+  const store = new SigningKeyStore(options.db);
+  const audit = options.audit ?? new AuditWriter(options.db);
+  const now = options.now ?? Date.now;
+  const cacheMs = options.cacheMs ?? POSITIVE_CACHE_MS;
+  const cache = new Map<string, { caller: Caller; until: number }>();
+  let keySet: { get: JWTVerifyGetKey; loadedAt: number } | undefined;
+
+  async function keys(force: boolean): Promise<JWTVerifyGetKey> {
+    const t = now();
+    const stale = !keySet || t - keySet.loadedAt > KEYS_MAX_AGE_MS || (force && t - keySet.loadedAt > KEYS_MIN_REFRESH_MS);
+    if (stale) keySet = { get: createLocalJWKSet({ keys: await store.publicKeys(Math.floor(t / 1000)) }), loadedAt: t };
+    return keySet!.get;
+  }
+
+  async function verifySignature(token: string) {
+    const opts = { issuer: options.issuer, audience: options.issuer, algorithms: ['ES256'], currentDate: new Date(now()) };
+    try {
+      return (await jwtVerify(token, await keys(false), opts)).payload;
+    } catch (err) {
+      // A key rotated in by another instance: refresh the JWKS once and try again.
+      if (err instanceof errors.JWKSNoMatchingKey) return (await jwtVerify(token, await keys(true), opts)).payload;
+      throw err;
+    }
+  }
+
+  return {
+    async verify(token) {
+      const t = now();
+      const hit = cache.get(token);
+      if (hit && hit.until > t) return hit.caller;
+      let payload;
+      try {
+        payload = await verifySignature(token);
+      } catch (err) {
+        if (err instanceof errors.JOSEError) throw new AuthenticationError(err instanceof errors.JWTExpired ? 'impersonation token expired' : 'invalid impersonation token');
+        throw err;
+      }
+      const parsed = claimsSchema.safeParse(payload);
+      const impersonator = parsed.success ? impersonatorOf(parsed.data.act) : undefined;
+      if (!parsed.success || !impersonator) throw new AuthenticationError('invalid impersonation token');
+      const claims = parsed.data;
+      const reason = await revocationOf(options.db, claims);
+      if (reason) {
+        await audit.write({
+          actor: impersonator.type === 'user' ? { type: 'user', id: impersonator.id, iamid: impersonator.iamid } : { type: 'service', id: impersonator.id },
+          userId: claims.sub,
+          impersonationUser: impersonator.id,
+          sessionId: claims.sid,
+          action: 'TOKEN_REVOKED_USE',
+          actionStatus: 'UNAUTHORIZED',
+          targetType: 'impersonationToken',
+          targets: [claims.jti],
+          payload: { reason, user: { iamid: claims.iamid, userid: claims.sub } },
+        });
+        throw new AuthenticationError(`impersonation token revoked: ${reason}`);
+      }
+      const caller: Caller = {
+        principal: { type: 'user', iamid: claims.iamid, id: claims.sub },
+        permissions: NO_PERMISSIONS,
+        via: 'impersonation',
+        impersonation: { impersonator, sessionId: claims.sid, jti: claims.jti, expiresAt: claims.exp },
+      };
+      if (cacheMs > 0) {
+        if (cache.size >= CACHE_LIMIT) cache.clear();
+        cache.set(token, { caller, until: Math.min(t + cacheMs, claims.exp * 1000) });
+      }
+      return caller;
+    },
+  };
+}

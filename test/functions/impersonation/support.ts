@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { createImpersonationApp } from '#functions/impersonation/app.ts';
+import { sha256Hex } from '#shared/auth/secrets.ts';
+import { createLogger } from '#shared/http/logger.ts';
+import { settingsFromEnv, type ImpersonationSettings } from '#shared/impersonation/settings.ts';
+import { createImpersonationVerifier } from '#shared/impersonation/verifier.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#shared/local/dynamo.ts';
+import type { Permission } from '#shared/model/identity.ts';
+import { createServices, type Services } from '#shared/services.ts';
+import { createDb } from '#shared/store/client.ts';
+import { ensureTables } from '#shared/store/create-tables.ts';
+import { ADMIN_KEY, bearer, json } from '../../support/services.ts';
+
+export const ISSUER = 'http://warden.test';
+
+/** Services whose verifier accepts impersonation tokens, over fresh tables; `now` is adjustable. */
+export async function impersonationServices(cacheMs = 0): Promise<{ services: Services; clock: { now: number } }> {
+  const db = createDb({ endpoint: inject('dynamoEndpoint'), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, tablePrefix: `t${randomUUID().slice(0, 8)}_` });
+  await ensureTables(db);
+  const hash = sha256Hex(ADMIN_KEY);
+  const clock = { now: Date.now() };
+  const impersonation = createImpersonationVerifier({ db, issuer: ISSUER, cacheMs, now: () => clock.now });
+  const services = createServices(db, { issuer: ISSUER, bootstrapKeyHash: async () => hash }, { log: createLogger('test', 'silent'), impersonation });
+  return { services, clock };
+}
+
+/** The impersonation app with explicit defaults (no environment) and the test clock. */
+export function impersonationApp(services: Services, clock: { now: number }, defaults: Partial<ImpersonationSettings> = {}) {
+  return createImpersonationApp(services, { defaults: { ...settingsFromEnv({}), ...defaults }, now: () => clock.now });
+}
+
+/** Creates an active user in `iamid`, optionally with permissions. */
+export async function user(services: Services, iamid: string, userid: string, permissions: Permission[] = []) {
+  return services.users.create({ iamid, userid, displayName: userid, permissions });
+}
+
+/** An API key for a principal, created as the bootstrap admin would. */
+export async function apiKeyFor(services: Services, principal: { type: 'user'; iamid: string; id: string } | { type: 'service'; id: string }, permissions: Permission[] = []): Promise<string> {
+  const { newSecret } = await import('#shared/auth/secrets.ts');
+  const key = newSecret('wdn');
+  await services.apiKeys.create({ hash: sha256Hex(key), name: 'test', principal, permissions: principal.type === 'service' ? permissions : [], createdBy: 'test' });
+  return key;
+}
+
+/** The answer of `PUT /v1/impersonation/sessions/{id}`. */
+export interface SessionAnswer {
+  sessionId: string;
+  user: { iamid: string; userid: string };
+  impersonator: { type: string; id: string; iamid?: string };
+  token: string;
+  tokenType: string;
+  expiresAt: string;
+}
+
+/** `PUT /v1/impersonation/sessions/{id}` with a key. */
+export function putSession(app: { request: (path: string, init: RequestInit) => Response | Promise<Response> }, key: string, sessionId: string, body: unknown) {
+  return app.request(`/v1/impersonation/sessions/${encodeURIComponent(sessionId)}`, json('PUT', body, bearer(key)));
+}
