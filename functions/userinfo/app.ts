@@ -4,6 +4,7 @@ import { createBaseApp } from '#shared/http/app.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import type { Services } from '#shared/services.ts';
 import { apiKeyRoutes } from './api-keys.ts';
+import { userDataSourceRoutes } from './data-sources.ts';
 import { groupRoutes } from './groups.ts';
 import { iamRoutes } from './iams.ts';
 import { userinfoRoutes } from './userinfo.ts';
@@ -18,6 +19,7 @@ export function createUserinfoApp(services: Services): Hono<AppEnv> {
   app.route('/v1/api-keys', apiKeyRoutes(services));
   app.route('/v1/iams', iamRoutes(services));
   app.route('/v1/users', userRoutes(services));
+  app.route('/v1/users', userDataSourceRoutes(services));
   app.route('/v1/groups', groupRoutes(services));
   return app;
 }
