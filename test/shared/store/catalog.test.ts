@@ -1,0 +1,48 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AuditInput } from '#shared/audit/record.ts';
+import type { DataSourceInput } from '#shared/model/catalog.ts';
+import type { Services } from '#shared/services.ts';
+import { CatalogRepository } from '#shared/store/catalog.ts';
+import { VersionMismatchError } from '#shared/store/errors.ts';
+import { readSnapshotVersion } from '#shared/store/policies.ts';
+import { auditRecords, testServices } from '../../support/services.ts';
+
+let s: Services;
+let repo: CatalogRepository;
+const audit = (id: string): AuditInput => ({ actor: { type: 'service', id: 'test' }, action: 'UPDATE', actionStatus: 'SUCCESS', targetType: 'dataSource', targets: [id], payload: {} });
+const input: DataSourceInput = { name: 'S', platform: 'trino', database: 'd', schema: 's', table: 't', owners: [], tags: ['X'], columns: [] };
+
+beforeAll(async () => {
+  s = await testServices();
+  repo = new CatalogRepository(s.db, s.audit);
+});
+
+describe('catalog repository', () => {
+  it('bumps the snapshot version and writes the audit record with every change', async () => {
+    const v0 = await readSnapshotVersion(s.db);
+    await repo.putSource('a', input, undefined, audit('a'));
+    await repo.putDomain('d', { name: 'D', tags: [] }, undefined, audit('d'));
+    await repo.deleteSource('a', audit('a'));
+    expect(await readSnapshotVersion(s.db)).toBe(v0 + 3);
+    expect((await auditRecords(s)).filter((r) => ['a', 'd'].includes((r.targets as string[])[0]!))).toHaveLength(3);
+  });
+
+  it('refuses a write based on a stale version and leaves version and audit untouched', async () => {
+    const first = await repo.putSource('b', input, undefined, audit('b'));
+    await repo.putSource('b', { ...input, name: 'S2' }, first, audit('b'));
+    const before = await readSnapshotVersion(s.db);
+    const records = (await auditRecords(s)).length;
+    await expect(repo.putSource('b', { ...input, name: 'S3' }, first, audit('b'))).rejects.toBeInstanceOf(VersionMismatchError);
+    await expect(repo.putSource('b', input, undefined, audit('b'))).rejects.toBeInstanceOf(VersionMismatchError);
+    expect((await repo.getSource('b'))!.name).toBe('S2');
+    expect(await readSnapshotVersion(s.db)).toBe(before);
+    expect((await auditRecords(s)).length).toBe(records);
+  });
+
+  it('scans sources and domains apart', async () => {
+    const { sources, domains } = await repo.scan();
+    expect(sources.map((x) => x.id)).toContain('b');
+    expect(domains.map((x) => x.id)).toEqual(['d']);
+    expect(sources[0]).not.toHaveProperty('pk');
+  });
+});
