@@ -10,4 +10,5 @@ export { compileSubscription, failClosed, fingerprint, type CompiledSubscription
 export { compileEntitlements } from './subscription/entitlements.ts';
 export { compileSnapshot, type Snapshot, type SnapshotInput, type SourceEntry, type TagCount } from './snapshot.ts';
 export { decideSubscription, grants, mergeSatisfied, type DecideOptions, type SubscriptionDecision } from './decide.ts';
+export { decide, type DecisionBody } from './decision.ts';
 export { simulate, sourcesToCompare, type SimulationChange, type SimulationResult, type SimulatedOutcome } from './simulate.ts';

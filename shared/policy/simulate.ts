@@ -1,11 +1,16 @@
 import type { Subject, UserRef } from '#shared/model/identity.ts';
+import { evaluateDataPlan } from './data/evaluate.ts';
 import { grants } from './decide.ts';
 import type { SourceEntry, Snapshot } from './snapshot.ts';
 
-/** What simulation compares for one (user, source); the data part will add columns and row filter. */
+/** What simulation compares for one (user, source); masks and row filter only when granted. */
 export interface SimulatedOutcome {
   readonly access: 'granted' | 'denied';
   readonly discoverable: boolean;
+  /** Columns masked for the user, when its data policies are compared. */
+  readonly maskedColumns?: readonly string[];
+  /** The row filter (PostgreSQL dialect), when its data policies are compared. */
+  readonly rowFilter?: string | null;
 }
 
 /** One (user, source) pair whose outcome differs. */
@@ -62,11 +67,29 @@ export function sourcesToCompare(before: Snapshot, after: Snapshot, sourceIds?: 
   });
 }
 
-function outcome(entry: SourceEntry | undefined, subject: Subject): SimulatedOutcome {
+function outcome(entry: SourceEntry | undefined, subject: Subject, withData: boolean): SimulatedOutcome {
   if (!entry || !subject.active) return ABSENT;
-  if (grants(entry, subject)) return OUTCOMES.tt!;
-  return entry.discovery ? OUTCOMES.ft! : ABSENT;
+  if (!grants(entry, subject)) return entry.discovery ? OUTCOMES.ft! : ABSENT;
+  if (!withData) return OUTCOMES.tt!;
+  const data = evaluateDataPlan(entry.dataPlan(), subject, 'postgres');
+  return {
+    ...OUTCOMES.tt!,
+    maskedColumns: data.columns.filter((c) => c.action === 'mask').map((c) => c.name),
+    rowFilter: data.rowFilter.expression,
+  };
 }
+
+/** Data policies need comparing only where they, or the source's columns, changed. */
+function dataMayDiffer(a: SourceEntry | undefined, b: SourceEntry | undefined): boolean {
+  if (!a || !b) return false;
+  const sa = a.facts.source;
+  const sb = b.facts.source;
+  const sameSource = sa === sb || (sa.version === sb.version && sa.updatedAt === sb.updatedAt);
+  return !sameSource || !sameList(a.dataPolicies, b.dataPolicies, (p) => `${p.document.policyKey}@${p.version}`);
+}
+
+const sameMasks = (x: SimulatedOutcome, y: SimulatedOutcome): boolean =>
+  (x.maskedColumns ?? []).join('\u0000') === (y.maskedColumns ?? []).join('\u0000');
 
 /**
  * Evaluates every subject on every source before and after a change and returns only the
@@ -78,22 +101,33 @@ export function simulate(before: Snapshot, after: Snapshot, subjects: readonly S
   const changes: SimulationChange[] = [];
   let gained = 0;
   let lost = 0;
+  let masksChanged = 0;
+  let rowFiltersChanged = 0;
   for (const id of sourcesToCompare(before, after, inScope)) {
     const a = before.source(id);
     const b = after.source(id);
+    const withData = dataMayDiffer(a, b);
     for (const subject of subjects) {
-      const was = outcome(a, subject);
-      const now = outcome(b, subject);
+      const was = outcome(a, subject, withData);
+      const now = outcome(b, subject, withData);
       if (was === now) continue;
       if (was.access !== now.access) {
         if (now.access === 'granted') gained++;
         else lost++;
+      } else if (was.access === 'granted') {
+        const masks = !sameMasks(was, now);
+        const filter = (was.rowFilter ?? null) !== (now.rowFilter ?? null);
+        if (masks) masksChanged++;
+        if (filter) rowFiltersChanged++;
+        if (!masks && !filter) continue;
+      } else if (was.discoverable === now.discoverable) {
+        continue;
       }
       changes.push({ user: { iamid: subject.iamid, userid: subject.userid }, dataSource: id, before: was, after: now });
     }
   }
   return {
     changes,
-    summary: { gained, lost, masksChanged: 0, rowFiltersChanged: 0, usersEvaluated: subjects.length, dataSourcesEvaluated: inScope.length },
+    summary: { gained, lost, masksChanged, rowFiltersChanged, usersEvaluated: subjects.length, dataSourcesEvaluated: inScope.length },
   };
 }

@@ -1,5 +1,6 @@
 import type { DataSource, Domain } from '#shared/model/catalog.ts';
 import type { StoredPolicy, SubscriptionPolicy } from '#shared/model/policy.ts';
+import { planDataPolicies, type DataPlan } from './data/plan.ts';
 import { PolicyIndex } from './policy-index.ts';
 import { sourceFacts, type SourceFacts } from './source-facts.ts';
 import { compileSubscription, failClosed, fingerprint, type CompiledSubscription } from './subscription/compile.ts';
@@ -11,6 +12,8 @@ export interface SourceEntry {
   readonly subscriptions: readonly CompiledSubscription[];
   /** Applicable non-staged data policies, oldest `createdAt` first. */
   readonly dataPolicies: readonly StoredPolicy[];
+  /** Masks and row filters of the source, planned once on first use (user-independent). */
+  dataPlan(): DataPlan;
   /** Domains the source belongs to (named or by tag). */
   readonly domains: readonly string[];
   /** Some applicable policy lets users who are denied still see the source. */
@@ -110,11 +113,15 @@ export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snap
     const facts = sourceFacts(source);
     const inDomains = domainsOf(source, facts, domainsByTag);
     const applicable = subscriptionIndex.applicable(facts, inDomains, domains);
+    const dataPolicies = dataIndex.applicable(facts, inDomains, domains);
+    let plan: DataPlan | undefined;
     entries.set(source.id, {
       facts,
       domains: inDomains,
       subscriptions: applicable,
-      dataPolicies: dataIndex.applicable(facts, inDomains, domains),
+      dataPolicies,
+      // Planning every source up front would cost compile time for sources nobody queries.
+      dataPlan: () => (plan ??= planDataPolicies(source, dataPolicies)),
       discovery: applicable.some((p) => p.policy.actions.allowDiscovery),
       requestsAllowed: applicable.length > 0 && applicable.every((p) => p.allowsRequests),
     });
