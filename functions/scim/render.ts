@@ -34,8 +34,9 @@ export function meta(resourceType: 'User' | 'Group', stamped: Stamped, location:
 
 /** A single resource with its `ETag` (and `Location` on 201). */
 export function resourceResponse(c: Context, resource: ScimResource, version: number, status = 200): Response {
-  const location = (resource.meta as { location: string }).location;
-  return scimJson(c, resource, status, { etag: etag(version), ...(status === 201 ? { location } : {}) });
+  // A projection may leave `meta` out; a 201 always carries it.
+  const location = (resource.meta as { location?: string } | undefined)?.location;
+  return scimJson(c, resource, status, { etag: etag(version), ...(status === 201 && location ? { location } : {}) });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { VersionMismatchError } from '#shared/store/errors.ts';
 
-const ATTEMPTS = 8;
+const ATTEMPTS = 10;
 
 /** True when DynamoDB cancelled a transaction only because another one touched the same item. */
 function isTransactionConflict(err: unknown): boolean {
