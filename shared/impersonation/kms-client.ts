@@ -6,10 +6,8 @@ import { SigningKeyStore } from './signing-keys.ts';
 /** The KMS port over the AWS SDK client. */
 export function kmsPort(client: KMSClient = new KMSClient({})): KmsPort {
   return {
-    async signDigest(keyArn, digest) {
-      const res = await client.send(
-        new SignCommand({ KeyId: keyArn, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }),
-      );
+    async signMessage(keyArn, message) {
+      const res = await client.send(new SignCommand({ KeyId: keyArn, Message: message, MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }));
       if (!res.Signature) throw new Error(`kms returned no signature for \`${keyArn}\``);
       return res.Signature;
     },

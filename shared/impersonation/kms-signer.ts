@@ -1,4 +1,4 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { base64url, calculateJwkThumbprint, type JWK } from 'jose';
 import { nowIso } from '#shared/store/transact.ts';
 import { derToJose } from './der.ts';
@@ -8,8 +8,8 @@ import type { ImpersonationClaims } from './tokens.ts';
 
 /** The two KMS calls the signer makes; `kms-client.ts` adapts the SDK client, tests a fake. */
 export interface KmsPort {
-  /** ECDSA_SHA_256 signature of a SHA-256 digest, DER-encoded (KMS `Sign`, MessageType DIGEST). */
-  signDigest(keyArn: string, digest: Uint8Array): Promise<Uint8Array>;
+  /** ECDSA_SHA_256 signature of the message, DER-encoded (KMS `Sign`, MessageType RAW: KMS hashes it). */
+  signMessage(keyArn: string, message: Uint8Array): Promise<Uint8Array>;
   /** The public key, SPKI DER (KMS `GetPublicKey`). */
   publicKeySpki(keyArn: string): Promise<Uint8Array>;
 }
@@ -33,12 +33,12 @@ export class KmsSigner implements TokenSigner {
     await this.currentKid();
   }
 
-  /** The compact JWS: SHA-256 of the signing input signed by KMS, DER converted to `r || s`. */
+  /** The compact JWS: the signing input signed by KMS, DER converted to `r || s`. */
   async sign(claims: ImpersonationClaims): Promise<string> {
     const kid = await this.currentKid();
     const input = `${base64url.encode(JSON.stringify(joseHeader(kid)))}.${base64url.encode(JSON.stringify(claims))}`;
-    const digest = createHash('sha256').update(input, 'ascii').digest();
-    const der = await this.kms.signDigest(this.keyArn, digest);
+    // RAW lets KMS hash the input (at most 4 KiB; a token is well under 1 KiB).
+    const der = await this.kms.signMessage(this.keyArn, new TextEncoder().encode(input));
     return `${input}.${base64url.encode(derToJose(der))}`;
   }
 
