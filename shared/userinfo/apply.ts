@@ -37,6 +37,8 @@ export async function applyExternal(services: Services, user: UserAggregate, inf
   const attributesChanged = await services.users.replaceSourceAttributes(user, 'external', values, audit(iamid, userid, { attributes: values }));
 
   const current = new Set([...user.memberships].filter(([, sources]) => sources.has('external')).map(([gid]) => gid));
+  // Group id → name sent; a group the IAM does not have yet is keyed by its name until created
+  // (names are unique per IAM, case-insensitively, so an existing SCIM or manual group is joined).
   const wanted = new Map<string, string>();
   for (const { name } of info.groups) {
     const id = await services.groups.idByName(iamid, name);

@@ -16,7 +16,6 @@ export interface RefreshOptions {
   readonly force?: boolean;
   /** The IAM's source when the caller already read it (sync of many users). */
   readonly source?: ExternalSource;
-  readonly now?: () => number;
 }
 
 function isFresh(state: { checkedAt: number; lastError?: string } | undefined, ttlMs: number, now: number): boolean {
@@ -28,15 +27,14 @@ function isFresh(state: { checkedAt: number; lastError?: string } | undefined, t
 async function refresh(services: Services, iamid: string, userid: string, options: RefreshOptions = {}): Promise<RefreshOutcome> {
   const source = options.source ?? (await services.iams.get(iamid))?.externalSource;
   if (!source) return 'no-source';
-  const now = options.now ?? Date.now;
   const states = new ExternalStateRepository(services.db);
   const state = await states.get(iamid, userid);
-  if (!options.force && isFresh(state, source.ttlSeconds * 1000, now())) return 'cached';
+  if (!options.force && isFresh(state, source.ttlSeconds * 1000, Date.now())) return 'cached';
 
   const outcome = await fetchExternal(source, userid);
   if (!outcome.ok) {
     services.log.warn('external source failed', { iamid, userid, reason: outcome.reason });
-    await states.put(iamid, userid, { checkedAt: now(), ...(state?.succeededAt ? { succeededAt: state.succeededAt } : {}), lastError: outcome.reason });
+    await states.put(iamid, userid, { checkedAt: Date.now(), ...(state?.succeededAt ? { succeededAt: state.succeededAt } : {}), lastError: outcome.reason });
     await services.audit.write({
       actor: { type: 'iam', id: iamid },
       action: 'EXTERNAL_SOURCE',
@@ -50,7 +48,7 @@ async function refresh(services: Services, iamid: string, userid: string, option
   const user = await services.users.get(iamid, userid);
   if (!user) return 'unknown-user';
   const applied = await applyExternal(services, user, outcome.info);
-  const at = now();
+  const at = Date.now();
   await states.put(iamid, userid, { checkedAt: at, succeededAt: at });
   return changed(applied) ? 'updated' : 'unchanged';
 }

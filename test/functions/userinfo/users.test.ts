@@ -154,6 +154,28 @@ describe('IAMs', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents every route of the function', async () => {
+    const doc = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    for (const [method, path] of [
+      ['get', '/userinfo'],
+      ['post', '/v1/users'],
+      ['get', '/v1/users/{iamid}/{userid}'],
+      ['put', '/v1/users/{iamid}/{userid}/permissions'],
+      ['put', '/v1/users/{iamid}/{userid}/attributes/{key}'],
+      ['delete', '/v1/users/{iamid}/{userid}/attributes/{key}'],
+      ['put', '/v1/groups/{iamid}/{name}/attributes/{key}'],
+      ['post', '/v1/groups/{iamid}/{name}/members'],
+      ['put', '/v1/iams/{iamid}'],
+      ['put', '/v1/iams/{iamid}/external-source'],
+      ['post', '/v1/iams/{iamid}/sync'],
+      ['get', '/v1/audit'],
+    ] as const) {
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    }
+  });
+});
+
 describe('robustness', () => {
   it('never answers 5xx to arbitrary bodies and leaves the user unchanged when it refuses them', async () => {
     await s.users.create({ iamid: 'bim', userid: 'fuzz', displayName: 'Fuzz' });

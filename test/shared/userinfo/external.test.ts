@@ -114,6 +114,14 @@ describe('external source of truth', () => {
     expect(record?.targets).toEqual(['ana@example.com']);
   });
 
+  it('does not ask a failing source again on every request', async () => {
+    source.answers.set('ana@example.com', { status: 503, raw: '' });
+    expect(await refreshExternal(s, iamid, 'ana@example.com')).toBe('failed');
+    expect(await refreshExternal(s, iamid, 'ana@example.com')).toBe('cached');
+    expect(source.requests).toHaveLength(1);
+    expect(await failures()).toHaveLength(1);
+  });
+
   it('reports an unreachable source as a failure, never an exception', async () => {
     const iam = await s.iams.get(iamid);
     await s.iams.update(iam!, { externalSource: { uri: 'http://127.0.0.1:1/none', auth: { type: 'none' }, ttlSeconds: 0 } });
