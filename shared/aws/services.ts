@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { sha256Hex } from '#shared/auth/secrets.ts';
 import type { ImpersonationVerifier } from '#shared/auth/authenticate.ts';
+import { createImpersonationVerifier } from '#shared/impersonation/verifier.ts';
 import { createDb, tableNamesFromEnv } from '#shared/store/client.ts';
 import { createServices, type Services } from '#shared/services.ts';
 
@@ -23,12 +24,8 @@ function secretHashLoader(arn: string | undefined): () => Promise<string | undef
 /** Services of a Lambda function, configured from its environment. */
 export function servicesFromEnv(extra: { impersonation?: ImpersonationVerifier } = {}, env: NodeJS.ProcessEnv = process.env): Services {
   const db = createDb({ tableNames: tableNamesFromEnv(env), ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}) });
-  return createServices(
-    db,
-    {
-      issuer: env.WARDEN_ISSUER ?? 'https://warden.invalid',
-      bootstrapKeyHash: secretHashLoader(env.WARDEN_ADMIN_KEY_SECRET_ARN),
-    },
-    extra,
-  );
+  const issuer = env.WARDEN_ISSUER ?? 'https://warden.invalid';
+  // Every function verifies impersonation tokens the same way: JWKS and revocation from the sessions table.
+  const impersonation = extra.impersonation ?? createImpersonationVerifier({ db, issuer });
+  return createServices(db, { issuer, bootstrapKeyHash: secretHashLoader(env.WARDEN_ADMIN_KEY_SECRET_ARN) }, { ...extra, impersonation });
 }

@@ -1,12 +1,17 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { newSecret, sha256Hex } from '#shared/auth/secrets.ts';
 import { createLogger, type LogLevel } from '#shared/http/logger.ts';
+import { LocalSigner } from '#shared/impersonation/local-signer.ts';
+import { SigningKeyStore } from '#shared/impersonation/signing-keys.ts';
+import { createImpersonationVerifier } from '#shared/impersonation/verifier.ts';
 import { createServices, VERSION, type Services } from '#shared/services.ts';
 import { createDb } from '#shared/store/client.ts';
 import { ensureTables } from '#shared/store/create-tables.ts';
 import { createFunctionApps, createLocalServer } from './compose.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamo, type LocalDynamo } from './dynamo.ts';
+import { seedCatalog } from './seed/catalog.ts';
 import { seedIdentities } from './seed/identities.ts';
+import { startExternalSync } from '#shared/userinfo/sync.ts';
 
 /** How to run Warden locally. */
 export interface LocalOptions {
@@ -39,11 +44,14 @@ export async function prepareServices(options: LocalOptions & { dynamoEndpoint: 
   const adminKey = options.adminKey ?? newSecret('wdn');
   const scimToken = options.scimToken ?? newSecret('scim');
   const adminHash = sha256Hex(adminKey);
+  const issuer = `http://${options.host ?? '127.0.0.1'}:${options.port ?? 8080}`;
   const services = createServices(
     db,
-    { issuer: `http://${options.host ?? '127.0.0.1'}:${options.port ?? 8080}`, bootstrapKeyHash: async () => adminHash },
-    { log: createLogger('warden', options.logLevel ?? 'info') },
+    { issuer, bootstrapKeyHash: async () => adminHash },
+    { log: createLogger('warden', options.logLevel ?? 'info'), impersonation: createImpersonationVerifier({ db, issuer }) },
   );
+  // The signing key is generated at first start and kept in the sessions table (reused with --data-dir).
+  await new LocalSigner(new SigningKeyStore(db)).ready();
   const okta = await services.iams.get('okta');
   await services.iams.put({
     id: 'okta',
@@ -53,6 +61,7 @@ export async function prepareServices(options: LocalOptions & { dynamoEndpoint: 
   });
   if (!(await services.iams.get('bim'))) await services.iams.put({ id: 'bim', name: 'Built-in', scim: { enabled: false } });
   if (options.seed ?? true) await seedIdentities(services);
+  if (options.seed ?? true) await seedCatalog(services);
   return { services, adminKey, scimToken };
 }
 
@@ -68,12 +77,15 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalWarde
       const s = serve({ fetch: server.fetch, port: options.port ?? 8080, hostname: host }, (info) => resolve({ httpServer: s, port: info.port }));
       s.on('error', reject);
     });
+    // Stands in for the EventBridge rule that invokes the userinfo sync entry in AWS.
+    const stopSync = startExternalSync(services, Number(process.env.WARDEN_SYNC_INTERVAL_MS) || 300_000);
     return {
       url: `http://${host}:${port}`,
       adminKey,
       scimToken,
       services,
       stop: async () => {
+        stopSync();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         services.db.doc.destroy();
         await dynamo?.stop();
