@@ -2,11 +2,10 @@ import type { AuditInput } from '#shared/audit/record.ts';
 import { auditIdentity, type Caller } from '#shared/auth/caller.ts';
 import type { Decision, Dialect } from '#shared/model/decision.ts';
 import type { UserRef } from '#shared/model/identity.ts';
-import { decideSubscription, type Snapshot } from '#shared/policy/index.ts';
+import { decide, decideSubscription, type DecideOptions, type Snapshot, type SourceEntry } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
 import { readSnapshotVersion } from '#shared/store/policies.ts';
 import { AuditBatcher } from './audit-batch.ts';
-import { dataPart } from './data-part.ts';
 import { UnknownDataSourceError, UnknownUserError } from './errors.ts';
 import { SnapshotCache, type LoadedSnapshot } from './snapshot-cache.ts';
 import { governanceStores, type GovernanceStores } from './stores.ts';
@@ -37,6 +36,15 @@ export interface AccessibleSource {
   readonly id: string;
   readonly name: string;
   readonly access: 'granted';
+}
+
+/**
+ * An approved request counts only while every policy on the source allows requests (the
+ * contract's rule); otherwise it is not even offered to an `approval` policy.
+ */
+function approvalFor(user: CachedUser, sourceId: string, entry: SourceEntry): DecideOptions {
+  const approvedRequest = user.approvals.get(sourceId);
+  return approvedRequest && entry.requestsAllowed ? { approvedRequest } : {};
 }
 
 function envMs(name: string, fallback: number): number {
@@ -79,28 +87,22 @@ export class DecisionService {
 
   private evaluate(ctx: DecisionContext, snapshot: Snapshot, user: CachedUser, sourceId: string, dialect: Dialect): Decision {
     const subject = user.view.subject;
-    const approvedRequest = user.approvals.get(sourceId);
-    const sub = decideSubscription(snapshot, subject, sourceId, approvedRequest ? { approvedRequest } : {});
     const entry = snapshot.source(sourceId);
-    if (!sub || !entry) throw new UnknownDataSourceError([sourceId]);
+    if (!entry) throw new UnknownDataSourceError([sourceId]);
     const impersonator = ctx.caller.impersonation?.impersonator;
     const self = ctx.caller.principal.type === 'user' && ctx.caller.principal.iamid === subject.iamid && ctx.caller.principal.id === subject.userid;
-    const base = {
+    const envelope = {
       user: { iamid: subject.iamid, userid: subject.userid },
       impersonatedBy: impersonator && self ? { type: impersonator.type, id: impersonator.id } : null,
       dataSource: sourceId,
-      access: sub.access,
-      discoverable: sub.discoverable,
-      ...(sub.reason ? { reason: sub.reason } : {}),
-      subscription: sub.subscription,
     };
-    if (sub.access !== 'granted') return { ...base, columns: [], rowFilter: { expression: null, policyKeys: [] } };
     try {
-      return { ...base, ...dataPart(snapshot, sourceId, entry, subject, dialect) };
+      return { ...envelope, ...decide(snapshot, subject, sourceId, dialect, approvalFor(user, sourceId, entry))! };
     } catch (err) {
       // A data policy that cannot be applied must not leak clear data: deny, and say why.
+      const sub = decideSubscription(snapshot, subject, sourceId)!;
       const reason = `data policies could not be applied: ${err instanceof Error ? err.message : String(err)}`;
-      return { ...base, access: 'denied', reason, columns: [], rowFilter: { expression: null, policyKeys: [] } };
+      return { ...envelope, ...sub, access: 'denied', reason, columns: [], rowFilter: { expression: null, policyKeys: [] } };
     }
   }
 
@@ -146,8 +148,7 @@ export class DecisionService {
     const [{ snapshot }, cached] = await Promise.all([this.snapshots.current(), this.user(user)]);
     const out: AccessibleSource[] = [];
     for (const id of snapshot.sourceIds) {
-      const approvedRequest = cached.approvals.get(id);
-      const sub = decideSubscription(snapshot, cached.view.subject, id, approvedRequest ? { approvedRequest } : {});
+      const sub = decideSubscription(snapshot, cached.view.subject, id, approvalFor(cached, id, snapshot.source(id)!));
       if (sub?.access === 'granted') out.push({ id, name: snapshot.source(id)!.facts.source.name, access: 'granted' });
     }
     await this.audit.write({
