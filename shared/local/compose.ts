@@ -23,7 +23,8 @@ export function createFunctionApps(services: Services): Record<FunctionName, Fet
 
 /**
  * One server for the whole API, routing each path to its function as API Gateway does.
- * `/health` asks every function and answers ok only if all four are.
+ * `/health` asks every function and answers ok only if all four are; `/openapi.json` is the
+ * policy function's.
  */
 export function createLocalServer(apps: Record<FunctionName, Fetchable>, version: string): Hono {
   const server = new Hono();
@@ -37,9 +38,15 @@ export function createLocalServer(apps: Record<FunctionName, Fetchable>, version
       ok ? 200 : 503,
     );
   });
+  server.get('/openapi.json', (c) => apps.policy.fetch(c.req.raw));
   server.all('*', (c) => {
-    const fn = functionFor(c.req.path) ?? 'policy';
-    return apps[fn].fetch(c.req.raw);
+    const fn = functionFor(c.req.path);
+    if (fn) return apps[fn].fetch(c.req.raw);
+    // API Gateway routes only the listed paths; answer the rest as a function would.
+    const detail = `no route for \`${c.req.method} ${c.req.path}\``;
+    return c.body(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail }), 404, {
+      'content-type': 'application/problem+json',
+    });
   });
   return server;
 }
