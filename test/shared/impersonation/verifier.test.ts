@@ -41,7 +41,7 @@ describe('impersonation token verification', () => {
     const claims = decodeJwt(token);
     await rejects(`${h}.${base64url.encode(JSON.stringify({ ...claims, exp: claims.exp! + 3600 }))}.${sig}`);
     const bytes = base64url.decode(sig);
-    bytes[10] ^= 1;
+    bytes[10] = bytes[10]! ^ 1;
     await rejects(`${h}.${p}.${base64url.encode(bytes)}`);
   });
 
