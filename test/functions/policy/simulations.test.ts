@@ -1,0 +1,83 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { TABLE_NAMES } from '#shared/store/tables.ts';
+import type { Services } from '#shared/services.ts';
+import { bearer, json } from '../../support/services.ts';
+import { keyFor, seededPolicyApp } from '../../support/policy.ts';
+
+let s: Services;
+let app: Awaited<ReturnType<typeof seededPolicyApp>>['app'];
+let admin: Record<string, string>;
+
+interface Change {
+  user: { userid: string };
+  dataSource: string;
+  before: { access: string; maskedColumns?: string[] };
+  after: { access: string; maskedColumns?: string[] };
+}
+interface Simulation {
+  changes: Change[];
+  summary: Record<string, number>;
+}
+
+async function everything(): Promise<string[]> {
+  const out: string[] = [];
+  for (const t of TABLE_NAMES) {
+    const res = await s.db.doc.send(new ScanCommand({ TableName: s.db.tables[t] }));
+    out.push(...(res.Items ?? []).map((i) => `${t}:${JSON.stringify(i)}`));
+  }
+  return out.sort();
+}
+
+async function simulate(body: unknown): Promise<Simulation> {
+  const res = await app.request('/v1/simulations', json('POST', body, admin));
+  expect(res.status).toBe(200);
+  return (await res.json()) as Simulation;
+}
+
+beforeAll(async () => {
+  const ctx = await seededPolicyApp();
+  s = ctx.services;
+  app = ctx.app;
+  admin = bearer(ctx.adminKey);
+});
+
+describe('simulations', () => {
+  it('shows who gains access when the Legal requirement is removed, and writes nothing', async () => {
+    const before = await everything();
+    const sim = await simulate({ remove: ['legal-team'] });
+    expect(await everything()).toEqual(before);
+    const gained = sim.changes.filter((c) => c.before.access === 'denied' && c.after.access === 'granted').map((c) => `${c.user.userid}@${c.dataSource}`);
+    expect(gained.sort()).toEqual(['smwilliams@example.com@hr_data', 'smwilliams@example.com@patients']);
+    expect(sim.summary).toMatchObject({ gained: 2, lost: 0 });
+    expect(sim.summary.usersEvaluated).toBeGreaterThanOrEqual(5);
+    expect(sim.summary.dataSourcesEvaluated).toBe(3);
+  });
+
+  it('restricts to the given users and sources, and reports lost access and mask changes', async () => {
+    const countryUs = {
+      policyKey: 'country-access',
+      type: 'subscription',
+      circumstances: [{ type: 'tags', tag: 'Strictly Confidential' }],
+      actions: { type: 'entitlements', entitlements: { attributes: [{ name: 'Country', value: 'US' }] }, merge: 'alwaysRequired' },
+    };
+    const sim = await simulate({ upsert: [countryUs], users: [{ userid: 'jdoe', iamid: 'okta' }, { userid: 'bob', iamid: 'okta' }], dataSources: ['hr_data'] });
+    expect(sim.changes.map((c) => [c.user.userid, c.dataSource, c.after.access])).toEqual([['jdoe', 'hr_data', 'denied']]);
+    expect(sim.summary).toMatchObject({ lost: 1, usersEvaluated: 2, dataSourcesEvaluated: 1 });
+
+    const maskAll = { policyKey: 'mask-pii', type: 'data', rules: [{ type: 'masking', fields: [{ type: 'columnTags', tag: 'Discovered.SSN' }], masking: { type: 'hash' } }] };
+    const masks = await simulate({ upsert: [maskAll], users: [{ userid: 'jdoe', iamid: 'okta' }] });
+    expect(masks.summary.masksChanged).toBeGreaterThanOrEqual(1);
+    expect(masks.changes.find((c) => c.dataSource === 'hr_data')!.after.maskedColumns).toContain('ssn');
+  });
+
+  it('answers 400 for an invalid document, 404 for an unknown user or removed policy, 403 without GOVERNANCE', async () => {
+    const bad = await app.request('/v1/simulations', json('POST', { upsert: [{ policyKey: 'x', type: 'subscription', actions: { type: 'nope' } }] }, admin));
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { detail: string }).detail).toContain('`upsert[0]`');
+    expect((await app.request('/v1/simulations', json('POST', { remove: ['ghost'] }, admin))).status).toBe(404);
+    expect((await app.request('/v1/simulations', json('POST', { users: [{ userid: 'ghost' }] }, admin))).status).toBe(404);
+    const engine = bearer(await keyFor(s, { type: 'service', id: 'trino' }, ['QUERY_ENGINE']));
+    expect((await app.request('/v1/simulations', json('POST', {}, engine))).status).toBe(403);
+  });
+});
