@@ -33,8 +33,8 @@ export class AuditBatcher {
       if (this.queue.length >= BATCH) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
-        // One macrotask lets the other requests of this event-loop turn join the batch.
-        setImmediate(() => this.flush());
+        // A 2 ms window lets concurrent decisions share one BatchWriteItem.
+        setTimeout(() => this.flush(), 2);
       }
     });
   }

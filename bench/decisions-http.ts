@@ -1,0 +1,45 @@
+/**
+ * Decisions per second over HTTP against the local server (DynamoDB Local, seed, audit on):
+ * `npx tsx bench/decisions-http.ts` prints one JSON object.
+ */
+import { availableParallelism } from 'node:os';
+import autocannon from 'autocannon';
+import { newSecret, sha256Hex } from '#shared/auth/secrets.ts';
+import { startLocal } from '#shared/local/bootstrap.ts';
+
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+
+const warden = await startLocal({ port: 0, seed: true, logLevel: 'silent' });
+try {
+  const apiKey = newSecret('wdn');
+  await warden.services.apiKeys.create({ hash: sha256Hex(apiKey), name: 'bench', principal: { type: 'service', id: 'bench-engine' }, permissions: ['QUERY_ENGINE'], createdBy: 'bench' });
+  const bodies = ['jdoe', 'bob', 'steve', 'smwilliams@example.com'].flatMap((userid) =>
+    ['hr_data', 'sales', 'patients'].map((dataSource) => JSON.stringify({ user: { userid, iamid: 'okta' }, dataSource, dialect: 'postgres' })),
+  );
+  const result = await autocannon({
+    url: `${warden.url}/v1/decisions`,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    requests: bodies.map((body) => ({ method: 'POST', path: '/v1/decisions', body, headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' } })),
+  });
+  process.stdout.write(
+    `${JSON.stringify({
+      benchmark: 'decisions-http',
+      endpoint: 'POST /v1/decisions',
+      connections: CONNECTIONS,
+      durationSeconds: DURATION_S,
+      cpus: availableParallelism(),
+      audit: 'on (one record per decision, batched with BatchWriteItem, awaited before answering)',
+      requestsPerSecond: result.requests.average,
+      latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+      requests: result.requests.total,
+      non2xx: result.non2xx,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      target: { requestsPerSecond: 2000 },
+    })}\n`,
+  );
+} finally {
+  await warden.stop();
+}
