@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { sha256Hex } from '#shared/auth/secrets.ts';
+import { digestsEqual, sha256Hex } from '#shared/auth/secrets.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import type { Services } from '#shared/services.ts';
 import type { IamRecord } from '#shared/store/iams.ts';
@@ -19,13 +19,29 @@ export class ScimUnauthorizedError extends ScimError {
 }
 
 const BEARER = /^bearer\s+(\S+)$/i;
+/** Token hashes remembered per function instance; a few IAMs exist, so this stays small. */
+const MAX_REMEMBERED = 1000;
 
-/** Resolves `Authorization: Bearer <scim token>` to its IAM (the token is looked up by its SHA-256 only). */
+/**
+ * Resolves `Authorization: Bearer <scim token>` to its IAM (the token is looked up by its
+ * SHA-256 only). The hash → IAM id step is remembered; the IAM item is read on every request
+ * and stays the authority, so a rotated or disabled token stops working at once.
+ */
 export function scimAuth(services: Services): MiddlewareHandler<ScimEnv> {
+  const iamOfHash = new Map<string, string>();
+  const resolve = async (hash: string): Promise<IamRecord | undefined> => {
+    const known = iamOfHash.get(hash);
+    const cached = known ? await services.iams.get(known) : undefined;
+    if (cached?.scim.enabled && cached.scim.tokenHash && digestsEqual(cached.scim.tokenHash, hash)) return cached;
+    const iam = await services.iams.getByScimTokenHash(hash);
+    if (iamOfHash.size >= MAX_REMEMBERED) iamOfHash.clear();
+    if (iam) iamOfHash.set(hash, iam.id);
+    return iam;
+  };
   return async (c, next) => {
     const token = BEARER.exec(c.req.header('authorization')?.trim() ?? '')?.[1];
     if (!token) throw new ScimUnauthorizedError('missing bearer token');
-    const iam = await services.iams.getByScimTokenHash(sha256Hex(token));
+    const iam = await resolve(sha256Hex(token));
     if (!iam) throw new ScimUnauthorizedError('invalid scim token');
     c.set('iam', iam);
     await next();

@@ -12,7 +12,7 @@ import { checkIfMatch, meta } from './render.ts';
 import { normaliseGroup } from './resource.ts';
 import { retryRaces } from './retry.ts';
 import { assertStorable, MAX_INDEXED_VALUE } from './storable.ts';
-import type { Scope } from './user-service.ts';
+import type { Scope } from './scope.ts';
 
 /** The SCIM Group of a stored profile, without members (they are added only when asked for). */
 export function groupResource(g: GroupRecord, baseUrl: string): ScimResource {

@@ -6,9 +6,9 @@ import { readScimBody } from './body.ts';
 import { groupResource, ScimGroups } from './group-service.ts';
 import type { ScimResource } from './path.ts';
 import { attributeProjection, type ProjectionOptions } from './projection.ts';
-import { listParams, pageOf, projectionParams, returnsAttribute } from './query.ts';
+import { listParams, pageOf, projectionParams, returnsAttribute, searchParams, type ListParams } from './query.ts';
 import { etag, resourceResponse, scimJson } from './render.ts';
-import { scopeOf } from './users.ts';
+import { scopeOf } from './scope.ts';
 
 /** `/scim/v2/Groups`. */
 export function groupRoutes(services: Services): Hono<ScimEnv> {
@@ -28,11 +28,12 @@ export function groupRoutes(services: Services): Hono<ScimEnv> {
     return resourceResponse(c, attributeProjection(resource, projection), g.version, status);
   };
 
-  app.get('/', async (c) => {
-    const params = listParams(c);
+  const list = async (c: Context<ScimEnv>, params: ListParams) => {
     const matches = await groups.search(scopeOf(c), params.filter);
     return scimJson(c, await pageOf(matches, params, (page) => Promise.all(page.map((r) => withMembers(c, r, params)))));
-  });
+  };
+  app.get('/', (c) => list(c, listParams(c)));
+  app.post('/.search', async (c) => list(c, searchParams(await readScimBody(c))));
 
   app.post('/', async (c) => {
     const g = await groups.create(scopeOf(c), await readScimBody(c));

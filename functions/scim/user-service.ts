@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Services } from '#shared/services.ts';
-import type { IamRecord } from '#shared/store/iams.ts';
 import type { UserAggregate, UserRecord } from '#shared/store/users.ts';
-import { changeAudit, type ChangeContext } from './audit.ts';
+import { changeAudit } from './audit.ts';
 import { ScimError } from './errors.ts';
 import { indexableEquality, type Filter } from './filter.ts';
 import { matchesFilter } from './match.ts';
@@ -11,13 +10,8 @@ import { getIgnoringCase, isObject, type ScimResource } from './path.ts';
 import { checkIfMatch, meta } from './render.ts';
 import { extensionAttributes, normaliseUser } from './resource.ts';
 import { retryRaces } from './retry.ts';
+import type { Scope } from './scope.ts';
 import { assertStorable, MAX_INDEXED_VALUE } from './storable.ts';
-
-/** A request's view of the IAM it acts for. */
-export interface Scope extends ChangeContext {
-  readonly iam: IamRecord;
-  readonly baseUrl: string;
-}
 
 /** The SCIM User of a stored profile. */
 export function userResource(r: UserRecord, baseUrl: string): ScimResource {
@@ -64,7 +58,7 @@ export class ScimUsers {
 
   /** Profile, attributes and memberships of a SCIM id, or 404. */
   private async aggregate(iamid: string, scimId: string): Promise<UserAggregate> {
-    const found = await this.services.users.getByScimId(iamid, scimId);
+    const found = scimId.length > MAX_INDEXED_VALUE ? undefined : await this.services.users.getByScimId(iamid, scimId);
     const agg = found && (await this.services.users.get(iamid, found.userid));
     if (!agg) throw new ScimError(404, `user \`${scimId}\` not found`);
     return agg;

@@ -3,25 +3,19 @@ import type { Services } from '#shared/services.ts';
 import type { ScimEnv } from './auth.ts';
 import { readScimBody } from './body.ts';
 import { attributeProjection } from './projection.ts';
-import { listParams, pageOf, projectionParams } from './query.ts';
-import { baseUrl, resourceResponse, scimJson } from './render.ts';
-import { ScimUsers, userResource, type Scope } from './user-service.ts';
-
-/** The IAM, base URL and request id a SCIM handler acts with. */
-export function scopeOf(c: Context<ScimEnv>): Scope {
-  const iam = c.get('iam');
-  return { iam, iamid: iam.id, baseUrl: baseUrl(c), requestId: c.get('requestId') };
-}
+import { listParams, pageOf, projectionParams, searchParams, type ListParams } from './query.ts';
+import { resourceResponse, scimJson } from './render.ts';
+import { scopeOf } from './scope.ts';
+import { ScimUsers, userResource } from './user-service.ts';
 
 /** `/scim/v2/Users`. */
 export function userRoutes(services: Services): Hono<ScimEnv> {
   const users = new ScimUsers(services);
   const app = new Hono<ScimEnv>();
 
-  app.get('/', async (c) => {
-    const params = listParams(c);
-    return scimJson(c, await pageOf(await users.search(scopeOf(c), params.filter), params));
-  });
+  const list = async (c: Context<ScimEnv>, params: ListParams) => scimJson(c, await pageOf(await users.search(scopeOf(c), params.filter), params));
+  app.get('/', (c) => list(c, listParams(c)));
+  app.post('/.search', async (c) => list(c, searchParams(await readScimBody(c))));
 
   app.post('/', async (c) => {
     const scope = scopeOf(c);

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '#shared/auth/secrets.ts';
 import type { Services } from '#shared/services.ts';
 import { auditRecords } from '../../support/services.ts';
 import { BASE, expectScimError, oktaUser, PATCH_OP, q, scimSetup, type Caller } from './client.ts';
@@ -155,5 +156,15 @@ describe('Okta groups', () => {
     expect((await call('DELETE', `/Groups/${gid}`)).status).toBe(204);
     expectScimError(await call('GET', `/Groups/${gid}`), 404);
     expect(await services.groups.idByName('okta', 'Okta Team 2')).toBeUndefined();
+  });
+});
+
+describe('token rotation', () => {
+  it('stops accepting a rotated token at once', async () => {
+    expect((await call('GET', '/Users?count=1')).status).toBe(200);
+    const iam = (await services.iams.get('okta'))!;
+    await services.iams.update(iam, { scim: { ...iam.scim, tokenHash: sha256Hex('scim_rotated') } });
+    expectScimError(await call('GET', '/Users?count=1'), 401);
+    expect((await call('GET', '/Users?count=1', undefined, { authorization: 'Bearer scim_rotated' })).status).toBe(200);
   });
 });

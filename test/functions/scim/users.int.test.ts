@@ -29,6 +29,9 @@ describe('SCIM users', () => {
     const unfiltered = await call('GET', '/Users?startIndex=201&count=100&attributes=userName');
     expect(unfiltered.body.totalResults).toBe(250);
     expect(Object.keys(unfiltered.body.Resources[0]).sort()).toEqual(['id', 'schemas', 'userName']);
+    const searched = await call('POST', '/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName sw "page.1"', startIndex: 1, count: 5, attributes: ['userName'] });
+    expect(searched.body).toMatchObject({ totalResults: 100, itemsPerPage: 5 });
+    expect(searched.body.Resources[0]).toEqual({ id: expect.any(String), schemas: [USER], userName: 'page.100@example.com' });
     const empty = await call('GET', '/Users?count=0');
     expect(empty.body).toMatchObject({ totalResults: 250, itemsPerPage: 0, Resources: [] });
   });
@@ -97,6 +100,12 @@ describe('SCIM users', () => {
     expectScimError(await call('GET', `/Users${q('userName eq')}`), 400, 'invalidFilter');
     expectScimError(await call('GET', `/Users${q('userName zz "x"')}`), 400, 'invalidFilter');
     expectScimError(await call('GET', '/Users?startIndex=abc'), 400);
+    expectScimError(await call('GET', `/Users/${'x'.repeat(3000)}`), 404);
+    expectScimError(await call('GET', `/Groups/${'x'.repeat(3000)}`), 404);
+    for (const attr of ['id', 'userName', 'externalId', 'displayName']) {
+      expect((await call('GET', `/Users${q(`${attr} eq "${'x'.repeat(3000)}"`)}`)).body.totalResults).toBe(0);
+      expect((await call('GET', `/Groups${q(`${attr} eq "${'x'.repeat(3000)}"`)}`)).body.totalResults).toBe(0);
+    }
     expectScimError(await call('POST', '/Users', JSON.stringify(oktaUser('big@example.com', { nickName: 'x'.repeat(1_100_000) }))), 413);
     expectScimError(await call('POST', '/Users', oktaUser('n'.repeat(600))), 400, 'invalidValue');
     expectScimError(await call('POST', '/Users', oktaUser('num@example.com', { [ENTERPRISE]: { employeeNumber: 1e200 } })), 400, 'invalidValue');
