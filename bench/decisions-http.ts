@@ -2,8 +2,9 @@
  * Decisions per second over HTTP against the local server (DynamoDB Local, seed, audit on):
  * `npx tsx bench/decisions-http.ts` prints one JSON object.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import autocannon from 'autocannon';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { newSecret, sha256Hex } from '#shared/auth/secrets.ts';
 import { startLocal } from '#shared/local/bootstrap.ts';
 
@@ -11,6 +12,23 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 
 const warden = await startLocal({ port: 0, seed: true, logLevel: 'silent' });
+
+/** GetItems per second DynamoDB Local serves with as many in flight as connections: every decision needs one (its API key). */
+async function dynamoGetRate(seconds: number): Promise<number> {
+  const { db } = warden.services;
+  const end = performance.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < end) {
+        await db.doc.send(new GetCommand({ TableName: db.tables.identities, Key: { pk: 'APIKEY#none', sk: 'PROFILE' } }));
+        done++;
+      }
+    }),
+  );
+  return Math.round(done / seconds);
+}
+
 try {
   const apiKey = newSecret('wdn');
   await warden.services.apiKeys.create({ hash: sha256Hex(apiKey), name: 'bench', principal: { type: 'service', id: 'bench-engine' }, permissions: ['QUERY_ENGINE'], createdBy: 'bench' });
@@ -23,6 +41,7 @@ try {
     duration: DURATION_S,
     requests: bodies.map((body) => ({ method: 'POST', path: '/v1/decisions', body, headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' } })),
   });
+  const dynamoLocalGetItemsPerSecond = await dynamoGetRate(3);
   process.stdout.write(
     `${JSON.stringify({
       benchmark: 'decisions-http',
@@ -37,6 +56,8 @@ try {
       non2xx: result.non2xx,
       errors: result.errors,
       timeouts: result.timeouts,
+      dynamoLocalGetItemsPerSecond,
+      loadAverage1m: loadavg()[0],
       target: { requestsPerSecond: 2000 },
     })}\n`,
   );

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Decision } from '#shared/model/decision.ts';
 import type { Services } from '#shared/services.ts';
 import { auditRecords, bearer, json } from '../../support/services.ts';
@@ -158,7 +159,15 @@ describe('decisions over the seed catalog', () => {
     expect(res.status).toBe(401);
   });
 
-  it('never answers 5xx to random decision bodies', async () => {
+  it('never answers 5xx to random decision bodies, and never changes catalog, policies or users', async () => {
+    const state = async () => {
+      const out: unknown[] = [];
+      for (const table of [s.db.tables.catalog, s.db.tables.policies, s.db.tables.identities]) {
+        out.push(((await s.db.doc.send(new ScanCommand({ TableName: table }))).Items ?? []).map((i) => JSON.stringify(i)).sort());
+      }
+      return out;
+    };
+    const before = await state();
     const body = fc.oneof(
       fc.string(),
       fc.jsonValue().map((v) => JSON.stringify(v)),
@@ -181,5 +190,6 @@ describe('decisions over the seed catalog', () => {
       }),
       { numRuns: 150 },
     );
+    expect(await state()).toEqual(before);
   });
 });
