@@ -33,7 +33,7 @@ export function createImpersonationApp(services: Services, options: Impersonatio
   const deps: ImpersonationDeps = {
     issuer: services.config.issuer,
     users: services.users,
-    settings: new SettingsStore(services.db, services.audit, defaults),
+    settings: new SettingsStore(services.db, services.audit, defaults, now),
     sessions: new SessionStore(services.db, services.audit),
     signer,
     audit: services.audit,

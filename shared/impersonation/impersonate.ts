@@ -62,7 +62,7 @@ export function applyTemplate(template: string | undefined, userid: string): str
  * Refusals are audited with their reason before the error is thrown.
  */
 export async function impersonate(deps: ImpersonationDeps, caller: Caller, sessionId: string, request: ImpersonateRequest, requestId?: string): Promise<Minted> {
-  const settings = await deps.settings.get();
+  const settings = await deps.settings.current();
   const target: UserRef = {
     iamid: request.iamid ?? settings.userMappingIamid,
     userid: applyTemplate(request.useridTemplate, request.userid),
@@ -87,19 +87,23 @@ export async function impersonate(deps: ImpersonationDeps, caller: Caller, sessi
     await refuse('UNAUTHORIZED', detail, new ImpersonationNotAllowedError(detail));
   }
   if (!idSchema.safeParse(target.userid).success) await refuse('FAILURE', 'unknown user', new TargetNotFoundError(target.iamid, target.userid));
-  const profile = await deps.users.getProfile(target.iamid, target.userid);
-  if (!profile?.active) await refuse('FAILURE', profile ? 'inactive user' : 'unknown user', new TargetNotFoundError(target.iamid, target.userid));
-
+  let current = deps.sessions.remembered(sessionId, Math.floor(deps.now() / 1000));
+  // Whether `current` was read from the table by this request, rather than remembered.
+  let fresh = false;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const nowMs = deps.now();
-    const nowS = Math.floor(nowMs / 1000);
-    const current = await deps.sessions.get(sessionId, nowS);
-    if (current && !samePrincipal(current.impersonator, caller.principal)) {
-      await refuse('UNAUTHORIZED', 'session belongs to another impersonator', new SessionOwnedError(sessionId));
-    }
+    const nowS = Math.floor(deps.now() / 1000);
+    const owned = !current || samePrincipal(current.impersonator, caller.principal);
     const sameUser = current?.user.iamid === target.iamid && current.user.userid === target.userid;
-    if (current && !sameUser && settings.singleImpersonationPerSession) {
-      const detail = `session \`${sessionId}\` already impersonates \`${current.user.userid}\`: \`singleImpersonationPerSession\` forbids switching`;
+    const locked = current !== undefined && !sameUser && settings.singleImpersonationPerSession;
+    if (!owned || locked) {
+      // A remembered session is only a guess: refuse on what the table says.
+      if (!fresh) {
+        current = await deps.sessions.get(sessionId, nowS);
+        fresh = true;
+        continue;
+      }
+      if (!owned) await refuse('UNAUTHORIZED', 'session belongs to another impersonator', new SessionOwnedError(sessionId));
+      const detail = `session \`${sessionId}\` already impersonates \`${current!.user.userid}\`: \`singleImpersonationPerSession\` forbids switching`;
       await refuse('FAILURE', detail, new SessionConflictError(detail));
     }
     const jti = randomUUID();
@@ -129,8 +133,14 @@ export async function impersonate(deps: ImpersonationDeps, caller: Caller, sessi
     try {
       await deps.sessions.save(next, current, nowS, audit);
     } catch (err) {
-      if (err instanceof VersionMismatchError) continue;
-      throw err;
+      if (err instanceof TargetNotFoundError) {
+        const profile = await deps.users.getProfile(target.iamid, target.userid);
+        await refuse('FAILURE', profile ? 'inactive user' : 'unknown user', err);
+      }
+      if (!(err instanceof VersionMismatchError)) throw err;
+      current = await deps.sessions.get(sessionId, nowS);
+      fresh = true;
+      continue;
     }
     const claims = buildClaims({ issuer: deps.issuer, user: target, impersonator: caller.principal, sessionId, gen: next.gen, jti, issuedAt: nowS, expiresAt });
     return { session: next, token: await deps.signer.sign(claims), expiresAt };

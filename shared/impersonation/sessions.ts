@@ -4,7 +4,9 @@ import type { AuditWriter } from '#shared/audit/writer.ts';
 import type { Principal, UserRef } from '#shared/model/identity.ts';
 import type { Db } from '#shared/store/client.ts';
 import { VersionMismatchError } from '#shared/store/errors.ts';
+import { keys } from '#shared/store/keys.ts';
 import { transact } from '#shared/store/transact.ts';
+import { TargetNotFoundError } from './errors.ts';
 import { sessionKeys } from './keys.ts';
 
 /** An impersonation session: who impersonates whom, and until when tokens of it may live. */
@@ -35,8 +37,13 @@ export function fromItem<T>(item: Record<string, unknown>): T {
   return rest as T;
 }
 
+/** Sessions this instance last saw; a guess only, every write stays conditional on the stored state. */
+const REMEMBERED_LIMIT = 10_000;
+
 /** Impersonation sessions and their revocation markers. */
 export class SessionStore {
+  private readonly seen = new Map<string, SessionRecord>();
+
   constructor(
     private readonly db: Db,
     private readonly audit: AuditWriter,
@@ -48,22 +55,50 @@ export class SessionStore {
       new GetCommand({ TableName: this.db.tables.sessions, Key: sessionKeys.session(sessionId), ConsistentRead: true }),
     );
     const record = res.Item ? fromItem<SessionRecord>(res.Item) : undefined;
+    const live = record && record.expiresAt > nowSeconds ? record : undefined;
+    this.remember(sessionId, live);
+    return live;
+  }
+
+  /** What this instance last saw of the session, without a read: may be stale. */
+  remembered(sessionId: string, nowSeconds: number): SessionRecord | undefined {
+    const record = this.seen.get(sessionId);
     return record && record.expiresAt > nowSeconds ? record : undefined;
   }
 
   /**
-   * Writes `next` if the session is still as read: absent (or expired) when `previous` is
-   * undefined, else at `previous.version`. A lost race is a `VersionMismatchError`.
+   * Writes `next` if the session is still as `previous` says (absent or expired when undefined)
+   * and the target user is still active, atomically with its audit record. A lost race is a
+   * `VersionMismatchError`; a missing or inactive user a `TargetNotFoundError`.
    */
   async save(next: SessionRecord, previous: SessionRecord | undefined, nowSeconds: number, audit: AuditInput): Promise<void> {
     const condition = previous
-      ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': previous.version } }
+      ? { ConditionExpression: 'version = :v AND gen = :g', ExpressionAttributeValues: { ':v': previous.version, ':g': previous.gen } }
       : { ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now', ExpressionAttributeValues: { ':now': nowSeconds } };
-    await transact(
-      this.db,
-      [{ Put: { TableName: this.db.tables.sessions, Item: { ...sessionKeys.session(next.sessionId), ...next }, ...condition } }, this.audit.put(audit)],
-      () => new VersionMismatchError(`impersonation session \`${next.sessionId}\` was changed concurrently`),
-    );
+    const { iamid, userid } = next.user;
+    try {
+      await transact(
+        this.db,
+        [
+          { Put: { TableName: this.db.tables.sessions, Item: { ...sessionKeys.session(next.sessionId), ...next }, ...condition } },
+          // The target's check rides in the same transaction: no separate read before minting.
+          {
+            ConditionCheck: {
+              TableName: this.db.tables.identities,
+              Key: { pk: keys.user(iamid, userid), sk: keys.profile },
+              ConditionExpression: 'active = :active',
+              ExpressionAttributeValues: { ':active': true },
+            },
+          },
+          this.audit.put(audit),
+        ],
+        (i) => (i === 1 ? new TargetNotFoundError(iamid, userid) : new VersionMismatchError(`impersonation session \`${next.sessionId}\` was changed concurrently`)),
+      );
+    } catch (err) {
+      this.seen.delete(next.sessionId);
+      throw err;
+    }
+    this.remember(next.sessionId, next);
   }
 
   /** Ends the session: deletes it and leaves a revocation marker until its last token expires. */
@@ -85,5 +120,15 @@ export class SessionStore {
       ],
       () => new VersionMismatchError(`impersonation session \`${session.sessionId}\` was changed concurrently`),
     );
+    this.seen.delete(session.sessionId);
+  }
+
+  private remember(sessionId: string, record: SessionRecord | undefined): void {
+    if (!record) {
+      this.seen.delete(sessionId);
+      return;
+    }
+    if (this.seen.size >= REMEMBERED_LIMIT) this.seen.clear();
+    this.seen.set(sessionId, record);
   }
 }

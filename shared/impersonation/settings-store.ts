@@ -13,13 +13,30 @@ export interface StoredSettings extends ImpersonationSettings {
   readonly updatedAt?: string;
 }
 
+/** Minting reuses settings this long: a change reaches every warm instance within a second. */
+const SETTINGS_CACHE_MS = 1000;
+
 /** The impersonation settings item; absent, the deployment defaults apply. */
 export class SettingsStore {
+  private cache: { value: Promise<StoredSettings>; until: number } | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly audit: AuditWriter,
     private readonly defaults: ImpersonationSettings,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /** The settings for minting: read at most once a second (this instance's own changes at once). */
+  current(): Promise<StoredSettings> {
+    const t = this.now();
+    if (!this.cache || this.cache.until <= t) {
+      const value = this.get();
+      this.cache = { value, until: t + SETTINGS_CACHE_MS };
+      value.catch(() => (this.cache = undefined));
+    }
+    return this.cache.value;
+  }
 
   /** The settings in force: stored ones, else the defaults (version 0). */
   async get(): Promise<StoredSettings> {
@@ -47,6 +64,7 @@ export class SettingsStore {
       ],
       () => new VersionMismatchError('impersonation settings were changed concurrently'),
     );
+    this.cache = undefined;
     return next;
   }
 }

@@ -127,6 +127,18 @@ describe('single impersonation per session', () => {
   });
 });
 
+describe('several function instances', () => {
+  it('decides on the stored session, not on what one instance last saw', async () => {
+    const other = impersonationApp(s, clock);
+    await mint(biKey, 'multi-1', { userid: 'ann' });
+    expect((await other.request('/v1/impersonation/sessions/multi-1', { method: 'DELETE', headers: bearer(biKey) })).status).toBe(204);
+    const restarted = await mint(biKey, 'multi-1', { userid: 'bob' });
+    expect(restarted.user.userid).toBe('bob');
+    expect((await putSession(other, biKey, 'multi-1', { userid: 'ann' })).status).toBe(409);
+    expect((await putSession(other, holderKey, 'multi-1', { userid: 'bob' })).status).toBe(403);
+  });
+});
+
 describe('sessions cannot be hijacked', () => {
   it('refuses another impersonator on an existing session id and leaves the session as it was', async () => {
     const owner = await mint(biKey, 'owned', { userid: 'jdoe' });

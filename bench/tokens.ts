@@ -1,0 +1,132 @@
+/**
+ * Impersonation token minting and verification on DynamoDB Local. Prints one JSON object.
+ * Run: `npm run bench:tokens` (or `npx tsx bench/tokens.ts`).
+ *
+ * mint: the whole domain operation of `PUT /v1/impersonation/sessions/{id}` (settings, target and
+ * session reads, the conditional session write with its audit record, ES256 signature).
+ * verify: signature + claims (jose), then cold (revocation read every time) and warm (≤ 1 s cache).
+ */
+import { randomUUID } from 'node:crypto';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import type { Caller } from '#shared/auth/caller.ts';
+import { sha256Hex } from '#shared/auth/secrets.ts';
+import { createLogger } from '#shared/http/logger.ts';
+import { impersonate, type ImpersonationDeps } from '#shared/impersonation/impersonate.ts';
+import { LocalSigner } from '#shared/impersonation/local-signer.ts';
+import { SessionStore } from '#shared/impersonation/sessions.ts';
+import { settingsFromEnv } from '#shared/impersonation/settings.ts';
+import { SettingsStore } from '#shared/impersonation/settings-store.ts';
+import { SigningKeyStore } from '#shared/impersonation/signing-keys.ts';
+import { createImpersonationVerifier } from '#shared/impersonation/verifier.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamo } from '#shared/local/dynamo.ts';
+import { createServices } from '#shared/services.ts';
+import { createDb } from '#shared/store/client.ts';
+import { ensureTables } from '#shared/store/create-tables.ts';
+
+const ISSUER = 'http://127.0.0.1:8080';
+const MINTS = 2000;
+const VERIFIES = 20_000;
+const CONCURRENCY = 16;
+
+function stats(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1));
+  return { n: sorted.length, p50Us: at(0.5), p99Us: at(0.99) };
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = process.hrtime.bigint();
+  const out = await fn();
+  return [out, Number(process.hrtime.bigint() - t0) / 1e3];
+}
+
+async function throughput(total: number, op: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < total) await op(next++);
+  }));
+  return Math.round(total / ((performance.now() - t0) / 1000));
+}
+
+const dynamo = await startLocalDynamo();
+try {
+  const db = createDb({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, tablePrefix: 'bench_' });
+  await ensureTables(db);
+  const hash = sha256Hex('bench');
+  const services = createServices(db, { issuer: ISSUER, bootstrapKeyHash: async () => hash }, { log: createLogger('bench', 'silent') });
+  await services.users.create({ iamid: 'okta', userid: 'smwilliams', displayName: 'S' });
+  const keyStore = new SigningKeyStore(db);
+  const signer = new LocalSigner(keyStore);
+  await signer.ready();
+  const deps: ImpersonationDeps = {
+    issuer: ISSUER,
+    users: services.users,
+    settings: new SettingsStore(db, services.audit, settingsFromEnv({ WARDEN_ALLOWED_IMPERSONATORS: 'service:bi-tool', WARDEN_USER_MAPPING_IAMID: 'okta' })),
+    sessions: new SessionStore(db, services.audit),
+    signer,
+    audit: services.audit,
+    now: Date.now,
+  };
+  const caller: Caller = { principal: { type: 'service', id: 'bi-tool' }, permissions: new Set(), via: 'api-key' };
+  const mint = (sessionId: string) => impersonate(deps, caller, sessionId, { userid: 'smwilliams' });
+
+  for (let i = 0; i < 200; i++) await mint(`warm-${i}`);
+  const newSession: number[] = [];
+  const refresh: number[] = [];
+  const tokens: string[] = [];
+  for (let i = 0; i < MINTS; i++) {
+    const [m, us] = await timed(() => mint(`s-${i}`));
+    newSession.push(us);
+    tokens.push(m.token);
+    refresh.push((await timed(() => mint(`s-${i}`)))[1]);
+  }
+  const signOnly: number[] = [];
+  for (let i = 0; i < MINTS; i++) {
+    const claims = { iss: ISSUER, aud: ISSUER, sub: 'u', iamid: 'okta', act: { sub: 'service:bi-tool', type: 'service' as const, id: 'bi-tool' }, sid: 's', gen: 'g', jti: randomUUID(), iat: 1, exp: 2 };
+    signOnly.push((await timed(() => signer.sign(claims)))[1]);
+  }
+
+  const jwks = createLocalJWKSet({ keys: await keyStore.publicKeys(Math.floor(Date.now() / 1000)) });
+  const signature: number[] = [];
+  for (let i = 0; i < VERIFIES; i++) {
+    const token = tokens[i % tokens.length]!;
+    signature.push((await timed(() => jwtVerify(token, jwks, { issuer: ISSUER, audience: ISSUER, algorithms: ['ES256'] })))[1]);
+  }
+  const cold = createImpersonationVerifier({ db, issuer: ISSUER, cacheMs: 0 });
+  const coldSamples: number[] = [];
+  for (let i = 0; i < MINTS; i++) coldSamples.push((await timed(() => cold.verify(tokens[i]!)))[1]);
+  const warm = createImpersonationVerifier({ db, issuer: ISSUER });
+  for (const t of tokens) await warm.verify(t);
+  const warmSamples: number[] = [];
+  for (let i = 0; i < VERIFIES; i++) warmSamples.push((await timed(() => warm.verify(tokens[i % 500]!)))[1]);
+
+  const mintPerSec = await throughput(MINTS, (i) => mint(`tp-${i}`));
+  const coldPerSec = await throughput(MINTS, (i) => cold.verify(tokens[i]!));
+  const signaturePerSec = await throughput(VERIFIES, (i) => jwtVerify(tokens[i % tokens.length]!, jwks, { issuer: ISSUER, audience: ISSUER, algorithms: ['ES256'] }));
+
+  const result = {
+    bench: 'tokens',
+    store: 'DynamoDB Local',
+    mint: {
+      newSessionIncludingWrite: stats(newSession),
+      refreshSameUserIncludingWrite: stats(refresh),
+      es256SignOnly: stats(signOnly),
+      throughputPerSec: mintPerSec,
+      targetP50Us: 2000,
+    },
+    verify: {
+      signatureAndClaimsOnly: stats(signature),
+      coldWithRevocationRead: stats(coldSamples),
+      warmCached: stats(warmSamples),
+      throughputPerSec: { signatureAndClaims: signaturePerSec, coldWithRevocationRead: coldPerSec },
+      targetUs: 100,
+    },
+    concurrency: CONCURRENCY,
+    node: process.version,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  services.db.doc.destroy();
+} finally {
+  await dynamo.stop();
+}
