@@ -5,6 +5,7 @@ import type { AppEnv } from '#shared/http/context.ts';
 import type { Services } from '#shared/services.ts';
 import { DecisionService } from '#shared/decisions/index.ts';
 import { accessRequestRoutes } from './access-requests.ts';
+import { auditRoutes } from './audit.ts';
 import { dataSourceRoutes } from './data-sources.ts';
 import { decisionRoutes } from './decisions.ts';
 import { domainRoutes } from './domains.ts';
@@ -29,5 +30,6 @@ export function createPolicyApp(services: Services, decisions: DecisionService =
   app.route('/v1/decisions', decisionRoutes(services, decisions));
   app.route('/v1/simulations', simulationRoutes(services, stores));
   app.route('/v1/access-requests', accessRequestRoutes(stores));
+  app.route('/v1/audit', auditRoutes(services));
   return app;
 }
