@@ -5,6 +5,7 @@ import { memberProfiles } from '#shared/store/scim.ts';
 import { InvalidValueError } from './errors.ts';
 import type { MemberDelta } from './members.ts';
 import { retryRaces } from './retry.ts';
+import { MAX_INDEXED_VALUE } from './storable.ts';
 
 /** Parallel index lookups per batch of member ids. */
 const LOOKUP_CONCURRENCY = 16;
@@ -26,7 +27,7 @@ export class Membership {
     const out: string[] = [];
     for (let i = 0; i < unique.length; i += LOOKUP_CONCURRENCY) {
       const batch = unique.slice(i, i + LOOKUP_CONCURRENCY);
-      const found = await Promise.all(batch.map((id) => (id.length > 512 ? undefined : this.services.users.getByScimId(iamid, id))));
+      const found = await Promise.all(batch.map((id) => (id.length > MAX_INDEXED_VALUE ? undefined : this.services.users.getByScimId(iamid, id))));
       found.forEach((user, j) => {
         if (user) out.push(user.userid);
         else if (strict) throw new InvalidValueError(`member \`${batch[j]}\` is not a user of this iam`);

@@ -41,6 +41,8 @@ function profileFields(resource: ScimResource): Pick<UserRecord, 'displayName' |
   const formatted = getIgnoringCase(name, 'formatted');
   const userName = resource.userName as string;
   const displayName = typeof resource.displayName === 'string' && resource.displayName ? resource.displayName : typeof formatted === 'string' && formatted ? formatted : userName;
+  // The display name keys a lookup item; a long `name.formatted` must not become an over-long key.
+  if (displayName.length > MAX_INDEXED_VALUE) throw new ScimError(400, `\`name.formatted\` is longer than ${MAX_INDEXED_VALUE} characters`, 'invalidValue');
   const email = primaryEmail(resource);
   return {
     userName,

@@ -108,6 +108,7 @@ describe('SCIM users', () => {
     }
     expectScimError(await call('POST', '/Users', JSON.stringify(oktaUser('big@example.com', { nickName: 'x'.repeat(1_100_000) }))), 413);
     expectScimError(await call('POST', '/Users', oktaUser('n'.repeat(600))), 400, 'invalidValue');
+    expectScimError(await call('POST', '/Users', oktaUser('long@example.com', { displayName: undefined, name: { formatted: 'f'.repeat(3000) } })), 400, 'invalidValue');
     expectScimError(await call('POST', '/Users', oktaUser('num@example.com', { [ENTERPRISE]: { employeeNumber: 1e200 } })), 400, 'invalidValue');
     const id = (await call('GET', `/Users${q('userName eq "shape@example.com"')}`)).body.Resources[0].id;
     expectScimError(await call('PATCH', `/Users/${id}`, { Operations: 'nope' }), 400, 'invalidSyntax');
