@@ -38,13 +38,10 @@ export interface AccessibleSource {
   readonly access: 'granted';
 }
 
-/**
- * An approved request counts only while every policy on the source allows requests (the
- * contract's rule); otherwise it is not even offered to an `approval` policy.
- */
-function approvalFor(user: CachedUser, sourceId: string, entry: SourceEntry): DecideOptions {
+/** The user's approved request on the source; the engine decides whether it may count. */
+function approvalFor(user: CachedUser, sourceId: string): DecideOptions {
   const approvedRequest = user.approvals.get(sourceId);
-  return approvedRequest && entry.requestsAllowed ? { approvedRequest } : {};
+  return approvedRequest ? { approvedRequest } : {};
 }
 
 function envMs(name: string, fallback: number): number {
@@ -97,7 +94,7 @@ export class DecisionService {
       dataSource: sourceId,
     };
     try {
-      return { ...envelope, ...decide(snapshot, subject, sourceId, dialect, approvalFor(user, sourceId, entry))! };
+      return { ...envelope, ...decide(snapshot, subject, sourceId, dialect, approvalFor(user, sourceId))! };
     } catch (err) {
       // A data policy that cannot be applied must not leak clear data: deny, and say why.
       const sub = decideSubscription(snapshot, subject, sourceId)!;
@@ -148,7 +145,7 @@ export class DecisionService {
     const [{ snapshot }, cached] = await Promise.all([this.snapshots.current(), this.user(user)]);
     const out: AccessibleSource[] = [];
     for (const id of snapshot.sourceIds) {
-      const sub = decideSubscription(snapshot, cached.view.subject, id, approvalFor(cached, id, snapshot.source(id)!));
+      const sub = decideSubscription(snapshot, cached.view.subject, id, approvalFor(cached, id));
       if (sub?.access === 'granted') out.push({ id, name: snapshot.source(id)!.facts.source.name, access: 'granted' });
     }
     await this.audit.write({

@@ -66,11 +66,12 @@ export function decideSubscription(snapshot: Snapshot, subject: Subject, sourceI
   const entry = snapshot.source(sourceId);
   if (!entry) return undefined;
   const policies = entry.subscriptions;
-  const approved = requestValid(opts);
+  // A request is a manual override only while every policy on the source allows requests.
+  const approved = requestValid(opts) && entry.requestsAllowed;
   const subscription = policies.map((p) => safeVerdict(p, subject, entry, approved));
   if (!subject.active) return { access: 'denied', discoverable: false, subscription, reason: 'user is inactive' };
   if (mergeSatisfied(policies, (i) => subscription[i]!.satisfied)) return { access: 'granted', discoverable: true, subscription };
-  if (approved && entry.requestsAllowed) {
+  if (approved) {
     return { access: 'granted', discoverable: true, subscription, reason: 'approved access request' };
   }
   return { access: 'denied', discoverable: entry.discovery, subscription, reason: denialReason(subscription) };

@@ -175,6 +175,13 @@ describe('approval and access requests', () => {
     expect(decide([requestable, strict], subject('u'), 'hr_data', valid)?.access).toBe('denied');
   });
 
+  it('does not let an approved request satisfy an approval policy when another policy forbids requests', () => {
+    const anyoneNoRequests = policy({ policyKey: 'open', actions: { type: 'anyone', merge: 'alwaysRequired' } });
+    expect(decide([approval, anyoneNoRequests], subject('u'), 'hr_data', valid)?.access).toBe('denied');
+    const anyoneWithRequests = policy({ policyKey: 'open', actions: { type: 'anyone', merge: 'alwaysRequired', allowRequests: true } });
+    expect(decide([approval, anyoneWithRequests], subject('u'), 'hr_data', valid)?.access).toBe('granted');
+  });
+
   it('never lets an inactive user use an approved request', () => {
     expect(decide([requestable], subject('u', { active: false }), 'hr_data', valid)?.access).toBe('denied');
   });
