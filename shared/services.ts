@@ -40,7 +40,7 @@ export const VERSION = '0.1.0';
 export function createServices(
   db: Db,
   config: Partial<Config> & Pick<Config, 'bootstrapKeyHash'>,
-  extra: { impersonation?: ImpersonationVerifier; log?: Logger } = {},
+  extra: { impersonation?: ImpersonationVerifier; log?: Logger; authCacheMs?: number } = {},
 ): Services {
   const audit = new AuditWriter(db);
   const users = new UserRepository(db, audit);
@@ -54,7 +54,7 @@ export function createServices(
     groups: new GroupRepository(db, audit),
     iams: new IamRepository(db, audit),
     apiKeys,
-    authenticator: createAuthenticator({ apiKeys, users, bootstrapKeyHash: config.bootstrapKeyHash }),
+    authenticator: createAuthenticator({ apiKeys, users, bootstrapKeyHash: config.bootstrapKeyHash, ...(extra.authCacheMs !== undefined ? { cacheMs: extra.authCacheMs } : {}) }),
     ...(extra.impersonation ? { impersonation: extra.impersonation } : {}),
   };
 }

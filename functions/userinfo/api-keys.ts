@@ -68,6 +68,8 @@ export function apiKeyRoutes(services: Services): Hono<AppEnv> {
       payload: { name: record.name, principal: record.principal },
       requestId: c.get('requestId'),
     });
+    // Other instances drop it within the cache time; this one at once.
+    services.authenticator.forget(record.hash);
     return c.body(null, 204);
   });
 

@@ -15,7 +15,16 @@ export interface ImpersonationVerifier {
 export interface Authenticator {
   /** The caller behind a bearer API key; `AuthenticationError` when unknown. */
   apiKey(key: string): Promise<Caller>;
+  /** Drops a key from this instance's cache at once (it was just deleted here). */
+  forget(hash: string): void;
 }
+
+/**
+ * How long a successful key lookup is reused by one function instance. A deleted key, or a
+ * deactivated user's key, stops working everywhere within this time (at once where deleted).
+ */
+export const DEFAULT_AUTH_CACHE_MS = 1000;
+const MAX_CACHED_KEYS = 10_000;
 
 const ALL: ReadonlySet<Permission> = new Set(PERMISSIONS);
 
@@ -30,24 +39,46 @@ export function createAuthenticator(deps: {
   users: UserRepository;
   /** Hash of the bootstrap admin key (env locally, Secrets Manager in AWS). */
   bootstrapKeyHash: () => Promise<string | undefined>;
+  cacheMs?: number;
 }): Authenticator {
+  const cacheMs = deps.cacheMs ?? DEFAULT_AUTH_CACHE_MS;
+  const cache = new Map<string, { caller: Caller; until: number }>();
+  const lookup = async (hash: string): Promise<Caller> => {
+    const bootstrap = await deps.bootstrapKeyHash();
+    if (bootstrap && digestsEqual(hash, bootstrap)) {
+      return { principal: { type: 'service', id: 'admin' }, permissions: ALL, via: 'bootstrap' };
+    }
+    return lookupStored(deps, hash);
+  };
   return {
     async apiKey(key) {
       if (!key || key.length > 512) throw new AuthenticationError('invalid api key');
       const hash = sha256Hex(key);
-      const bootstrap = await deps.bootstrapKeyHash();
-      if (bootstrap && digestsEqual(hash, bootstrap)) {
-        return { principal: { type: 'service', id: 'admin' }, permissions: ALL, via: 'bootstrap' };
+      const now = Date.now();
+      const hit = cache.get(hash);
+      if (hit && hit.until > now) return hit.caller;
+      const caller = await lookup(hash);
+      if (cacheMs > 0) {
+        if (cache.size >= MAX_CACHED_KEYS) cache.clear();
+        cache.set(hash, { caller, until: now + cacheMs });
       }
-      const record = await deps.apiKeys.getByHash(hash);
-      if (!record || !digestsEqual(hash, record.hash)) throw new AuthenticationError('invalid api key');
-      if (record.principal.type === 'service') {
-        return { principal: record.principal, permissions: new Set(record.permissions), via: 'api-key', keyId: record.keyId };
-      }
-      const user = await deps.users.getProfile(record.principal.iamid, record.principal.id);
-      if (!user) throw new AuthenticationError('the user of this api key no longer exists');
-      if (!user.active) throw new AuthenticationError('the user of this api key is inactive');
-      return { principal: record.principal, permissions: new Set(user.permissions), via: 'api-key', keyId: record.keyId };
+      return caller;
+    },
+    forget(hash) {
+      cache.delete(hash);
     },
   };
+}
+
+/** The caller of a stored key: a service key's own permissions, or its (active) user's. */
+async function lookupStored(deps: { apiKeys: ApiKeyRepository; users: UserRepository }, hash: string): Promise<Caller> {
+  const record = await deps.apiKeys.getByHash(hash);
+  if (!record || !digestsEqual(hash, record.hash)) throw new AuthenticationError('invalid api key');
+  if (record.principal.type === 'service') {
+    return { principal: record.principal, permissions: new Set(record.permissions), via: 'api-key', keyId: record.keyId };
+  }
+  const user = await deps.users.getProfile(record.principal.iamid, record.principal.id);
+  if (!user) throw new AuthenticationError('the user of this api key no longer exists');
+  if (!user.active) throw new AuthenticationError('the user of this api key is inactive');
+  return { principal: record.principal, permissions: new Set(user.permissions), via: 'api-key', keyId: record.keyId };
 }

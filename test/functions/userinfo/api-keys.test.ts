@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
+import { DEFAULT_AUTH_CACHE_MS } from '#shared/auth/authenticate.ts';
+import { createLogger } from '#shared/http/logger.ts';
+import { createServices } from '#shared/services.ts';
 import type { Services } from '#shared/services.ts';
 import { ADMIN_KEY, auditRecords, bearer, json, testServices } from '../../support/services.ts';
 
@@ -76,7 +79,18 @@ describe('api keys and authentication', () => {
     const { apiKey } = (await created.json()) as { apiKey: string };
     expect((await app.request('/v1/iams', json('POST', { id: 'u1', name: 'U1' }, bearer(apiKey)))).status).toBe(201);
     await s.users.update(u, { active: false });
+    await new Promise((r) => setTimeout(r, DEFAULT_AUTH_CACHE_MS + 50));
     expect((await app.request('/v1/iams', json('POST', { id: 'u2', name: 'U2' }, bearer(apiKey)))).status).toBe(401);
+  });
+
+  it('stops accepting a deleted key on every other instance within the cache time', async () => {
+    const other = createUserinfoApp(createServices(s.db, { bootstrapKeyHash: async () => undefined }, { log: createLogger('test', 'silent') }));
+    const created = await app.request('/v1/api-keys', json('POST', { principal: { type: 'service', id: 'shared' }, name: 's', permissions: ['USER_ADMIN'] }, bearer(ADMIN_KEY)));
+    const { keyId, apiKey } = (await created.json()) as { keyId: string; apiKey: string };
+    expect((await other.request('/v1/iams', json('POST', { id: 'warm', name: 'Warm' }, bearer(apiKey)))).status).toBe(201);
+    await app.request(`/v1/api-keys/${keyId}`, { method: 'DELETE', headers: bearer(ADMIN_KEY) });
+    await new Promise((r) => setTimeout(r, DEFAULT_AUTH_CACHE_MS + 50));
+    expect((await other.request('/v1/iams', json('POST', { id: 'cold', name: 'Cold' }, bearer(apiKey)))).status).toBe(401);
   });
 
   it('answers 404 for a key of an unknown user', async () => {

@@ -4,6 +4,7 @@ import { createUserinfoApp } from '#functions/userinfo/app.ts';
 import type { Services } from '#shared/services.ts';
 import { ADMIN_KEY, auditRecords, bearer, json, testServices } from '../../support/services.ts';
 import { startSourceServer, type SourceServer } from '../../shared/userinfo/source-server.ts';
+import { DEFAULT_AUTH_CACHE_MS } from '#shared/auth/authenticate.ts';
 
 let s: Services;
 let app: ReturnType<typeof createUserinfoApp>;
@@ -83,7 +84,8 @@ describe('users', () => {
     expect((await app.request('/v1/users/bim/pat/permissions', json('PUT', { permissions: ['AUDIT'] }, bearer(patKey)))).status).toBe(403);
     const res = await app.request('/v1/users/bim/pat/permissions', json('PUT', { permissions: ['QUERY_ENGINE', 'AUDIT', 'AUDIT'] }, admin));
     expect(((await res.json()) as { permissions: unknown }).permissions).toEqual(['AUDIT', 'QUERY_ENGINE']);
-    // Now a query engine: may read anyone.
+    // Now a query engine: may read anyone, once the key cache has expired (≤ 1 s).
+    await new Promise((r) => setTimeout(r, DEFAULT_AUTH_CACHE_MS + 50));
     expect((await app.request('/v1/users/bim/jo%40example.com', { headers: bearer(patKey) })).status).toBe(200);
     const audit = (await auditRecords(s)).find((r) => r.action === 'UPDATE_PERMISSIONS');
     expect(audit).toMatchObject({ actionStatus: 'SUCCESS', targets: ['pat'], payload: { iamid: 'bim', before: [], after: ['AUDIT', 'QUERY_ENGINE'] } });
