@@ -11,11 +11,14 @@
  *   user by SCIM id                  → gsi1 pk=SCIMUSER#iamid#id
  *   user by SCIM userName (case-insensitive, unique per IAM)
  *                                   → GetItem marker pk=USERNAME#iamid#lower(userName)
- *   user by SCIM externalId          → gsi2 pk=USEREXT#iamid#externalId
+ *   users by SCIM externalId / displayName (lookup items kept in the same transaction)
+ *                                   → Query pk=USEREXT#iamid#externalId | USERDN#iamid#lower(name), sk MARKER#userid
+ *   when a user's external source was last asked → GetItem pk=USER#iamid#userid sk=EXTERNAL#STATE
  *   users of an IAM, stable order (SCIM paging, simulation)
  *                                   → Query gsi2 pk=USERS#iamid, sk=userid ... (profile items)
  *   group by (iamid, id) with attributes → Query pk=GROUP#iamid#gid
  *   group by displayName (case-insensitive, unique per IAM) → GetItem marker pk=GROUPNAME#iamid#lower
+ *   groups by SCIM externalId         → Query pk=GROUPEXT#iamid#externalId
  *   groups of an IAM, stable order   → Query gsi2 pk=GROUPS#iamid
  *   members of a group (one item per member: O(1) add/remove at any group size)
  *                                   → Query gsi1 pk=GROUP#iamid#gid, sk begins_with MEMBER#
@@ -40,7 +43,7 @@
  *   impersonation session by id      → GetItem pk=SESSION#id sk=META
  *   revoked token / session marker   → GetItem pk=REVOKED#jti|sid (TTL: expiresAt)
  *   impersonation settings           → GetItem pk=SETTINGS sk=IMPERSONATION
- *   signing keys (local runtime)     → Query pk=SIGNINGKEYS
+ *   signing keys (public JWKS; private keys only locally) → Query pk=SIGNINGKEYS, sk KEY#kid
  *
  * audit (append only, TTL retention on expiresAt)
  *   newest first within a time range → Query pk=AUDIT#yyyy-mm-dd, sk=<iso time>#<id>, day by day
