@@ -98,7 +98,9 @@ export function compileCondition(node: ConditionNode): CompiledCondition {
         test: (s, f) => !inner.test(s, f),
         evaluate: (s, f) => {
           const r = inner.evaluate(s, f);
-          return { holds: !r.holds, explanation: `NOT (${r.explanation})` };
+          // Leaf explanations state the observed fact ("not member of Contractors"), which is
+          // already the reason the negation holds or fails.
+          return { holds: !r.holds, explanation: r.explanation };
         },
       };
     }
