@@ -35,7 +35,7 @@ export async function readDocument(c: Context, options: { allowYaml?: boolean } 
   if (yaml && !options.allowYaml) throw unsupportedMediaType('this endpoint takes `application/json`');
   if (!text.trim()) throw badRequest('request body is empty');
   try {
-    return yaml ? parseYaml(text, { maxAliasCount: 100 }) : JSON.parse(text);
+    return yaml ? parseYaml(text, { maxAliasCount: 100, logLevel: 'error' }) : JSON.parse(text);
   } catch (err) {
     throw badRequest(`malformed ${yaml ? 'YAML' : 'JSON'}: ${(err as Error).message.split('\n')[0]}`);
   }

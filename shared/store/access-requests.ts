@@ -5,6 +5,7 @@ import type { AuditWriter } from '#shared/audit/writer.ts';
 import type { Db } from './client.ts';
 import { ConflictError } from './errors.ts';
 import { nowIso, queryAll, transact } from './transact.ts';
+import { withoutKeys } from './item.ts';
 
 /** Key formats of access requests in the policies table (see `tables.ts`). */
 export const requestKeys = {
@@ -31,13 +32,7 @@ export interface AccessRequest {
   readonly expiresAt?: string;
 }
 
-const KEY_FIELDS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'];
-
-function toRequest(item: Record<string, unknown>): AccessRequest {
-  const copy = { ...item };
-  for (const f of KEY_FIELDS) delete copy[f];
-  return copy as unknown as AccessRequest;
-}
+const toRequest = (item: Record<string, unknown>): AccessRequest => withoutKeys<AccessRequest>(item);
 
 /** Access requests: by id, of a user (decisions), of a source (owners). */
 export class AccessRequestRepository {

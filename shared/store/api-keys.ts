@@ -6,6 +6,7 @@ import type { Permission, Principal } from '#shared/model/identity.ts';
 import type { Db } from './client.ts';
 import { keys } from './keys.ts';
 import { nowIso, transact } from './transact.ts';
+import { withoutKeys } from './item.ts';
 
 /** A stored API key: never the key itself, only its SHA-256. */
 export interface ApiKeyRecord {
@@ -19,10 +20,7 @@ export interface ApiKeyRecord {
   readonly createdBy: string;
 }
 
-function toRecord(item: Record<string, unknown>): ApiKeyRecord {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...rest } = item;
-  return rest as unknown as ApiKeyRecord;
-}
+const toRecord = (item: Record<string, unknown>): ApiKeyRecord => withoutKeys<ApiKeyRecord>(item);
 
 /** API keys, found by the hash of the presented key. */
 export class ApiKeyRepository {

@@ -2,6 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '#shared/audit/record.ts';
 import type { Db } from './client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError, type Key } from './cursor.ts';
+import { withoutKeys } from './item.ts';
 
 /** A query of the audit trail; `from`/`to` are ISO-8601 instants, both inclusive. */
 export interface AuditQuery {
@@ -19,7 +20,6 @@ export interface AuditPage {
   readonly nextCursor: string | null;
 }
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'expiresAt'];
 /** Sorts after every character of a record id, so `<to>#~` bounds every record at `to`. */
 const AFTER_ID = '~';
 const DAY_MS = 86_400_000;
@@ -33,11 +33,7 @@ interface Partition {
   readonly filter?: { readonly attribute: string; readonly value: string };
 }
 
-function toRecord(item: Record<string, unknown>): AuditRecord {
-  const copy = { ...item };
-  for (const k of KEY_ATTRIBUTES) delete copy[k];
-  return copy as unknown as AuditRecord;
-}
+const toRecord = (item: Record<string, unknown>): AuditRecord => withoutKeys<AuditRecord>(item, { dropExpiry: true });
 
 function startKeyOf(item: Record<string, unknown>, p: Partition): Key {
   const key: Key = { pk: item.pk, sk: item.sk };

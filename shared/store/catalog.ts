@@ -6,6 +6,7 @@ import type { Db } from './client.ts';
 import { NotFoundError, VersionMismatchError } from './errors.ts';
 import { bumpSnapshot } from './policies.ts';
 import { nowIso, transact, type TransactItem } from './transact.ts';
+import { withoutKeys } from './item.ts';
 
 /** Key formats of the catalog table (see `tables.ts`). */
 export const catalogKeys = {
@@ -14,13 +15,6 @@ export const catalogKeys = {
   meta: 'META',
 } as const;
 
-const KEY_FIELDS = ['pk', 'sk'];
-
-function strip<T>(item: Record<string, unknown>): T {
-  const copy = { ...item };
-  for (const f of KEY_FIELDS) delete copy[f];
-  return copy as T;
-}
 
 /** The whole catalog, as the policy snapshot and listings read it. */
 export interface CatalogContents {
@@ -47,13 +41,13 @@ export class CatalogRepository {
   /** A data source by id, or undefined. */
   async getSource(id: string): Promise<DataSource | undefined> {
     const item = await this.getItem(catalogKeys.source(id));
-    return item ? strip<DataSource>(item) : undefined;
+    return item ? withoutKeys<DataSource>(item) : undefined;
   }
 
   /** A domain by id, or undefined. */
   async getDomain(id: string): Promise<Domain | undefined> {
     const item = await this.getItem(catalogKeys.domain(id));
-    return item ? strip<Domain>(item) : undefined;
+    return item ? withoutKeys<Domain>(item) : undefined;
   }
 
   /** One versioned upsert: conditional on the version read (or on absence), with bump and audit. */
@@ -114,8 +108,8 @@ export class CatalogRepository {
       const page = await this.db.doc.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start, ConsistentRead: true }));
       for (const item of page.Items ?? []) {
         const pk = item.pk as string;
-        if (pk.startsWith('SOURCE#')) sources.push(strip<DataSource>(item));
-        else if (pk.startsWith('DOMAIN#')) domains.push(strip<Domain>(item));
+        if (pk.startsWith('SOURCE#')) sources.push(withoutKeys<DataSource>(item));
+        else if (pk.startsWith('DOMAIN#')) domains.push(withoutKeys<Domain>(item));
       }
       start = page.LastEvaluatedKey;
     } while (start);

@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import { ConflictError, NotFoundError, VersionMismatchError } from './errors.ts';
 import { keys } from './keys.ts';
 import { batchDelete, nowIso, queryAll, transact, type TransactItem } from './transact.ts';
+import { withoutKeys } from './item.ts';
 
 /** A group's profile item. Groups are named per IAM; the id is stable across renames. */
 export interface GroupRecord {
@@ -27,13 +28,7 @@ export interface GroupAggregate {
   readonly attributes: Partial<Record<Source, Attributes>>;
 }
 
-const KEY_FIELDS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'];
-
-function toRecord(item: Record<string, unknown>): GroupRecord {
-  const copy = { ...item };
-  for (const f of KEY_FIELDS) delete copy[f];
-  return copy as unknown as GroupRecord;
-}
+const toRecord = (item: Record<string, unknown>): GroupRecord => withoutKeys<GroupRecord>(item);
 
 /** Groups, their attributes and memberships (one item per member, never a list). */
 export class GroupRepository {

@@ -5,6 +5,7 @@ import type { Db } from './client.ts';
 import { ConflictError, VersionMismatchError } from './errors.ts';
 import { keys } from './keys.ts';
 import { nowIso, transact } from './transact.ts';
+import { withoutKeys } from './item.ts';
 
 /** Where user info for an IAM's users is fetched from (Immuta's external endpoint shape). */
 export interface ExternalSource {
@@ -28,10 +29,7 @@ export interface IamRecord {
   readonly updatedAt: string;
 }
 
-function toRecord(item: Record<string, unknown>): IamRecord {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as unknown as IamRecord;
-}
+const toRecord = (item: Record<string, unknown>): IamRecord => withoutKeys<IamRecord>(item);
 
 /** Identity providers (IAMs). */
 export class IamRepository {

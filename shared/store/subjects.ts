@@ -23,13 +23,25 @@ function addAll(target: Map<string, Set<string>>, attrs: Partial<Record<Source, 
   }
 }
 
+function sortedAttributes(attributes: ReadonlyMap<string, ReadonlySet<string>>): Attributes {
+  const out: Attributes = {};
+  for (const [k, v] of [...attributes].sort(([a], [b]) => a.localeCompare(b))) out[k] = [...v].sort();
+  return out;
+}
+
+/** Set union per key over every source: keys and values sorted. */
+export function mergeSources(attrs: Partial<Record<Source, Attributes>>): Attributes {
+  const attributes = new Map<string, Set<string>>();
+  addAll(attributes, attrs);
+  return sortedAttributes(attributes);
+}
+
 /** Merges a user and its groups into the view decisions use. */
 export function buildView(user: UserAggregate, groups: readonly GroupAggregate[]): UserView {
   const attributes = new Map<string, Set<string>>();
   addAll(attributes, user.attributes);
   for (const g of groups) addAll(attributes, g.attributes);
-  const merged: Attributes = {};
-  for (const [k, v] of [...attributes].sort(([a], [b]) => a.localeCompare(b))) merged[k] = [...v].sort();
+  const merged = sortedAttributes(attributes);
   const subject: Subject = {
     iamid: user.profile.iamid,
     userid: user.profile.userid,

@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import { ConflictError, NotFoundError, VersionMismatchError } from './errors.ts';
 import { keys } from './keys.ts';
 import { batchDelete, nowIso, queryAll, transact, type TransactItem } from './transact.ts';
+import { withoutKeys } from './item.ts';
 
 /** A user's profile item. */
 export interface UserRecord {
@@ -39,13 +40,7 @@ export type NewUser = Pick<UserRecord, 'iamid' | 'userid' | 'displayName'> &
 
 export type UserChanges = Partial<Omit<UserRecord, 'iamid' | 'userid' | 'version' | 'createdAt' | 'updatedAt'>>;
 
-const PROFILE_FIELDS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
-
-function toRecord(item: Record<string, unknown>): UserRecord {
-  const copy = { ...item };
-  for (const f of PROFILE_FIELDS) delete copy[f];
-  return copy as unknown as UserRecord;
-}
+const toRecord = (item: Record<string, unknown>): UserRecord => withoutKeys<UserRecord>(item);
 
 /** Users, their attribute values per source, and the user side of memberships. */
 export class UserRepository {

@@ -1,5 +1,5 @@
 import { SOURCES, type Attributes, type Permission, type Source } from '#shared/model/identity.ts';
-import type { UserView } from '#shared/store/subjects.ts';
+import { mergeSources, type UserView } from '#shared/store/subjects.ts';
 
 /** A user as `GET /v1/users/{iamid}/{userid}` shows it: merged view plus provenance. */
 export interface UserJson {
@@ -15,14 +15,6 @@ export interface UserJson {
   readonly sources: Record<Source, Attributes> & { readonly groups: Record<string, Attributes> };
   /** Per group name, the sources that made the user a member. */
   readonly memberships: Record<string, Source[]>;
-}
-
-function mergeSources(attrs: Partial<Record<Source, Attributes>>): Attributes {
-  const out: Record<string, Set<string>> = {};
-  for (const bySource of Object.values(attrs)) {
-    for (const [k, vs] of Object.entries(bySource ?? {})) for (const v of vs) (out[k] ??= new Set()).add(v);
-  }
-  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
 }
 
 /** The admin representation of a merged user view. */
