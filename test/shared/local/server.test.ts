@@ -16,11 +16,11 @@ describe('local server', () => {
   it('answers /health only when all four functions do', async () => {
     const res = await server.request('/health');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
-      status: 'ok',
-      version: VERSION,
-      functions: { scim: 'ok', userinfo: 'ok', policy: 'ok', impersonation: 'ok' },
-    });
+    expect(await res.json()).toEqual({ status: 'ok', version: VERSION });
+    const broken = createLocalServer({ ...apps, scim: { fetch: () => new Response(null, { status: 500 }) } }, VERSION);
+    const degraded = await broken.request('/health');
+    expect(degraded.status).toBe(503);
+    expect(await degraded.json()).toEqual({ status: 'degraded', version: VERSION });
   });
 
   it.each(FUNCTIONS)('serves /health and /openapi.json from the %s function', async (fn) => {
