@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Services } from '#shared/services.ts';
+import type { Attributes } from '#shared/model/identity.ts';
 import type { UserAggregate, UserRecord } from '#shared/store/users.ts';
 import { changeAudit } from './audit.ts';
 import { ScimError } from './errors.ts';
@@ -12,6 +13,9 @@ import { extensionAttributes, normaliseUser } from './resource.ts';
 import { retryRaces } from './retry.ts';
 import type { Scope } from './scope.ts';
 import { assertStorable, MAX_INDEXED_VALUE } from './storable.ts';
+
+/** Extension attributes a user may carry: they share the profile write's 100-item transaction. */
+const MAX_MAPPED_ATTRIBUTES = 64;
 
 /** The SCIM User of a stored profile. */
 export function userResource(r: UserRecord, baseUrl: string): ScimResource {
@@ -71,9 +75,14 @@ export class ScimUsers {
     return (await this.aggregate(scope.iamid, scimId)).profile;
   }
 
-  /** Writes the Warden attributes (source `scim`) the resource's extensions map to. */
-  private async syncAttributes(scope: Scope, agg: UserAggregate, resource: ScimResource): Promise<void> {
-    await this.services.users.replaceSourceAttributes(agg, 'scim', extensionAttributes(resource, scope.iam.scim.attributeMappings));
+  /** The Warden attributes (source `scim`) the resource's extensions map to. */
+  private scimAttributes(scope: Scope, resource: ScimResource): Attributes {
+    const values = extensionAttributes(resource, scope.iam.scim.attributeMappings);
+    // They are written in the profile's transaction, which holds at most 100 items.
+    if (Object.keys(values).length > MAX_MAPPED_ATTRIBUTES) {
+      throw new ScimError(400, `more than ${MAX_MAPPED_ATTRIBUTES} extension attributes`, 'invalidValue');
+    }
+    return values;
   }
 
   /** POST /Users: the userid is the userName at creation. */
@@ -81,12 +90,11 @@ export class ScimUsers {
     const fields = profileFields(prepare(normaliseUser(body)));
     const scimId = randomUUID();
     const userid = fields.userName!;
-    const record = await this.services.users.create(
+    return this.services.users.create(
       { iamid: scope.iamid, userid, scimId, ...fields },
       changeAudit(scope, 'CREATE', 'user', [scimId, userid], { userName: fields.userName }),
+      { source: 'scim', values: this.scimAttributes(scope, fields.scim!) },
     );
-    await this.syncAttributes(scope, { profile: record, attributes: {}, memberships: new Map() }, fields.scim!);
-    return record;
   }
 
   /** PUT (`next` ignores the current resource) or PATCH, conditional on `If-Match` when given. */
@@ -96,13 +104,12 @@ export class ScimUsers {
         const agg = await this.aggregate(scope.iamid, scimId);
         checkIfMatch(ifMatch, agg.profile.version);
         const fields = profileFields(prepare(normaliseUser(next({ ...(agg.profile.scim ?? {}), id: scimId }))));
-        const updated = await this.services.users.update(
+        return this.services.users.update(
           agg.profile,
           fields,
           changeAudit(scope, 'UPDATE', 'user', [scimId, agg.profile.userid], { active: fields.active }),
+          { source: 'scim', values: this.scimAttributes(scope, fields.scim!), before: agg.attributes.scim ?? {} },
         );
-        await this.syncAttributes(scope, { ...agg, profile: updated }, fields.scim!);
-        return updated;
       },
       { versions: ifMatch === undefined },
     );

@@ -38,6 +38,12 @@ export interface UserAggregate {
 export type NewUser = Pick<UserRecord, 'iamid' | 'userid' | 'displayName'> &
   Partial<Pick<UserRecord, 'email' | 'active' | 'permissions' | 'scimId' | 'userName' | 'externalId' | 'scim'>>;
 
+/** One source's attribute values, written along with a profile change. */
+export interface SourceValues {
+  readonly source: Source;
+  readonly values: Attributes;
+}
+
 export type UserChanges = Partial<Omit<UserRecord, 'iamid' | 'userid' | 'version' | 'createdAt' | 'updatedAt'>>;
 
 const toRecord = (item: Record<string, unknown>): UserRecord => withoutKeys<UserRecord>(item);
@@ -77,8 +83,11 @@ export class UserRepository {
     ];
   }
 
-  /** Creates a user; a duplicate (iamid, userid) or SCIM userName is a `ConflictError`. */
-  async create(input: NewUser, audit?: AuditInput): Promise<UserRecord> {
+  /**
+   * Creates a user; a duplicate (iamid, userid) or SCIM userName is a `ConflictError`.
+   * `attributes` (one source's values) are written in the same transaction.
+   */
+  async create(input: NewUser, audit?: AuditInput, attributes?: SourceValues): Promise<UserRecord> {
     const now = nowIso();
     const record: UserRecord = { active: true, permissions: [], ...input, version: 1, createdAt: now, updatedAt: now };
     const items: TransactItem[] = [
@@ -87,6 +96,7 @@ export class UserRepository {
         Put: { TableName: this.db.tables.identities, Item, ConditionExpression: 'attribute_not_exists(pk)' },
       })),
       ...this.lookups(record).map((Item) => ({ Put: { TableName: this.db.tables.identities, Item } })),
+      ...(attributes ? this.attributeItems(record.iamid, record.userid, attributes.source, attributes.values) : []),
       ...(audit ? [this.audit.put(audit)] : []),
     ];
     await transact(this.db, items, (i) =>
@@ -115,8 +125,11 @@ export class UserRepository {
     return assembleUser(items);
   }
 
-  /** Applies changes if the stored version is still `expectedVersion` (else `VersionMismatchError`). */
-  async update(current: UserRecord, changes: UserChanges, audit?: AuditInput): Promise<UserRecord> {
+  /**
+   * Applies changes if the stored version is still the one read (else `VersionMismatchError`).
+   * `attributes` replaces one source's values exactly, in the same transaction.
+   */
+  async update(current: UserRecord, changes: UserChanges, audit?: AuditInput, attributes?: SourceValues & { before: Attributes }): Promise<UserRecord> {
     const next: UserRecord = { ...current, ...changes, version: current.version + 1, updatedAt: nowIso() };
     const items: TransactItem[] = [
       {
@@ -144,6 +157,9 @@ export class UserRepository {
     for (const l of before) if (!kept.has(id(l))) items.push({ Delete: { TableName: this.db.tables.identities, Key: { pk: l.pk, sk: l.sk } } });
     const had = new Set(before.map(id));
     for (const Item of after) if (!had.has(id(Item))) items.push({ Put: { TableName: this.db.tables.identities, Item } });
+    if (attributes) {
+      items.push(...this.attributeItems(current.iamid, current.userid, attributes.source, attributeChanges(attributes.before, attributes.values)));
+    }
     if (audit) items.push(this.audit.put(audit));
     await transact(this.db, items, (i) =>
       i === 0
@@ -151,6 +167,18 @@ export class UserRepository {
         : new ConflictError(`userName \`${next.userName}\` is already taken`),
     );
     return next;
+  }
+
+  /** One Put per key with values, one Delete per key without, for one source of a user. */
+  private attributeItems(iamid: string, userid: string, source: Source, values: Attributes): TransactItem[] {
+    const pk = keys.user(iamid, userid);
+    return Object.entries(values).map(([key, vals]) => {
+      const sk = keys.attr(source, key);
+      const unique = [...new Set(vals)];
+      return unique.length
+        ? { Put: { TableName: this.db.tables.identities, Item: { pk, sk, source, key, values: unique } } }
+        : { Delete: { TableName: this.db.tables.identities, Key: { pk, sk } } };
+    });
   }
 
   /**
@@ -174,15 +202,7 @@ export class UserRepository {
         },
       },
     ];
-    for (const [key, vals] of Object.entries(values)) {
-      const sk = keys.attr(source, key);
-      const unique = [...new Set(vals)];
-      items.push(
-        unique.length
-          ? { Put: { TableName: this.db.tables.identities, Item: { pk, sk, source, key, values: unique } } }
-          : { Delete: { TableName: this.db.tables.identities, Key: { pk, sk } } },
-      );
-    }
+    items.push(...this.attributeItems(iamid, userid, source, values));
     if (audit) items.push(this.audit.put(audit));
     await chunkedTransact(this.db, items, () => new NotFoundError(`user \`${userid}\` not found in iam \`${iamid}\``));
   }
@@ -194,14 +214,7 @@ export class UserRepository {
     values: Attributes,
     audit?: AuditInput,
   ): Promise<boolean> {
-    const before = aggregate.attributes[source] ?? {};
-    const changes: Attributes = {};
-    for (const key of Object.keys(before)) if (!(key in values)) changes[key] = [];
-    for (const [key, vals] of Object.entries(values)) {
-      const old = before[key] ?? [];
-      const same = old.length === new Set(vals).size && vals.every((v) => old.includes(v));
-      if (!same) changes[key] = vals;
-    }
+    const changes = attributeChanges(aggregate.attributes[source] ?? {}, values);
     if (!Object.keys(changes).length) return false;
     await this.setAttributes(aggregate.profile.iamid, aggregate.profile.userid, source, changes, audit);
     return true;
@@ -285,6 +298,18 @@ export class UserRepository {
     );
     return { users: (res.Items ?? []).map(toRecord), cursor: encodeCursor(res.LastEvaluatedKey) };
   }
+}
+
+/** What to write for a source so its values become exactly `values` (empty list = remove the key). */
+export function attributeChanges(before: Attributes, values: Attributes): Attributes {
+  const changes: Attributes = {};
+  for (const key of Object.keys(before)) if (!(key in values)) changes[key] = [];
+  for (const [key, vals] of Object.entries(values)) {
+    const old = before[key] ?? [];
+    const same = old.length === new Set(vals).size && vals.every((v) => old.includes(v));
+    if (!same) changes[key] = vals;
+  }
+  return changes;
 }
 
 /** Builds a user aggregate from the items of its partition. */

@@ -73,6 +73,19 @@ describe('user repository', () => {
     expect([...(view?.subject.groups ?? [])]).toEqual(['Execs']);
   });
 
+  it('writes a source\'s attributes with the profile change, or neither', async () => {
+    const u = await s.users.create({ iamid: 'okta', userid: 'atomic', displayName: 'A' }, undefined, { source: 'scim', values: { Department: ['Sales'] } });
+    expect((await s.users.get('okta', 'atomic'))?.attributes.scim).toEqual({ Department: ['Sales'] });
+    const v2 = await s.users.update(u, { displayName: 'B' }, undefined, { source: 'scim', values: { Division: ['EMEA'] }, before: { Department: ['Sales'] } });
+    expect((await s.users.get('okta', 'atomic'))?.attributes.scim).toEqual({ Division: ['EMEA'] });
+    await expect(
+      s.users.update(u, { displayName: 'stale' }, undefined, { source: 'scim', values: { Division: ['APAC'] }, before: { Division: ['EMEA'] } }),
+    ).rejects.toBeInstanceOf(VersionMismatchError);
+    const after = await s.users.get('okta', 'atomic');
+    expect(after?.profile).toMatchObject({ displayName: 'B', version: v2.version });
+    expect(after?.attributes.scim).toEqual({ Division: ['EMEA'] });
+  });
+
   it('refuses attributes for an unknown user', async () => {
     await expect(s.users.setAttributes('okta', 'ghost', 'manual', { a: ['b'] })).rejects.toBeInstanceOf(NotFoundError);
   });
