@@ -6,7 +6,7 @@ import { badRequest, forbidden, notFound } from '#shared/http/errors.ts';
 import { idSchema } from '#shared/model/identity.ts';
 import type { GovernanceStores } from '#shared/decisions/index.ts';
 import type { AccessRequest } from '#shared/store/access-requests.ts';
-import { changeAudit } from './guard.ts';
+import { changeAudit } from '#shared/http/audit.ts';
 
 const createSchema = z.strictObject({ dataSource: idSchema, reason: z.string().max(2000).optional() });
 const approveSchema = z.strictObject({ expiresAt: z.iso.datetime({ offset: true }).optional() });
@@ -50,7 +50,7 @@ export function accessRequestRoutes(stores: GovernanceStores): Hono<AppEnv> {
     if (!(await stores.catalog.getSource(body.dataSource))) throw notFound(`data source \`${body.dataSource}\` not found`);
     const { iamid, id: userid } = caller.principal;
     const request = await stores.requests.create({ iamid, userid, dataSource: body.dataSource, ...(body.reason ? { reason: body.reason } : {}) }, (id) =>
-      changeAudit(c, 'REQUEST_ACCESS', 'accessRequest', [id, body.dataSource], { dataSource: body.dataSource }),
+      changeAudit(c, { action: 'REQUEST_ACCESS', targetType: 'accessRequest', targets: [id, body.dataSource], payload: { dataSource: body.dataSource } }),
     );
     return c.json(request, 201);
   });
@@ -81,10 +81,10 @@ export function accessRequestRoutes(stores: GovernanceStores): Hono<AppEnv> {
         state,
         decidedBy,
         expiresAt,
-        changeAudit(c, verdict === 'approve' ? 'APPROVE_ACCESS' : 'DENY_ACCESS', 'accessRequest', [request.id, request.dataSource], {
+        changeAudit(c, { action: verdict === 'approve' ? 'APPROVE_ACCESS' : 'DENY_ACCESS', targetType: 'accessRequest', targets: [request.id, request.dataSource], payload: {
           user: { iamid: request.iamid, userid: request.userid },
           ...(expiresAt ? { expiresAt } : {}),
-        }),
+        } }),
       );
       return c.json(next);
     });

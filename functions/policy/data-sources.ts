@@ -8,7 +8,8 @@ import { dataSourceInputSchema, tagSchema, type DataSource, type Domain } from '
 import { idSchema } from '#shared/model/identity.ts';
 import { anyCovered, sourceInDomain } from '#shared/policy/index.ts';
 import type { GovernanceStores } from '#shared/decisions/index.ts';
-import { changeAudit, checkStorable, requireAnyPermission } from './guard.ts';
+import { changeAudit } from '#shared/http/audit.ts';
+import { checkStorable, requireAnyPermission } from './guard.ts';
 
 const listQuery = z.strictObject({ tag: tagSchema.optional(), domain: idSchema.optional() });
 
@@ -58,12 +59,12 @@ export function dataSourceRoutes(stores: GovernanceStores): Hono<AppEnv> {
       id,
       input,
       current,
-      changeAudit(c, current ? 'UPDATE' : 'CREATE', 'dataSource', [id], {
+      changeAudit(c, { action: current ? 'UPDATE' : 'CREATE', targetType: 'dataSource', targets: [id], payload: {
         version: (current?.version ?? 0) + 1,
         platform: input.platform,
         tags: input.tags,
         columns: input.columns.length,
-      }),
+      } }),
     );
     return c.json(saved, current ? 200 : 201);
   });
@@ -71,7 +72,7 @@ export function dataSourceRoutes(stores: GovernanceStores): Hono<AppEnv> {
   app.delete('/:id', async (c) => {
     requirePermission(c, 'GOVERNANCE');
     const id = pathId(c.req.param('id'), 'data source id');
-    await stores.catalog.deleteSource(id, changeAudit(c, 'DELETE', 'dataSource', [id], {}));
+    await stores.catalog.deleteSource(id, changeAudit(c, { action: 'DELETE', targetType: 'dataSource', targets: [id], payload: {} }));
     return c.body(null, 204);
   });
 

@@ -6,7 +6,7 @@ import { notFound } from '#shared/http/errors.ts';
 import { domainInputSchema } from '#shared/model/catalog.ts';
 import type { GovernanceStores } from '#shared/decisions/index.ts';
 import { pathId } from './data-sources.ts';
-import { changeAudit } from './guard.ts';
+import { changeAudit } from '#shared/http/audit.ts';
 
 /** `PUT|GET /v1/domains/{id}`, `GET /v1/domains` (GOVERNANCE). */
 export function domainRoutes(stores: GovernanceStores): Hono<AppEnv> {
@@ -34,7 +34,7 @@ export function domainRoutes(stores: GovernanceStores): Hono<AppEnv> {
       id,
       input,
       current,
-      changeAudit(c, current ? 'UPDATE' : 'CREATE', 'domain', [id], { version: (current?.version ?? 0) + 1, name: input.name, tags: input.tags }),
+      changeAudit(c, { action: current ? 'UPDATE' : 'CREATE', targetType: 'domain', targets: [id], payload: { version: (current?.version ?? 0) + 1, name: input.name, tags: input.tags } }),
     );
     return c.json(saved, current ? 200 : 201);
   });

@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
-import type { AuditInput } from '#shared/audit/record.ts';
-import { auditIdentity, type Caller } from '#shared/auth/caller.ts';
+import type { Caller } from '#shared/auth/caller.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { badRequest, forbidden } from '#shared/http/errors.ts';
 import type { Permission } from '#shared/model/identity.ts';
@@ -12,17 +11,6 @@ export function requireAnyPermission(c: Context<AppEnv>, ...permissions: Permiss
     throw forbidden(`requires permission ${permissions.map((p) => `\`${p}\``).join(' or ')}`);
   }
   return caller;
-}
-
-/** The audit record of a successful change made by this request's caller. */
-export function changeAudit(
-  c: Context<AppEnv>,
-  action: string,
-  targetType: string,
-  targets: readonly string[],
-  payload: Record<string, unknown>,
-): AuditInput {
-  return { ...auditIdentity(c.get('caller')), action, actionStatus: 'SUCCESS', targetType, targets, payload, requestId: c.get('requestId') };
 }
 
 /** DynamoDB items hold 400 KB; a larger document is refused before it reaches the store. */

@@ -9,7 +9,8 @@ import { checkDataPolicyAgainstSources } from '#shared/policy/data/index.ts';
 import { compileTargeting, parsePolicyDocument } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
 import { runSimulation, type GovernanceStores } from '#shared/decisions/index.ts';
-import { changeAudit, checkStorable } from './guard.ts';
+import { changeAudit } from '#shared/http/audit.ts';
+import { checkStorable } from './guard.ts';
 
 const putQuery = z.strictObject({ dryRun: z.enum(['true', 'false']).optional() });
 
@@ -76,13 +77,13 @@ export function policyRoutes(services: Services, stores: GovernanceStores): Hono
     const { stored, created } = await stores.policies.put(
       doc,
       (next, isNew) =>
-        changeAudit(c, isNew ? 'CREATE' : 'UPDATE', 'policy', [key], {
+        changeAudit(c, { action: isNew ? 'CREATE' : 'UPDATE', targetType: 'policy', targets: [key], payload: {
           version: next.version,
           type: doc.type,
           staged: doc.staged,
           // Large documents are kept in the policy history; the audit record names the version.
           ...(JSON.stringify(doc).length <= 50_000 ? { document: doc } : {}),
-        }),
+        } }),
     );
     return c.json(policyView(stored), created ? 201 : 200);
   });
@@ -90,7 +91,7 @@ export function policyRoutes(services: Services, stores: GovernanceStores): Hono
   app.delete('/:policyKey', async (c) => {
     requirePermission(c, 'GOVERNANCE');
     const key = pathKey(c);
-    await stores.policies.delete(key, changeAudit(c, 'DELETE', 'policy', [key], {}));
+    await stores.policies.delete(key, changeAudit(c, { action: 'DELETE', targetType: 'policy', targets: [key], payload: {} }));
     return c.body(null, 204);
   });
 

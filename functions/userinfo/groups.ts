@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Caller } from '#shared/auth/caller.ts';
 import { readBody } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { requirePermission } from '#shared/http/auth.ts';
@@ -10,7 +9,8 @@ import { iamIdSchema, idSchema, SOURCES, type Attributes, type Source } from '#s
 import type { Services } from '#shared/services.ts';
 import type { GroupRecord } from '#shared/store/groups.ts';
 import { toUserJson } from '#shared/userinfo/user-json.ts';
-import { changeAudit, nameSchema, pathParam, requireIam, requireView, valuesBodySchema } from './params.ts';
+import { changeAudit } from '#shared/http/audit.ts';
+import { nameSchema, pathParam, requireIam, requireView, valuesBodySchema } from './params.ts';
 
 const memberSchema = z.strictObject({ userid: idSchema });
 
@@ -22,14 +22,14 @@ const memberSchema = z.strictObject({ userid: idSchema });
 export function groupRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  async function pathGroup(c: Context<AppEnv>, caller: Caller): Promise<GroupRecord> {
+  async function pathGroup(c: Context<AppEnv>): Promise<GroupRecord> {
     const iamid = pathParam(c, 'iamid', iamIdSchema);
     const name = pathParam(c, 'name', nameSchema);
     await requireIam(services, iamid);
     return services.groups.getOrCreateByName(
       iamid,
       name,
-      changeAudit(c, caller, { action: 'CREATE', targetType: 'group', targets: [name], payload: { iamid, source: 'manual' } }),
+      changeAudit(c, { action: 'CREATE', targetType: 'group', targets: [name], payload: { iamid, source: 'manual' } }),
     );
   }
 
@@ -41,22 +41,22 @@ export function groupRoutes(services: Services): Hono<AppEnv> {
   }
 
   app.put('/:iamid/:name/attributes/:key', async (c) => {
-    const caller = requirePermission(c, 'USER_ADMIN');
+    requirePermission(c, 'USER_ADMIN');
     const key = pathParam(c, 'key', nameSchema);
     const { values } = await readBody(c, valuesBodySchema);
-    const group = await pathGroup(c, caller);
+    const group = await pathGroup(c);
     await services.groups.setAttributes(
       group.iamid,
       group.id,
       'manual',
       { [key]: values },
-      changeAudit(c, caller, { action: 'SET_ATTRIBUTE', targetType: 'group', targets: [group.displayName], payload: { iamid: group.iamid, groupId: group.id, source: 'manual', key, values } }),
+      changeAudit(c, { action: 'SET_ATTRIBUTE', targetType: 'group', targets: [group.displayName], payload: { iamid: group.iamid, groupId: group.id, source: 'manual', key, values } }),
     );
     return c.json(await groupJson(group));
   });
 
   app.delete('/:iamid/:name/attributes/:key', async (c) => {
-    const caller = requirePermission(c, 'USER_ADMIN');
+    requirePermission(c, 'USER_ADMIN');
     const iamid = pathParam(c, 'iamid', iamIdSchema);
     const name = pathParam(c, 'name', nameSchema);
     const key = pathParam(c, 'key', nameSchema);
@@ -67,30 +67,30 @@ export function groupRoutes(services: Services): Hono<AppEnv> {
       id,
       'manual',
       { [key]: [] },
-      changeAudit(c, caller, { action: 'DELETE_ATTRIBUTE', targetType: 'group', targets: [name], payload: { iamid, groupId: id, source: 'manual', key } }),
+      changeAudit(c, { action: 'DELETE_ATTRIBUTE', targetType: 'group', targets: [name], payload: { iamid, groupId: id, source: 'manual', key } }),
     );
     return c.body(null, 204);
   });
 
   app.post('/:iamid/:name/members', async (c) => {
-    const caller = requirePermission(c, 'USER_ADMIN');
+    requirePermission(c, 'USER_ADMIN');
     const iamid = pathParam(c, 'iamid', iamIdSchema);
     const { userid } = await readBody(c, memberSchema);
     // Checked before the group is created, so a typo in the userid creates nothing.
     if (!(await services.users.getProfile(iamid, userid))) throw notFound(`user \`${userid}\` not found in iam \`${iamid}\``);
-    const group = await pathGroup(c, caller);
+    const group = await pathGroup(c);
     await services.groups.addMembers(
       iamid,
       group.id,
       [userid],
       'manual',
-      changeAudit(c, caller, { action: 'ADD_MEMBER', targetType: 'group', targets: [group.displayName, userid], payload: { iamid, groupId: group.id, userid, source: 'manual' } }),
+      changeAudit(c, { action: 'ADD_MEMBER', targetType: 'group', targets: [group.displayName, userid], payload: { iamid, groupId: group.id, userid, source: 'manual' } }),
     );
     return c.json(toUserJson(await requireView(services, iamid, userid)));
   });
 
   app.delete('/:iamid/:name/members/:userid', async (c) => {
-    const caller = requirePermission(c, 'USER_ADMIN');
+    requirePermission(c, 'USER_ADMIN');
     const iamid = pathParam(c, 'iamid', iamIdSchema);
     const name = pathParam(c, 'name', nameSchema);
     const userid = pathParam(c, 'userid', idSchema);
@@ -101,7 +101,7 @@ export function groupRoutes(services: Services): Hono<AppEnv> {
       id,
       [userid],
       'manual',
-      changeAudit(c, caller, { action: 'REMOVE_MEMBER', targetType: 'group', targets: [name, userid], payload: { iamid, groupId: id, userid, source: 'manual' } }),
+      changeAudit(c, { action: 'REMOVE_MEMBER', targetType: 'group', targets: [name, userid], payload: { iamid, groupId: id, userid, source: 'manual' } }),
     );
     return c.body(null, 204);
   });

@@ -12,7 +12,8 @@ import type { ExternalSource, IamRecord } from '#shared/store/iams.ts';
 import { NoExternalSourceError } from '#shared/userinfo/errors.ts';
 import { syncIam } from '#shared/userinfo/sync.ts';
 import { toIamJson } from './iam-json.ts';
-import { changeAudit, pathParam } from './params.ts';
+import { changeAudit } from '#shared/http/audit.ts';
+import { pathParam } from './params.ts';
 
 const createIamSchema = z.strictObject({
   id: iamIdSchema,
@@ -85,7 +86,7 @@ export function iamRoutes(services: Services): Hono<AppEnv> {
   });
 
   app.put('/:iamid', async (c) => {
-    const caller = requirePermission(c, 'USER_ADMIN');
+    requirePermission(c, 'USER_ADMIN');
     const iamid = pathParam(c, 'iamid', iamIdSchema);
     const body = await readBody(c, updateIamSchema);
     const current = await requireIamRecord(iamid);
@@ -95,13 +96,13 @@ export function iamRoutes(services: Services): Hono<AppEnv> {
         ...(body.name ? { name: body.name } : {}),
         ...(body.scim ? { scim: { ...current.scim, attributeMappings: body.scim.attributeMappings } } : {}),
       },
-      changeAudit(c, caller, { action: 'UPDATE', targetType: 'iam', targets: [iamid], payload: { iamid, ...body } }),
+      changeAudit(c, { action: 'UPDATE', targetType: 'iam', targets: [iamid], payload: { iamid, ...body } }),
     );
     return c.json(toIamJson(next));
   });
 
   app.put('/:iamid/external-source', async (c) => {
-    const caller = requirePermission(c, 'USER_ADMIN');
+    requirePermission(c, 'USER_ADMIN');
     const iamid = pathParam(c, 'iamid', iamIdSchema);
     const body = await readBody(c, externalSourceSchema);
     const current = await requireIamRecord(iamid);
@@ -109,7 +110,7 @@ export function iamRoutes(services: Services): Hono<AppEnv> {
     const next = await services.iams.update(
       current,
       { externalSource },
-      changeAudit(c, caller, {
+      changeAudit(c, {
         action: 'SET_EXTERNAL_SOURCE',
         targetType: 'iam',
         targets: [iamid],
@@ -120,11 +121,11 @@ export function iamRoutes(services: Services): Hono<AppEnv> {
   });
 
   app.post('/:iamid/sync', async (c) => {
-    const caller = requirePermission(c, 'USER_ADMIN');
+    requirePermission(c, 'USER_ADMIN');
     const iamid = pathParam(c, 'iamid', iamIdSchema);
     try {
       const result = await syncIam(services, iamid);
-      await services.audit.write(changeAudit(c, caller, { action: 'SYNC', targetType: 'iam', targets: [iamid], payload: { ...result } }));
+      await services.audit.write(changeAudit(c, { action: 'SYNC', targetType: 'iam', targets: [iamid], payload: { ...result } }));
       return c.json(result);
     } catch (err) {
       if (err instanceof NoExternalSourceError) throw conflict(err.message);

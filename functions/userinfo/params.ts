@@ -1,7 +1,5 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { auditIdentity, type Caller } from '#shared/auth/caller.ts';
-import type { AuditInput } from '#shared/audit/record.ts';
 import { describeZodError } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { badRequest, notFound } from '#shared/http/errors.ts';
@@ -38,13 +36,4 @@ export async function requireView(services: Services, iamid: string, userid: str
   const view = await loadUserView(services.users, services.groups, iamid, userid);
   if (!view) throw notFound(`user \`${userid}\` not found in iam \`${iamid}\``);
   return view;
-}
-
-/** The audit record of an administrative change made by the caller of a request. */
-export function changeAudit(
-  c: Context<AppEnv>,
-  caller: Caller,
-  change: Pick<AuditInput, 'action' | 'targetType' | 'targets' | 'payload'>,
-): AuditInput {
-  return { ...auditIdentity(caller), actionStatus: 'SUCCESS', requestId: c.get('requestId'), ...change };
 }

@@ -8,7 +8,8 @@ import { iamIdSchema, idSchema, permissionSchema } from '#shared/model/identity.
 import type { Services } from '#shared/services.ts';
 import { refreshExternal } from '#shared/userinfo/refresh.ts';
 import { toUserJson } from '#shared/userinfo/user-json.ts';
-import { changeAudit, nameSchema, pathParam, pathUser, requireIam, requireView, valuesBodySchema } from './params.ts';
+import { changeAudit } from '#shared/http/audit.ts';
+import { nameSchema, pathParam, pathUser, requireIam, requireView, valuesBodySchema } from './params.ts';
 
 const createUserSchema = z.strictObject({
   iamid: iamIdSchema.optional(),
@@ -24,14 +25,14 @@ export function userRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.post('/', async (c) => {
-    const caller = requirePermission(c, 'USER_ADMIN');
+    requirePermission(c, 'USER_ADMIN');
     const body = await readBody(c, createUserSchema);
     const iamid = body.iamid ?? services.config.defaultIam;
     await requireIam(services, iamid);
     const { userid, displayName, email } = body;
     await services.users.create(
       { iamid, userid, displayName, ...(email ? { email } : {}) },
-      changeAudit(c, caller, { action: 'CREATE', targetType: 'user', targets: [userid], payload: { iamid, displayName, email } }),
+      changeAudit(c, { action: 'CREATE', targetType: 'user', targets: [userid], payload: { iamid, displayName, email } }),
     );
     return c.json(toUserJson(await requireView(services, iamid, userid)), 201);
   });
@@ -48,7 +49,7 @@ export function userRoutes(services: Services): Hono<AppEnv> {
   });
 
   app.put('/:iamid/:userid/permissions', async (c) => {
-    const caller = requirePermission(c, 'USER_ADMIN');
+    requirePermission(c, 'USER_ADMIN');
     const { iamid, userid } = pathUser(c);
     const body = await readBody(c, permissionsSchema);
     const permissions = [...new Set(body.permissions)].sort();
@@ -57,13 +58,13 @@ export function userRoutes(services: Services): Hono<AppEnv> {
     await services.users.update(
       current,
       { permissions },
-      changeAudit(c, caller, { action: 'UPDATE_PERMISSIONS', targetType: 'user', targets: [userid], payload: { iamid, before: current.permissions, after: permissions } }),
+      changeAudit(c, { action: 'UPDATE_PERMISSIONS', targetType: 'user', targets: [userid], payload: { iamid, before: current.permissions, after: permissions } }),
     );
     return c.json(toUserJson(await requireView(services, iamid, userid)));
   });
 
   app.put('/:iamid/:userid/attributes/:key', async (c) => {
-    const caller = requirePermission(c, 'USER_ADMIN');
+    requirePermission(c, 'USER_ADMIN');
     const { iamid, userid } = pathUser(c);
     const key = pathParam(c, 'key', nameSchema);
     const { values } = await readBody(c, valuesBodySchema);
@@ -72,13 +73,13 @@ export function userRoutes(services: Services): Hono<AppEnv> {
       userid,
       'manual',
       { [key]: values },
-      changeAudit(c, caller, { action: 'SET_ATTRIBUTE', targetType: 'user', targets: [userid], payload: { iamid, source: 'manual', key, values } }),
+      changeAudit(c, { action: 'SET_ATTRIBUTE', targetType: 'user', targets: [userid], payload: { iamid, source: 'manual', key, values } }),
     );
     return c.json(toUserJson(await requireView(services, iamid, userid)));
   });
 
   app.delete('/:iamid/:userid/attributes/:key', async (c) => {
-    const caller = requirePermission(c, 'USER_ADMIN');
+    requirePermission(c, 'USER_ADMIN');
     const { iamid, userid } = pathUser(c);
     const key = pathParam(c, 'key', nameSchema);
     await services.users.setAttributes(
@@ -86,7 +87,7 @@ export function userRoutes(services: Services): Hono<AppEnv> {
       userid,
       'manual',
       { [key]: [] },
-      changeAudit(c, caller, { action: 'DELETE_ATTRIBUTE', targetType: 'user', targets: [userid], payload: { iamid, source: 'manual', key } }),
+      changeAudit(c, { action: 'DELETE_ATTRIBUTE', targetType: 'user', targets: [userid], payload: { iamid, source: 'manual', key } }),
     );
     return c.body(null, 204);
   });

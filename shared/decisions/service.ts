@@ -2,7 +2,7 @@ import type { AuditInput } from '#shared/audit/record.ts';
 import { auditIdentity, type Caller } from '#shared/auth/caller.ts';
 import type { Decision, Dialect } from '#shared/model/decision.ts';
 import type { UserRef } from '#shared/model/identity.ts';
-import { decide, decideSubscription, type DecideOptions, type Snapshot, type SourceEntry } from '#shared/policy/index.ts';
+import { decide, decideSubscription, type DecideOptions, type Snapshot } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
 import { readSnapshotVersion } from '#shared/store/policies.ts';
 import { AuditBatcher } from './audit-batch.ts';
