@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { readDocument, readQuery } from '#shared/http/body.ts';
+import { readQuery } from '#shared/http/body.ts';
+import { readJsonOrYaml } from '#shared/http/yaml-body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { requirePermission } from '#shared/http/auth.ts';
 import { badRequest, notFound } from '#shared/http/errors.ts';
@@ -70,7 +71,7 @@ export function policyRoutes(services: Services, stores: GovernanceStores): Hono
     requirePermission(c, 'GOVERNANCE');
     const key = pathKey(c);
     const { dryRun } = readQuery(c, putQuery);
-    const doc = documentFor(await readDocument(c, { allowYaml: true }), key);
+    const doc = documentFor(await readJsonOrYaml(c), key);
     checkStorable('policy document', doc);
     await checkAgainstCatalog(stores, doc);
     if (dryRun === 'true') return c.json(await runSimulation(services, stores, { upsert: [doc], remove: [] }));

@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { badRequest, payloadTooLarge, unsupportedMediaType } from './errors.ts';
 
@@ -27,23 +26,31 @@ export async function readText(c: Context): Promise<string> {
   return new TextDecoder('utf-8', { fatal: false }).decode(buf);
 }
 
-/** Parses a JSON body (or YAML when `allowYaml` and the content type says so). */
-export async function readDocument(c: Context, options: { allowYaml?: boolean } = {}): Promise<unknown> {
-  const type = (c.req.header('content-type') ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml']);
+
+/** The media type of the request, lowercased, without parameters. */
+export function mediaType(c: Context): string {
+  return (c.req.header('content-type') ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+}
+
+/** True when the request declares a YAML body. */
+export const isYaml = (c: Context): boolean => YAML_TYPES.has(mediaType(c));
+
+/** Parses a JSON body; a YAML body is 415 here (only policy documents take YAML). */
+export async function readDocument(c: Context): Promise<unknown> {
+  if (isYaml(c)) throw unsupportedMediaType('this endpoint takes `application/json`');
   const text = await readText(c);
-  const yaml = type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml';
-  if (yaml && !options.allowYaml) throw unsupportedMediaType('this endpoint takes `application/json`');
   if (!text.trim()) throw badRequest('request body is empty');
   try {
-    return yaml ? parseYaml(text, { maxAliasCount: 100, logLevel: 'error' }) : JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
-    throw badRequest(`malformed ${yaml ? 'YAML' : 'JSON'}: ${(err as Error).message.split('\n')[0]}`);
+    throw badRequest(`malformed JSON: ${(err as Error).message.split('\n')[0]}`);
   }
 }
 
 /** Parses and validates a body against a schema; 400 names the offending field. */
-export async function readBody<S extends z.ZodType>(c: Context, schema: S, options: { allowYaml?: boolean } = {}): Promise<z.infer<S>> {
-  const doc = await readDocument(c, options);
+export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const doc = await readDocument(c);
   const parsed = schema.safeParse(doc);
   if (!parsed.success) throw badRequest(`invalid body: ${describeZodError(parsed.error)}`);
   return parsed.data;
