@@ -13,6 +13,13 @@ import type { TableAccess, WardenTable } from './warden-table.ts';
 export interface ApiStackProps extends StackProps {
   /** The tables of the data stack. */
   readonly tables: Readonly<Record<TableName, WardenTable>>;
+  /**
+   * Deploy-time defaults of the impersonation settings, as Databricks' cluster variables:
+   * `WARDEN_ALLOWED_IMPERSONATORS`, `WARDEN_SINGLE_IMPERSONATION_USER`,
+   * `WARDEN_USER_MAPPING_IAMID`, `WARDEN_IMPERSONATION_TTL_SECONDS`.
+   * @default none: the built-in defaults apply until `PUT /v1/settings/impersonation`
+   */
+  readonly impersonationDefaults?: Readonly<Record<string, string>>;
 }
 
 type TableGrants = Readonly<Partial<Record<TableName, TableAccess>>>;
@@ -78,7 +85,11 @@ export class ApiStack extends Stack {
       const fn = new WardenFunction(this, name, {
         entry: ENTRIES[name],
         ...SETTINGS[name],
-        environment: { ...environment, POWERTOOLS_SERVICE_NAME: `warden-${name}` },
+        environment: {
+          ...environment,
+          ...(name === 'impersonation' ? props.impersonationDefaults : {}),
+          POWERTOOLS_SERVICE_NAME: `warden-${name}`,
+        },
       });
       grantTables(fn, props.tables, TABLE_GRANTS[name]);
       adminKey.grantRead(fn.fn);

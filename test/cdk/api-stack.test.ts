@@ -108,6 +108,15 @@ describe('api stack functions', () => {
     }
   });
 
+  it('hands deploy-time impersonation defaults to the impersonation function only', () => {
+    const custom = synthWarden({ WARDEN_ALLOWED_IMPERSONATORS: 'service:bi-tool', WARDEN_SINGLE_IMPERSONATION_USER: 'true' });
+    const lambdas = Object.values(custom.apiTemplate.findResources('AWS::Lambda::Function')) as Json[];
+    const withDefaults = lambdas.filter((l) => l.Properties.Environment.Variables.WARDEN_ALLOWED_IMPERSONATORS === 'service:bi-tool');
+    expect(withDefaults).toHaveLength(1);
+    expect(withDefaults[0].Properties.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'warden-impersonation', WARDEN_SINGLE_IMPERSONATION_USER: 'true' });
+    expect(resources[functionId('impersonation')].Properties.Environment.Variables.WARDEN_ALLOWED_IMPERSONATORS).toBeUndefined();
+  });
+
   it('logs every function to its own log group kept one month', () => {
     for (const name of ALL_FUNCTIONS) {
       const logGroupId = resources[functionId(name)].Properties.LoggingConfig.LogGroup.Ref;

@@ -24,10 +24,10 @@ export interface WardenApp {
  * Builds both stacks as `cdk/app.ts` does and synthesizes them. esbuild is skipped (an empty
  * bundling-stacks list): these tests read templates, and bundling five functions takes seconds.
  */
-export function synthWarden(): WardenApp {
+export function synthWarden(impersonationDefaults?: Record<string, string>): WardenApp {
   const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
   const data = new DataStack(app, 'WardenData');
-  const api = new ApiStack(app, 'WardenApi', { tables: data.tables });
+  const api = new ApiStack(app, 'WardenApi', { tables: data.tables, ...(impersonationDefaults ? { impersonationDefaults } : {}) });
   return {
     app,
     data,
