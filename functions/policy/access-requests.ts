@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readBody, readText, describeZodError } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { badRequest, forbidden, notFound } from '#shared/http/errors.ts';

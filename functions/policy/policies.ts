@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readQuery } from '#shared/http/body.ts';
 import { readJsonOrYaml } from '#shared/http/yaml-body.ts';
 import type { AppEnv } from '#shared/http/context.ts';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditIdentity } from '#shared/auth/caller.ts';
 import { newSecret, sha256Hex } from '#shared/auth/secrets.ts';
 import { readBody } from '#shared/http/body.ts';

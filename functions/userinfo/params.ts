@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeZodError } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { badRequest, notFound } from '#shared/http/errors.ts';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readQuery } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { isSelf } from '#shared/http/auth.ts';

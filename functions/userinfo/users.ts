@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readBody } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { isSelf, requirePermission } from '#shared/http/auth.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { AuditWriter } from '#shared/audit/writer.ts';
 import { actorOf, principalLabel, type Caller } from '#shared/auth/caller.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_IAM, iamIdSchema, idSchema, type Principal } from '#shared/model/identity.ts';
 import { InvalidSettingError } from './errors.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { principalLabel } from '#shared/auth/caller.ts';
 import type { Principal, UserRef } from '#shared/model/identity.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { idSchema } from './identity.ts';
 
 export const PLATFORMS = ['postgres', 'trino', 'snowflake', 'databricks'] as const;

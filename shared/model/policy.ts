@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { iamIdSchema, idSchema } from './identity.ts';
 import { tagSchema } from './catalog.ts';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { dataPolicySchema, policyKeySchema, subscriptionPolicySchema, type DataPolicy, type PolicyDocument } from '#shared/model/policy.ts';
 import { parseCondition } from './condition/parser.ts';
 import { validateDataRules } from './data/validate.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Attributes } from '#shared/model/identity.ts';
 import type { UserView } from '#shared/store/subjects.ts';
 

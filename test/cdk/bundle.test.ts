@@ -36,6 +36,13 @@ describe('function bundles', () => {
     expect(JSON.parse(response.body)).toMatchObject({ status: 'ok' });
   });
 
+  it.each(apiEntries)('%s: the bundle carries no zod locales (a cold start parses every byte)', async (_name, entry) => {
+    const result = await build({ ...esbuildOptions(entry), write: false, sourcemap: false, metafile: true, logLevel: 'silent' });
+    const emitted = Object.entries(Object.values(result.metafile.outputs)[0]!.inputs).filter(([, i]) => i.bytesInOutput > 0);
+    expect(emitted.map(([path]) => path).filter((p) => p.includes('zod/v4/locales/') && !p.endsWith('/en.js'))).toEqual([]);
+    expect(result.outputFiles[0]!.contents.byteLength).toBeLessThan(450_000);
+  });
+
   it('userinfoSync: the bundle loads and exports its handler', async () => {
     const bundle = await bundleAndImport('userinfoSync', ENTRIES.userinfoSync);
     expect(typeof bundle.handler).toBe('function');
