@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import * as z from 'zod';
-import { readBody, readText, describeZodError } from '#shared/http/body.ts';
+import { readBody, readQuery, readText, describeZodError } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { badRequest, forbidden, notFound } from '#shared/http/errors.ts';
 import { idSchema } from '#shared/model/identity.ts';
@@ -11,6 +11,7 @@ import { changeAudit } from '#shared/http/audit.ts';
 const createSchema = z.strictObject({ dataSource: idSchema, reason: z.string().max(2000).optional() });
 const approveSchema = z.strictObject({ expiresAt: z.iso.datetime({ offset: true }).optional() });
 const denySchema = z.strictObject({ reason: z.string().max(2000).optional() });
+const listSchema = z.strictObject({ dataSource: idSchema.optional(), state: z.enum(['pending', 'approved', 'denied']).optional() });
 
 /** An optional JSON body: empty means `{}`. */
 async function optionalBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.infer<S>> {
@@ -28,7 +29,11 @@ async function optionalBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S):
   return parsed.data;
 }
 
-/** `POST /v1/access-requests`, `GET /v1/access-requests/{id}`, `POST …/{id}/approve|deny`. */
+/**
+ * `POST /v1/access-requests`, `GET /v1/access-requests?dataSource=&state=` (a source's requests
+ * for its owners and GOVERNANCE; without `dataSource`, the caller's own), `GET …/{id}`,
+ * `POST …/{id}/approve|deny`.
+ */
 export function accessRequestRoutes(stores: GovernanceStores): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
@@ -53,6 +58,23 @@ export function accessRequestRoutes(stores: GovernanceStores): Hono<AppEnv> {
       changeAudit(c, { action: 'REQUEST_ACCESS', targetType: 'accessRequest', targets: [id, body.dataSource], payload: { dataSource: body.dataSource } }),
     );
     return c.json(request, 201);
+  });
+
+  app.get('/', async (c) => {
+    const query = readQuery(c, listSchema);
+    const caller = c.get('caller');
+    let requests: AccessRequest[];
+    if (query.dataSource) {
+      const source = await stores.catalog.getSource(query.dataSource);
+      if (!source) throw notFound(`data source \`${query.dataSource}\` not found`);
+      const owner = caller.principal.type === 'user' && source.owners.includes(caller.principal.id);
+      if (!owner && !caller.permissions.has('GOVERNANCE')) throw forbidden('only an owner of the data source or `GOVERNANCE` may list its requests');
+      requests = await stores.requests.ofSource(query.dataSource);
+    } else {
+      if (caller.principal.type !== 'user') throw badRequest('`dataSource`: required when the caller is a service account');
+      requests = await stores.requests.ofUser(caller.principal.iamid, caller.principal.id);
+    }
+    return c.json({ requests: query.state ? requests.filter((r) => r.state === query.state) : requests });
   });
 
   app.get('/:id', async (c) => {

@@ -111,4 +111,15 @@ export class AccessRequestRepository {
     });
     return items.map(toRequest);
   }
+
+  /** Every request on a data source, oldest first (for its owners to decide). */
+  async ofSource(dataSource: string): Promise<AccessRequest[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': requestKeys.ofSource(dataSource) },
+    });
+    return items.map(toRequest);
+  }
 }

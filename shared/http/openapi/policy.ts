@@ -104,6 +104,13 @@ export const POLICY_OPERATIONS: readonly Operation[] = [
     body: obj({ dataSource: str, reason: str }, ['dataSource']),
     responses: { '201': '{"id","state":"pending",...}', '404': 'unknown data source' },
   },
+  {
+    method: 'get',
+    path: '/v1/access-requests',
+    summary: "a data source's access requests (its owners, GOVERNANCE), or without `dataSource` the caller's own",
+    query: ['dataSource', 'state'],
+    responses: { '200': '{"requests":[...]}', '404': 'unknown data source' },
+  },
   { method: 'get', path: '/v1/access-requests/{id}', summary: 'an access request (requester, source owner or GOVERNANCE)', responses: { '200': 'the request', '404': 'unknown' } },
   {
     method: 'post',

@@ -97,6 +97,23 @@ describe('access requests', () => {
     ]);
   });
 
+  it('lists a source\'s pending requests for its owner, and a user\'s own requests for that user', async () => {
+    const id = await request('strict');
+    const pending = await app.request('/v1/access-requests?dataSource=strict&state=pending', { headers: owner });
+    expect(pending.status).toBe(200);
+    const listed = ((await pending.json()) as { requests: Array<{ id: string; userid: string; state: string }> }).requests;
+    expect(listed.map((r) => r.id)).toContain(id);
+    expect(listed.every((r) => r.state === 'pending')).toBe(true);
+    expect((await app.request('/v1/access-requests?dataSource=strict', { headers: stranger })).status).toBe(403);
+    expect((await app.request('/v1/access-requests?dataSource=ghost', { headers: admin })).status).toBe(404);
+    expect((await app.request('/v1/access-requests?state=maybe', { headers: alice })).status).toBe(400);
+    const mine = ((await (await app.request('/v1/access-requests', { headers: alice })).json()) as { requests: Array<{ userid: string }> }).requests;
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((r) => r.userid === 'alice')).toBe(true);
+    expect(((await (await app.request('/v1/access-requests', { headers: stranger })).json()) as { requests: unknown[] }).requests).toEqual([]);
+    expect((await app.request('/v1/access-requests', { headers: admin })).status).toBe(400);
+  });
+
   it('refuses requests from services and for unknown sources', async () => {
     expect((await app.request('/v1/access-requests', json('POST', { dataSource: 'open' }, admin))).status).toBe(403);
     expect((await app.request('/v1/access-requests', json('POST', { dataSource: 'missing' }, alice))).status).toBe(404);
