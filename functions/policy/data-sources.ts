@@ -9,6 +9,7 @@ import { idSchema } from '#shared/model/identity.ts';
 import { anyCovered, sourceInDomain } from '#shared/policy/index.ts';
 import type { GovernanceStores } from '#shared/decisions/index.ts';
 import { changeAudit } from '#shared/http/audit.ts';
+import { checkIfMatch, etag, withPrecondition } from '#shared/http/etag.ts';
 import { checkStorable, requireAnyPermission } from './guard.ts';
 
 const listQuery = z.strictObject({ tag: tagSchema.optional(), domain: idSchema.optional() });
@@ -46,6 +47,7 @@ export function dataSourceRoutes(stores: GovernanceStores): Hono<AppEnv> {
     const id = pathId(c.req.param('id'), 'data source id');
     const source = await stores.catalog.getSource(id);
     if (!source) throw notFound(`data source \`${id}\` not found`);
+    c.header('ETag', etag(source.version));
     return c.json(source);
   });
 
@@ -55,7 +57,9 @@ export function dataSourceRoutes(stores: GovernanceStores): Hono<AppEnv> {
     const input = await readBody(c, dataSourceInputSchema);
     checkStorable('data source', input);
     const current = await stores.catalog.getSource(id);
-    const saved = await stores.catalog.putSource(
+    // The write is conditional on the version read here, so If-Match holds up to the write.
+    const ifMatch = checkIfMatch(c, current?.version);
+    const saved = await withPrecondition(ifMatch !== undefined, () => stores.catalog.putSource(
       id,
       input,
       current,
@@ -65,7 +69,8 @@ export function dataSourceRoutes(stores: GovernanceStores): Hono<AppEnv> {
         tags: input.tags,
         columns: input.columns.length,
       } }),
-    );
+    ));
+    c.header('ETag', etag(saved.version));
     return c.json(saved, current ? 200 : 201);
   });
 

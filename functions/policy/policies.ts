@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import * as z from 'zod';
 import { readQuery } from '#shared/http/body.ts';
 import { readJsonOrYaml } from '#shared/http/yaml-body.ts';
+import { checkIfMatch, etag, ifMatchVersion, withPrecondition } from '#shared/http/etag.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { requirePermission } from '#shared/http/auth.ts';
 import { badRequest, notFound } from '#shared/http/errors.ts';
@@ -64,6 +65,7 @@ export function policyRoutes(services: Services, stores: GovernanceStores): Hono
     const key = pathKey(c);
     const stored = await stores.policies.get(key);
     if (!stored) throw notFound(`policy \`${key}\` not found`);
+    c.header('ETag', etag(stored.version));
     return c.json(policyView(stored));
   });
 
@@ -75,7 +77,11 @@ export function policyRoutes(services: Services, stores: GovernanceStores): Hono
     checkStorable('policy document', doc);
     await checkAgainstCatalog(stores, doc);
     if (dryRun === 'true') return c.json(await runSimulation(services, stores, { upsert: [doc], remove: [] }));
-    const { stored, created } = await stores.policies.put(
+    // With If-Match the write happens only at that version: a policy-as-code pipeline never
+    // overwrites a change it has not seen (412), even one made between this check and the write.
+    const ifMatch = ifMatchVersion(c);
+    const expected = ifMatch === undefined ? undefined : checkIfMatch(c, (await stores.policies.get(key))?.version);
+    const { stored, created } = await withPrecondition(ifMatch !== undefined, () => stores.policies.put(
       doc,
       (next, isNew) =>
         changeAudit(c, { action: isNew ? 'CREATE' : 'UPDATE', targetType: 'policy', targets: [key], payload: {
@@ -85,7 +91,9 @@ export function policyRoutes(services: Services, stores: GovernanceStores): Hono
           // Large documents are kept in the policy history; the audit record names the version.
           ...(JSON.stringify(doc).length <= 50_000 ? { document: doc } : {}),
         } }),
-    );
+      expected,
+    ));
+    c.header('ETag', etag(stored.version));
     return c.json(policyView(stored), created ? 201 : 200);
   });
 

@@ -109,11 +109,19 @@ export class PolicyRepository {
 
   /**
    * Creates or replaces a policy (version + 1, history item, snapshot bump and audit in one
-   * transaction). A concurrent change of the same key is a `VersionMismatchError`.
+   * transaction). A concurrent change of the same key, or a current version other than
+   * `expectedVersion` when given, is a `VersionMismatchError`.
    */
-  async put(document: PolicyDocument, audit: (stored: StoredPolicy, created: boolean) => AuditInput): Promise<{ stored: StoredPolicy; created: boolean }> {
+  async put(
+    document: PolicyDocument,
+    audit: (stored: StoredPolicy, created: boolean) => AuditInput,
+    expectedVersion?: number,
+  ): Promise<{ stored: StoredPolicy; created: boolean }> {
     const key = document.policyKey;
     const current = await this.get(key);
+    if (expectedVersion !== undefined && current?.version !== expectedVersion) {
+      throw new VersionMismatchError(`policy \`${key}\` is at version ${current?.version ?? 'none'}, not ${expectedVersion}`);
+    }
     const previous = current?.version ?? (await this.lastVersion(key));
     const stored = PolicyRepository.next(document, current, previous);
     const item = { document: JSON.stringify(document), version: stored.version, createdAt: stored.createdAt, updatedAt: stored.updatedAt, policyKey: key };

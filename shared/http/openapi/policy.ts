@@ -40,9 +40,10 @@ export const POLICY_OPERATIONS: readonly Operation[] = [
     method: 'put',
     path: '/v1/data-sources/{id}',
     summary: 'create or replace a data source (versioned; audited)',
+    description: 'Answers carry `ETag: W/"<version>"`; with `If-Match` the write happens only at that version (`*`: only if it exists).',
     permission: 'GOVERNANCE',
     body: dataSource,
-    responses: { '200': 'replaced', '201': 'created', '409': 'changed concurrently' },
+    responses: { '200': 'replaced', '201': 'created', '409': 'changed concurrently', '412': '`If-Match` does not hold' },
   },
   { method: 'delete', path: '/v1/data-sources/{id}', summary: 'delete a data source', permission: 'GOVERNANCE', responses: { '204': 'deleted', '404': 'unknown' } },
   { method: 'get', path: '/v1/domains', summary: 'list domains', permission: 'GOVERNANCE', responses: { '200': '{"domains":[...]}' } },
@@ -65,11 +66,12 @@ export const POLICY_OPERATIONS: readonly Operation[] = [
     description:
       'The body `policyKey` must equal the path (or be absent). `version`, `createdAt`, `updatedAt` are read-only and ignored. ' +
       '`createdAt` is kept from the first version (it decides mask conflicts of equal depth). With `?dryRun=true` nothing is ' +
-      'saved and the answer is the simulation of the change. ' + consistency,
+      'saved and the answer is the simulation of the change. Answers carry `ETag: W/"<version>"`; with `If-Match` the write ' +
+      'happens only at that version (`*`: only if it exists), else 412. ' + consistency,
     permission: 'GOVERNANCE',
     query: ['dryRun'],
     body: policyDocument,
-    responses: { '200': 'replaced, or the simulation on a dry run', '201': 'created', '400': 'invalid document: the detail names the field' },
+    responses: { '200': 'replaced, or the simulation on a dry run', '201': 'created', '400': 'invalid document: the detail names the field', '412': '`If-Match` does not hold' },
   },
   { method: 'delete', path: '/v1/policies/{policyKey}', summary: 'delete a policy (its history is kept)', permission: 'GOVERNANCE', responses: { '204': 'deleted', '404': 'unknown' } },
   {

@@ -86,6 +86,33 @@ describe('policies', () => {
     expect(await stateOf()).toEqual(before);
   });
 
+  it('honours If-Match: a stale or absent version is 412 and changes nothing', async () => {
+    const first = await app.request('/v1/policies/pipeline', json('PUT', subscription, admin));
+    expect(first.headers.get('etag')).toBe('W/"1"');
+    const get = await app.request('/v1/policies/pipeline', { headers: admin });
+    expect(get.headers.get('etag')).toBe('W/"1"');
+    const next = await app.request('/v1/policies/pipeline', json('PUT', { ...subscription, staged: true }, { ...admin, 'if-match': 'W/"1"' }));
+    expect(next.status).toBe(200);
+    expect(next.headers.get('etag')).toBe('W/"2"');
+    const before = await stateOf();
+    const stale = await app.request('/v1/policies/pipeline', json('PUT', subscription, { ...admin, 'if-match': 'W/"1"' }));
+    expect(stale.status).toBe(412);
+    expect(((await stale.json()) as { detail: string }).detail).toContain('version 2');
+    expect((await app.request('/v1/policies/nobody-yet', json('PUT', subscription, { ...admin, 'if-match': '*' }))).status).toBe(412);
+    expect((await app.request('/v1/policies/pipeline', json('PUT', subscription, { ...admin, 'if-match': 'yesterday' }))).status).toBe(400);
+    expect(await stateOf()).toEqual(before);
+  });
+
+  it('honours If-Match on data sources too', async () => {
+    const body = { name: 'E', platform: 'postgres', database: 'd', schema: 's', table: 'e', tags: [], columns: [] };
+    const created = await app.request('/v1/data-sources/etagged', json('PUT', body, admin));
+    expect(created.headers.get('etag')).toBe('W/"1"');
+    expect((await app.request('/v1/data-sources/etagged', json('PUT', { ...body, name: 'F' }, { ...admin, 'if-match': 'W/"1"' }))).status).toBe(200);
+    const stale = await app.request('/v1/data-sources/etagged', json('PUT', { ...body, name: 'G' }, { ...admin, 'if-match': 'W/"1"' }));
+    expect(stale.status).toBe(412);
+    expect(((await (await app.request('/v1/data-sources/etagged', { headers: admin })).json()) as { name: string }).name).toBe('F');
+  });
+
   it('deletes a policy', async () => {
     expect((await app.request('/v1/policies/mask-ssn', { method: 'DELETE', headers: admin })).status).toBe(204);
     expect((await app.request('/v1/policies/mask-ssn', { headers: admin })).status).toBe(404);
