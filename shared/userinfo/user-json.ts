@@ -1,14 +1,9 @@
-import { SOURCES, type Attributes, type Permission, type Source } from '#shared/model/identity.ts';
+import { SOURCES, type Attributes, type Source } from '#shared/model/identity.ts';
 import { mergeSources, type UserView } from '#shared/store/subjects.ts';
+import type { UserRecord } from '#shared/store/users.ts';
 
 /** A user as `GET /v1/users/{iamid}/{userid}` shows it: merged view plus provenance. */
-export interface UserJson {
-  readonly iamid: string;
-  readonly userid: string;
-  readonly displayName: string;
-  readonly email?: string;
-  readonly active: boolean;
-  readonly permissions: readonly Permission[];
+export interface UserJson extends Pick<UserRecord, 'iamid' | 'userid' | 'displayName' | 'email' | 'active' | 'permissions'> {
   readonly groups: readonly string[];
   readonly attributes: Attributes;
   /** Values per source; `groups` holds each group's attributes (all its sources merged). */
