@@ -2,6 +2,7 @@ import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { HttpError } from '#shared/http/errors.ts';
 import type { AppEnv } from '#shared/http/context.ts';
+import { auditRefusal } from '#shared/http/refusal.ts';
 import type { Services } from '#shared/services.ts';
 import { ConflictError, NotFoundError, VersionMismatchError } from '#shared/store/errors.ts';
 import type { ScimEnv } from './auth.ts';
@@ -36,22 +37,12 @@ export function scimErrorHandler(services: Services): ErrorHandler<AppEnv> {
       c.get('log')?.error('unhandled error', { error: err instanceof Error ? err.stack : String(err) });
       return scimErrorResponse(c, new ScimError(500, 'unexpected error; see the logs for the request id'));
     }
-    if (mapped.status !== 404) {
-      const iam = (c.var as Partial<ScimEnv['Variables']>).iam;
-      try {
-        await services.audit.write({
-          actor: iam ? { type: 'iam', id: iam.id } : { type: 'anonymous', id: 'anonymous' },
-          action: mapped.status === 401 ? 'AUTHENTICATE' : 'REQUEST',
-          actionStatus: mapped.status === 401 ? 'UNAUTHORIZED' : 'FAILURE',
-          targetType: 'request',
-          targets: [`${c.req.method} ${c.req.path}`],
-          payload: { status: mapped.status, detail: mapped.detail, ...(mapped.scimType ? { scimType: mapped.scimType } : {}) },
-          requestId: c.get('requestId'),
-        });
-      } catch (auditErr) {
-        c.get('log')?.error('audit write failed', { error: String(auditErr) });
-      }
-    }
+    const iam = (c.var as Partial<ScimEnv['Variables']>).iam;
+    const actor = iam ? { type: 'iam' as const, id: iam.id } : { type: 'anonymous' as const, id: 'anonymous' };
+    await auditRefusal(services, c, { actor, userId: actor.id }, mapped.status, {
+      detail: mapped.detail,
+      ...(mapped.scimType ? { scimType: mapped.scimType } : {}),
+    });
     return scimErrorResponse(c, mapped);
   };
 }

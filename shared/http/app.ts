@@ -9,6 +9,7 @@ import { InvalidCursorError } from '#shared/store/cursor.ts';
 import type { AppEnv } from './context.ts';
 import { HttpError } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
+import { auditRefusal } from './refusal.ts';
 
 /** Maps any thrown value to the HTTP failure the client sees. */
 export function toHttpError(err: unknown): HttpError | undefined {
@@ -31,15 +32,10 @@ export function problem(c: Context, e: HttpError): Response {
   });
 }
 
-function auditAction(status: number): string {
-  if (status === 401) return 'AUTHENTICATE';
-  if (status === 403) return 'AUTHORIZE';
-  return 'REQUEST';
-}
 
 /**
- * The base of every function app: request id and logging, problem+json errors (every 4xx
- * except 404 audited), `GET /health` and `GET /openapi.json`.
+ * The base of every function app: request id and logging, problem+json errors (refusals
+ * audited), `GET /health` and `GET /openapi.json`.
  */
 export function createBaseApp(name: string, services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -59,22 +55,7 @@ export function createBaseApp(name: string, services: Services): Hono<AppEnv> {
       c.get('log')?.error('unhandled error', { error: err instanceof Error ? err.stack : String(err) });
       return problem(c, new HttpError(500, 'Internal Server Error', 'unexpected error; see the logs for request id'));
     }
-    if (mapped.status !== 404) {
-      const caller = c.get('caller') as AppEnv['Variables']['caller'] | undefined;
-      try {
-        await services.audit.write({
-          ...auditIdentity(caller),
-          action: auditAction(mapped.status),
-          actionStatus: mapped.status === 401 || mapped.status === 403 ? 'UNAUTHORIZED' : 'FAILURE',
-          targetType: 'request',
-          targets: [`${c.req.method} ${c.req.path}`],
-          payload: { status: mapped.status, detail: mapped.detail },
-          requestId: c.get('requestId'),
-        });
-      } catch (auditErr) {
-        c.get('log')?.error('audit write failed', { error: String(auditErr) });
-      }
-    }
+    await auditRefusal(services, c, auditIdentity(c.get('caller') as AppEnv['Variables']['caller'] | undefined), mapped.status, { detail: mapped.detail });
     return problem(c, mapped);
   });
   app.notFound((c) => problem(c, new HttpError(404, 'Not Found', `no route for \`${c.req.method} ${c.req.path}\``)));
