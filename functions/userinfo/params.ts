@@ -6,6 +6,7 @@ import { badRequest, notFound } from '#shared/http/errors.ts';
 import { iamIdSchema, idSchema } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
 import { loadUserView, type UserView } from '#shared/store/subjects.ts';
+import { refreshExternal } from '#shared/userinfo/refresh.ts';
 
 /** Group names and attribute keys: printable text, bounded (they never split a key). */
 export const nameSchema = z.string().min(1).max(256).regex(/^[^\u0000-\u001f]+$/, 'must be printable');
@@ -36,4 +37,13 @@ export async function requireView(services: Services, iamid: string, userid: str
   const view = await loadUserView(services.users, services.groups, iamid, userid);
   if (!view) throw notFound(`user \`${userid}\` not found in iam \`${iamid}\``);
   return view;
+}
+
+/**
+ * The merged view of a user with its external values brought up to date first: 404 before the
+ * external source is asked, and a second read only when the source changed something.
+ */
+export async function freshView(services: Services, iamid: string, userid: string): Promise<UserView> {
+  const view = await requireView(services, iamid, userid);
+  return (await refreshExternal(services, iamid, userid)) === 'updated' ? requireView(services, iamid, userid) : view;
 }

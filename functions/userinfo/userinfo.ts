@@ -3,12 +3,11 @@ import * as z from 'zod';
 import { readQuery } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { isSelf } from '#shared/http/auth.ts';
-import { forbidden, notFound } from '#shared/http/errors.ts';
+import { forbidden } from '#shared/http/errors.ts';
 import { iamIdSchema, idSchema } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
 import { toUserInfoBody } from '#shared/userinfo/immuta-body.ts';
-import { refreshExternal } from '#shared/userinfo/refresh.ts';
-import { requireView } from './params.ts';
+import { freshView } from './params.ts';
 
 const querySchema = z.object({ userid: idSchema, iamid: iamIdSchema.optional() });
 
@@ -29,9 +28,7 @@ export function userinfoRoutes(services: Services): Hono<AppEnv> {
     if (!self && !caller.permissions.has('QUERY_ENGINE') && !caller.permissions.has('USER_ADMIN')) {
       throw forbidden('requires permission `QUERY_ENGINE` or `USER_ADMIN`, or to be the user');
     }
-    if (!(await services.users.getProfile(iamid, query.userid))) throw notFound(`user \`${query.userid}\` not found in iam \`${iamid}\``);
-    await refreshExternal(services, iamid, query.userid);
-    return c.json(toUserInfoBody(await requireView(services, iamid, query.userid)));
+    return c.json(toUserInfoBody(await freshView(services, iamid, query.userid)));
   });
 
   return app;

@@ -6,10 +6,9 @@ import { isSelf, requirePermission } from '#shared/http/auth.ts';
 import { forbidden, notFound } from '#shared/http/errors.ts';
 import { iamIdSchema, idSchema, permissionSchema } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
-import { refreshExternal } from '#shared/userinfo/refresh.ts';
 import { toUserJson } from '#shared/userinfo/user-json.ts';
 import { changeAudit } from '#shared/http/audit.ts';
-import { nameSchema, pathParam, pathUser, requireIam, requireView, valuesBodySchema } from './params.ts';
+import { freshView, nameSchema, pathParam, pathUser, requireIam, requireView, valuesBodySchema } from './params.ts';
 
 const createUserSchema = z.strictObject({
   iamid: iamIdSchema.optional(),
@@ -43,9 +42,7 @@ export function userRoutes(services: Services): Hono<AppEnv> {
     if (!isSelf(caller, iamid, userid) && !caller.permissions.has('USER_ADMIN') && !caller.permissions.has('QUERY_ENGINE')) {
       throw forbidden('requires permission `USER_ADMIN` or `QUERY_ENGINE`, or to be the user');
     }
-    if (!(await services.users.getProfile(iamid, userid))) throw notFound(`user \`${userid}\` not found in iam \`${iamid}\``);
-    await refreshExternal(services, iamid, userid);
-    return c.json(toUserJson(await requireView(services, iamid, userid)));
+    return c.json(toUserJson(await freshView(services, iamid, userid)));
   });
 
   app.put('/:iamid/:userid/permissions', async (c) => {
