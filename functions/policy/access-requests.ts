@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import * as z from 'zod';
-import { readBody, readQuery, readText, describeZodError } from '#shared/http/body.ts';
+import { readBody, readQuery } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { badRequest, forbidden, notFound } from '#shared/http/errors.ts';
 import { idSchema } from '#shared/model/identity.ts';
@@ -12,22 +12,6 @@ const createSchema = z.strictObject({ dataSource: idSchema, reason: z.string().m
 const approveSchema = z.strictObject({ expiresAt: z.iso.datetime({ offset: true }).optional() });
 const denySchema = z.strictObject({ reason: z.string().max(2000).optional() });
 const listSchema = z.strictObject({ dataSource: idSchema.optional(), state: z.enum(['pending', 'approved', 'denied']).optional() });
-
-/** An optional JSON body: empty means `{}`. */
-async function optionalBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.infer<S>> {
-  const text = await readText(c);
-  let raw: unknown = {};
-  if (text.trim()) {
-    try {
-      raw = JSON.parse(text);
-    } catch (err) {
-      throw badRequest(`malformed JSON: ${(err as Error).message.split('\n')[0]}`);
-    }
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw badRequest(`invalid body: ${describeZodError(parsed.error)}`);
-  return parsed.data;
-}
 
 /**
  * `POST /v1/access-requests`, `GET /v1/access-requests?dataSource=&state=` (a source's requests
@@ -91,10 +75,10 @@ export function accessRequestRoutes(stores: GovernanceStores): Hono<AppEnv> {
       if (!mayDecide) throw forbidden('only an owner of the data source or `GOVERNANCE` may decide access requests');
       let expiresAt: string | undefined;
       if (verdict === 'approve') {
-        expiresAt = (await optionalBody(c, approveSchema)).expiresAt;
+        expiresAt = (await readBody(c, approveSchema, { optional: true })).expiresAt;
         if (expiresAt && Date.parse(expiresAt) <= Date.now()) throw badRequest('`expiresAt`: must be in the future');
       } else {
-        await optionalBody(c, denySchema);
+        await readBody(c, denySchema, { optional: true });
       }
       const decidedBy = c.get('caller').principal.id;
       const state = verdict === 'approve' ? 'approved' : 'denied';

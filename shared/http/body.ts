@@ -36,11 +36,17 @@ export function mediaType(c: Context): string {
 /** True when the request declares a YAML body. */
 export const isYaml = (c: Context): boolean => YAML_TYPES.has(mediaType(c));
 
-/** Parses a JSON body; a YAML body is 415 here (only policy documents take YAML). */
-export async function readDocument(c: Context): Promise<unknown> {
+/**
+ * Parses a JSON body; a YAML body is 415 here (only policy documents take YAML). An empty
+ * body is a 400, or `emptyAs` where the body is optional.
+ */
+export async function readDocument(c: Context, options: { emptyAs?: unknown } = {}): Promise<unknown> {
   if (isYaml(c)) throw unsupportedMediaType('this endpoint takes `application/json`');
   const text = await readText(c);
-  if (!text.trim()) throw badRequest('request body is empty');
+  if (!text.trim()) {
+    if ('emptyAs' in options) return options.emptyAs;
+    throw badRequest('request body is empty');
+  }
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -49,8 +55,8 @@ export async function readDocument(c: Context): Promise<unknown> {
 }
 
 /** Parses and validates a body against a schema; 400 names the offending field. */
-export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  const doc = await readDocument(c);
+export async function readBody<S extends z.ZodType>(c: Context, schema: S, options: { optional?: boolean } = {}): Promise<z.infer<S>> {
+  const doc = await readDocument(c, options.optional ? { emptyAs: {} } : {});
   const parsed = schema.safeParse(doc);
   if (!parsed.success) throw badRequest(`invalid body: ${describeZodError(parsed.error)}`);
   return parsed.data;
