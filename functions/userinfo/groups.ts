@@ -40,6 +40,15 @@ export function groupRoutes(services: Services): Hono<AppEnv> {
     return { iamid: g.profile.iamid, id: g.profile.id, name: g.profile.displayName, sources };
   }
 
+  /** The group of the path, which must exist (removals never create one). */
+  async function existingGroup(c: Context<AppEnv>): Promise<{ iamid: string; name: string; id: string }> {
+    const iamid = pathParam(c, 'iamid', iamIdSchema);
+    const name = pathParam(c, 'name', nameSchema);
+    const id = await services.groups.idByName(iamid, name);
+    if (!id) throw notFound(`group \`${name}\` not found in iam \`${iamid}\``);
+    return { iamid, name, id };
+  }
+
   app.put('/:iamid/:name/attributes/:key', async (c) => {
     requirePermission(c, 'USER_ADMIN');
     const key = pathParam(c, 'key', nameSchema);
@@ -57,11 +66,8 @@ export function groupRoutes(services: Services): Hono<AppEnv> {
 
   app.delete('/:iamid/:name/attributes/:key', async (c) => {
     requirePermission(c, 'USER_ADMIN');
-    const iamid = pathParam(c, 'iamid', iamIdSchema);
-    const name = pathParam(c, 'name', nameSchema);
+    const { iamid, name, id } = await existingGroup(c);
     const key = pathParam(c, 'key', nameSchema);
-    const id = await services.groups.idByName(iamid, name);
-    if (!id) throw notFound(`group \`${name}\` not found in iam \`${iamid}\``);
     await services.groups.setAttributes(
       iamid,
       id,
@@ -91,11 +97,8 @@ export function groupRoutes(services: Services): Hono<AppEnv> {
 
   app.delete('/:iamid/:name/members/:userid', async (c) => {
     requirePermission(c, 'USER_ADMIN');
-    const iamid = pathParam(c, 'iamid', iamIdSchema);
-    const name = pathParam(c, 'name', nameSchema);
+    const { iamid, name, id } = await existingGroup(c);
     const userid = pathParam(c, 'userid', idSchema);
-    const id = await services.groups.idByName(iamid, name);
-    if (!id) throw notFound(`group \`${name}\` not found in iam \`${iamid}\``);
     await services.groups.removeMembers(
       iamid,
       id,
