@@ -13,6 +13,7 @@ import { normaliseGroup } from './resource.ts';
 import { retryRaces } from './retry.ts';
 import { assertStorable, MAX_INDEXED_VALUE } from './storable.ts';
 import type { Scope } from './scope.ts';
+import { allPages } from '#shared/store/cursor.ts';
 
 /** The SCIM Group of a stored profile, without members (they are added only when asked for). */
 export function groupResource(g: GroupRecord, baseUrl: string): ScimResource {
@@ -115,14 +116,10 @@ export class ScimGroups {
     return found.flatMap((g) => (g ? [g.profile] : []));
   }
 
-  private async all(iamid: string): Promise<GroupRecord[]> {
-    const out: GroupRecord[] = [];
-    let cursor: string | null = null;
-    do {
+  private all(iamid: string): Promise<GroupRecord[]> {
+    return allPages(async (cursor) => {
       const page = await this.services.groups.list(iamid, { limit: 1000, cursor });
-      out.push(...page.groups);
-      cursor = page.cursor;
-    } while (cursor);
-    return out;
+      return { items: page.groups, cursor: page.cursor };
+    });
   }
 }

@@ -13,6 +13,7 @@ import { extensionAttributes, normaliseUser } from './resource.ts';
 import { retryRaces } from './retry.ts';
 import type { Scope } from './scope.ts';
 import { assertStorable, MAX_INDEXED_VALUE } from './storable.ts';
+import { allPages } from '#shared/store/cursor.ts';
 
 /** Extension attributes a user may carry: they share the profile write's 100-item transaction. */
 const MAX_MAPPED_ATTRIBUTES = 64;
@@ -148,15 +149,11 @@ export class ScimUsers {
     return profiles.flatMap(optional);
   }
 
-  private async all(iamid: string): Promise<UserRecord[]> {
-    const out: UserRecord[] = [];
-    let cursor: string | null = null;
-    do {
+  private all(iamid: string): Promise<UserRecord[]> {
+    return allPages(async (cursor) => {
       const page = await this.services.users.list(iamid, { limit: 1000, cursor });
-      out.push(...page.users);
-      cursor = page.cursor;
-    } while (cursor);
-    return out;
+      return { items: page.users, cursor: page.cursor };
+    });
   }
 }
 

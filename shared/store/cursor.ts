@@ -27,3 +27,15 @@ export function decodeCursor(cursor: string | undefined | null): Key | undefined
     throw new InvalidCursorError();
   }
 }
+
+/** Every item of a cursor-paged listing, page after page (bounded collections only). */
+export async function allPages<T>(page: (cursor: string | null) => Promise<{ items: readonly T[]; cursor: string | null }>): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const next = await page(cursor);
+    out.push(...next.items);
+    cursor = next.cursor;
+  } while (cursor);
+  return out;
+}
