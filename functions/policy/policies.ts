@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import * as z from 'zod';
 import { readQuery } from '#shared/http/body.ts';
 import { readJsonOrYaml } from '#shared/http/yaml-body.ts';
-import { checkIfMatch, etag, ifMatchVersion, withPrecondition } from '#shared/http/etag.ts';
+import { checkIfMatch, etag, withPrecondition } from '#shared/http/etag.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { requirePermission } from '#shared/http/auth.ts';
 import { badRequest, notFound } from '#shared/http/errors.ts';
@@ -79,9 +79,9 @@ export function policyRoutes(services: Services, stores: GovernanceStores): Hono
     if (dryRun === 'true') return c.json(await runSimulation(services, stores, { upsert: [doc], remove: [] }));
     // With If-Match the write happens only at that version: a policy-as-code pipeline never
     // overwrites a change it has not seen (412), even one made between this check and the write.
-    const ifMatch = ifMatchVersion(c);
-    const expected = ifMatch === undefined ? undefined : checkIfMatch(c, (await stores.policies.get(key))?.version);
-    const { stored, created } = await withPrecondition(ifMatch !== undefined, () => stores.policies.put(
+    const conditional = c.req.header('if-match') !== undefined;
+    const expected = conditional ? checkIfMatch(c, (await stores.policies.get(key))?.version) : undefined;
+    const { stored, created } = await withPrecondition(conditional, () => stores.policies.put(
       doc,
       (next, isNew) =>
         changeAudit(c, { action: isNew ? 'CREATE' : 'UPDATE', targetType: 'policy', targets: [key], payload: {

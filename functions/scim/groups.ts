@@ -7,7 +7,8 @@ import { groupResource, ScimGroups } from './group-service.ts';
 import type { ScimResource } from './path.ts';
 import { attributeProjection, type ProjectionOptions } from './projection.ts';
 import { listParams, pageOf, projectionParams, returnsAttribute, searchParams, type ListParams } from './query.ts';
-import { etag, resourceResponse, scimJson } from './render.ts';
+import { etag } from '#shared/http/etag.ts';
+import { resourceResponse, scimJson } from './render.ts';
 import { scopeOf } from './scope.ts';
 
 /** `/scim/v2/Groups`. */

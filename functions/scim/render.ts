@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ScimResource } from './path.ts';
 import { ScimError } from './errors.ts';
+import { etag, ifMatchHolds } from '#shared/http/etag.ts';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
 const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
@@ -22,11 +23,6 @@ export interface Stamped {
   readonly updatedAt: string;
 }
 
-/** The weak entity tag of a stored version. */
-export function etag(version: number): string {
-  return `W/"${version}"`;
-}
-
 /** RFC 7643 §3.1 `meta`. */
 export function meta(resourceType: 'User' | 'Group', stamped: Stamped, location: string): Record<string, unknown> {
   return { resourceType, created: stamped.createdAt, lastModified: stamped.updatedAt, location, version: etag(stamped.version) };
@@ -39,14 +35,9 @@ export function resourceResponse(c: Context, resource: ScimResource, version: nu
   return scimJson(c, resource, status, { etag: etag(version), ...(status === 201 && location ? { location } : {}) });
 }
 
-/**
- * Fails with 412 unless `ifMatch` (the `If-Match` header) is absent, `*`, or lists the current
- * version; weak and strong forms of the tag compare equal (RFC 7232 weak comparison).
- */
+/** Fails with 412 unless `ifMatch` (the `If-Match` header) is absent or holds for the current version. */
 export function checkIfMatch(ifMatch: string | undefined, version: number): void {
-  if (ifMatch === undefined) return;
-  const tags = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, ''));
-  if (tags.includes('*') || tags.includes(`"${version}"`)) return;
+  if (ifMatch === undefined || ifMatchHolds(ifMatch, version)) return;
   throw new ScimError(412, `version \`${ifMatch}\` is stale: the resource is at ${etag(version)}`);
 }
 

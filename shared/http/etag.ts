@@ -6,26 +6,26 @@ import { badRequest, preconditionFailed } from './errors.ts';
 export const etag = (version: number): string => `W/"${version}"`;
 
 /**
- * The version an `If-Match` header requires: undefined without the header, `'any'` for `*`.
- * A malformed header is a 400.
+ * Whether an `If-Match` header holds for a version: `*`, or a listed tag equal to the version
+ * under RFC 7232 weak comparison (`W/"3"` and `"3"` compare equal).
  */
-export function ifMatchVersion(c: Context): number | 'any' | undefined {
-  const header = c.req.header('if-match')?.trim();
-  if (header === undefined || header === '') return undefined;
-  if (header === '*') return 'any';
-  const m = /^(?:W\/)?"(\d{1,15})"$/.exec(header);
-  if (!m) throw badRequest('`If-Match`: expected an entity tag such as `W/"3"` or `*`');
-  return Number(m[1]);
+export function ifMatchHolds(header: string, version: number): boolean {
+  const tags = header.split(',').map((t) => t.trim().replace(/^W\//, ''));
+  return tags.includes('*') || tags.includes(`"${version}"`);
 }
 
-/** 412 unless the current version satisfies `If-Match` (absent: anything goes). */
+const TAG = /^(?:\*|(?:W\/)?"[^"]*")$/;
+
+/**
+ * 412 unless the current version satisfies `If-Match`; a malformed header is a 400. Returns
+ * the version the write must be conditional on, or undefined when no `If-Match` was sent.
+ */
 export function checkIfMatch(c: Context, currentVersion: number | undefined): number | undefined {
-  const wanted = ifMatchVersion(c);
-  if (wanted === undefined) return undefined;
+  const header = c.req.header('if-match')?.trim();
+  if (!header) return undefined;
+  if (!header.split(',').every((t) => TAG.test(t.trim()))) throw badRequest('`If-Match`: expected entity tags such as `W/"3"`, or `*`');
   if (currentVersion === undefined) throw preconditionFailed('`If-Match`: the resource does not exist');
-  if (wanted !== 'any' && wanted !== currentVersion) {
-    throw preconditionFailed(`\`If-Match\`: the resource is at version ${currentVersion}, not ${wanted}`);
-  }
+  if (!ifMatchHolds(header, currentVersion)) throw preconditionFailed(`\`If-Match\`: the resource is at version ${currentVersion}, ${etag(currentVersion)}`);
   return currentVersion;
 }
 
