@@ -7,6 +7,7 @@ import type { Db } from './store/client.ts';
 import { GroupRepository } from './store/groups.ts';
 import { IamRepository } from './store/iams.ts';
 import { UserRepository } from './store/users.ts';
+import { parseAllowedHosts, type AllowedHost } from './userinfo/target.ts';
 
 /** Deployment settings every function shares. */
 export interface Config {
@@ -16,6 +17,8 @@ export interface Config {
   readonly version: string;
   /** Hash of the bootstrap admin key, resolved lazily (Secrets Manager in AWS). */
   readonly bootstrapKeyHash: () => Promise<string | undefined>;
+  /** Hosts an external source may be despite a private address (env `WARDEN_EXTERNAL_SOURCE_ALLOWED_HOSTS`). */
+  readonly externalSourceAllowedHosts: readonly AllowedHost[];
 }
 
 /** The repositories and collaborators a function app is built from. */
@@ -47,7 +50,13 @@ export function createServices(
   const apiKeys = new ApiKeyRepository(db, audit);
   return {
     db,
-    config: { issuer: 'http://127.0.0.1:8080', defaultIam: DEFAULT_IAM, version: VERSION, ...config },
+    config: {
+      issuer: 'http://127.0.0.1:8080',
+      defaultIam: DEFAULT_IAM,
+      version: VERSION,
+      externalSourceAllowedHosts: parseAllowedHosts(process.env.WARDEN_EXTERNAL_SOURCE_ALLOWED_HOSTS ?? ''),
+      ...config,
+    },
     log: extra.log ?? createLogger('warden'),
     audit,
     users,

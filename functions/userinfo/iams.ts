@@ -11,6 +11,7 @@ import type { Services } from '#shared/services.ts';
 import type { ExternalSource, IamRecord } from '#shared/store/iams.ts';
 import { NoExternalSourceError } from '#shared/userinfo/errors.ts';
 import { syncIam } from '#shared/userinfo/sync.ts';
+import { refusedHost, type AllowedHost } from '#shared/userinfo/target.ts';
 import { toIamJson } from './iam-json.ts';
 import { changeAudit } from '#shared/http/audit.ts';
 import { pathParam } from './params.ts';
@@ -40,20 +41,34 @@ const httpUri = z
   // Credentials belong in `auth`, where they are kept out of answers and audit records.
   .refine((u) => !urlOf(u)?.username && !urlOf(u)?.password, 'must not carry credentials; use `auth`');
 
-const externalSourceSchema = z.strictObject({
-  uri: httpUri,
-  auth: z
-    .discriminatedUnion('type', [
-      z.strictObject({ type: z.literal('none') }),
-      z.strictObject({ type: z.literal('basic'), username: z.string().min(1).max(256).regex(/^[^:]*$/, 'must not contain `:`'), password: z.string().min(1).max(1024) }),
-    ])
-    .default({ type: 'none' }),
-  ttlSeconds: z.int().min(0).max(86_400).default(300),
-});
+/**
+ * The body of `PUT /v1/iams/{iamid}/external-source`. The host must not be a loopback,
+ * link-local, private or other non-public address (after `URL` normalised it) unless allowed;
+ * names are checked again, resolved, at every fetch.
+ */
+function externalSourceSchema(allowedHosts: readonly AllowedHost[]) {
+  return z.strictObject({
+    uri: httpUri.superRefine((u, ctx) => {
+      const url = urlOf(u);
+      const refused = url && refusedHost(url, allowedHosts);
+      if (url && refused) {
+        ctx.addIssue({ code: 'custom', message: `host \`${url.hostname}\` is ${refused}; only hosts listed in WARDEN_EXTERNAL_SOURCE_ALLOWED_HOSTS may be` });
+      }
+    }),
+    auth: z
+      .discriminatedUnion('type', [
+        z.strictObject({ type: z.literal('none') }),
+        z.strictObject({ type: z.literal('basic'), username: z.string().min(1).max(256).regex(/^[^:]*$/, 'must not contain `:`'), password: z.string().min(1).max(1024) }),
+      ])
+      .default({ type: 'none' }),
+    ttlSeconds: z.int().min(0).max(86_400).default(300),
+  });
+}
 
 /** `/v1/iams`: identity providers, their SCIM mapping, external source and sync (USER_ADMIN). */
 export function iamRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const sourceSchema = externalSourceSchema(services.config.externalSourceAllowedHosts);
 
   async function requireIamRecord(iamid: string): Promise<IamRecord> {
     const iam = await services.iams.get(iamid);
@@ -104,7 +119,7 @@ export function iamRoutes(services: Services): Hono<AppEnv> {
   app.put('/:iamid/external-source', async (c) => {
     requirePermission(c, 'USER_ADMIN');
     const iamid = pathParam(c, 'iamid', iamIdSchema);
-    const body = await readBody(c, externalSourceSchema);
+    const body = await readBody(c, sourceSchema);
     const current = await requireIamRecord(iamid);
     const externalSource: ExternalSource = { uri: body.uri, auth: body.auth, ttlSeconds: body.ttlSeconds };
     const next = await services.iams.update(

@@ -1,3 +1,4 @@
+import type { AuditInput } from '#shared/audit/record.ts';
 import type { Services } from '#shared/services.ts';
 import { ExternalStateRepository } from '#shared/store/external-state.ts';
 import type { ExternalSource } from '#shared/store/iams.ts';
@@ -6,6 +7,9 @@ import { fetchExternal } from './fetch.ts';
 
 /** After a failure the source is asked again sooner than the TTL, but not on every request. */
 const FAILURE_BACKOFF_MS = 30_000;
+
+/** The audited reason of a refresh that failed for a reason of Warden's own (details are logged). */
+const INTERNAL_ERROR = 'internal error';
 
 /** What a refresh did. */
 export type RefreshOutcome = 'no-source' | 'unknown-user' | 'cached' | 'unchanged' | 'updated' | 'failed';
@@ -24,6 +28,17 @@ function isFresh(state: { checkedAt: number; lastError?: string } | undefined, t
   return now - state.checkedAt < window;
 }
 
+function failureAudit(iamid: string, userid: string, reason: string, keptValuesFrom: number | undefined): AuditInput {
+  return {
+    actor: { type: 'iam', id: iamid },
+    action: 'EXTERNAL_SOURCE',
+    actionStatus: 'FAILURE',
+    targetType: 'user',
+    targets: [userid],
+    payload: { iamid, reason, keptValuesFrom: keptValuesFrom ? new Date(keptValuesFrom).toISOString() : null },
+  };
+}
+
 async function refresh(services: Services, iamid: string, userid: string, options: RefreshOptions = {}): Promise<RefreshOutcome> {
   const source = options.source ?? (await services.iams.get(iamid))?.externalSource;
   if (!source) return 'no-source';
@@ -31,18 +46,11 @@ async function refresh(services: Services, iamid: string, userid: string, option
   const state = await states.get(iamid, userid);
   if (!options.force && isFresh(state, source.ttlSeconds * 1000, Date.now())) return 'cached';
 
-  const outcome = await fetchExternal(source, userid);
+  const outcome = await fetchExternal(source, userid, { allowedHosts: services.config.externalSourceAllowedHosts });
   if (!outcome.ok) {
     services.log.warn('external source failed', { iamid, userid, reason: outcome.reason });
+    await services.audit.write(failureAudit(iamid, userid, outcome.reason, state?.succeededAt));
     await states.put(iamid, userid, { checkedAt: Date.now(), ...(state?.succeededAt ? { succeededAt: state.succeededAt } : {}), lastError: outcome.reason });
-    await services.audit.write({
-      actor: { type: 'iam', id: iamid },
-      action: 'EXTERNAL_SOURCE',
-      actionStatus: 'FAILURE',
-      targetType: 'user',
-      targets: [userid],
-      payload: { iamid, reason: outcome.reason, keptValuesFrom: state?.succeededAt ? new Date(state.succeededAt).toISOString() : null },
-    });
     return 'failed';
   }
   const user = await services.users.get(iamid, userid);
@@ -55,15 +63,21 @@ async function refresh(services: Services, iamid: string, userid: string, option
 
 /**
  * Brings a user's `external` values up to date from its IAM's external source, unless the
- * last answer is younger than `ttlSeconds`. Never throws: a failing, slow (> 2 s), malformed
- * or non-200 answer keeps the last good values and writes an `EXTERNAL_SOURCE` FAILURE audit
- * record; a store failure is logged and reported as `failed`.
+ * last answer is younger than `ttlSeconds`. Never throws, and every failure is audited as an
+ * `EXTERNAL_SOURCE` FAILURE: a refused target, a failing, slow (> 2 s), malformed or non-200
+ * answer keeps the last good values; a failure of Warden's own (an answer the store refuses, a
+ * store outage) is audited as `internal error` with the details in the log.
  */
 export async function refreshExternal(services: Services, iamid: string, userid: string, options: RefreshOptions = {}): Promise<RefreshOutcome> {
   try {
     return await refresh(services, iamid, userid, options);
   } catch (err) {
     services.log.error('external refresh failed', { iamid, userid, error: err instanceof Error ? err.message : String(err) });
+    try {
+      await services.audit.write(failureAudit(iamid, userid, INTERNAL_ERROR, undefined));
+    } catch (auditErr) {
+      services.log.error('audit write failed', { iamid, userid, error: auditErr instanceof Error ? auditErr.message : String(auditErr) });
+    }
     return 'failed';
   }
 }

@@ -86,7 +86,9 @@ export const USERINFO_OPERATIONS: readonly Operation[] = [
     summary: "set the IAM's external source of truth (Immuta's external endpoint shape)",
     description:
       'Warden calls `GET <uri>?userid=<userid>` (Basic auth if configured) with a 2 s timeout, caches each answer `ttlSeconds` per user, and keeps the last good values when the source fails, is slow, answers malformed JSON or any non-200 status (404 included: "no info", as in Immuta); each failure is audited as `EXTERNAL_SOURCE` FAILURE. ' +
-      'The uri must be http(s) without embedded credentials. The password is stored to call the source and never returned or audited.',
+      'The uri must be http(s) without embedded credentials. The password is stored to call the source and never returned or audited. ' +
+      'The host must be a public address or name: loopback, link-local, private, unique-local, carrier-grade NAT, unspecified and other non-public addresses (cloud metadata endpoints among them) are a 400, in any spelling `URL` normalises (`127.1`, `2130706433`, `[::ffff:169.254.169.254]`), unless the host (`host` or `host:port`) is listed in env `WARDEN_EXTERNAL_SOURCE_ALLOWED_HOSTS`. ' +
+      'A name is resolved at every fetch and the connection goes only to the addresses checked; a refused target, like any failure, is audited with a fixed reason (`refused target: a private address`, `host does not resolve`, `connection failed`, `answer exceeds 1 MiB`…) that names no address. Answers are read as they stream and abandoned past 1 MiB.',
     permission: 'USER_ADMIN',
     body: obj(
       {
@@ -96,7 +98,7 @@ export const USERINFO_OPERATIONS: readonly Operation[] = [
       },
       ['uri'],
     ),
-    responses: { '200': iamAnswer, '404': 'unknown IAM' },
+    responses: { '200': iamAnswer, '400': 'malformed body, or a refused host', '404': 'unknown IAM' },
   },
   {
     method: 'post',

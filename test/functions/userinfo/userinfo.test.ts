@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
 import type { Caller } from '#shared/auth/caller.ts';
 import { AuthenticationError } from '#shared/auth/errors.ts';
 import type { Services } from '#shared/services.ts';
-import { ADMIN_KEY, bearer, json, testServices } from '../../support/services.ts';
+import { ADMIN_KEY, auditRecords, bearer, json, testServices } from '../../support/services.ts';
 import { startSourceServer, type SourceServer } from '../../shared/userinfo/source-server.ts';
 
 /** A token shaped like a JWT; the fake verifier below makes it act as `corp/ana`. */
@@ -25,7 +25,10 @@ async function newKey(body: unknown): Promise<string> {
 }
 
 beforeAll(async () => {
+  // The fake source listens on loopback, which only an allow-listed host may be.
+  vi.stubEnv('WARDEN_EXTERNAL_SOURCE_ALLOWED_HOSTS', '127.0.0.1');
   const base = await testServices();
+  vi.unstubAllEnvs();
   const impersonated: Caller = {
     principal: { type: 'user', iamid: 'corp', id: 'ana@example.com' },
     permissions: new Set(),
@@ -111,5 +114,19 @@ describe('GET /userinfo', () => {
     expect(performance.now() - started).toBeLessThan(2500);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { groups: unknown[] }).groups).toEqual([{ name: 'Accountants' }, { name: 'Finance' }]);
+  });
+
+  it('never asks a stored source on a refused address, audits why and answers the other values', async () => {
+    // Stored before targets were checked: `[::ffff:127.0.0.1]` is loopback, but not the listed `127.0.0.1`.
+    await s.iams.create({ id: 'legacy', name: 'Legacy', scim: { enabled: false }, externalSource: { uri: `http://[::ffff:127.0.0.1]:${source.port}/groups`, auth: { type: 'basic', username: 'u', password: 'p' }, ttlSeconds: 0 } });
+    await s.users.create({ iamid: 'legacy', userid: 'cy', displayName: 'Cy' });
+    await s.users.setAttributes('legacy', 'cy', 'manual', { Team: ['Ops'] });
+    const asked = source.requests.length;
+    const res = await app.request('/userinfo?userid=cy&iamid=legacy', { headers: bearer(engineKey) });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { authorizations: unknown }).authorizations).toEqual({ Team: ['Ops'] });
+    expect(source.requests).toHaveLength(asked);
+    const failure = (await auditRecords(s)).find((r) => r.action === 'EXTERNAL_SOURCE' && (r.payload as { iamid?: string }).iamid === 'legacy');
+    expect(failure).toMatchObject({ actionStatus: 'FAILURE', payload: { reason: 'refused target: a loopback address' } });
   });
 });

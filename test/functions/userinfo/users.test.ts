@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
 import type { Services } from '#shared/services.ts';
@@ -24,9 +24,12 @@ async function getUser(path: string, headers = admin) {
 }
 
 beforeAll(async () => {
-  s = await testServices();
-  app = createUserinfoApp(s);
   source = await startSourceServer();
+  // The fake source listens on loopback: allowed on its own port only.
+  vi.stubEnv('WARDEN_EXTERNAL_SOURCE_ALLOWED_HOSTS', `127.0.0.1:${source.port}`);
+  s = await testServices();
+  vi.unstubAllEnvs();
+  app = createUserinfoApp(s);
   await s.iams.create({ id: 'okta', name: 'Okta', scim: { enabled: true } });
 });
 afterAll(() => source.close());
@@ -140,6 +143,25 @@ describe('IAMs', () => {
     for (const uri of ['ftp://example.com/x', 'not a url', 'http://u:p@example.com/x']) {
       expect((await app.request('/v1/iams/entra/external-source', json('PUT', { ...body, uri }, admin))).status, uri).toBe(400);
     }
+  });
+
+  it.each([
+    ['http://169.254.169.254/latest/meta-data/', '`169.254.169.254` is a link-local address'],
+    ['http://[fd00:ec2::254]/', '`[fd00:ec2::254]` is a unique-local address'],
+    ['http://127.1/', '`127.0.0.1` is a loopback address'],
+    ['http://2130706433/', '`127.0.0.1` is a loopback address'],
+    ['http://[::ffff:169.254.169.254]/', '`[::ffff:a9fe:a9fe]` is a link-local address'],
+    ['http://0.0.0.0:8080/', '`0.0.0.0` is the unspecified address'],
+    ['http://10.0.0.5:6379/', '`10.0.0.5` is a private address'],
+    ['http://100.64.0.1/', '`100.64.0.1` is a carrier-grade NAT address'],
+    ['http://localhost:8080/', '`localhost` is a loopback name'],
+    ['http://127.0.0.1:1/', '`127.0.0.1` is a loopback address'],
+  ])('refuses the external source %s with a 400 that says why, changing nothing', async (uri, why) => {
+    const before = await (await app.request('/v1/iams/entra', { headers: admin })).json();
+    const res = await app.request('/v1/iams/entra/external-source', json('PUT', { uri, auth: { type: 'none' } }, admin));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { detail: string }).detail).toBe(`invalid body: \`uri\`: host ${why}; only hosts listed in WARDEN_EXTERNAL_SOURCE_ALLOWED_HOSTS may be`);
+    expect(await (await app.request('/v1/iams/entra', { headers: admin })).json()).toEqual(before);
   });
 
   it('syncs every user of an IAM on request and answers the counts', async () => {
