@@ -4,6 +4,7 @@ import { readQuery } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { requirePermission } from '#shared/http/auth.ts';
 import { badRequest } from '#shared/http/errors.ts';
+import { iamIdSchema } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
 import { queryAudit } from '#shared/store/audit-query.ts';
 
@@ -19,6 +20,7 @@ const instant = z
 
 const querySchema = z.strictObject({
   userid: z.string().min(1).max(256).optional(),
+  iamid: iamIdSchema.optional(),
   action: z.string().min(1).max(128).optional(),
   from: instant.optional(),
   to: instant.optional(),
@@ -26,7 +28,11 @@ const querySchema = z.strictObject({
   cursor: z.string().max(4096).optional(),
 });
 
-/** `GET /v1/audit?userid=&action=&from=&to=&limit=&cursor=` (AUDIT): newest first, paginated. */
+/**
+ * `GET /v1/audit?userid=&iamid=&action=&from=&to=&limit=&cursor=` (AUDIT): newest first,
+ * paginated. `userid` is bare and matches that user of every IAM and the service of that id;
+ * `iamid` narrows it to one user.
+ */
 export function auditRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
@@ -36,6 +42,7 @@ export function auditRoutes(services: Services): Hono<AppEnv> {
     const to = q.to ?? new Date().toISOString();
     const from = q.from ?? new Date(Date.parse(to) - 30 * DAY_MS).toISOString();
     if (from > to) throw badRequest('invalid query: `from` is after `to`');
+    if (q.iamid !== undefined && q.userid === undefined) throw badRequest('invalid query: `iamid` narrows `userid` and needs it');
     if (q.userid === undefined && q.action === undefined && Date.parse(to) - Date.parse(from) > MAX_WALK_DAYS * DAY_MS) {
       throw badRequest(`invalid query: without \`userid\` or \`action\`, \`from\` and \`to\` may be at most ${MAX_WALK_DAYS} days apart`);
     }
@@ -45,6 +52,7 @@ export function auditRoutes(services: Services): Hono<AppEnv> {
       limit: q.limit,
       cursor: q.cursor ?? null,
       ...(q.userid !== undefined ? { userid: q.userid } : {}),
+      ...(q.iamid !== undefined ? { iamid: q.iamid } : {}),
       ...(q.action !== undefined ? { action: q.action } : {}),
     });
     return c.json(page);

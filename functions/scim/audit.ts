@@ -1,4 +1,4 @@
-import type { AuditInput } from '#shared/audit/record.ts';
+import { userAuditId, type AuditInput } from '#shared/audit/record.ts';
 
 /** Who made a SCIM change, and in which request. */
 export interface ChangeContext {
@@ -17,7 +17,7 @@ export function changeAudit(
   return {
     actor: { type: 'iam', id: ctx.iamid },
     // For users the record is also findable by the user it changed.
-    ...(targetType === 'user' && targets[1] ? { userId: targets[1] } : {}),
+    ...(targetType === 'user' && targets[1] ? { userId: userAuditId({ iamid: ctx.iamid, userid: targets[1] }) } : {}),
     action,
     actionStatus: 'SUCCESS',
     targetType,

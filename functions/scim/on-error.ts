@@ -39,7 +39,7 @@ export function scimErrorHandler(services: Services): ErrorHandler<AppEnv> {
     }
     const iam = (c.var as Partial<ScimEnv['Variables']>).iam;
     const actor = iam ? { type: 'iam' as const, id: iam.id } : { type: 'anonymous' as const, id: 'anonymous' };
-    await auditRefusal(services, c, { actor, userId: actor.id }, mapped.status, {
+    await auditRefusal(services, c, { actor }, mapped.status, {
       detail: mapped.detail,
       ...(mapped.scimType ? { scimType: mapped.scimType } : {}),
     });

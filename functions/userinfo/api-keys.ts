@@ -39,7 +39,7 @@ export function apiKeyRoutes(services: Services): Hono<AppEnv> {
         name: body.name,
         principal,
         permissions: principal.type === 'service' ? body.permissions : [],
-        createdBy: auditIdentity(caller).actor.id,
+        createdBy: auditIdentity(caller).userId,
       },
       {
         ...auditIdentity(caller),

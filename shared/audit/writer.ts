@@ -1,7 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '#shared/store/client.ts';
 import type { TransactItem } from '#shared/store/transact.ts';
-import { completeRecord, type AuditInput, type AuditRecord } from './record.ts';
+import { bareId, completeRecord, type AuditInput, type AuditRecord } from './record.ts';
 
 /** Audit records are kept one year unless configured otherwise (DynamoDB TTL deletes them). */
 const DEFAULT_RETENTION_DAYS = 365;
@@ -13,13 +13,13 @@ export class AuditWriter {
     private readonly retentionDays = DEFAULT_RETENTION_DAYS,
   ) {}
 
-  /** The DynamoDB item of a record. */
+  /** The DynamoDB item of a record; the by-user index is keyed by the bare id (any IAM, or a service). */
   item(record: AuditRecord): Record<string, unknown> {
     const sk = `${record.eventTimestamp}#${record.id}`;
     return {
       pk: `AUDIT#${record.eventTimestamp.slice(0, 10)}`,
       sk,
-      gsi1pk: `AUDITUSER#${record.userId}`,
+      gsi1pk: `AUDITUSER#${bareId(record.userId)}`,
       gsi1sk: sk,
       gsi2pk: `AUDITACTION#${record.action}`,
       gsi2sk: sk,

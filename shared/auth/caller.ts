@@ -1,4 +1,4 @@
-import type { Actor } from '#shared/audit/record.ts';
+import { auditId, type Actor, type AuditId } from '#shared/audit/record.ts';
 import type { Permission, Principal } from '#shared/model/identity.ts';
 
 /** An impersonation in force: who acts for the caller, through which session and token. */
@@ -25,24 +25,33 @@ export function principalLabel(p: Principal): string {
   return p.type === 'user' ? `user:${p.iamid}/${p.id}` : `service:${p.id}`;
 }
 
-/** The audit actor of a caller: the real initiator, i.e. the impersonator when impersonating. */
-export function actorOf(caller: Caller | undefined): Actor {
-  if (!caller) return { type: 'anonymous', id: 'anonymous' };
-  const p = caller.impersonation?.impersonator ?? caller.principal;
-  return p.type === 'user' ? { type: 'user', id: p.id, iamid: p.iamid } : { type: 'service', id: p.id };
+/** The audit actor of a principal. */
+export function principalActor(p: Principal): Actor {
+  return p.type === 'user' ? { type: 'user', iamid: p.iamid, id: p.id } : { type: 'service', id: p.id };
 }
 
-/** Audit fields naming who acted for whom (`userId` = target, `impersonationUser` = impersonator). */
-export function auditIdentity(caller: Caller | undefined): { actor: Actor; userId: string; impersonationUser?: string; sessionId?: string } {
+/**
+ * The audit actor of a caller: the real initiator, i.e. the impersonator when impersonating.
+ * The bootstrap key is an actor type of its own, never the service account it is modelled as
+ * (`admin`), which an ordinary service key could be named too.
+ */
+export function actorOf(caller: Caller | undefined): Actor {
+  if (!caller) return { type: 'anonymous', id: 'anonymous' };
+  if (caller.impersonation) return principalActor(caller.impersonation.impersonator);
+  if (caller.via === 'bootstrap') return { type: 'bootstrap', id: 'admin' };
+  return principalActor(caller.principal);
+}
+
+/** Audit fields naming who acted for whom (`userId` = target, `impersonationUser` = impersonator), qualified. */
+export function auditIdentity(caller: Caller | undefined): { actor: Actor; userId: AuditId; impersonationUser?: AuditId; sessionId?: string } {
   const actor = actorOf(caller);
-  if (!caller) return { actor, userId: actor.id };
-  if (caller.impersonation) {
+  if (caller?.impersonation) {
     return {
       actor,
-      userId: caller.principal.id,
-      impersonationUser: caller.impersonation.impersonator.id,
+      userId: auditId(principalActor(caller.principal)),
+      impersonationUser: auditId(actor),
       sessionId: caller.impersonation.sessionId,
     };
   }
-  return { actor, userId: caller.principal.id };
+  return { actor, userId: auditId(actor) };
 }

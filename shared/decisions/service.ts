@@ -1,4 +1,4 @@
-import type { AuditInput } from '#shared/audit/record.ts';
+import { userAuditId, type AuditInput } from '#shared/audit/record.ts';
 import { auditIdentity, type Caller } from '#shared/auth/caller.ts';
 import type { Decision, Dialect } from '#shared/model/decision.ts';
 import type { UserRef } from '#shared/model/identity.ts';
@@ -106,7 +106,7 @@ export class DecisionService {
   private record(ctx: DecisionContext, d: Decision, dialect: Dialect): AuditInput {
     return {
       ...auditIdentity(ctx.caller),
-      userId: d.user.userid,
+      userId: userAuditId(d.user),
       action: 'DECISION',
       actionStatus: 'SUCCESS',
       targetType: 'dataSource',
@@ -150,7 +150,7 @@ export class DecisionService {
     }
     await this.audit.write({
       ...auditIdentity(ctx.caller),
-      userId: user.userid,
+      userId: userAuditId(user),
       action: 'DECISION',
       actionStatus: 'SUCCESS',
       targetType: 'dataSources',

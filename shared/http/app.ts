@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { runInRequest } from '#shared/audit/request-scope.ts';
 import { auditIdentity } from '#shared/auth/caller.ts';
 import { AuthenticationError } from '#shared/auth/errors.ts';
 import type { Services } from '#shared/services.ts';
@@ -32,20 +33,32 @@ export function problem(c: Context, e: HttpError): Response {
   });
 }
 
+/** Longest client `x-request-id` recorded. */
+const MAX_CLIENT_REQUEST_ID = 128;
+
+/** The client's `x-request-id`, bounded, when it is printable ASCII; otherwise not recorded. */
+function clientRequestIdOf(header: string | undefined): string | undefined {
+  const value = header?.trim().slice(0, MAX_CLIENT_REQUEST_ID);
+  return value && /^[\x20-\x7e]+$/.test(value) ? value : undefined;
+}
 
 /**
  * The base of every function app: request id and logging, problem+json errors (refusals
- * audited), `GET /health` and `GET /openapi.json`.
+ * audited), `GET /health` and `GET /openapi.json`. The request id is always Warden's own (a
+ * client could otherwise make its records pass for another request's); the client's
+ * `x-request-id` is logged and audited apart, as `clientRequestId`.
  */
 export function createBaseApp(name: string, services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(async (c, next) => {
-    const requestId = c.req.header('x-request-id')?.slice(0, 128) || randomUUID();
-    const log = services.log.child({ function: name, requestId });
+    const requestId = randomUUID();
+    const clientRequestId = clientRequestIdOf(c.req.header('x-request-id'));
+    const ids = { requestId, ...(clientRequestId ? { clientRequestId } : {}) };
+    const log = services.log.child({ function: name, ...ids });
     c.set('requestId', requestId);
     c.set('log', log);
     const started = performance.now();
-    await next();
+    await runInRequest(ids, next);
     c.header('x-request-id', requestId);
     log.debug('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
   });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import type { AuditInput } from '#shared/audit/record.ts';
+import { auditId, userAuditId, type AuditInput } from '#shared/audit/record.ts';
 import type { AuditWriter } from '#shared/audit/writer.ts';
-import { actorOf, principalLabel, type Caller } from '#shared/auth/caller.ts';
+import { actorOf, principalActor, principalLabel, type Caller } from '#shared/auth/caller.ts';
 import { iamIdSchema, idSchema, type Principal, type UserRef } from '#shared/model/identity.ts';
 import { VersionMismatchError } from '#shared/store/errors.ts';
 import { nowIso } from '#shared/store/transact.ts';
@@ -49,7 +49,8 @@ const samePrincipal = (a: Principal, b: Principal) =>
 
 /** Audit fields of an impersonation step: `userId` = target, `impersonationUser` = impersonator. */
 function identity(caller: Caller, target: UserRef, sessionId: string) {
-  return { actor: actorOf(caller), userId: target.userid, impersonationUser: caller.principal.id, sessionId };
+  const actor = actorOf(caller);
+  return { actor, userId: userAuditId(target), impersonationUser: auditId(actor), sessionId };
 }
 
 /** Applies Immuta's `{userid}` template (`{userid}@example.com`) to the requested id. */
@@ -161,8 +162,8 @@ export async function endSession(deps: ImpersonationDeps, caller: Caller, sessio
   const session = await readSession(deps, caller, sessionId);
   await deps.sessions.end(session, Math.floor(deps.now() / 1000), {
     actor: actorOf(caller),
-    userId: session.user.userid,
-    impersonationUser: session.impersonator.id,
+    userId: userAuditId(session.user),
+    impersonationUser: auditId(principalActor(session.impersonator)),
     sessionId,
     action: 'DELETE',
     actionStatus: 'SUCCESS',

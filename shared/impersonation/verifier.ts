@@ -1,7 +1,8 @@
 import { createLocalJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { auditId, userAuditId } from '#shared/audit/record.ts';
 import { AuditWriter } from '#shared/audit/writer.ts';
 import type { ImpersonationVerifier } from '#shared/auth/authenticate.ts';
-import type { Caller } from '#shared/auth/caller.ts';
+import { principalActor, type Caller } from '#shared/auth/caller.ts';
 import { AuthenticationError } from '#shared/auth/errors.ts';
 import type { Permission } from '#shared/model/identity.ts';
 import type { Db } from '#shared/store/client.ts';
@@ -81,9 +82,9 @@ export function createImpersonationVerifier(options: VerifierOptions): Impersona
       const reason = await revocationOf(options.db, claims);
       if (reason) {
         await audit.write({
-          actor: impersonator.type === 'user' ? { type: 'user', id: impersonator.id, iamid: impersonator.iamid } : { type: 'service', id: impersonator.id },
-          userId: claims.sub,
-          impersonationUser: impersonator.id,
+          actor: principalActor(impersonator),
+          userId: userAuditId({ iamid: claims.iamid, userid: claims.sub }),
+          impersonationUser: auditId(principalActor(impersonator)),
           sessionId: claims.sid,
           action: 'TOKEN_REVOKED_USE',
           actionStatus: 'UNAUTHORIZED',

@@ -1,12 +1,17 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { AuditRecord } from '#shared/audit/record.ts';
+import { userAuditId, type AuditRecord } from '#shared/audit/record.ts';
 import type { Db } from './client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError, type Key } from './cursor.ts';
 import { withoutKeys } from './item.ts';
 
-/** A query of the audit trail; `from`/`to` are ISO-8601 instants, both inclusive. */
+/**
+ * A query of the audit trail; `from`/`to` are ISO-8601 instants, both inclusive. `userid` is a
+ * bare id: the users of that id in every IAM and the service of that id, or with `iamid` only
+ * the user `iamid/userid`.
+ */
 export interface AuditQuery {
   readonly userid?: string;
+  readonly iamid?: string;
   readonly action?: string;
   readonly from: string;
   readonly to: string;
@@ -30,7 +35,8 @@ interface Partition {
   readonly pkName: string;
   readonly skName: string;
   readonly pk: string;
-  readonly filter?: { readonly attribute: string; readonly value: string };
+  /** Attribute equalities every returned item meets. */
+  readonly filters?: ReadonlyArray<{ readonly attribute: string; readonly value: string }>;
 }
 
 const toRecord = (item: Record<string, unknown>): AuditRecord => withoutKeys<AuditRecord>(item, { dropExpiry: true });
@@ -44,8 +50,11 @@ function startKeyOf(item: Record<string, unknown>, p: Partition): Key {
 /** The partitions to read, newest first: one index partition, or one table partition per day. */
 function partitions(q: AuditQuery): Partition[] {
   if (q.userid !== undefined) {
-    const filter = q.action !== undefined ? { attribute: 'action', value: q.action } : undefined;
-    return [{ index: 'gsi1', pkName: 'gsi1pk', skName: 'gsi1sk', pk: `AUDITUSER#${q.userid}`, ...(filter ? { filter } : {}) }];
+    const filters = [
+      ...(q.action !== undefined ? [{ attribute: 'action', value: q.action }] : []),
+      ...(q.iamid !== undefined ? [{ attribute: 'userId', value: userAuditId({ iamid: q.iamid, userid: q.userid }) }] : []),
+    ];
+    return [{ index: 'gsi1', pkName: 'gsi1pk', skName: 'gsi1sk', pk: `AUDITUSER#${q.userid}`, ...(filters.length ? { filters } : {}) }];
   }
   if (q.action !== undefined) return [{ index: 'gsi2', pkName: 'gsi2pk', skName: 'gsi2sk', pk: `AUDITACTION#${q.action}` }];
   const days: Partition[] = [];
@@ -76,9 +85,10 @@ function resumeAt(cursor: Key | undefined, plan: Partition[], q: AuditQuery): { 
 }
 
 /**
- * Reads audit records newest first: by user (gsi1, optionally filtered by action), by action
- * (gsi2), or else day partitions walked backwards from `to` to `from`. The cursor is the key of
- * the last record returned, so a page never repeats or skips a record.
+ * Reads audit records newest first: by bare user id (gsi1, optionally filtered by action and
+ * narrowed to one IAM), by action (gsi2), or else day partitions walked backwards from `to` to
+ * `from`. The cursor is the key of the last record returned, so a page never repeats or skips a
+ * record.
  */
 export async function queryAudit(db: Db, q: AuditQuery): Promise<AuditPage> {
   const plan = partitions(q);
@@ -88,18 +98,19 @@ export async function queryAudit(db: Db, q: AuditQuery): Promise<AuditPage> {
   for (let i = resume.index; i < plan.length && records.length < q.limit; i++) {
     const p = plan[i]!;
     let start: Key | undefined = i === resume.index ? resume.start : undefined;
+    const filters = p.filters ?? [];
     do {
       const res = await db.doc.send(
         new QueryCommand({
           TableName: db.tables.audit,
           ...(p.index ? { IndexName: p.index } : {}),
           KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#pk': p.pkName, '#sk': p.skName, ...(p.filter ? { '#f': p.filter.attribute } : {}) },
-          ExpressionAttributeValues: { ':pk': p.pk, ':from': q.from, ':to': `${q.to}#${AFTER_ID}`, ...(p.filter ? { ':f': p.filter.value } : {}) },
-          ...(p.filter ? { FilterExpression: '#f = :f' } : {}),
+          ExpressionAttributeNames: { '#pk': p.pkName, '#sk': p.skName, ...Object.fromEntries(filters.map((f, n) => [`#f${n}`, f.attribute])) },
+          ExpressionAttributeValues: { ':pk': p.pk, ':from': q.from, ':to': `${q.to}#${AFTER_ID}`, ...Object.fromEntries(filters.map((f, n) => [`:f${n}`, f.value])) },
+          ...(filters.length ? { FilterExpression: filters.map((_, n) => `#f${n} = :f${n}`).join(' AND ') } : {}),
           ScanIndexForward: false,
           // Without a filter every item read is returned, so ask for exactly what is missing.
-          Limit: p.filter ? Math.max(q.limit - records.length, 100) : q.limit - records.length,
+          Limit: filters.length ? Math.max(q.limit - records.length, 100) : q.limit - records.length,
           ExclusiveStartKey: start,
         }),
       );

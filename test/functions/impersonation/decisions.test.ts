@@ -49,7 +49,7 @@ describe('decisions under impersonation (policy app, POST /v1/decisions)', () =>
   it('audits the decision with userId = target and impersonationUser = impersonator', async () => {
     await decide(await tokenFor('dec-audit', 'bob'), { dataSource: 'sales' });
     const record = (await auditRecords(s)).find((r) => r.action === 'DECISION' && r.sessionId === 'dec-audit');
-    expect(record).toMatchObject({ userId: 'bob', impersonationUser: 'bi-tool', targets: ['sales'] });
+    expect(record).toMatchObject({ userId: 'okta/bob', impersonationUser: 'service:bi-tool', targets: ['sales'] });
   });
 
   it('carries none of the impersonator\'s permissions: asking about another user is 403', async () => {

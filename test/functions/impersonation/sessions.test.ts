@@ -45,7 +45,7 @@ describe('who may impersonate', () => {
     expect(((await res.json()) as { detail: string }).detail).toContain('IMPERSONATE_USER');
     expect(await s.users.getProfile('okta', 'jdoe')).toBeDefined();
     const refusal = (await auditRecords(s)).find((r) => r.action === 'IMPERSONATE' && r.actionStatus === 'UNAUTHORIZED');
-    expect(refusal).toMatchObject({ userId: 'jdoe', impersonationUser: 'outsider', actor: { type: 'service', id: 'outsider' } });
+    expect(refusal).toMatchObject({ userId: 'okta/jdoe', impersonationUser: 'service:outsider', actor: { type: 'service', id: 'outsider' } });
     expect(String((refusal!.payload as { reason: string }).reason)).toContain('may not impersonate');
     expect((await app.request('/v1/impersonation/sessions/sx', { headers: bearer(ADMIN_KEY) })).status).toBe(404);
   });
@@ -65,7 +65,7 @@ describe('who may impersonate', () => {
     const answer = await mint(biKey, 'bi-1', { userid: 'smwilliams' });
     expect(answer.impersonator).toEqual({ type: 'service', id: 'bi-tool' });
     const start = (await auditRecords(s)).find((r) => r.action === 'IMPERSONATE' && r.actionStatus === 'SUCCESS' && r.sessionId === 'bi-1');
-    expect(start).toMatchObject({ userId: 'smwilliams', impersonationUser: 'bi-tool', actor: { type: 'service', id: 'bi-tool' }, payload: { event: 'start' } });
+    expect(start).toMatchObject({ userId: 'okta/smwilliams', impersonationUser: 'service:bi-tool', actor: { type: 'service', id: 'bi-tool' }, payload: { event: 'start' } });
   });
 
   it('applies the useridTemplate before the lookup and the iamid given over the mapping IAM', async () => {
@@ -107,8 +107,8 @@ describe('single impersonation per session', () => {
       expect((await userinfoOf(dora.token, 'dora')).status).toBe(200);
       expect((await userinfoOf(carl.token, 'carl')).status).toBe(401);
       const audit = await auditRecords(s);
-      expect(audit.find((r) => r.sessionId === 'switch-1' && (r.payload as { event?: string }).event === 'switch')).toMatchObject({ userId: 'dora', impersonationUser: 'bi-tool' });
-      expect(audit.find((r) => r.action === 'TOKEN_REVOKED_USE' && r.userId === 'carl')).toMatchObject({ actionStatus: 'UNAUTHORIZED', impersonationUser: 'bi-tool' });
+      expect(audit.find((r) => r.sessionId === 'switch-1' && (r.payload as { event?: string }).event === 'switch')).toMatchObject({ userId: 'okta/dora', impersonationUser: 'service:bi-tool' });
+      expect(audit.find((r) => r.action === 'TOKEN_REVOKED_USE' && r.userId === 'okta/carl')).toMatchObject({ actionStatus: 'UNAUTHORIZED', impersonationUser: 'service:bi-tool' });
     } finally {
       await app.request('/v1/settings/impersonation', json('PUT', { ...current, version: undefined }, bearer(ADMIN_KEY)));
     }
@@ -147,7 +147,7 @@ describe('sessions cannot be hijacked', () => {
     expect((await app.request('/v1/impersonation/sessions/owned', { headers: bearer(holderKey) })).status).toBe(403);
     expect((await app.request('/v1/impersonation/sessions/owned', { method: 'DELETE', headers: bearer(holderKey) })).status).toBe(403);
     expect((await userinfoOf(owner.token, 'jdoe')).status).toBe(200);
-    expect((await auditRecords(s)).some((r) => r.action === 'IMPERSONATE' && r.sessionId === 'owned' && r.actionStatus === 'UNAUTHORIZED' && r.impersonationUser === 'holder')).toBe(true);
+    expect((await auditRecords(s)).some((r) => r.action === 'IMPERSONATE' && r.sessionId === 'owned' && r.actionStatus === 'UNAUTHORIZED' && r.impersonationUser === 'bim/holder')).toBe(true);
   });
 });
 
@@ -177,7 +177,7 @@ describe('what a token may do', () => {
     expect((await userinfoOf(token, 'leaver')).status).toBe(200);
     await s.users.update(victim, { active: false });
     expect((await userinfoOf(token, 'leaver')).status).toBe(401);
-    expect((await auditRecords(s)).find((r) => r.action === 'TOKEN_REVOKED_USE' && r.userId === 'leaver')).toMatchObject({
+    expect((await auditRecords(s)).find((r) => r.action === 'TOKEN_REVOKED_USE' && r.userId === 'okta/leaver')).toMatchObject({
       payload: { reason: 'user deactivated' },
     });
   });
@@ -200,7 +200,7 @@ describe('ending a session', () => {
     for (const t of [t1, t2]) expect((await userinfoOf(t.token, 'jdoe')).status).toBe(401);
     expect((await app.request('/v1/impersonation/sessions/end-1', { headers: bearer(biKey) })).status).toBe(404);
     const audit = await auditRecords(s);
-    expect(audit.find((r) => r.action === 'DELETE' && r.sessionId === 'end-1')).toMatchObject({ userId: 'jdoe', impersonationUser: 'bi-tool', actionStatus: 'SUCCESS' });
+    expect(audit.find((r) => r.action === 'DELETE' && r.sessionId === 'end-1')).toMatchObject({ userId: 'okta/jdoe', impersonationUser: 'service:bi-tool', actionStatus: 'SUCCESS' });
     expect(audit.find((r) => r.action === 'TOKEN_REVOKED_USE' && r.sessionId === 'end-1')).toMatchObject({ payload: { reason: 'session ended' } });
     // The id may start a new session; the old tokens stay revoked.
     const fresh = await mint(biKey, 'end-1', { userid: 'jdoe' });

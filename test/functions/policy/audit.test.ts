@@ -75,10 +75,10 @@ describe('GET /v1/audit', () => {
   });
 
   it('filters by user, by action, and by both, paginated', async () => {
-    expect((await all('?userid=u1', 3)).ids).toEqual(newestFirst((r) => r.userId === 'u1'));
+    expect((await all('?userid=u1', 3)).ids).toEqual(newestFirst((r) => r.userId === 'bim/u1'));
     expect((await all('?action=A', 4)).ids).toEqual(newestFirst((r) => r.action === 'A'));
     const both = await all('?userid=u0&action=B', 2);
-    expect(both.ids).toEqual(newestFirst((r) => r.userId === 'u0' && r.action === 'B'));
+    expect(both.ids).toEqual(newestFirst((r) => r.userId === 'bim/u0' && r.action === 'B'));
     expect(both.pages).toBeGreaterThan(2);
   });
 
@@ -88,7 +88,7 @@ describe('GET /v1/audit', () => {
     const { ids } = await all(`?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, 4);
     expect(ids).toEqual(written.slice(5, 21).map((r) => r.id));
     const byUser = await all(`?userid=u2&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, 100);
-    expect(byUser.ids).toEqual(written.slice(5, 21).filter((r) => r.userId === 'u2').map((r) => r.id));
+    expect(byUser.ids).toEqual(written.slice(5, 21).filter((r) => r.userId === 'bim/u2').map((r) => r.id));
   });
 
   it('answers records without storage attributes', async () => {

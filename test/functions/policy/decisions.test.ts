@@ -149,7 +149,7 @@ describe('decisions over the seed catalog', () => {
   it('audits every decision with the user decided about and the asking service', async () => {
     await decide({ user: okta('steve'), dataSource: 'patients' });
     const records = await auditRecords(s);
-    const mine = records.filter((r) => r.action === 'DECISION' && r.userId === 'steve' && (r.targets as string[])[0] === 'patients');
+    const mine = records.filter((r) => r.action === 'DECISION' && r.userId === 'okta/steve' && (r.targets as string[])[0] === 'patients');
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.at(-1)).toMatchObject({ actor: { type: 'service', id: 'trino' }, targetType: 'dataSource', payload: { access: 'denied' } });
   });

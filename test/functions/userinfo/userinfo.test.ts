@@ -116,17 +116,19 @@ describe('GET /userinfo', () => {
     expect(((await res.json()) as { groups: unknown[] }).groups).toEqual([{ name: 'Accountants' }, { name: 'Finance' }]);
   });
 
-  it('never asks a stored source on a refused address, audits why and answers the other values', async () => {
+  it('never asks a stored source on a refused address, audits why (with the request ids) and answers the other values', async () => {
     // Stored before targets were checked: `[::ffff:127.0.0.1]` is loopback, but not the listed `127.0.0.1`.
     await s.iams.create({ id: 'legacy', name: 'Legacy', scim: { enabled: false }, externalSource: { uri: `http://[::ffff:127.0.0.1]:${source.port}/groups`, auth: { type: 'basic', username: 'u', password: 'p' }, ttlSeconds: 0 } });
     await s.users.create({ iamid: 'legacy', userid: 'cy', displayName: 'Cy' });
     await s.users.setAttributes('legacy', 'cy', 'manual', { Team: ['Ops'] });
     const asked = source.requests.length;
-    const res = await app.request('/userinfo?userid=cy&iamid=legacy', { headers: bearer(engineKey) });
+    const res = await app.request('/userinfo?userid=cy&iamid=legacy', { headers: { ...bearer(engineKey), 'x-request-id': 'immuta-7' } });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { authorizations: unknown }).authorizations).toEqual({ Team: ['Ops'] });
     expect(source.requests).toHaveLength(asked);
     const failure = (await auditRecords(s)).find((r) => r.action === 'EXTERNAL_SOURCE' && (r.payload as { iamid?: string }).iamid === 'legacy');
     expect(failure).toMatchObject({ actionStatus: 'FAILURE', payload: { reason: 'refused target: a loopback address' } });
+    // Written deep in the refresh, the record still names the request it belongs to.
+    expect(failure).toMatchObject({ requestId: res.headers.get('x-request-id'), clientRequestId: 'immuta-7' });
   });
 });
