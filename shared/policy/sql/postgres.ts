@@ -1,16 +1,23 @@
-import { doubledQuoteLiteral, doubleQuotedIdent, type SqlDialect } from './dialect.ts';
+import { doubleQuotedIdent, noNul, type SqlDialect } from './dialect.ts';
 
 /**
- * PostgreSQL. Literals assume `standard_conforming_strings = on` (the default since 9.1): a
- * backslash is an ordinary character and only `'` needs doubling. Warden never writes `E'…'`
- * and always puts a space or `(` before a literal, so no literal can turn into one.
+ * A literal that means the same whatever `standard_conforming_strings` is: with the setting
+ * off, PostgreSQL reads a backslash inside `'…'` as an escape, so a value holding one is
+ * written as an escape string `E'…'` with backslashes and quotes doubled (read the same under
+ * either setting); any other value as `'…'`, which both settings read alike. Warden always
+ * puts a space or `(` before a literal, so no literal joins an identifier before it.
  */
+function literal(value: string): string {
+  const text = noNul(value).replaceAll("'", "''");
+  return text.includes('\\') ? `E'${text.replaceAll('\\', '\\\\')}'` : `'${text}'`;
+}
+
+/** PostgreSQL, whatever its `standard_conforming_strings`. */
 export const postgres: SqlDialect = {
   ident: doubleQuotedIdent,
-  string: doubledQuoteLiteral,
+  string: literal,
   toText: (expr) => `CAST(${expr} AS text)`,
   sha256Hex: (text) => `encode(sha256(convert_to(${text}, 'UTF8')), 'hex')`,
-  regexReplace: (expr, pattern, replacement) =>
-    `regexp_replace(CAST(${expr} AS text), ${doubledQuoteLiteral(pattern)}, ${doubledQuoteLiteral(replacement)}, 'g')`,
+  regexReplace: (expr, pattern, replacement) => `regexp_replace(CAST(${expr} AS text), ${literal(pattern)}, ${literal(replacement)}, 'g')`,
   truncDate: (expr, unit) => `date_trunc('${unit}', ${expr})`,
 };

@@ -3,7 +3,7 @@ import { castableType, dateUnit, inList, maskSql, sqlDialect, typeKind } from '#
 
 describe('literals and identifiers', () => {
   it.each([
-    ['postgres', "it's a \\ back", "'it''s a \\ back'", '"we""ird"'],
+    ['postgres', "it's a \\ back", "E'it''s a \\\\ back'", '"we""ird"'],
     ['trino', "it's a \\ back", "'it''s a \\ back'", '"we""ird"'],
     ['snowflake', "it's a \\ back", "'it''s a \\\\ back'", '"we""ird"'],
     ['databricks', "it's a \\ back", "'it\\'s a \\\\ back'", '`we"ird`'],
@@ -16,6 +16,13 @@ describe('literals and identifiers', () => {
   it('doubles backticks in Databricks names and drops NUL everywhere', () => {
     expect(sqlDialect('databricks').ident('a`b')).toBe('`a``b`');
     expect(sqlDialect('postgres').string('a\u0000b')).toBe("'a\uFFFDb'");
+  });
+
+  it('writes PostgreSQL literals that mean the same whatever standard_conforming_strings is', () => {
+    const pg = sqlDialect('postgres');
+    expect(pg.string("O'Hare")).toBe("'O''Hare'");
+    expect(pg.string("\\')) OR TRUE --")).toBe("E'\\\\'')) OR TRUE --'");
+    expect(pg.regexReplace('"c"', '\\d', "\\'")).toBe(`regexp_replace(CAST("c" AS text), E'\\\\d', E'\\\\''', 'g')`);
   });
 
   it('writes an empty IN list as FALSE', () => {

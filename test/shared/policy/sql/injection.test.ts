@@ -7,7 +7,7 @@ import type { Subject } from '#shared/model/identity.ts';
 import { evaluateDataPlan, planDataPolicies } from '#shared/policy/data/index.ts';
 import { selectQuery, sqlDialect } from '#shared/policy/sql/index.ts';
 import { at, CREATE, enginePolicies, INSERT } from '../data/engine-fixtures.ts';
-import { user } from '../data/fixtures.ts';
+import { stored, user } from '../data/fixtures.ts';
 
 const parser = new nodeSqlParser.Parser();
 // node-sql-parser's Hive grammar is the Spark SQL family it knows; it reads backslash escapes.
@@ -48,15 +48,27 @@ function query(c: Case, dialect: Dialect): string {
 
 /**
  * node-sql-parser's PostgreSQL and Trino grammars read `\` inside '…' as an escape, which
- * neither engine does (PostgreSQL with standard_conforming_strings, Trino always): there a
- * backslash is an ordinary character, so it is mapped to one the grammar also sees as ordinary.
+ * neither engine does in a plain literal (Trino never, PostgreSQL with standard strings), so a
+ * backslash is mapped to a character the grammar also sees as ordinary.
  */
 const LITERAL_BACKSLASH: ReadonlySet<Dialect> = new Set(['postgres', 'trino']);
 
+/**
+ * PostgreSQL literals holding a backslash are escape strings `E'…'` with every backslash and
+ * quote doubled: once backslashes are mapped, dropping the `E` leaves a plain literal of the
+ * same extent (and removing an `E` from inside any literal changes no quote pairing). The
+ * grammar needs that: it reads `--` inside `E'…'` as a comment. The PGlite runs below check
+ * what the literals mean under both settings of standard_conforming_strings.
+ */
+function forGrammar(sql: string, dialect: Dialect): string {
+  if (!LITERAL_BACKSLASH.has(dialect)) return sql;
+  const text = sql.replaceAll('\\', 'x');
+  return dialect === 'postgres' ? text.replaceAll("E'", "'") : text;
+}
+
 /** The parse tree with every string literal's value blanked: what remains is structure. */
 function structure(sql: string, dialect: Dialect): string {
-  const text = LITERAL_BACKSLASH.has(dialect) ? sql.replaceAll('\\', 'x') : sql;
-  const ast = parser.astify(text, { database: DATABASE[dialect] });
+  const ast = parser.astify(forGrammar(sql, dialect), { database: DATABASE[dialect] });
   return JSON.stringify(ast, (key, v) => (key === 'value' && typeof v === 'string' ? '?' : v));
 }
 
@@ -72,23 +84,35 @@ describe('user values never change the structure of the generated SQL', () => {
     );
   });
 
-  describe('on PostgreSQL', () => {
+  // With `standard_conforming_strings = off` PostgreSQL reads a backslash inside '…' as an
+  // escape: the same SQL must mean the same under either setting.
+  describe.each(['on', 'off'])('on PostgreSQL with standard_conforming_strings = %s', (setting) => {
     let pg: PGlite;
     beforeAll(async () => {
       pg = await PGlite.create();
-      await pg.exec(`${CREATE}; ${INSERT}`);
+      await pg.exec(`${CREATE}; ${INSERT}; SET standard_conforming_strings = ${setting}`);
+      expect((await pg.query('SHOW standard_conforming_strings')).rows).toEqual([{ standard_conforming_strings: setting }]);
     });
     afterAll(() => pg.close());
+    const run = async (x: Case) => (await pg.query(evaluateDataPlan(plan, subject(x), 'postgres').query)).rows;
 
     it('executes and returns the rows the benign query returns', async () => {
       await fc.assert(
         fc.asyncProperty(arbCase, async (c) => {
-          const run = async (x: Case) => (await pg.query(evaluateDataPlan(plan, subject(x), 'postgres').query)).rows;
           expect(await run(c)).toEqual(await run(benign(c)));
           expect((await pg.query('SELECT count(*)::int AS n FROM hr_data')).rows).toEqual([{ n: 4 }]);
         }),
         { numRuns: 150 },
       );
+    });
+
+    it.each(["\\')) OR TRUE --", "\\'))) OR TRUE --", "\\')))) OR TRUE --"])('does not let the location `%s` past a row filter', async (location) => {
+      const byLocation = planDataPolicies(at('postgres', 'public'), [
+        stored({ policyKey: 'rows', type: 'data', rules: [{ type: 'rowFilterByEntitlement', matches: [{ type: 'attribute', attribute: 'Work Location', columnTag: 'Discovered.Entity.Location' }] }] }),
+      ]);
+      const rows = async (where: string) => (await pg.query(evaluateDataPlan(byLocation, user('u', [], { 'Work Location': [where] }), 'postgres').query)).rows;
+      expect(await rows(location)).toEqual([]);
+      expect(await rows('Texas')).toHaveLength(1);
     });
   });
 });
