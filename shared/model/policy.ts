@@ -77,7 +77,10 @@ export type SubscriptionPolicy = z.infer<typeof subscriptionPolicySchema>;
 
 export const maskingSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('null') }),
-  z.strictObject({ type: z.literal('constant'), value: z.union([z.string().max(1024), z.number(), z.boolean()]) }),
+  z.strictObject({
+    type: z.literal('constant'),
+    value: z.union([z.string().max(1024), z.number(), z.boolean()], { error: 'must be a string of at most 1024 characters, a finite number or a boolean' }),
+  }),
   z.strictObject({ type: z.literal('hash'), salt: z.string().max(256).optional() }),
   z.strictObject({ type: z.literal('regex'), pattern: z.string().min(1).max(1024), replacement: z.string().max(1024) }),
   z.strictObject({ type: z.literal('rounding'), bucketSize: z.number().positive() }),

@@ -33,7 +33,10 @@ export function tokenize(text: string): Token[] {
     }
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
       const m = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(text.slice(i))!;
-      out.push({ t: 'number', value: Number(m[0]), pos: i });
+      const value = Number(m[0]);
+      // SQL has no infinite number: a numeral past the double range is refused here, at PUT.
+      if (!Number.isFinite(value)) throw new ExpressionError(`number \`${m[0]}\` is out of range`, i);
+      out.push({ t: 'number', value, pos: i });
       i += m[0].length;
       continue;
     }

@@ -19,6 +19,9 @@ describe('validateDataRules', () => {
     ['(region = 1', 'expected `)` at 11'],
     ['@column IS NULL', 'unknown function `@column`'],
     ['has_group(1)', 'argument 1 of `has_group` must be a string literal'],
+    ['salary > 1e400', 'number `1e400` is out of range at 9'],
+    ['CAST(region AS varchar(1e999)) = 1', 'number `1e999` is out of range at 23'],
+    ['salary > 1e-400', null],
     ["CAST(region AS varchar) = 'x'", null],
     ["@attributeValuesContains('sales_region', region) OR @isInGroups('Executives')", null],
     ["region IN (list_groups(), 'x') AND has_attr('k') AND get_attr('k') <> 'y' AND NOT 'a' IN (list_attrs()) AND @iam('okta') AND @iam = 'okta'", null],
@@ -26,6 +29,17 @@ describe('validateDataRules', () => {
     const run = () => validateDataRules(predicate(text));
     if (error === null) expect(run).not.toThrow();
     else expect(run).toThrow(`invalid policy \`mask-pii\`: \`rules[1].predicate\`: ${error}`);
+  });
+
+  it('refuses a numeral that overflows in a custom mask or a when, naming the field', () => {
+    const huge = '9'.repeat(309);
+    expect(() => validateDataRules(predicate(`salary < -${huge}`))).toThrow(`\`rules[1].predicate\`: number \`${huge}\` is out of range at 10`);
+    expect(() => validateDataRules(withRule({ type: 'masking', fields: [{ type: 'columnNames', names: ['salary'] }], masking: { type: 'custom', sql: '@column * 2e308' } }))).toThrow(
+      'invalid policy `mask-pii`: `rules[1].masking.sql`: number `2e308` is out of range at 10',
+    );
+    expect(() => validateDataRules(withRule({ type: 'masking', fields: [{ type: 'columnNames', names: ['a'] }], masking: { type: 'null' }, when: 'salary > 1E+400' }))).toThrow(
+      'invalid policy `mask-pii`: `rules[1].when`: number `1E+400` is out of range at 9',
+    );
   });
 
   it('names the field of a custom mask, a when and a regex', () => {
