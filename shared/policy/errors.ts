@@ -13,3 +13,14 @@ export class ConditionSyntaxError extends Error {
     super(`${problem} at ${position}`);
   }
 }
+
+/** A user-written regular expression that is not RE2 syntax; `problem` names the construct. */
+export class RegexSyntaxError extends Error {
+  override readonly name = 'RegexSyntaxError';
+  constructor(
+    readonly pattern: string,
+    readonly problem: string,
+  ) {
+    super(`invalid regular expression \`${pattern}\`: ${problem}`);
+  }
+}

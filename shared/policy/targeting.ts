@@ -1,5 +1,6 @@
 import type { DataSource, Domain } from '#shared/model/catalog.ts';
 import type { Circumstance } from '#shared/model/policy.ts';
+import { linearRegex } from './regex.ts';
 import { anyCovered } from './tags.ts';
 
 /** The targeting part shared by subscription and data policies. */
@@ -18,9 +19,10 @@ export type TargetPredicate = (source: DataSource, domains: ReadonlyMap<string, 
  */
 export type TargetKeys = 'all' | 'scan' | readonly string[];
 
-/** The regular expression of a `columnRegex` circumstance; throws `SyntaxError` when invalid. */
-export function columnRegex(c: { regex: string; caseInsensitive: boolean }): RegExp {
-  return new RegExp(c.regex, c.caseInsensitive ? 'i' : '');
+/** The matcher of a `columnRegex` circumstance (RE2, linear time); throws `RegexSyntaxError` when invalid. */
+export function columnRegex(c: { regex: string; caseInsensitive: boolean }): (columnName: string) => boolean {
+  const re = linearRegex(c.regex, c.caseInsensitive);
+  return (name) => re.test(name);
 }
 
 /** A source belongs to a domain if it names it, or carries (hierarchically) one of its tags. */
@@ -35,8 +37,8 @@ function compileCircumstance(c: Circumstance): TargetPredicate {
     case 'columnTags':
       return (s) => s.columns.some((col) => anyCovered(c.tag, col.tags));
     case 'columnRegex': {
-      const re = columnRegex(c);
-      return (s) => s.columns.some((col) => re.test(col.name));
+      const matches = columnRegex(c);
+      return (s) => s.columns.some((col) => matches(col.name));
     }
     case 'domain':
       return (s, domains) => {

@@ -2,7 +2,7 @@ import type * as z from 'zod';
 import { dataPolicySchema, policyKeySchema, subscriptionPolicySchema, type DataPolicy, type PolicyDocument } from '#shared/model/policy.ts';
 import { parseCondition } from './condition/parser.ts';
 import { validateDataRules } from './data/validate.ts';
-import { PolicyValidationError } from './errors.ts';
+import { PolicyValidationError, RegexSyntaxError } from './errors.ts';
 import { columnRegex } from './targeting.ts';
 
 function lowerFirst(s: string): string {
@@ -29,7 +29,8 @@ function checkRegexes(doc: PolicyDocument, fail: (field: string, problem: string
     try {
       columnRegex(c);
     } catch (error) {
-      fail(`circumstances[${i}].regex`, `invalid regular expression \`${c.regex}\`: ${lowerFirst((error as Error).message)}`);
+      if (!(error instanceof RegexSyntaxError)) throw error;
+      fail(`circumstances[${i}].regex`, error.message);
     }
   });
 }

@@ -1,4 +1,6 @@
 import type { Expr } from './ast.ts';
+import { RegexSyntaxError } from '../errors.ts';
+import { linearRegex } from '../regex.ts';
 import { ExpressionError } from './errors.ts';
 import { argKind, functionSpec, type ValueKind } from './functions.ts';
 
@@ -69,11 +71,22 @@ export function analyze(expr: Expr, mode: ExpressionMode): ExpressionNeeds {
       scalar(arg);
     });
     if (e.name === '@columnTagged') tags.add((e.args[0] as { value: string }).value);
+    if (e.name === 'regexp_replace' && e.args[1]?.k === 'string') pattern(e.args[1].value);
     if (spec.returns === 'list' && !inList) throw new ExpressionError(`\`${e.name}()\` is a list: use it as \`x IN (${e.name}())\``, -1);
     return e.name === '@iam' && e.args.length === 1 ? 'bool' : spec.returns;
   };
   visit(expr);
   return { columns, tags };
+}
+
+/** A pattern written into `regexp_replace` must be RE2 syntax, like a regex mask's. */
+function pattern(text: string): void {
+  try {
+    linearRegex(text);
+  } catch (err) {
+    if (err instanceof RegexSyntaxError) throw new ExpressionError(`argument 2 of \`regexp_replace\`: ${err.message}`, -1);
+    throw err;
+  }
 }
 
 function isColumnRef(e: Expr): boolean {

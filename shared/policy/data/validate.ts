@@ -1,6 +1,7 @@
 import type { DataSource } from '#shared/model/catalog.ts';
 import type { DataPolicy } from '#shared/model/policy.ts';
-import { PolicyValidationError } from '../errors.ts';
+import { PolicyValidationError, RegexSyntaxError } from '../errors.ts';
+import { linearRegex } from '../regex.ts';
 import { sqlDialect } from '../sql/dialects.ts';
 import { ExpressionError, MissingTagError, RuleNotApplicableError } from './errors.ts';
 import { analyze, type ExpressionMode } from './analyze.ts';
@@ -10,7 +11,7 @@ import { selectorDepth } from './winner.ts';
 
 /**
  * Checks what a data policy needs no data source for: every predicate, `when` and custom mask
- * parses and uses known functions with the right arguments; regex patterns compile; numbers
+ * parses and uses known functions with the right arguments; regex patterns are RE2 syntax; numbers
  * are usable. Throws `PolicyValidationError` naming the rule and field.
  */
 export function validateDataRules(doc: DataPolicy): void {
@@ -35,10 +36,12 @@ export function validateDataRules(doc: DataPolicy): void {
     if (m.type === 'rounding' && !(Number.isFinite(m.bucketSize) && m.bucketSize > 0)) fail(`${at}.masking.bucketSize`, 'must be a positive number');
     if (m.type === 'constant' && typeof m.value === 'number' && !Number.isFinite(m.value)) fail(`${at}.masking.value`, 'must be a finite number');
     if (m.type === 'regex') {
+      // The database runs the pattern; RE2 syntax here keeps out what only backtracking engines do.
       try {
-        new RegExp(m.pattern);
-      } catch {
-        fail(`${at}.masking.pattern`, `invalid regular expression \`${m.pattern}\``);
+        linearRegex(m.pattern);
+      } catch (err) {
+        if (!(err instanceof RegexSyntaxError)) throw err;
+        fail(`${at}.masking.pattern`, err.message);
       }
     }
   });
