@@ -3,7 +3,8 @@ import * as z from 'zod';
 import { readBody, readQuery } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { badRequest, forbidden, notFound } from '#shared/http/errors.ts';
-import { idSchema } from '#shared/model/identity.ts';
+import { isOwner } from '#shared/model/catalog.ts';
+import { idSchema, type Principal } from '#shared/model/identity.ts';
 import type { GovernanceStores } from '#shared/decisions/index.ts';
 import type { AccessRequest } from '#shared/store/access-requests.ts';
 import { changeAudit } from '#shared/http/audit.ts';
@@ -12,6 +13,13 @@ const createSchema = z.strictObject({ dataSource: idSchema, reason: z.string().m
 const approveSchema = z.strictObject({ expiresAt: z.iso.datetime({ offset: true }).optional() });
 const denySchema = z.strictObject({ reason: z.string().max(2000).optional() });
 const listSchema = z.strictObject({ dataSource: idSchema.optional(), state: z.enum(['pending', 'approved', 'denied']).optional() });
+
+/** Who decided, naming the IAM: `okta/jdoe`, or `service:name` for a service principal. */
+const deciderId = (p: Principal): string => (p.type === 'user' ? `${p.iamid}/${p.id}` : `service:${p.id}`);
+
+/** True when the caller is a user owning the source, by (iamid, userid). */
+const ownedBy = (source: Parameters<typeof isOwner>[0] | undefined, p: Principal): boolean =>
+  source !== undefined && p.type === 'user' && isOwner(source, p.iamid, p.id);
 
 /**
  * `POST /v1/access-requests`, `GET /v1/access-requests?dataSource=&state=` (a source's requests
@@ -28,8 +36,7 @@ export function accessRequestRoutes(stores: GovernanceStores): Hono<AppEnv> {
     if (!request) throw notFound(`access request \`${id.slice(0, 100)}\` not found`);
     const caller = c.get('caller');
     const source = await stores.catalog.getSource(request.dataSource);
-    const owner = caller.principal.type === 'user' && (source?.owners ?? []).includes(caller.principal.id);
-    return { request, mayDecide: owner || caller.permissions.has('GOVERNANCE') };
+    return { request, mayDecide: ownedBy(source, caller.principal) || caller.permissions.has('GOVERNANCE') };
   }
 
   app.post('/', async (c) => {
@@ -51,8 +58,7 @@ export function accessRequestRoutes(stores: GovernanceStores): Hono<AppEnv> {
     if (query.dataSource) {
       const source = await stores.catalog.getSource(query.dataSource);
       if (!source) throw notFound(`data source \`${query.dataSource}\` not found`);
-      const owner = caller.principal.type === 'user' && source.owners.includes(caller.principal.id);
-      if (!owner && !caller.permissions.has('GOVERNANCE')) throw forbidden('only an owner of the data source or `GOVERNANCE` may list its requests');
+      if (!ownedBy(source, caller.principal) && !caller.permissions.has('GOVERNANCE')) throw forbidden('only an owner of the data source or `GOVERNANCE` may list its requests');
       requests = await stores.requests.ofSource(query.dataSource);
     } else {
       if (caller.principal.type !== 'user') throw badRequest('`dataSource`: required when the caller is a service account');
@@ -80,7 +86,7 @@ export function accessRequestRoutes(stores: GovernanceStores): Hono<AppEnv> {
       } else {
         await readBody(c, denySchema, { optional: true });
       }
-      const decidedBy = c.get('caller').principal.id;
+      const decidedBy = deciderId(c.get('caller').principal);
       const state = verdict === 'approve' ? 'approved' : 'denied';
       const next = await stores.requests.decide(
         request,
@@ -89,6 +95,7 @@ export function accessRequestRoutes(stores: GovernanceStores): Hono<AppEnv> {
         expiresAt,
         changeAudit(c, { action: verdict === 'approve' ? 'APPROVE_ACCESS' : 'DENY_ACCESS', targetType: 'accessRequest', targets: [request.id, request.dataSource], payload: {
           user: { iamid: request.iamid, userid: request.userid },
+          decidedBy,
           ...(expiresAt ? { expiresAt } : {}),
         } }),
       );

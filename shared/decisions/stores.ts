@@ -11,9 +11,9 @@ export interface GovernanceStores {
 }
 
 /** Builds the governance repositories over the services' database and audit writer. */
-export function governanceStores(services: Pick<Services, 'db' | 'audit'>): GovernanceStores {
+export function governanceStores(services: Pick<Services, 'db' | 'audit' | 'config'>): GovernanceStores {
   return {
-    catalog: new CatalogRepository(services.db, services.audit),
+    catalog: new CatalogRepository(services.db, services.audit, services.config.defaultIam),
     policies: new PolicyRepository(services.db, services.audit),
     requests: new AccessRequestRepository(services.db, services.audit),
   };

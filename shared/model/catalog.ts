@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { idSchema } from './identity.ts';
+import { iamIdSchema, idSchema, type UserRef } from './identity.ts';
 
 export const PLATFORMS = ['postgres', 'trino', 'snowflake', 'databricks'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -19,6 +19,12 @@ export const columnSchema = z.strictObject({
   tags: z.array(tagSchema).max(200).default([]),
 });
 
+/** An owner as written: `{"iamid","userid"}`, or a bare userid meaning the default IAM. */
+export const ownerSchema = z.union([idSchema, z.strictObject({ iamid: iamIdSchema.optional(), userid: idSchema })], {
+  error: 'must be a userid or `{"iamid","userid"}`',
+});
+export type OwnerInput = z.infer<typeof ownerSchema>;
+
 export const dataSourceInputSchema = z.strictObject({
   name: z.string().min(1).max(256),
   platform: z.enum(PLATFORMS),
@@ -26,7 +32,7 @@ export const dataSourceInputSchema = z.strictObject({
   schema: sqlNameSchema,
   table: sqlNameSchema,
   domain: idSchema.optional(),
-  owners: z.array(idSchema).max(100).default([]),
+  owners: z.array(ownerSchema).max(100).default([]),
   tags: z.array(tagSchema).max(200).default([]),
   columns: z.array(columnSchema).max(2000).default([]),
 });
@@ -34,7 +40,9 @@ export const dataSourceInputSchema = z.strictObject({
 export type DataSourceInput = z.infer<typeof dataSourceInputSchema>;
 export type Column = z.infer<typeof columnSchema>;
 
-export interface DataSource extends DataSourceInput {
+/** A data source as stored: every owner names its IAM. */
+export interface DataSource extends Omit<DataSourceInput, 'owners'> {
+  readonly owners: readonly UserRef[];
   readonly id: string;
   readonly version: number;
   readonly createdAt: string;
@@ -51,4 +59,22 @@ export type DomainInput = z.infer<typeof domainInputSchema>;
 export interface Domain extends DomainInput {
   readonly id: string;
   readonly version: number;
+}
+
+/**
+ * Owners with the IAM spelled out, each once: a bare userid (as written, or as stored before
+ * owners named their IAM) belongs to `defaultIam`.
+ */
+export function normaliseOwners(owners: readonly OwnerInput[], defaultIam: string): UserRef[] {
+  const out = new Map<string, UserRef>();
+  for (const o of owners) {
+    const ref = typeof o === 'string' ? { iamid: defaultIam, userid: o } : { iamid: o.iamid ?? defaultIam, userid: o.userid };
+    out.set(`${ref.iamid}\u0000${ref.userid}`, ref);
+  }
+  return [...out.values()];
+}
+
+/** True when the user `(iamid, userid)` owns the source: `partner/jdoe` is not `okta/jdoe`. */
+export function isOwner(source: Pick<DataSource, 'owners'>, iamid: string, userid: string): boolean {
+  return source.owners.some((o) => o.iamid === iamid && o.userid === userid);
 }

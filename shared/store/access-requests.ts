@@ -27,6 +27,7 @@ export interface AccessRequest {
   readonly reason?: string;
   readonly createdAt: string;
   readonly decidedAt?: string;
+  /** `iamid/userid` of the deciding user, `service:name` of a deciding service principal. */
   readonly decidedBy?: string;
   /** Approved requests only: when the access ends (absent: never). */
   readonly expiresAt?: string;

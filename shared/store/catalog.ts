@@ -1,7 +1,7 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { AuditWriter } from '#shared/audit/writer.ts';
-import type { DataSource, DataSourceInput, Domain, DomainInput } from '#shared/model/catalog.ts';
+import { normaliseOwners, type DataSource, type DataSourceInput, type Domain, type DomainInput, type OwnerInput } from '#shared/model/catalog.ts';
 import type { Db } from './client.ts';
 import { NotFoundError, VersionMismatchError } from './errors.ts';
 import { bumpSnapshot } from './policies.ts';
@@ -15,19 +15,28 @@ export const catalogKeys = {
   meta: 'META',
 } as const;
 
-
 /** The whole catalog, as the policy snapshot and listings read it. */
 export interface CatalogContents {
   readonly sources: DataSource[];
   readonly domains: Domain[];
 }
 
-/** Data sources (with their columns) and domains; every change bumps the snapshot version. */
+/**
+ * Data sources (with their columns) and domains; every change bumps the snapshot version.
+ * Owners are stored as `{iamid, userid}`; a bare userid, written or stored before owners named
+ * their IAM, belongs to `defaultIam`.
+ */
 export class CatalogRepository {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditWriter,
+    private readonly defaultIam: string,
   ) {}
+
+  private toSource(item: Record<string, unknown>): DataSource {
+    const source = withoutKeys<Omit<DataSource, 'owners'> & { owners?: OwnerInput[] }>(item);
+    return { ...source, owners: normaliseOwners(source.owners ?? [], this.defaultIam) };
+  }
 
   private get table(): string {
     return this.db.tables.catalog;
@@ -41,7 +50,7 @@ export class CatalogRepository {
   /** A data source by id, or undefined. */
   async getSource(id: string): Promise<DataSource | undefined> {
     const item = await this.getItem(catalogKeys.source(id));
-    return item ? withoutKeys<DataSource>(item) : undefined;
+    return item ? this.toSource(item) : undefined;
   }
 
   /** A domain by id, or undefined. */
@@ -74,7 +83,8 @@ export class CatalogRepository {
    */
   async putSource(id: string, input: DataSourceInput, current: DataSource | undefined, audit: AuditInput): Promise<DataSource> {
     const now = nowIso();
-    const next: DataSource = { ...input, id, version: (current?.version ?? 0) + 1, createdAt: current?.createdAt ?? now, updatedAt: now };
+    const owners = normaliseOwners(input.owners, this.defaultIam);
+    const next: DataSource = { ...input, owners, id, version: (current?.version ?? 0) + 1, createdAt: current?.createdAt ?? now, updatedAt: now };
     await this.upsert(catalogKeys.source(id), current, next, `data source \`${id}\``, audit);
     return next;
   }
@@ -108,7 +118,7 @@ export class CatalogRepository {
       const page = await this.db.doc.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start, ConsistentRead: true }));
       for (const item of page.Items ?? []) {
         const pk = item.pk as string;
-        if (pk.startsWith('SOURCE#')) sources.push(withoutKeys<DataSource>(item));
+        if (pk.startsWith('SOURCE#')) sources.push(this.toSource(item));
         else if (pk.startsWith('DOMAIN#')) domains.push(withoutKeys<Domain>(item));
       }
       start = page.LastEvaluatedKey;

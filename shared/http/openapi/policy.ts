@@ -5,6 +5,9 @@ const strings = arr(str);
 const user = obj({ userid: str, iamid: str }, ['userid']);
 const dialect = { enum: ['postgres', 'trino', 'snowflake', 'databricks'], default: 'postgres' };
 const column = obj({ name: str, type: str, tags: strings }, ['name']);
+const owner = {
+  oneOf: [{ ...user, description: 'a user: `iamid` defaults to the default IAM' }, { type: 'string', description: 'a bare userid: a user of the default IAM' }],
+};
 const dataSource = obj(
   {
     name: str,
@@ -13,7 +16,7 @@ const dataSource = obj(
     schema: str,
     table: str,
     domain: str,
-    owners: strings,
+    owners: { type: 'array', items: owner, maxItems: 100, description: 'stored and answered as `{"iamid","userid"}`; owners may list and decide the source\'s access requests' },
     tags: strings,
     columns: arr(column),
   },
@@ -118,13 +121,14 @@ export const POLICY_OPERATIONS: readonly Operation[] = [
     method: 'post',
     path: '/v1/access-requests/{id}/approve',
     summary: 'approve (source owner or GOVERNANCE); grants access while every policy on the source allows requests, until `expiresAt`',
+    description: 'An owner is matched by `(iamid, userid)`: `partner/jdoe` does not own what `okta/jdoe` owns. `decidedBy` in the answer and the audit record names the decider: `okta/jdoe`, or `service:name`.',
     body: obj({ expiresAt: { type: 'string', format: 'date-time' } }),
     responses: { '200': 'the approved request', '409': 'not pending' },
   },
   {
     method: 'post',
     path: '/v1/access-requests/{id}/deny',
-    summary: 'deny (source owner or GOVERNANCE)',
+    summary: 'deny (source owner or GOVERNANCE); `decidedBy` names the decider as `iamid/userid` or `service:name`',
     body: obj({ reason: str }),
     responses: { '200': 'the denied request', '409': 'not pending' },
   },

@@ -17,7 +17,7 @@ export const DEMO_SOURCES: Readonly<Record<string, DataSourceInput>> = {
     schema: 'hr',
     table: 'employees',
     domain: 'hr',
-    owners: ['jdoe'],
+    owners: [{ iamid: 'okta', userid: 'jdoe' }],
     tags: ['Strictly Confidential'],
     columns: [
       col('id', 'integer'),
@@ -37,7 +37,7 @@ export const DEMO_SOURCES: Readonly<Record<string, DataSourceInput>> = {
     schema: 'sales',
     table: 'orders',
     domain: 'sales',
-    owners: ['smwilliams@example.com'],
+    owners: [{ iamid: 'okta', userid: 'smwilliams@example.com' }],
     tags: ['Internal'],
     columns: [col('region', 'varchar'), col('amount', 'numeric'), col('rep', 'varchar')],
   },
@@ -121,7 +121,7 @@ const seedAudit = (targetType: string, id: string): AuditInput => ({
 
 /** Seeds the demo catalog and policies; anything already there is left as it is. */
 export async function seedCatalog(services: Services): Promise<number> {
-  const catalog = new CatalogRepository(services.db, services.audit);
+  const catalog = new CatalogRepository(services.db, services.audit, services.config.defaultIam);
   const policies = new PolicyRepository(services.db, services.audit);
   let created = 0;
   for (const [id, input] of Object.entries(DEMO_DOMAINS)) {

@@ -53,7 +53,7 @@ describe('access requests', () => {
     expect((await access('open')).access).toBe('denied');
     const approved = await app.request(`/v1/access-requests/${id}/approve`, { method: 'POST', headers: owner });
     expect(approved.status).toBe(200);
-    expect(await approved.json()).toMatchObject({ state: 'approved', decidedBy: 'owner1' });
+    expect(await approved.json()).toMatchObject({ state: 'approved', decidedBy: 'bim/owner1' });
     const d = await access('open');
     expect(d.access).toBe('granted');
     expect(d.subscription).toEqual([{ policyKey: 'needs-approval', merge: 'shareResponsibility', satisfied: true, explanation: 'approved access request' }]);

@@ -1,8 +1,9 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { DataSourceInput } from '#shared/model/catalog.ts';
 import type { Services } from '#shared/services.ts';
-import { CatalogRepository } from '#shared/store/catalog.ts';
+import { CatalogRepository, catalogKeys } from '#shared/store/catalog.ts';
 import { VersionMismatchError } from '#shared/store/errors.ts';
 import { readSnapshotVersion } from '#shared/store/policies.ts';
 import { auditRecords, testServices } from '../../support/services.ts';
@@ -14,7 +15,7 @@ const input: DataSourceInput = { name: 'S', platform: 'trino', database: 'd', sc
 
 beforeAll(async () => {
   s = await testServices();
-  repo = new CatalogRepository(s.db, s.audit);
+  repo = new CatalogRepository(s.db, s.audit, 'bim');
 });
 
 describe('catalog repository', () => {
@@ -44,5 +45,20 @@ describe('catalog repository', () => {
     expect(sources.map((x) => x.id)).toContain('b');
     expect(domains.map((x) => x.id)).toEqual(['d']);
     expect(sources[0]).not.toHaveProperty('pk');
+  });
+
+  it('stores owners with their IAM, a bare userid in the default IAM, each once', async () => {
+    const saved = await repo.putSource('owned', { ...input, owners: ['jdoe', { userid: 'jdoe' }, { iamid: 'okta', userid: 'jdoe' }] }, undefined, audit('owned'));
+    const expected = [{ iamid: 'bim', userid: 'jdoe' }, { iamid: 'okta', userid: 'jdoe' }];
+    expect(saved.owners).toEqual(expected);
+    expect((await repo.getSource('owned'))!.owners).toEqual(expected);
+  });
+
+  it('reads owners stored as bare userids (before owners named their IAM) as owners in the default IAM', async () => {
+    const legacy = { pk: catalogKeys.source('legacy'), sk: catalogKeys.meta, ...input, owners: ['jdoe', 'smwilliams'], id: 'legacy', version: 1, createdAt: 'x', updatedAt: 'x' };
+    await s.db.doc.send(new PutCommand({ TableName: s.db.tables.catalog, Item: legacy }));
+    expect((await repo.getSource('legacy'))!.owners).toEqual([{ iamid: 'bim', userid: 'jdoe' }, { iamid: 'bim', userid: 'smwilliams' }]);
+    expect((await repo.scan()).sources.find((x) => x.id === 'legacy')!.owners).toEqual([{ iamid: 'bim', userid: 'jdoe' }, { iamid: 'bim', userid: 'smwilliams' }]);
+    expect((await new CatalogRepository(s.db, s.audit, 'okta').getSource('legacy'))!.owners[0]).toEqual({ iamid: 'okta', userid: 'jdoe' });
   });
 });
