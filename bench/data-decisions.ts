@@ -64,7 +64,7 @@ const subscription: StoredPolicy = {
   createdAt: '2023-12-31T00:00:00Z',
   updatedAt: '2023-12-31T00:00:00Z',
 };
-const snapshot = compileSnapshot({ sources: [source], domains: [], policies: [subscription, ...policies] });
+const snapshot = compileSnapshot({ sources: [source], domains: [], policies: [subscription, ...policies], trustedIams: ['okta'] });
 const N = 100_000;
 for (let i = 0; i < 10_000; i++) decide(snapshot, users[i % users.length]!, 'wide', DIALECTS[i % 4]!);
 const samples = new Float64Array(N);

@@ -28,8 +28,9 @@ type TableGrants = Readonly<Partial<Record<TableName, TableAccess>>>;
 const TABLE_GRANTS: Readonly<Record<ApiFunctionName, TableGrants>> = {
   scim: { identities: 'readWrite', audit: 'append' },
   // Sessions: it accepts impersonation tokens, so it checks their revocation. Catalog and
-  // policies: it answers GET /v1/users/{iamid}/{userid}/data-sources from the policy snapshot.
-  userinfo: { identities: 'readWrite', catalog: 'read', policies: 'read', sessions: 'read', audit: 'append' },
+  // policies: it answers GET /v1/users/{iamid}/{userid}/data-sources from the policy snapshot;
+  // marking an IAM trusted for policies updates the trust item and bumps the snapshot version.
+  userinfo: { identities: 'readWrite', catalog: 'read', policies: 'readUpdateSnapshot', sessions: 'read', audit: 'append' },
   // Audit reads: it serves GET /v1/audit.
   policy: { catalog: 'readWrite', policies: 'readWrite', identities: 'read', sessions: 'read', audit: 'readAppend' },
   impersonation: { sessions: 'readWrite', identities: 'read', audit: 'append' },

@@ -2,13 +2,14 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { TableDefinition } from '#shared/store/tables.ts';
+import { SNAPSHOT_PARTITION, type TableDefinition } from '#shared/store/tables.ts';
 
 /**
  * What a function may do with a table. `append` and `readAppend` are for the audit trail: new
- * records only, never an update or a delete of an existing one.
+ * records only, never an update or a delete of an existing one. `readUpdateSnapshot`: reads, and
+ * `UpdateItem` on the items of the snapshot partition only (`SNAPSHOT_PARTITION`).
  */
-export type TableAccess = 'read' | 'readWrite' | 'append' | 'readAppend';
+export type TableAccess = 'read' | 'readWrite' | 'append' | 'readAppend' | 'readUpdateSnapshot';
 
 const READ_ACTIONS = [
   'dynamodb:GetItem',
@@ -74,6 +75,10 @@ export class WardenTable extends Construct {
     const reads = Grant.addToPrincipal({ grantee, actions: READ_ACTIONS, resourceArns: [tableArn, ...indexArns] });
     if (access === 'read') return reads;
     if (access === 'readAppend') return reads.combine(append());
+    if (access === 'readUpdateSnapshot') {
+      const conditions = { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [SNAPSHOT_PARTITION] } };
+      return reads.combine(Grant.addToPrincipal({ grantee, actions: ['dynamodb:UpdateItem'], resourceArns: [tableArn], conditions }));
+    }
     return reads.combine(Grant.addToPrincipal({ grantee, actions: WRITE_ACTIONS, resourceArns: [tableArn] }));
   }
 }

@@ -1,14 +1,20 @@
-import type { IamRecord } from '#shared/store/iams.ts';
+import type { ExternalSource, IamRecord } from '#shared/store/iams.ts';
 
-/** An IAM as the API shows it: never the SCIM token hash, never the source's password. */
-export function toIamJson(iam: IamRecord): Record<string, unknown> {
-  const src = iam.externalSource;
+/** An external source as the API shows it: never its password. */
+export function externalSourceJson(src: ExternalSource): Record<string, unknown> {
+  return { uri: src.uri, auth: src.auth.type === 'basic' ? { type: 'basic', username: src.auth.username } : { type: 'none' }, ttlSeconds: src.ttlSeconds };
+}
+
+/**
+ * An IAM as the API shows it: never the SCIM token hash, never the source's password.
+ * `trustedForPolicies`: whether policies believe its users' groups and attributes.
+ */
+export function toIamJson(iam: IamRecord, trustedForPolicies: boolean): Record<string, unknown> {
   return {
     id: iam.id,
     name: iam.name,
+    trustedForPolicies,
     scim: { enabled: iam.scim.enabled, attributeMappings: iam.scim.attributeMappings ?? [] },
-    externalSource: src
-      ? { uri: src.uri, auth: src.auth.type === 'basic' ? { type: 'basic', username: src.auth.username } : { type: 'none' }, ttlSeconds: src.ttlSeconds }
-      : null,
+    externalSource: iam.externalSource ? externalSourceJson(iam.externalSource) : null,
   };
 }

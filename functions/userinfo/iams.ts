@@ -12,7 +12,7 @@ import type { ExternalSource, IamRecord } from '#shared/store/iams.ts';
 import { NoExternalSourceError } from '#shared/userinfo/errors.ts';
 import { syncIam } from '#shared/userinfo/sync.ts';
 import { refusedHost, type AllowedHost } from '#shared/userinfo/target.ts';
-import { toIamJson } from './iam-json.ts';
+import { externalSourceJson, toIamJson } from './iam-json.ts';
 import { changeAudit } from '#shared/http/audit.ts';
 import { pathParam } from './params.ts';
 
@@ -24,6 +24,7 @@ const createIamSchema = z.strictObject({
 
 const updateIamSchema = z.strictObject({
   name: z.string().min(1).max(256).optional(),
+  trustedForPolicies: z.boolean().optional(),
   scim: z
     .strictObject({
       attributeMappings: z.array(z.strictObject({ from: z.string().min(1).max(512), to: z.string().min(1).max(256) })).max(500),
@@ -76,6 +77,8 @@ export function iamRoutes(services: Services): Hono<AppEnv> {
     return iam;
   }
 
+  const trusted = (iamid: string): Promise<boolean> => services.iams.trustedForPolicies(iamid, services.config.defaultIam);
+
   app.post('/', async (c) => {
     const caller = requirePermission(c, 'USER_ADMIN');
     const body = await readBody(c, createIamSchema);
@@ -97,7 +100,8 @@ export function iamRoutes(services: Services): Hono<AppEnv> {
 
   app.get('/:iamid', async (c) => {
     requirePermission(c, 'USER_ADMIN');
-    return c.json(toIamJson(await requireIamRecord(pathParam(c, 'iamid', iamIdSchema))));
+    const iam = await requireIamRecord(pathParam(c, 'iamid', iamIdSchema));
+    return c.json(toIamJson(iam, await trusted(iam.id)));
   });
 
   app.put('/:iamid', async (c) => {
@@ -112,8 +116,9 @@ export function iamRoutes(services: Services): Hono<AppEnv> {
         ...(body.scim ? { scim: { ...current.scim, attributeMappings: body.scim.attributeMappings } } : {}),
       },
       changeAudit(c, { action: 'UPDATE', targetType: 'iam', targets: [iamid], payload: { iamid, ...body } }),
+      body.trustedForPolicies,
     );
-    return c.json(toIamJson(next));
+    return c.json(toIamJson(next, await trusted(iamid)));
   });
 
   app.put('/:iamid/external-source', async (c) => {
@@ -129,10 +134,10 @@ export function iamRoutes(services: Services): Hono<AppEnv> {
         action: 'SET_EXTERNAL_SOURCE',
         targetType: 'iam',
         targets: [iamid],
-        payload: { iamid, ...(toIamJson({ ...current, externalSource }).externalSource as Record<string, unknown>) },
+        payload: { iamid, ...externalSourceJson(externalSource) },
       }),
     );
-    return c.json(toIamJson(next));
+    return c.json(toIamJson(next, await trusted(iamid)));
   });
 
   app.post('/:iamid/sync', async (c) => {

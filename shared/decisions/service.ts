@@ -4,6 +4,7 @@ import type { Decision, Dialect } from '#shared/model/decision.ts';
 import type { UserRef } from '#shared/model/identity.ts';
 import { decide, decideSubscription, type DecideOptions, type Snapshot } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
+import { readIamTrust, trustedIams } from '#shared/store/iam-trust.ts';
 import { readSnapshotVersion } from '#shared/store/policies.ts';
 import { AuditBatcher } from './audit-batch.ts';
 import { UnknownDataSourceError, UnknownUserError } from './errors.ts';
@@ -62,8 +63,8 @@ export class DecisionService {
     this.snapshots = new SnapshotCache(
       () => readSnapshotVersion(services.db),
       async () => {
-        const [catalog, policies] = await Promise.all([this.stores.catalog.scan(), this.stores.policies.list()]);
-        return { ...catalog, policies };
+        const [catalog, policies, trust] = await Promise.all([this.stores.catalog.scan(), this.stores.policies.list(), readIamTrust(services.db)]);
+        return { ...catalog, policies, trustedIams: trustedIams(trust, services.config.defaultIam) };
       },
       refreshMs,
     );

@@ -3,6 +3,7 @@ import type { PolicyDocument, StoredPolicy } from '#shared/model/policy.ts';
 import { compileSnapshot, simulate, type SimulationResult } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
 import { NotFoundError } from '#shared/store/errors.ts';
+import { readIamTrust, trustedIams } from '#shared/store/iam-trust.ts';
 import { PolicyRepository } from '#shared/store/policies.ts';
 import { loadUserView, scanAllViews } from '#shared/store/subjects.ts';
 import { UnknownUserError } from './errors.ts';
@@ -45,8 +46,9 @@ function changedPolicies(current: readonly StoredPolicy[], req: SimulationReques
  * masked columns and row filters, as the engine's `simulate` compares them). Nothing is written.
  */
 export async function runSimulation(services: Services, stores: GovernanceStores, req: SimulationRequest): Promise<SimulationResult> {
-  const [catalog, policies, subjects] = await Promise.all([stores.catalog.scan(), stores.policies.list(), subjectsFor(services, req.users)]);
-  const before = compileSnapshot({ ...catalog, policies });
-  const after = compileSnapshot({ ...catalog, policies: changedPolicies(policies, req) }, before);
+  const [catalog, policies, subjects, trust] = await Promise.all([stores.catalog.scan(), stores.policies.list(), subjectsFor(services, req.users), readIamTrust(services.db)]);
+  const trusted = trustedIams(trust, services.config.defaultIam);
+  const before = compileSnapshot({ ...catalog, policies, trustedIams: trusted });
+  const after = compileSnapshot({ ...catalog, policies: changedPolicies(policies, req), trustedIams: trusted }, before);
   return simulate(before, after, subjects, req.dataSources);
 }

@@ -26,6 +26,8 @@ const targeting = {
   circumstanceOperator: z.enum(['any', 'all']).default('any'),
   circumstances: z.array(circumstanceSchema).max(100).default([]),
   staged: z.boolean().default(false),
+  // Whose groups and attributes the policy believes; absent: the IAMs the deployment trusts.
+  trustedIams: z.array(iamIdSchema).max(100).optional(),
 };
 
 export const attributeConditionSchema = z.strictObject({

@@ -20,15 +20,21 @@ export function hasAttributeValue(subject: Subject, name: string, expected: stri
   return false;
 }
 
+/** `okta/HR`: a group or attribute name as explanations show it, qualified by the user's IAM. */
+export function qualified(subject: Subject, name: string): string {
+  return `${subject.iamid}/${name}`;
+}
+
 /**
  * Compiles groups and attributes with `operator` all (every one must hold) or any (one
- * suffices). An empty set holds for `all` and fails for `any`.
+ * suffices). An empty set holds for `all` and fails for `any`. Explanations name the IAM whose
+ * group or attribute it is (`member of okta/HR`, `okta/Country=US`).
  */
 export function compileConditionSet(set: ConditionSet): CompiledConditionSet {
-  const checks: Array<{ label: string; test: (s: Subject) => boolean }> = [
-    ...set.groups.map((g) => ({ label: `member of ${g}`, test: (s: Subject) => s.groups.has(g) })),
+  const checks: Array<{ label: (s: Subject) => string; test: (s: Subject) => boolean }> = [
+    ...set.groups.map((g) => ({ label: (s: Subject) => `member of ${qualified(s, g)}`, test: (s: Subject) => s.groups.has(g) })),
     ...set.attributes.map((a) => ({
-      label: `${a.name}=${a.value}`,
+      label: (s: Subject) => `${qualified(s, a.name)}=${a.value}`,
       test: (s: Subject) => hasAttributeValue(s, a.name, a.value),
     })),
   ];
@@ -36,7 +42,7 @@ export function compileConditionSet(set: ConditionSet): CompiledConditionSet {
   return (subject) => {
     const held: string[] = [];
     const missing: string[] = [];
-    for (const c of checks) (c.test(subject) ? held : missing).push(c.label);
+    for (const c of checks) (c.test(subject) ? held : missing).push(c.label(subject));
     const holds = all ? missing.length === 0 : held.length > 0;
     const explanation = holds
       ? held.join('; ') || 'no condition to meet'
@@ -45,4 +51,9 @@ export function compileConditionSet(set: ConditionSet): CompiledConditionSet {
         : `none of: ${missing.join(', ') || 'no condition listed'}`;
     return { holds, explanation };
   };
+}
+
+/** True when the set looks at groups or attributes at all (an empty one does not). */
+export function readsConditionSet(set: ConditionSet): boolean {
+  return set.groups.length + set.attributes.length > 0;
 }

@@ -1,12 +1,14 @@
 export { covers, anyCovered, lineage, depth, valueMatches } from './tags.ts';
 export { compileConditionSet, hasAttributeValue, type CompiledConditionSet, type ConditionOutcome } from './conditions.ts';
+export { policyTrust, trustedView, untrustedReason, type TrustedIams } from './trust.ts';
+export { linearRegex } from './regex.ts';
 export { parseCondition, compileCondition, tokenize, type ConditionNode, type TagScope, type CompiledCondition, type Token } from './condition/index.ts';
-export { PolicyValidationError, ConditionSyntaxError } from './errors.ts';
+export { PolicyValidationError, ConditionSyntaxError, RegexSyntaxError } from './errors.ts';
 export { compileTargeting, targetKeys, sourceInDomain, columnRegex, type TargetPredicate, type TargetingInput, type TargetKeys } from './targeting.ts';
 export { sourceFacts, type SourceFacts } from './source-facts.ts';
 export { PolicyIndex } from './policy-index.ts';
 export { parsePolicyDocument } from './validate.ts';
-export { compileSubscription, failClosed, fingerprint, type CompiledSubscription } from './subscription/compile.ts';
+export { compileSubscription, failClosed, fingerprint, subscriptionFingerprint, type CompiledSubscription } from './subscription/compile.ts';
 export { compileEntitlements } from './subscription/entitlements.ts';
 export { compileSnapshot, type Snapshot, type SnapshotInput, type SourceEntry, type TagCount } from './snapshot.ts';
 export { decideSubscription, grants, mergeSatisfied, type DecideOptions, type SubscriptionDecision } from './decide.ts';

@@ -3,7 +3,8 @@ import type { StoredPolicy, SubscriptionPolicy } from '#shared/model/policy.ts';
 import { planDataPolicies, type DataPlan } from './data/plan.ts';
 import { PolicyIndex } from './policy-index.ts';
 import { sourceFacts, type SourceFacts } from './source-facts.ts';
-import { compileSubscription, failClosed, fingerprint, type CompiledSubscription } from './subscription/compile.ts';
+import { compileSubscription, failClosed, subscriptionFingerprint, type CompiledSubscription } from './subscription/compile.ts';
+import { policyTrust, type TrustedIams } from './trust.ts';
 
 /** Everything a decision on one source needs, precomputed. */
 export interface SourceEntry {
@@ -36,6 +37,8 @@ export interface Snapshot {
   /** Compiled non-staged subscription policies by key. */
   readonly subscriptions: ReadonlyMap<string, CompiledSubscription>;
   readonly tagCounts: ReadonlyMap<string, TagCount>;
+  /** The IAMs trusted for policy matching where a policy names no `trustedIams`. */
+  readonly trustedIams: TrustedIams;
 }
 
 /** What a snapshot is compiled from. */
@@ -43,6 +46,8 @@ export interface SnapshotInput {
   readonly sources: readonly DataSource[];
   readonly domains: readonly Domain[];
   readonly policies: readonly StoredPolicy[];
+  /** The IAMs an admin trusts for policy matching (the default IAM included unless unmarked). */
+  readonly trustedIams: readonly string[];
 }
 
 const byAge = (a: StoredPolicy, b: StoredPolicy): number =>
@@ -75,6 +80,7 @@ function countTags(sources: readonly DataSource[]): Map<string, TagCount> {
  * that unchanged sources keep identical policy lists (simulation skips them).
  */
 export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snapshot {
+  const trustedIams: TrustedIams = new Set(input.trustedIams);
   const domains = new Map(input.domains.map((d) => [d.id, d]));
   const domainsByTag = new Map<string, string[]>();
   for (const d of input.domains) for (const t of d.tags) domainsByTag.set(t, [...(domainsByTag.get(t) ?? []), d.id]);
@@ -97,9 +103,10 @@ export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snap
       }
       continue;
     }
-    let compiled = reusable.get(fingerprint(doc));
+    const trusted = policyTrust(doc.trustedIams, trustedIams);
+    let compiled = reusable.get(subscriptionFingerprint(doc, trusted));
     try {
-      compiled ??= compileSubscription(stored as StoredPolicy & { document: SubscriptionPolicy });
+      compiled ??= compileSubscription(stored as StoredPolicy & { document: SubscriptionPolicy }, trusted);
       subscriptionIndex.add(compiled, doc);
     } catch (error) {
       compiled = failClosed(stored, error);
@@ -121,7 +128,7 @@ export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snap
       subscriptions: applicable,
       dataPolicies,
       // Planning every source up front would cost compile time for sources nobody queries.
-      dataPlan: () => (plan ??= planDataPolicies(source, dataPolicies)),
+      dataPlan: () => (plan ??= planDataPolicies(source, dataPolicies, trustedIams)),
       discovery: applicable.some((p) => p.policy.actions.allowDiscovery),
       requestsAllowed: applicable.length > 0 && applicable.every((p) => p.allowsRequests),
     });
@@ -132,5 +139,6 @@ export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snap
     domains,
     subscriptions,
     tagCounts: countTags(input.sources),
+    trustedIams,
   };
 }

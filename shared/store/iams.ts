@@ -3,7 +3,9 @@ import type { AuditInput } from '#shared/audit/record.ts';
 import type { AuditWriter } from '#shared/audit/writer.ts';
 import type { Db } from './client.ts';
 import { ConflictError, VersionMismatchError } from './errors.ts';
+import { isTrustedIam, markIamTrust, readIamTrust } from './iam-trust.ts';
 import { keys } from './keys.ts';
+import { bumpSnapshot } from './policies.ts';
 import { nowIso, transact } from './transact.ts';
 import { withoutKeys } from './item.ts';
 
@@ -73,8 +75,22 @@ export class IamRepository {
     return res.Item ? toRecord(res.Item) : undefined;
   }
 
-  /** Replaces an IAM if its version is unchanged. */
-  async update(current: IamRecord, changes: Partial<Pick<IamRecord, 'name' | 'scim' | 'externalSource'>>, audit?: AuditInput): Promise<IamRecord> {
+  /** Whether policies trust the IAM's groups and attributes (see `iam-trust.ts`). */
+  async trustedForPolicies(iamid: string, defaultIam: string): Promise<boolean> {
+    return isTrustedIam(await readIamTrust(this.db), iamid, defaultIam);
+  }
+
+  /**
+   * Replaces an IAM if its version is unchanged. With `trustedForPolicies`, the IAM is marked
+   * trusted or not for policy matching in the same transaction, with a snapshot version bump,
+   * so every decision after the refresh interval sees the change.
+   */
+  async update(
+    current: IamRecord,
+    changes: Partial<Pick<IamRecord, 'name' | 'scim' | 'externalSource'>>,
+    audit?: AuditInput,
+    trustedForPolicies?: boolean,
+  ): Promise<IamRecord> {
     const next: IamRecord = { ...current, ...changes, version: current.version + 1, updatedAt: nowIso() };
     const oldHash = current.scim.tokenHash;
     const newHash = next.scim.tokenHash;
@@ -97,6 +113,7 @@ export class IamRepository {
           },
         },
         ...tokenItems,
+        ...(trustedForPolicies === undefined ? [] : [markIamTrust(this.db, current.id, trustedForPolicies), bumpSnapshot(this.db)]),
         ...(audit ? [this.audit.put(audit)] : []),
       ],
       () => new VersionMismatchError(`iam \`${current.id}\` was changed concurrently`),

@@ -4,6 +4,7 @@ import type { AuditWriter } from '#shared/audit/writer.ts';
 import type { PolicyDocument, StoredPolicy } from '#shared/model/policy.ts';
 import type { Db } from './client.ts';
 import { NotFoundError, VersionMismatchError } from './errors.ts';
+import { SNAPSHOT_PARTITION } from './tables.ts';
 import { nowIso, queryAll, transact, type TransactItem } from './transact.ts';
 
 /** Key formats of the policies table (see `tables.ts`). */
@@ -13,7 +14,7 @@ export const policyKeys = {
   all: 'POLICIES',
   historyPrefix: 'V#',
   history: (version: number) => `V#${String(version).padStart(6, '0')}`,
-  snapshot: { pk: 'SNAPSHOT', sk: 'VERSION' },
+  snapshot: { pk: SNAPSHOT_PARTITION, sk: 'VERSION' },
 } as const;
 
 /**

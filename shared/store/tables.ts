@@ -36,6 +36,8 @@
  *   all current policies (snapshot)  → Query gsi1 pk=POLICIES
  *   snapshot version (changes to catalog or policies bump it; checked ≤ 1/s)
  *                                   → GetItem pk=SNAPSHOT sk=VERSION
+ *   IAMs marked (un)trusted for policy matching, read with the snapshot (an IAM change writes
+ *   it with a version bump)           → GetItem pk=SNAPSHOT sk=IAMTRUST
  *   access request by id             → GetItem pk=REQUEST#id sk=META
  *   access requests of a user / of a source → gsi1 pk=REQUESTUSER#iamid#userid ; gsi2 pk=REQUESTSOURCE#id
  *
@@ -52,6 +54,12 @@
  */
 
 export type AttributeType = 'S' | 'N';
+
+/**
+ * The partition of the policies table holding the snapshot version and the IAM trust marks:
+ * the only items the userinfo function may update there (an IAM's trust changes decisions).
+ */
+export const SNAPSHOT_PARTITION = 'SNAPSHOT';
 
 /** A global secondary index over the generic `gsiNpk`/`gsiNsk` attributes. */
 export interface IndexDefinition {

@@ -181,7 +181,7 @@ describe('api stack permissions', () => {
     const put = ['dynamodb:PutItem'];
     const expected = {
       scim: { identities: rw, catalog: [], policies: [], sessions: [], audit: put },
-      userinfo: { identities: rw, catalog: reads, policies: reads, sessions: reads, audit: put },
+      userinfo: { identities: rw, catalog: reads, policies: [...reads, 'dynamodb:UpdateItem'].sort(), sessions: reads, audit: put },
       policy: { identities: reads, catalog: rw, policies: rw, sessions: reads, audit: [...reads, ...put].sort() },
       impersonation: { identities: reads, catalog: [], policies: [], sessions: rw, audit: put },
       sync: { identities: rw, catalog: [], policies: [], sessions: [], audit: put },
@@ -191,6 +191,12 @@ describe('api stack permissions', () => {
         expect(tableActions(name as keyof typeof expected, table), `${name} on ${table}`).toEqual(actions);
       }
     }
+  });
+
+  it('lets userinfo update only the snapshot partition of the policies table (IAM trust and the version bump)', () => {
+    const updates = statementsOf('userinfo').filter((st) => asList(st.Action).includes('dynamodb:UpdateItem') && JSON.stringify(st.Resource).includes('GetAttpoliciesTable'));
+    expect(updates).toHaveLength(1);
+    expect(updates[0].Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['SNAPSHOT'] } });
   });
 
   it('lets only impersonation sign; verifiers get the public key, scim no key at all', () => {

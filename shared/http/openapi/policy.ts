@@ -70,7 +70,11 @@ export const POLICY_OPERATIONS: readonly Operation[] = [
       'The body `policyKey` must equal the path (or be absent). `version`, `createdAt`, `updatedAt` are read-only and ignored. ' +
       '`createdAt` is kept from the first version (it decides mask conflicts of equal depth). With `?dryRun=true` nothing is ' +
       'saved and the answer is the simulation of the change. Answers carry `ETag: W/"<version>"`; with `If-Match` the write ' +
-      'happens only at that version (`*`: only if it exists), else 412. ' + consistency,
+      'happens only at that version (`*`: only if it exists), else 412. ' +
+      'Top-level `trustedIams` (both types): the IAMs whose groups and attributes the policy believes; absent, those marked `trustedForPolicies` (`PUT /v1/iams/{iamid}`). ' +
+      'For the policy, a user of another IAM has no groups and no attributes: entitlements fail, exceptions do not spare it, entitlement row filters show nothing. ' +
+      'Regular expressions (`columnRegex`, `regex` masks, a literal `regexp_replace` pattern) are RE2 syntax, matched in linear time; backreferences and lookaround are a 400 naming the construct. ' +
+      'A numeral beyond the double range is a 400. ' + consistency,
     permission: 'GOVERNANCE',
     query: ['dryRun'],
     body: policyDocument,

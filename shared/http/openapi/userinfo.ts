@@ -3,7 +3,7 @@ import { obj, str, type Operation } from './operations.ts';
 const values = obj({ values: { type: 'array', items: str } }, ['values']);
 const userAnswer = '{"iamid","userid","displayName","email"?,"active","permissions","groups","attributes","sources":{"scim","manual","external","groups"},"memberships"}';
 const groupAnswer = '{"iamid","id","name","sources":{"scim","manual","external"}}';
-const iamAnswer = '{"id","name","scim":{"enabled","attributeMappings"},"externalSource":{"uri","auth":{"type","username"?},"ttlSeconds"}|null}';
+const iamAnswer = '{"id","name","trustedForPolicies","scim":{"enabled","attributeMappings"},"externalSource":{"uri","auth":{"type","username"?},"ttlSeconds"}|null}';
 
 /** Operations of the `userinfo` function besides API keys and IAM creation. */
 export const USERINFO_OPERATIONS: readonly Operation[] = [
@@ -75,9 +75,18 @@ export const USERINFO_OPERATIONS: readonly Operation[] = [
   {
     method: 'put',
     path: '/v1/iams/{iamid}',
-    summary: 'rename an IAM or set how SCIM attributes become Warden attributes',
+    summary: 'rename an IAM, set how SCIM attributes become Warden attributes, or mark it trusted for policy matching',
+    description:
+      '`trustedForPolicies`: whether policies believe the groups and attributes of its users (any IdP holding a SCIM token can name its groups `HR`). ' +
+      'A policy without `trustedIams` trusts the marked IAMs; the default IAM is trusted unless marked `false`, every other IAM only once marked `true`. ' +
+      'For a policy, a user of an IAM it does not trust has no groups and no attributes (`individuals` and `@iam` still name it). ' +
+      'The mark is written with a snapshot version bump: decisions see it after the snapshot refresh interval.',
     permission: 'USER_ADMIN',
-    body: obj({ name: str, scim: obj({ attributeMappings: { type: 'array', items: obj({ from: str, to: str }, ['from', 'to']) } }, ['attributeMappings']) }),
+    body: obj({
+      name: str,
+      trustedForPolicies: { type: 'boolean' },
+      scim: obj({ attributeMappings: { type: 'array', items: obj({ from: str, to: str }, ['from', 'to']) } }, ['attributeMappings']),
+    }),
     responses: { '200': iamAnswer, '404': 'unknown IAM', '409': 'changed concurrently' },
   },
   {

@@ -1,5 +1,6 @@
 import type { Services } from '#shared/services.ts';
 import { ConflictError } from '#shared/store/errors.ts';
+import { readIamTrust } from '#shared/store/iam-trust.ts';
 import type { Attributes, Permission } from '#shared/model/identity.ts';
 
 interface DemoUser {
@@ -57,8 +58,25 @@ const GROUP_ATTRIBUTES: Record<string, Attributes> = {
   HR: { Department: ['HR'] },
 };
 
+/** The demo's IdP, whose groups and attributes the demo policies rely on. */
+const DEMO_IDP = 'okta';
+
+/**
+ * Marks the demo's IdP trusted for policy matching, unless an admin already marked it either
+ * way (a persisted data dir keeps that choice).
+ */
+async function trustDemoIdp(services: Services): Promise<void> {
+  const marks = await readIamTrust(services.db);
+  if (marks.trusted.has(DEMO_IDP) || marks.untrusted.has(DEMO_IDP)) return;
+  const iam = await services.iams.get(DEMO_IDP);
+  if (!iam) return;
+  const audit = { actor: { type: 'service', id: 'seed' }, action: 'UPDATE', actionStatus: 'SUCCESS', targetType: 'iam', targets: [DEMO_IDP], payload: { trustedForPolicies: true, seed: true } } as const;
+  await services.iams.update(iam, {}, audit, true);
+}
+
 /** Seeds the demo identities; existing users are left as they are (a persisted data dir). */
 export async function seedIdentities(services: Services): Promise<number> {
+  await trustDemoIdp(services);
   let created = 0;
   for (const u of DEMO_USERS) {
     try {

@@ -1,6 +1,6 @@
 import type { Subject } from '#shared/model/identity.ts';
 import type { ConditionOutcome } from '../conditions.ts';
-import { hasAttributeValue } from '../conditions.ts';
+import { hasAttributeValue, qualified } from '../conditions.ts';
 import type { SourceFacts } from '../source-facts.ts';
 import { covers } from '../tags.ts';
 import type { ConditionNode, TagScope } from './ast.ts';
@@ -49,21 +49,35 @@ function leaf(test: CompiledCondition['test'], explain: (s: Subject, f: SourceFa
   };
 }
 
+/** True when the condition looks at groups or attributes anywhere (`@iam` alone does not). */
+export function readsUserData(node: ConditionNode): boolean {
+  switch (node.kind) {
+    case 'iam':
+      return false;
+    case 'not':
+      return readsUserData(node.operand);
+    case 'and':
+    case 'or':
+      return readsUserData(node.left) || readsUserData(node.right);
+    default:
+      return true;
+  }
+}
+
 /** Compiles a parsed condition into closures over (subject, source). */
 export function compileCondition(node: ConditionNode): CompiledCondition {
   switch (node.kind) {
-    case 'hasAttribute': {
-      const label = `${node.name}=${node.value}`;
+    case 'hasAttribute':
       return leaf(
         (s) => hasAttributeValue(s, node.name, node.value),
-        (_s, _f, holds) => (holds ? label : `not ${label}`),
+        (s, _f, holds) => `${holds ? '' : 'not '}${qualified(s, node.name)}=${node.value}`,
       );
-    }
     case 'isInGroups': {
       const groups = node.groups;
+      const names = (s: Subject, gs: readonly string[]) => gs.map((g) => qualified(s, g)).join(', ');
       return leaf(
         (s) => groups.every((g) => s.groups.has(g)),
-        (s, _f, holds) => (holds ? `member of ${groups.join(', ')}` : `not member of ${groups.filter((g) => !s.groups.has(g)).join(', ')}`),
+        (s, _f, holds) => (holds ? `member of ${names(s, groups)}` : `not member of ${names(s, groups.filter((g) => !s.groups.has(g)))}`),
       );
     }
     case 'iam':
@@ -78,7 +92,7 @@ export function compileCondition(node: ConditionNode): CompiledCondition {
         (s, f) => anyIn(s.attributes.get(name), scopeSet(f, scope)),
         (s, f) => {
           const m = firstMatch(s.attributes.get(name) ?? [], f, scope);
-          return m ? `${name}=${m[0]} covers ${where} ${m[1]}` : `no ${name} value covers a ${where}`;
+          return m ? `${qualified(s, name)}=${m[0]} covers ${where} ${m[1]}` : `no ${qualified(s, name)} value covers a ${where}`;
         },
       );
     }
@@ -88,7 +102,7 @@ export function compileCondition(node: ConditionNode): CompiledCondition {
         (s, f) => anyIn(s.groups, scopeSet(f, node.scope)),
         (s, f) => {
           const m = firstMatch(s.groups, f, node.scope);
-          return m ? `group ${m[0]} covers ${where} ${m[1]}` : `no group covers a ${where}`;
+          return m ? `group ${qualified(s, m[0])} covers ${where} ${m[1]}` : `no ${s.iamid} group covers a ${where}`;
         },
       );
     }

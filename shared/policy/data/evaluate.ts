@@ -1,5 +1,6 @@
 import type { Subject } from '#shared/model/identity.ts';
 import type { ColumnDecision, Dialect, RowFilterDecision } from '#shared/model/decision.ts';
+import { trustedView, untrustedOutcome, type TrustedIams } from '../trust.ts';
 import type { Audience, ColumnPlan, DataPlan } from './plan.ts';
 
 /** What one user sees of one source: columns, row filter and the secure-view query. */
@@ -12,6 +13,8 @@ export interface DataEvaluation {
 /**
  * Applies a plan to one user: the winning mask of each column unless its audience spares the
  * user, and every row filter meant for the user, ANDed. Only string work is left at this point.
+ * Each rule sees the user as its policy does: without groups or attributes when the user's IAM
+ * is not one the policy trusts (no exception spares it, an entitlement filter shows nothing).
  */
 export function evaluateDataPlan(plan: DataPlan, subject: Subject, dialect: Dialect): DataEvaluation {
   const p = plan.dialects[dialect];
@@ -25,8 +28,8 @@ export function evaluateDataPlan(plan: DataPlan, subject: Subject, dialect: Dial
   let where = '';
   const keys: string[] = [];
   for (const f of p.filters) {
-    if (f.audience && !applies(f.audience, subject).applies) continue;
-    where += `${where ? ' AND ' : ''}(${typeof f.sql === 'string' ? f.sql : f.sql(subject)})`;
+    if (f.audience && !applies(f.audience, subject, f.trusted).applies) continue;
+    where += `${where ? ' AND ' : ''}(${typeof f.sql === 'string' ? f.sql : f.sql(trustedView(subject, f.trusted))})`;
     if (!keys.includes(f.policyKey)) keys.push(f.policyKey);
   }
   const rowFilter: RowFilterDecision = { expression: where || null, policyKeys: keys };
@@ -37,16 +40,19 @@ function columnDecision(c: ColumnPlan, subject: Subject): ColumnDecision {
   const m = c.mask;
   if (!m) return c.clear;
   if (m.audience) {
-    const a = applies(m.audience, subject);
+    const a = applies(m.audience, subject, m.trusted);
     if (!a.applies) {
       const explanation = m.audience.exceptions ? `excepted from \`${m.policyKey}\`: ${a.why}` : `not included in \`${m.policyKey}\`: ${a.why}`;
       return { name: c.name, action: 'clear', policyKey: m.policyKey, overridden: m.overridden, explanation, expression: c.quoted };
     }
   }
-  return m.decision ?? { name: c.name, action: 'mask', masking: m.masking, policyKey: m.policyKey, overridden: m.overridden, expression: (m.sql as (s: Subject) => string)(subject) };
+  const sql = m.sql as (s: Subject) => string;
+  return m.decision ?? { name: c.name, action: 'mask', masking: m.masking, policyKey: m.policyKey, overridden: m.overridden, expression: sql(trustedView(subject, m.trusted)) };
 }
 
-function applies(audience: Audience, subject: Subject): { applies: boolean; why: string } {
-  const outcome = audience.test(subject);
+function applies(audience: Audience, subject: Subject, trusted: TrustedIams): { applies: boolean; why: string } {
+  const view = audience.readsUserData ? trustedView(subject, trusted) : subject;
+  const tested = audience.test(view);
+  const outcome = view === subject ? tested : untrustedOutcome(subject.iamid, tested);
   return { applies: audience.exceptions ? !outcome.holds : outcome.holds, why: outcome.explanation };
 }

@@ -1,11 +1,12 @@
 import type { Column, DataSource } from '#shared/model/catalog.ts';
 import { DIALECTS, type ColumnDecision, type Dialect } from '#shared/model/decision.ts';
 import type { ConditionSet, DataRule, Masking, StoredPolicy } from '#shared/model/policy.ts';
-import { compileConditionSet, type CompiledConditionSet } from '../conditions.ts';
+import { compileConditionSet, readsConditionSet, type CompiledConditionSet } from '../conditions.ts';
 import { sqlDialect } from '../sql/dialects.ts';
 import { castableType } from '../sql/column-type.ts';
 import { typedNull } from '../sql/literals.ts';
 import { tableRef } from '../sql/query.ts';
+import { policyTrust, type TrustedIams } from '../trust.ts';
 import { ExpressionError, MissingTagError, RuleNotApplicableError } from './errors.ts';
 import { filterFor, maskFor } from './rule-sql.ts';
 import type { Sql } from './template.ts';
@@ -15,10 +16,14 @@ import { oldestFirst, rankedCandidates, type MaskCandidate } from './winner.ts';
 export interface Audience {
   readonly exceptions: boolean;
   readonly test: CompiledConditionSet;
+  /** The set looks at groups or attributes (an empty one does not). */
+  readonly readsUserData: boolean;
 }
 
 export interface MaskPlan {
   readonly policyKey: string;
+  /** The IAMs whose groups and attributes the rule's policy believes (audience and SQL). */
+  readonly trusted: TrustedIams;
   readonly masking: Masking;
   readonly overridden: readonly string[];
   readonly audience: Audience | null;
@@ -38,6 +43,7 @@ export interface ColumnPlan {
 
 export interface FilterPlan {
   readonly policyKey: string;
+  readonly trusted: TrustedIams;
   readonly audience: Audience | null;
   readonly sql: Sql;
 }
@@ -68,12 +74,14 @@ export interface DataPlan {
  * column, the row filters, and their SQL in every dialect with only user values left open.
  * A rule needing a tag no column carries skips the source; a rule that cannot be written for a
  * column's type fails closed (a typed NULL, or a FALSE filter) and is listed in `notes`.
+ * `deployment`: the IAMs trusted for policy matching, for policies naming no `trustedIams`.
  */
-export function planDataPolicies(source: DataSource, policies: readonly StoredPolicy[]): DataPlan {
+export function planDataPolicies(source: DataSource, policies: readonly StoredPolicy[], deployment: TrustedIams): DataPlan {
   const active = oldestFirst(policies.filter((p) => p.document.type === 'data' && !p.document.staged));
   const notes: DataPlanNote[] = [];
-  const masks = source.columns.map((column) => planMask(source, column, active, notes));
-  const filters = planFilters(source, active, notes);
+  const trustOf = (p: StoredPolicy): TrustedIams => policyTrust(p.document.trustedIams, deployment);
+  const masks = source.columns.map((column) => planMask(source, column, active, notes, trustOf));
+  const filters = planFilters(source, active, notes, trustOf);
   const dialects = {} as Record<Dialect, DialectPlan>;
   DIALECTS.forEach((dialect, di) => {
     const d = sqlDialect(dialect);
@@ -88,13 +96,14 @@ export function planDataPolicies(source: DataSource, policies: readonly StoredPo
       return { name: column.name, quoted, alias: ` AS ${quoted}`, clear, mask: { ...m, sql, decision } };
     });
     const from = tableRef(d, source.database, source.schema, source.table);
-    dialects[dialect] = { from, columns, filters: filters.map((f) => ({ policyKey: f.policyKey, audience: f.audience, sql: f.sql[di]! })) };
+    dialects[dialect] = { from, columns, filters: filters.map((f) => ({ policyKey: f.policyKey, trusted: f.trusted, audience: f.audience, sql: f.sql[di]! })) };
   });
   return { dataSource: source.id, dialects, notes };
 }
 
 interface Planned {
   readonly policyKey: string;
+  readonly trusted: TrustedIams;
   readonly audience: Audience | null;
   readonly sql: readonly Sql[];
 }
@@ -106,10 +115,16 @@ function failsClosed(err: unknown): err is Error {
 
 function audienceOf(rule: DataRule): Audience | null {
   const set: ConditionSet | undefined = rule.exceptions ?? rule.inclusions;
-  return set ? { exceptions: rule.exceptions !== undefined, test: compileConditionSet(set) } : null;
+  return set ? { exceptions: rule.exceptions !== undefined, test: compileConditionSet(set), readsUserData: readsConditionSet(set) } : null;
 }
 
-function planMask(source: DataSource, column: Column, policies: readonly StoredPolicy[], notes: DataPlanNote[]): (Planned & { masking: Masking; overridden: string[] }) | null {
+function planMask(
+  source: DataSource,
+  column: Column,
+  policies: readonly StoredPolicy[],
+  notes: DataPlanNote[],
+  trustOf: (p: StoredPolicy) => TrustedIams,
+): (Planned & { masking: Masking; overridden: string[] }) | null {
   const candidates = rankedCandidates(policies, column);
   const applicable: MaskCandidate[] = [];
   let winner: (Planned & { masking: Masking }) | null = null;
@@ -118,7 +133,7 @@ function planMask(source: DataSource, column: Column, policies: readonly StoredP
     try {
       const sql = DIALECTS.map((dialect) => maskFor(c.rule, column, source, sqlDialect(dialect)));
       applicable.push(c);
-      winner ??= { policyKey: c.policyKey, audience: audienceOf(c.rule), sql, masking: c.rule.masking };
+      winner ??= { policyKey: c.policyKey, trusted: trustOf(policies[c.order]!), audience: audienceOf(c.rule), sql, masking: c.rule.masking };
     } catch (err) {
       if (err instanceof MissingTagError) {
         note(`${err.message}: the rule skips this source`);
@@ -128,7 +143,7 @@ function planMask(source: DataSource, column: Column, policies: readonly StoredP
       note(`${err.message}: the column is masked with NULL instead`);
       applicable.push(c);
       const nul = typedNull(castableType(column.type));
-      winner ??= { policyKey: c.policyKey, audience: audienceOf(c.rule), sql: DIALECTS.map(() => nul), masking: { type: 'null' } };
+      winner ??= { policyKey: c.policyKey, trusted: trustOf(policies[c.order]!), audience: audienceOf(c.rule), sql: DIALECTS.map(() => nul), masking: { type: 'null' } };
     }
   }
   if (!winner) return null;
@@ -136,20 +151,21 @@ function planMask(source: DataSource, column: Column, policies: readonly StoredP
   return { ...winner, overridden };
 }
 
-function planFilters(source: DataSource, policies: readonly StoredPolicy[], notes: DataPlanNote[]): Planned[] {
+function planFilters(source: DataSource, policies: readonly StoredPolicy[], notes: DataPlanNote[], trustOf: (p: StoredPolicy) => TrustedIams): Planned[] {
   const out: Planned[] = [];
   for (const p of policies) {
     if (p.document.type !== 'data') continue;
     const policyKey = p.document.policyKey;
+    const trusted = trustOf(p);
     p.document.rules.forEach((rule, index) => {
       if (rule.type === 'masking') return;
       try {
-        out.push({ policyKey, audience: audienceOf(rule), sql: DIALECTS.map((dialect) => filterFor(rule, source, sqlDialect(dialect))) });
+        out.push({ policyKey, trusted, audience: audienceOf(rule), sql: DIALECTS.map((dialect) => filterFor(rule, source, sqlDialect(dialect))) });
       } catch (err) {
         if (err instanceof MissingTagError) return void notes.push({ policyKey, rule: index, reason: `${err.message}: the rule skips this source` });
         if (!failsClosed(err)) throw err;
         notes.push({ policyKey, rule: index, reason: `${err.message}: the filter shows no rows instead` });
-        out.push({ policyKey, audience: audienceOf(rule), sql: DIALECTS.map(() => 'FALSE') });
+        out.push({ policyKey, trusted, audience: audienceOf(rule), sql: DIALECTS.map(() => 'FALSE') });
       }
     });
   }

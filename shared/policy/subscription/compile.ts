@@ -4,6 +4,7 @@ import type { SubscriptionVerdict } from '#shared/model/decision.ts';
 import type { StoredPolicy, SubscriptionPolicy } from '#shared/model/policy.ts';
 import type { CompiledCondition } from '../condition/compile.ts';
 import type { SourceFacts } from '../source-facts.ts';
+import { trustKey, withTrust, type TrustedIams } from '../trust.ts';
 import { compileEntitlements } from './entitlements.ts';
 
 /** A subscription policy ready to evaluate. `approved`: the user holds a valid approved request. */
@@ -24,6 +25,11 @@ export function fingerprint(doc: unknown): string {
   return createHash('sha1').update(JSON.stringify(doc)).digest('base64url');
 }
 
+/** The fingerprint of a subscription policy compiled to trust `trusted`: both decide its verdicts. */
+export function subscriptionFingerprint(doc: unknown, trusted: TrustedIams): string {
+  return fingerprint({ document: doc, trustedIams: trustKey(trusted) });
+}
+
 function individuals(list: NonNullable<SubscriptionPolicy['actions']['individuals']>): CompiledCondition {
   const ids = new Set(list.map((i) => `${i.iamid ?? DEFAULT_IAM}\u0000${i.userid}`));
   const test = (s: Subject): boolean => ids.has(`${s.iamid}\u0000${s.userid}`);
@@ -35,31 +41,37 @@ function individuals(list: NonNullable<SubscriptionPolicy['actions']['individual
 
 const ANYONE: CompiledCondition = { test: () => true, evaluate: () => ({ holds: true, explanation: 'anyone' }) };
 
-function condition(p: SubscriptionPolicy): CompiledCondition | undefined {
+/** Only entitlements look at groups and attributes, so only they depend on which IAMs are trusted. */
+function condition(p: SubscriptionPolicy, trusted: TrustedIams): CompiledCondition | undefined {
   switch (p.actions.type) {
     case 'anyone':
       return ANYONE;
     case 'approval':
       return undefined;
-    case 'entitlements':
+    case 'entitlements': {
       // The schema requires entitlements for this level; an empty set keeps a bad document denying.
-      return compileEntitlements(p.actions.entitlements ?? { operator: 'any', groups: [], attributes: [] });
+      const e = compileEntitlements(p.actions.entitlements ?? { operator: 'any', groups: [], attributes: [] });
+      return withTrust(e, e.readsUserData, trusted);
+    }
     case 'individuals':
       return individuals(p.actions.individuals ?? []);
   }
 }
 
-/** Compiles one (validated) subscription policy. */
-export function compileSubscription(stored: StoredPolicy & { document: SubscriptionPolicy }): CompiledSubscription {
+/**
+ * Compiles one (validated) subscription policy. Its groups and attributes count only for users
+ * of `trusted` IAMs (the policy's `trustedIams`, else the deployment's: see `policyTrust`).
+ */
+export function compileSubscription(stored: StoredPolicy & { document: SubscriptionPolicy }, trusted: TrustedIams): CompiledSubscription {
   const policy = stored.document;
   const { merge } = policy.actions;
   const policyKey = policy.policyKey;
-  const cond = condition(policy);
+  const cond = condition(policy, trusted);
   const verdict = (satisfied: boolean, explanation: string): SubscriptionVerdict => ({ policyKey, merge, satisfied, explanation });
   return {
     policy,
     stored,
-    fingerprint: fingerprint(policy),
+    fingerprint: subscriptionFingerprint(policy, trusted),
     merge,
     allowsRequests: policy.actions.allowRequests || policy.actions.type === 'approval',
     test: cond ? (s, f) => cond.test(s, f) : (_s, _f, approved) => approved,

@@ -1,28 +1,36 @@
 import type { Subject } from '#shared/model/identity.ts';
 import type { SubscriptionPolicy } from '#shared/model/policy.ts';
-import { compileConditionSet, hasAttributeValue } from '../conditions.ts';
-import { compileCondition, type CompiledCondition } from '../condition/compile.ts';
+import { compileConditionSet, hasAttributeValue, readsConditionSet } from '../conditions.ts';
+import { compileCondition, readsUserData, type CompiledCondition } from '../condition/compile.ts';
 import { parseCondition } from '../condition/parser.ts';
 
 type Entitlements = NonNullable<SubscriptionPolicy['actions']['entitlements']>;
+
+/** Compiled entitlements, and whether they look at the user's groups or attributes at all. */
+export interface CompiledEntitlements extends CompiledCondition {
+  readonly readsUserData: boolean;
+}
 
 /**
  * Compiles entitlements: each listed group and attribute is a condition, `advanced` one more;
  * operator `all` needs every one, `any` one of them.
  */
-export function compileEntitlements(e: Entitlements): CompiledCondition {
+export function compileEntitlements(e: Entitlements): CompiledEntitlements {
   const set = compileConditionSet(e);
   const listed = e.groups.length + e.attributes.length;
-  const advanced = e.advanced === undefined ? undefined : compileCondition(parseCondition(e.advanced));
+  const tree = e.advanced === undefined ? undefined : parseCondition(e.advanced);
+  const advanced = tree === undefined ? undefined : compileCondition(tree);
+  const reads = readsConditionSet(e) || (tree !== undefined && readsUserData(tree));
   const all = e.operator === 'all';
   const groups = e.groups;
   const attributes = e.attributes;
   const testSet = all
     ? (s: Subject) => groups.every((g) => s.groups.has(g)) && attributes.every((a) => hasAttributeValue(s, a.name, a.value))
     : (s: Subject) => groups.some((g) => s.groups.has(g)) || attributes.some((a) => hasAttributeValue(s, a.name, a.value));
-  if (!advanced) return { test: testSet, evaluate: set };
-  if (listed === 0) return advanced;
+  if (!advanced) return { test: testSet, evaluate: set, readsUserData: reads };
+  if (listed === 0) return { ...advanced, readsUserData: reads };
   return {
+    readsUserData: reads,
     test: all ? (s, f) => testSet(s) && advanced.test(s, f) : (s, f) => testSet(s) || advanced.test(s, f),
     evaluate: (s, f) => {
       const a = set(s);

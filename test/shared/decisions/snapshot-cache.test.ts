@@ -16,7 +16,7 @@ function harness(refreshMs: number) {
     },
     async (): Promise<SnapshotInput> => {
       calls.load++;
-      return { sources: sources.map(source), domains: [], policies: [] };
+      return { sources: sources.map(source), domains: [], policies: [], trustedIams: ['bim'] };
     },
     refreshMs,
     () => now,
@@ -63,7 +63,7 @@ describe('snapshot cache', () => {
         if (fail) throw new Error('dynamodb down');
         return 1;
       },
-      async () => ({ sources: [], domains: [], policies: [] }),
+      async () => ({ sources: [], domains: [], policies: [], trustedIams: ['bim'] }),
       1000,
     );
     await expect(cache.current()).rejects.toThrow('dynamodb down');

@@ -5,6 +5,7 @@ import type { StoredPolicy } from '#shared/model/policy.ts';
 import type { ConditionNode } from '#shared/policy/condition/ast.ts';
 import { decideSubscription } from '#shared/policy/decide.ts';
 import { compileSnapshot } from '#shared/policy/snapshot.ts';
+import { trustedView } from '#shared/policy/trust.ts';
 import { cedarPolicies, cedarRequest, cedarSource, cedarUser } from '../../../bench/cedar-translate.ts';
 import { policy, source, subject } from './fixtures.ts';
 
@@ -14,7 +15,9 @@ import { policy, source, subject } from './fixtures.ts';
  * entitlements (groups, attributes with exact or `.*` values, advanced conditions over every
  * function of the language) and individuals; targeting by source tag, column tag or source id.
  * Not generated: domains and column regexes (Cedar has no regex and no domain concept) and
- * the approval level / access requests (state outside policies).
+ * the approval level / access requests (state outside policies). Which IAMs are trusted is
+ * random: Cedar is given the user as such a policy sees it (no groups, no attributes when its
+ * IAM is not trusted), Warden the user as it is.
  */
 
 const TAGS = ['A', 'A.B', 'A.B.C', 'A.D', 'E', 'E.F', 'E.F.G'];
@@ -107,6 +110,7 @@ const orgArb = fc.record({
   users: fc.array(userArb, { minLength: 1, maxLength: USERS.length }),
   sources: fc.array(sourceArb, { minLength: 1, maxLength: 4 }),
   policies: fc.array(policyArb, { minLength: 1, maxLength: 5 }),
+  trustedIams: fc.subarray(['bim', 'okta']),
 });
 
 
@@ -121,13 +125,13 @@ describe('differential test against Cedar', () => {
         const policies: StoredPolicy[] = org.policies.map((p, i) =>
           policy({ policyKey: `p${i}`, actions: { ...p.actions, merge: p.merge }, circumstances: p.circumstances, circumstanceOperator: p.circumstanceOperator, staged: p.staged }),
         );
-        const snapshot = compileSnapshot({ sources, domains: [], policies });
+        const snapshot = compileSnapshot({ sources, domains: [], policies, trustedIams: org.trustedIams });
         const text = cedarPolicies(policies);
         const psetId = 'differential';
         const parsed = preparsePolicySet(psetId, { staticPolicies: text });
         expect(parsed, text).toEqual({ type: 'success' });
         for (const s of subjects) {
-          const user = cedarUser(s);
+          const user = cedarUser(trustedView(s, snapshot.trustedIams));
           for (const src of sources) {
             const answer = statefulIsAuthorized({ ...cedarRequest(s, src.id), preparsedPolicySetId: psetId, entities: [user, ...cedarSource(src)] });
             if (answer.type !== 'success') throw new Error(JSON.stringify(answer.errors));

@@ -93,9 +93,9 @@ describe('advanced condition evaluation', () => {
 
   it('explains which part held or failed', () => {
     const c = compileCondition(parseCondition("@isInGroups('Legal') AND NOT @isInGroups('Contractors')"));
-    expect(c.evaluate(legalUs, sourceFacts(source('s'))).explanation).toBe('member of Legal; not member of Contractors');
+    expect(c.evaluate(legalUs, sourceFacts(source('s'))).explanation).toBe('member of okta/Legal; not member of okta/Contractors');
     const d = compileCondition(parseCondition("@isInGroups('HR') OR @hasAttribute('Country', 'FR')"));
-    expect(d.evaluate(legalUs, sourceFacts(source('s')))).toEqual({ holds: false, explanation: 'not member of HR; not Country=FR' });
+    expect(d.evaluate(legalUs, sourceFacts(source('s')))).toEqual({ holds: false, explanation: 'not member of okta/HR; not okta/Country=FR' });
   });
 
   it('matches column tags only with the column scope', () => {

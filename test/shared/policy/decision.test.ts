@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dataPolicySchema, type StoredPolicy } from '#shared/model/policy.ts';
 import { compileSnapshot, decide, simulate } from '#shared/policy/index.ts';
-import { policy, source, subject } from './fixtures.ts';
+import { policy, source, subject, TRUSTED } from './fixtures.ts';
 
 function dataPolicy(doc: Record<string, unknown>, createdAt = '2026-02-01T00:00:00Z'): StoredPolicy {
   return { document: dataPolicySchema.parse({ type: 'data', ...doc }), version: 1, createdAt, updatedAt: createdAt };
@@ -29,7 +29,7 @@ const analyst = subject('smwilliams', { attributes: { sales_region: ['Ohio'] } }
 const hrUser = subject('jdoe', { groups: ['HR'], attributes: { sales_region: ["O'Hare"] } });
 
 describe('full decision', () => {
-  const snap = compileSnapshot({ sources: [hr], domains: [], policies: [anyone, maskSsn, regionFilter] });
+  const snap = compileSnapshot({ sources: [hr], domains: [], policies: [anyone, maskSsn, regionFilter], trustedIams: TRUSTED });
 
   it('masks the SSN for a user without the exception and filters rows by the user values', () => {
     const d = decide(snap, analyst, 'hr_data', 'postgres')!;
@@ -48,7 +48,7 @@ describe('full decision', () => {
   });
 
   it('gives a denied user no columns, no row filter and no query', () => {
-    const denied = compileSnapshot({ sources: [hr], domains: [], policies: [legalOnly, maskSsn] });
+    const denied = compileSnapshot({ sources: [hr], domains: [], policies: [legalOnly, maskSsn], trustedIams: TRUSTED });
     const d = decide(denied, analyst, 'hr_data', 'trino')!;
     expect(d.access).toBe('denied');
     expect(d.columns).toEqual([]);
@@ -68,8 +68,8 @@ describe('full decision', () => {
 
 describe('simulation of data policies', () => {
   it('counts users whose masks or row filters change, and only them', () => {
-    const before = compileSnapshot({ sources: [hr], domains: [], policies: [anyone] });
-    const after = compileSnapshot({ sources: [hr], domains: [], policies: [anyone, maskSsn, regionFilter] }, before);
+    const before = compileSnapshot({ sources: [hr], domains: [], policies: [anyone], trustedIams: TRUSTED });
+    const after = compileSnapshot({ sources: [hr], domains: [], policies: [anyone, maskSsn, regionFilter], trustedIams: TRUSTED }, before);
     const result = simulate(before, after, [analyst, hrUser]);
     expect(result.summary).toMatchObject({ gained: 0, lost: 0, masksChanged: 1, rowFiltersChanged: 2 });
     const analystChange = result.changes.find((c) => c.user.userid === 'smwilliams')!;
@@ -79,8 +79,8 @@ describe('simulation of data policies', () => {
 
   it('reports nothing when only an unrelated source changes', () => {
     const other = source('other', []);
-    const before = compileSnapshot({ sources: [hr, other], domains: [], policies: [anyone, maskSsn] });
-    const after = compileSnapshot({ sources: [hr, { ...other, version: 2 }], domains: [], policies: [anyone, maskSsn] }, before);
+    const before = compileSnapshot({ sources: [hr, other], domains: [], policies: [anyone, maskSsn], trustedIams: TRUSTED });
+    const after = compileSnapshot({ sources: [hr, { ...other, version: 2 }], domains: [], policies: [anyone, maskSsn], trustedIams: TRUSTED }, before);
     expect(simulate(before, after, [analyst, hrUser]).changes).toEqual([]);
   });
 });

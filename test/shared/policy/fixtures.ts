@@ -2,6 +2,9 @@ import type { Column, DataSource, Domain } from '#shared/model/catalog.ts';
 import type { Subject } from '#shared/model/identity.ts';
 import { subscriptionPolicySchema, type StoredPolicy } from '#shared/model/policy.ts';
 
+/** The IAMs trusted for policy matching in these tests: that of `subject()` by default. */
+export const TRUSTED: readonly string[] = ['bim'];
+
 /** A subject from plain data. */
 export function subject(
   userid: string,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideSubscription } from '#shared/policy/decide.ts';
 import { compileSnapshot } from '#shared/policy/snapshot.ts';
-import { entitlements, source, subject } from './fixtures.ts';
+import { entitlements, source, subject, TRUSTED } from './fixtures.ts';
 
 const exercise = entitlements('exercise', { advanced: "@hasTagAsAttribute('Exercise', 'dataSource')" });
 
@@ -41,16 +41,16 @@ const MATRIX: Array<{ attributes: Record<string, string[]>; tags: string[]; subs
 
 describe('hierarchical matching matrix (seed 003/004)', () => {
   it.each(MATRIX)('$note', ({ attributes, tags, subscribed }) => {
-    const snapshot = compileSnapshot({ sources: [source('t', tags)], domains: [], policies: [exercise] });
+    const snapshot = compileSnapshot({ sources: [source('t', tags)], domains: [], policies: [exercise], trustedIams: TRUSTED });
     const d = decideSubscription(snapshot, subject('u', { attributes }), 't');
     expect(d?.access).toBe(subscribed ? 'granted' : 'denied');
     expect(d?.subscription[0]?.satisfied).toBe(subscribed);
   });
 
   it('explains which value covered which tag', () => {
-    const snapshot = compileSnapshot({ sources: [source('t', MATRIX[1]!.tags)], domains: [], policies: [exercise] });
+    const snapshot = compileSnapshot({ sources: [source('t', MATRIX[1]!.tags)], domains: [], policies: [exercise], trustedIams: TRUSTED });
     const d = decideSubscription(snapshot, subject('u', { attributes: MATRIX[1]!.attributes }), 't');
-    expect(d?.subscription[0]?.explanation).toBe('Exercise=Sports.Football covers source tag Sports.Football.Quarterback');
+    expect(d?.subscription[0]?.explanation).toBe('bim/Exercise=Sports.Football covers source tag Sports.Football.Quarterback');
   });
 });
 
@@ -61,7 +61,7 @@ describe('Strictly Confidential hierarchy (seed 003)', () => {
   const bob = subject('bob', { groups: ['Strictly Confidential'] });
   const steve = subject('steve', { groups: ['Strictly Confidential.Confidential.Internal.Public'] });
   const internal = subject('ivy', { groups: ['Strictly Confidential.Confidential.Internal'] });
-  const snapshot = compileSnapshot({ sources, domains: [], policies: [byGroup] });
+  const snapshot = compileSnapshot({ sources, domains: [], policies: [byGroup], trustedIams: TRUSTED });
   const visible = (s: typeof bob): string[] => sources.map((x) => x.id).filter((id) => decideSubscription(snapshot, s, id)?.access === 'granted');
 
   it('lets Bob (the root of the hierarchy) see every level', () => {
@@ -79,7 +79,7 @@ describe('Strictly Confidential hierarchy (seed 003)', () => {
   it('works the same with attributes on column tags', () => {
     const onColumns = levels.map((tag, i) => source(`c${i}`, [], { columns: [{ name: 'x', tags: [tag] }] }));
     const byAttr = entitlements('classification', { advanced: "@hasTagAsAttribute('Access', 'column')" });
-    const snap = compileSnapshot({ sources: onColumns, domains: [], policies: [byAttr] });
+    const snap = compileSnapshot({ sources: onColumns, domains: [], policies: [byAttr], trustedIams: TRUSTED });
     const u = subject('u', { attributes: { Access: ['Strictly Confidential.Confidential'] } });
     expect(onColumns.map((x) => decideSubscription(snap, u, x.id)?.access)).toEqual(['denied', 'granted', 'granted', 'granted']);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StoredPolicy } from '#shared/model/policy.ts';
 import { compileSnapshot } from '#shared/policy/snapshot.ts';
 import { simulate, sourcesToCompare } from '#shared/policy/simulate.ts';
-import { entitlements, policy, source, subject } from './fixtures.ts';
+import { entitlements, policy, source, subject, TRUSTED } from './fixtures.ts';
 
 const sources = [source('hr', ['HR']), source('sales', ['Sales']), source('ops', ['Ops'])];
 const legal = subject('ana', { groups: ['Legal'], attributes: { Country: ['US'] } });
@@ -13,7 +13,7 @@ const hrPolicy = (countries: string[]) =>
 const salesPolicy = entitlements('sales', { groups: ['Legal'] }, { circumstances: [{ type: 'tags', tag: 'Sales' }] });
 
 function snap(policies: StoredPolicy[], previous?: ReturnType<typeof compileSnapshot>) {
-  return compileSnapshot({ sources, domains: [], policies }, previous);
+  return compileSnapshot({ sources, domains: [], policies, trustedIams: TRUSTED }, previous);
 }
 
 describe('simulate', () => {
@@ -69,10 +69,10 @@ describe('simulate', () => {
       entitlements(`dept-${d}`, { advanced: "@hasTagAsAttribute('Dept', 'dataSource')", groups: [`G${d}`] }, { circumstances: [{ type: 'tags', tag: `Dept.D${d}` }] }),
     );
     const open = policy({ policyKey: 'open', actions: { type: 'anyone' } });
-    const before = compileSnapshot({ sources: many, domains: [], policies: [...base, open] });
+    const before = compileSnapshot({ sources: many, domains: [], policies: [...base, open], trustedIams: TRUSTED });
     // Worst case: a new guard on every source, so no source can be skipped.
     const guard = entitlements('guard', { attributes: [{ name: 'Country', value: 'US' }] }, { merge: 'alwaysRequired' });
-    const after = compileSnapshot({ sources: many, domains: [], policies: [...base, open, guard] }, before);
+    const after = compileSnapshot({ sources: many, domains: [], policies: [...base, open, guard], trustedIams: TRUSTED }, before);
     const started = performance.now();
     const result = simulate(before, after, users);
     const elapsed = performance.now() - started;

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { StoredPolicy } from '#shared/model/policy.ts';
 import { decideSubscription } from '#shared/policy/decide.ts';
 import { compileSnapshot } from '#shared/policy/snapshot.ts';
-import { domain, entitlements, policy, source, subject } from './fixtures.ts';
+import { domain, entitlements, policy, source, subject, TRUSTED } from './fixtures.ts';
 
 const SC = [{ type: 'tags', tag: 'Strictly Confidential' }];
 const sources = [source('hr_data', ['Strictly Confidential.Confidential']), source('public_data', ['Public'])];
 
 function decide(policies: StoredPolicy[], who: ReturnType<typeof subject>, id = 'hr_data', opts = {}) {
-  return decideSubscription(compileSnapshot({ sources, domains: [domain('dev', ['Dev'])], policies }), who, id, opts);
+  return decideSubscription(compileSnapshot({ sources, domains: [domain('dev', ['Dev'])], policies, trustedIams: TRUSTED }), who, id, opts);
 }
 
 describe('three Always Required ABAC policies (seed 003)', () => {
@@ -42,9 +42,9 @@ describe('three Always Required ABAC policies (seed 003)', () => {
   it('explains every policy and leaves untargeted sources without policy', () => {
     const d = decide([employee, legal, countryUs], person('France'));
     expect(d?.subscription).toEqual([
-      { policyKey: 'employee', merge: 'alwaysRequired', satisfied: true, explanation: 'Employment=Employee' },
-      { policyKey: 'legal', merge: 'alwaysRequired', satisfied: true, explanation: 'member of Legal' },
-      { policyKey: 'country-access', merge: 'alwaysRequired', satisfied: false, explanation: 'none of: Country=US' },
+      { policyKey: 'employee', merge: 'alwaysRequired', satisfied: true, explanation: 'bim/Employment=Employee' },
+      { policyKey: 'legal', merge: 'alwaysRequired', satisfied: true, explanation: 'member of bim/Legal' },
+      { policyKey: 'country-access', merge: 'alwaysRequired', satisfied: false, explanation: 'none of: bim/Country=US' },
     ]);
     expect(d?.reason).toBe('not satisfied: `country-access`');
     expect(decide([employee, legal, countryUs], person('US'), 'public_data')).toMatchObject({ access: 'denied', subscription: [], reason: 'no subscription policy applies' });
@@ -52,8 +52,8 @@ describe('three Always Required ABAC policies (seed 003)', () => {
 
   it('explains an all-operator policy the way the contract shows', () => {
     const p = entitlements('country-access', { operator: 'all', groups: ['Legal'], attributes: [{ name: 'Country', value: 'US' }] });
-    expect(decide([p], person('US'))?.subscription[0]?.explanation).toBe('member of Legal; Country=US');
-    expect(decide([p], person('US', { groups: [] }))?.subscription[0]?.explanation).toBe('not member of Legal');
+    expect(decide([p], person('US'))?.subscription[0]?.explanation).toBe('member of bim/Legal; bim/Country=US');
+    expect(decide([p], person('US', { groups: [] }))?.subscription[0]?.explanation).toBe('not member of bim/Legal');
   });
 });
 
@@ -61,7 +61,7 @@ describe('the "subscription-testers" flow (seed 004)', () => {
   const devSources = [source('orders_dev', ['Sales'], { domain: 'dev' })];
   const testers = entitlements('subscription-testers', { attributes: [{ name: 'policy test', value: 'sales-access' }] }, { merge: 'alwaysRequired', circumstances: [{ type: 'domain', domain: 'dev' }] });
   const underTest = entitlements('sales-access', { groups: ['Sales'] }, { circumstances: [{ type: 'domain', domain: 'dev' }] });
-  const snap = compileSnapshot({ sources: devSources, domains: [domain('dev')], policies: [testers, underTest] });
+  const snap = compileSnapshot({ sources: devSources, domains: [domain('dev')], policies: [testers, underTest], trustedIams: TRUSTED });
   const run = (groups: string[], attrs: Record<string, string[]>) => decideSubscription(snap, subject('t', { groups, attributes: attrs }), 'orders_dev');
 
   it('grants a tester who also meets the policy under test', () => {

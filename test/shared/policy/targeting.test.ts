@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { dataPolicySchema, type Circumstance, type StoredPolicy } from '#shared/model/policy.ts';
 import { compileSnapshot } from '#shared/policy/snapshot.ts';
 import { compileTargeting } from '#shared/policy/targeting.ts';
-import { domain, entitlements, source } from './fixtures.ts';
+import { domain, entitlements, source, TRUSTED } from './fixtures.ts';
 
 const domains = new Map([['dev', domain('dev', ['Env.Dev'])]]);
 const hr = source('hr', ['HR.Payroll'], { columns: [{ name: 'SSN_number', tags: ['PII.SSN'] }, { name: 'salary' }] });
@@ -72,7 +72,7 @@ describe('snapshot index', () => {
           const sources = srcs.map((s, i) => source(`s${i}`, s.tags, { domain: s.domain ?? undefined, columns: [{ name: s.name, tags: s.col }] }));
           const doms = domainTags.map((t, i) => domain(`d${i + 1}`, t));
           const policies = pols.map((p, i) => entitlements(`p${i}`, { groups: ['g'] }, { circumstances: p.cs, circumstanceOperator: p.op }));
-          const snap = compileSnapshot({ sources, domains: doms, policies });
+          const snap = compileSnapshot({ sources, domains: doms, policies, trustedIams: TRUSTED });
           const domMap = new Map(doms.map((d) => [d.id, d]));
           for (const s of sources) {
             const expected = policies.filter((p) => compileTargeting(p.document)(s, domMap)).map((p) => p.document.policyKey);
@@ -94,14 +94,14 @@ describe('snapshot index', () => {
     const newer = data('newer', '2026-03-01T00:00:00Z');
     const older = data('older', '2026-02-01T00:00:00Z', { circumstances: [{ type: 'columnTags', tag: 'PII' }] });
     const staged = data('staged', '2026-01-01T00:00:00Z', { staged: true });
-    const snap = compileSnapshot({ sources: all, domains: [], policies: [newer, older, staged] });
+    const snap = compileSnapshot({ sources: all, domains: [], policies: [newer, older, staged], trustedIams: TRUSTED });
     expect(snap.source('hr')?.dataPolicies.map((p) => p.document.policyKey)).toEqual(['older', 'newer']);
     expect(snap.source('sales')?.dataPolicies.map((p) => p.document.policyKey)).toEqual(['newer']);
     expect(snap.source('sales')?.subscriptions).toEqual([]);
   });
 
   it('counts tags in use on sources and columns', () => {
-    const snap = compileSnapshot({ sources: all, domains: [], policies: [] });
+    const snap = compileSnapshot({ sources: all, domains: [], policies: [], trustedIams: TRUSTED });
     expect(snap.tagCounts.get('PII.SSN')).toEqual({ dataSources: 0, columns: 1 });
     expect(snap.tagCounts.get('Sales')).toEqual({ dataSources: 1, columns: 0 });
     expect(snap.source('sales')?.domains).toEqual(['dev']);

@@ -6,13 +6,14 @@ import type { Dialect } from '#shared/model/decision.ts';
 import type { Subject } from '#shared/model/identity.ts';
 import { evaluateDataPlan, planDataPolicies } from '#shared/policy/data/index.ts';
 import { at, CREATE, enginePolicies, INSERT, USERS } from './engine-fixtures.ts';
+import { TRUSTED } from './fixtures.ts';
 
 type Row = Record<string, unknown>;
 const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 describe('postgres dialect on PostgreSQL (pglite)', () => {
   let pg: PGlite;
-  const plan = planDataPolicies(at('postgres', 'public'), enginePolicies(true));
+  const plan = planDataPolicies(at('postgres', 'public'), enginePolicies(true), TRUSTED);
   // Dates as the engine's text, so assertions do not depend on the time zone.
   const rows = async (who: Subject): Promise<Row[]> =>
     (await pg.query<Row>(evaluateDataPlan(plan, who, 'postgres').query, [], { parsers: { 1082: (v: string) => v } })).rows.sort((a, b) => String(a.address).localeCompare(String(b.address)));
@@ -65,7 +66,7 @@ describe('postgres dialect on PostgreSQL (pglite)', () => {
 
 describe('trino dialect (shared ANSI part) on DuckDB', () => {
   let conn: DuckDBConnection;
-  const plan = planDataPolicies(at('memory', 'main'), enginePolicies(false));
+  const plan = planDataPolicies(at('memory', 'main'), enginePolicies(false), TRUSTED);
   const rows = async (who: Subject, dialect: Dialect = 'trino'): Promise<Row[]> => {
     const reader = await conn.runAndReadAll(evaluateDataPlan(plan, who, dialect).query);
     return (reader.getRowObjectsJson() as Row[]).sort((a, b) => String(a.address).localeCompare(String(b.address)));

@@ -7,7 +7,10 @@ export function stored(doc: unknown, createdAt = '2024-01-01T00:00:00Z'): Stored
   return { document: dataPolicySchema.parse(doc), version: 1, createdAt, updatedAt: createdAt };
 }
 
-/** A user with groups and attributes. */
+/** The IAMs trusted for policy matching in these tests: that of `user()`. */
+export const TRUSTED: ReadonlySet<string> = new Set(['okta']);
+
+/** A user of the `okta` IAM with groups and attributes. */
 export function user(userid: string, groups: string[] = [], attributes: Record<string, string[]> = {}): Subject {
   return {
     iamid: 'okta',

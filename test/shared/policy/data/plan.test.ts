@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateDataPlan, planDataPolicies } from '#shared/policy/data/index.ts';
-import { hr, stored, user } from './fixtures.ts';
+import { hr, stored, user, TRUSTED } from './fixtures.ts';
 
 const hashPii = stored({
   policyKey: 'hash-pii',
@@ -17,7 +17,7 @@ const column = (cols: ReturnType<typeof evaluateDataPlan>['columns'], name: stri
 
 describe('mask conflicts', () => {
   it('gives a column to the deeper tag, naming the overridden policy', () => {
-    const plan = planDataPolicies(hr, [hashPii, nullSsn]);
+    const plan = planDataPolicies(hr, [hashPii, nullSsn], TRUSTED);
     const ssn = column(evaluateDataPlan(plan, user('ann'), 'postgres').columns, 'ssn');
     expect(ssn).toMatchObject({ action: 'mask', policyKey: 'null-ssn', masking: { type: 'null' }, overridden: ['hash-pii'], expression: 'CAST(NULL AS varchar)' });
     expect(column(evaluateDataPlan(plan, user('ann'), 'postgres').columns, 'email').policyKey).toBe('hash-pii');
@@ -26,13 +26,13 @@ describe('mask conflicts', () => {
   it('gives a column to the oldest policy at equal depth, whatever the input order', () => {
     const newer = stored({ policyKey: 'const-pii', type: 'data', rules: [{ type: 'masking', fields: [{ type: 'columnTags', tag: 'PII' }], masking: { type: 'constant', value: 'X' } }] }, '2025-01-01T00:00:00Z');
     const older = stored({ policyKey: 'z-old', type: 'data', rules: [{ type: 'masking', fields: [{ type: 'columnTags', tag: 'PII' }], masking: { type: 'constant', value: 'OLD' } }] }, '2023-01-01T00:00:00Z');
-    const plan = planDataPolicies(hr, [newer, older]);
+    const plan = planDataPolicies(hr, [newer, older], TRUSTED);
     expect(column(evaluateDataPlan(plan, user('ann'), 'postgres').columns, 'phone')).toMatchObject({ policyKey: 'z-old', expression: "'OLD'", overridden: ['const-pii'] });
   });
 
   it('ranks a column named outright above any tag', () => {
     const byName = stored({ policyKey: 'by-name', type: 'data', rules: [{ type: 'masking', fields: [{ type: 'columnNames', names: ['ssn'] }], masking: { type: 'showLast', count: 4 } }] }, '2026-01-01T00:00:00Z');
-    const plan = planDataPolicies(hr, [hashPii, nullSsn, byName]);
+    const plan = planDataPolicies(hr, [hashPii, nullSsn, byName], TRUSTED);
     expect(column(evaluateDataPlan(plan, user('ann'), 'postgres').columns, 'ssn')).toMatchObject({ policyKey: 'by-name', overridden: ['null-ssn', 'hash-pii'] });
   });
 
@@ -42,23 +42,23 @@ describe('mask conflicts', () => {
       type: 'data',
       rules: [{ type: 'masking', fields: [{ type: 'columnTags', tag: 'PII.SSN' }], masking: { type: 'hash' }, exceptions: { groups: ['HR'] } }],
     }, '2020-01-01T00:00:00Z');
-    const plan = planDataPolicies(hr, [hrWins, nullSsn]);
+    const plan = planDataPolicies(hr, [hrWins, nullSsn], TRUSTED);
     const ssn = column(evaluateDataPlan(plan, user('hal', ['HR']), 'postgres').columns, 'ssn');
     expect(ssn).toMatchObject({ action: 'clear', policyKey: 'ssn-hr', overridden: ['null-ssn'], expression: '"ssn"' });
-    expect(ssn.explanation).toBe('excepted from `ssn-hr`: member of HR');
+    expect(ssn.explanation).toBe('excepted from `ssn-hr`: member of okta/HR');
   });
 });
 
 describe('audiences', () => {
   it('masks for everyone except the listed users', () => {
-    const plan = planDataPolicies(hr, [hashPii]);
+    const plan = planDataPolicies(hr, [hashPii], TRUSTED);
     expect(column(evaluateDataPlan(plan, user('ann'), 'trino').columns, 'name').action).toBe('mask');
     expect(column(evaluateDataPlan(plan, user('hal', ['HR']), 'trino').columns, 'name').action).toBe('clear');
   });
 
   it('masks only for included users with inclusions', () => {
     const p = stored({ policyKey: 'contractors', type: 'data', rules: [{ type: 'masking', fields: [{ type: 'columnNames', names: ['salary'] }], masking: { type: 'null' }, inclusions: { attributes: [{ name: 'Type', value: 'Contractor' }] } }] });
-    const plan = planDataPolicies(hr, [p]);
+    const plan = planDataPolicies(hr, [p], TRUSTED);
     expect(column(evaluateDataPlan(plan, user('c', [], { Type: ['Contractor'] }), 'postgres').columns, 'salary')).toMatchObject({ action: 'mask', expression: 'CAST(NULL AS integer)' });
     const staff = column(evaluateDataPlan(plan, user('s', [], { Type: ['Employee'] }), 'postgres').columns, 'salary');
     expect(staff).toMatchObject({ action: 'clear', policyKey: 'contractors' });
@@ -69,7 +69,7 @@ describe('audiences', () => {
 describe('cell-level masks and row filters', () => {
   it('wraps a mask with `when` in a CASE over the row', () => {
     const p = stored({ policyKey: 'us', type: 'data', rules: [{ type: 'masking', fields: [{ type: 'columnNames', names: ['salary'] }], masking: { type: 'hash' }, when: "@columnTagged('Discovered.Country') = 'US'" }] });
-    expect(column(evaluateDataPlan(planDataPolicies(hr, [p]), user('ann'), 'snowflake').columns, 'salary').expression).toBe(
+    expect(column(evaluateDataPlan(planDataPolicies(hr, [p], TRUSTED), user('ann'), 'snowflake').columns, 'salary').expression).toBe(
       `CASE WHEN ("country" = 'US') THEN SHA2(CAST("salary" AS VARCHAR), 256) ELSE CAST("salary" AS VARCHAR) END`,
     );
   });
@@ -77,14 +77,14 @@ describe('cell-level masks and row filters', () => {
   it('ANDs every applicable row filter and names their policies', () => {
     const a = stored({ policyKey: 'by-location', type: 'data', rules: [{ type: 'rowFilterByEntitlement', matches: [{ type: 'attribute', attribute: 'Work Location', columnTag: 'Discovered.Entity.Location' }] }] });
     const b = stored({ policyKey: 'by-dept', type: 'data', rules: [{ type: 'rowFilterByEntitlement', matches: [{ type: 'group', columnTag: 'Department' }] }] }, '2024-02-01T00:00:00Z');
-    const r = evaluateDataPlan(planDataPolicies(hr, [a, b]), user('ann', ['Sales'], { 'Work Location': ['Ohio', 'Michigan'] }), 'postgres');
+    const r = evaluateDataPlan(planDataPolicies(hr, [a, b], TRUSTED), user('ann', ['Sales'], { 'Work Location': ['Ohio', 'Michigan'] }), 'postgres');
     expect(r.rowFilter).toEqual({ expression: `(("region" IN ('Ohio', 'Michigan'))) AND (("dept" IN ('Sales')))`, policyKeys: ['by-location', 'by-dept'] });
     expect(r.query.endsWith(` FROM "demo"."public"."hr_data" WHERE ${r.rowFilter.expression}`)).toBe(true);
   });
 
   it('gives a user without values a false filter, not an error', () => {
     const p = stored({ policyKey: 'region', type: 'data', rules: [{ type: 'rowFilterByPredicate', predicate: "@attributeValuesContains('sales_region', region)" }] });
-    expect(evaluateDataPlan(planDataPolicies(hr, [p]), user('nobody'), 'databricks').rowFilter.expression).toBe('((FALSE))');
+    expect(evaluateDataPlan(planDataPolicies(hr, [p], TRUSTED), user('nobody'), 'databricks').rowFilter.expression).toBe('((FALSE))');
   });
 
   it('skips a rule whose tagged column the source lacks, and says why', () => {
@@ -97,7 +97,7 @@ describe('cell-level masks and row filters', () => {
         { type: 'masking', fields: [{ type: 'columnNames', names: ['ssn'] }], masking: { type: 'null' }, when: "@columnTagged('Nope') = 'x'" },
       ],
     });
-    const plan = planDataPolicies(hr, [p]);
+    const plan = planDataPolicies(hr, [p], TRUSTED);
     const r = evaluateDataPlan(plan, user('ann'), 'postgres');
     expect(r.rowFilter.expression).toBeNull();
     expect(column(r.columns, 'ssn').action).toBe('clear');
@@ -110,14 +110,14 @@ describe('cell-level masks and row filters', () => {
 
   it('applies row filters only to their audience', () => {
     const p = stored({ policyKey: 'own-rows', type: 'data', rules: [{ type: 'rowFilterByPredicate', predicate: 'name = @username', exceptions: { groups: ['Admins'] } }] });
-    const plan = planDataPolicies(hr, [p]);
+    const plan = planDataPolicies(hr, [p], TRUSTED);
     expect(evaluateDataPlan(plan, user('ann'), 'postgres').rowFilter).toEqual({ expression: `(("name" = 'ann'))`, policyKeys: ['own-rows'] });
     expect(evaluateDataPlan(plan, user('root', ['Admins']), 'postgres').rowFilter).toEqual({ expression: null, policyKeys: [] });
   });
 
   it('fails closed with a typed NULL when a mask no longer fits the column type', () => {
     const p = stored({ policyKey: 'last4', type: 'data', rules: [{ type: 'masking', fields: [{ type: 'columnNames', names: ['salary'] }], masking: { type: 'showLast', count: 4 } }] });
-    const plan = planDataPolicies(hr, [p]);
+    const plan = planDataPolicies(hr, [p], TRUSTED);
     expect(column(evaluateDataPlan(plan, user('ann'), 'trino').columns, 'salary')).toMatchObject({ action: 'mask', masking: { type: 'null' }, expression: 'CAST(NULL AS integer)' });
     expect(plan.notes).toEqual([{ policyKey: 'last4', rule: 0, column: 'salary', reason: '`showLast` masking does not apply to a column of type `integer`: the column is masked with NULL instead' }]);
   });

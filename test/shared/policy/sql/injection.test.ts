@@ -7,12 +7,12 @@ import type { Subject } from '#shared/model/identity.ts';
 import { evaluateDataPlan, planDataPolicies } from '#shared/policy/data/index.ts';
 import { selectQuery, sqlDialect } from '#shared/policy/sql/index.ts';
 import { at, CREATE, enginePolicies, INSERT } from '../data/engine-fixtures.ts';
-import { stored, user } from '../data/fixtures.ts';
+import { stored, user, TRUSTED } from '../data/fixtures.ts';
 
 const parser = new nodeSqlParser.Parser();
 // node-sql-parser's Hive grammar is the Spark SQL family it knows; it reads backslash escapes.
 const DATABASE: Record<Dialect, string> = { postgres: 'PostgresQL', trino: 'Trino', snowflake: 'Snowflake', databricks: 'Hive' };
-const plan = planDataPolicies(at('postgres', 'public'), enginePolicies(true));
+const plan = planDataPolicies(at('postgres', 'public'), enginePolicies(true), TRUSTED);
 const FIXED_GROUPS = ['HR', 'Executives', 'Owners', 'Managers', 'Auditors', 'Contractors', 'Sales'];
 
 const nasty = fc.oneof(
@@ -107,9 +107,8 @@ describe('user values never change the structure of the generated SQL', () => {
     });
 
     it.each(["\\')) OR TRUE --", "\\'))) OR TRUE --", "\\')))) OR TRUE --"])('does not let the location `%s` past a row filter', async (location) => {
-      const byLocation = planDataPolicies(at('postgres', 'public'), [
-        stored({ policyKey: 'rows', type: 'data', rules: [{ type: 'rowFilterByEntitlement', matches: [{ type: 'attribute', attribute: 'Work Location', columnTag: 'Discovered.Entity.Location' }] }] }),
-      ]);
+      const rule = { type: 'rowFilterByEntitlement', matches: [{ type: 'attribute', attribute: 'Work Location', columnTag: 'Discovered.Entity.Location' }] };
+      const byLocation = planDataPolicies(at('postgres', 'public'), [stored({ policyKey: 'rows', type: 'data', rules: [rule] })], TRUSTED);
       const rows = async (where: string) => (await pg.query(evaluateDataPlan(byLocation, user('u', [], { 'Work Location': [where] }), 'postgres').query)).rows;
       expect(await rows(location)).toEqual([]);
       expect(await rows('Texas')).toHaveLength(1);
