@@ -1,3 +1,4 @@
+import type { AuditInput } from '#shared/audit/record.ts';
 import type { Services } from '#shared/services.ts';
 import { ConflictError } from '#shared/store/errors.ts';
 import { readIamTrust } from '#shared/store/iam-trust.ts';
@@ -70,7 +71,14 @@ async function trustDemoIdp(services: Services): Promise<void> {
   if (marks.trusted.has(DEMO_IDP) || marks.untrusted.has(DEMO_IDP)) return;
   const iam = await services.iams.get(DEMO_IDP);
   if (!iam) return;
-  const audit = { actor: { type: 'service', id: 'seed' }, action: 'UPDATE', actionStatus: 'SUCCESS', targetType: 'iam', targets: [DEMO_IDP], payload: { trustedForPolicies: true, seed: true } } as const;
+  const audit: AuditInput = {
+    actor: { type: 'service', id: 'seed' },
+    action: 'UPDATE',
+    actionStatus: 'SUCCESS',
+    targetType: 'iam',
+    targets: [DEMO_IDP],
+    payload: { trustedForPolicies: true, seed: true },
+  };
   await services.iams.update(iam, {}, audit, true);
 }
 
