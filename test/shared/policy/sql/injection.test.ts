@@ -113,5 +113,11 @@ describe('user values never change the structure of the generated SQL', () => {
       expect(await rows(location)).toEqual([]);
       expect(await rows('Texas')).toHaveLength(1);
     });
+
+    it('passes a regex mask its backslashes as written', async () => {
+      const digits = stored({ policyKey: 'digits', type: 'data', rules: [{ type: 'masking', fields: [{ type: 'columnNames', names: ['phone'] }], masking: { type: 'regex', pattern: '\\d', replacement: '#' } }] });
+      const query = evaluateDataPlan(planDataPolicies(at('postgres', 'public'), [digits], TRUSTED), user('u'), 'postgres').query;
+      expect((await pg.query(`${query} ORDER BY "id" LIMIT 1`)).rows).toMatchObject([{ phone: '###-####' }]);
+    });
   });
 });
