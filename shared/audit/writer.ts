@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '#shared/store/client.ts';
 import type { TransactItem } from '#shared/store/transact.ts';
@@ -5,6 +6,28 @@ import { bareId, completeRecord, type AuditInput, type AuditRecord } from './rec
 
 /** Audit records are kept one year unless configured otherwise (DynamoDB TTL deletes them). */
 const DEFAULT_RETENTION_DAYS = 365;
+
+/** DynamoDB refuses a partition key (of the table or an index) longer than this many bytes. */
+export const MAX_PARTITION_KEY_BYTES = 2048;
+
+/**
+ * A key attribute that DynamoDB accepts whatever the record holds: values that fit are kept
+ * as they are (queries match them exactly); a longer one keeps its head, cut on a character
+ * boundary, and a SHA-256 of the whole so two long values never share a key.
+ */
+export function boundedKey(key: string, maxBytes = MAX_PARTITION_KEY_BYTES): string {
+  if (Buffer.byteLength(key, 'utf8') <= maxBytes) return key;
+  const digest = `~${createHash('sha256').update(key, 'utf8').digest('hex')}`;
+  let head = '';
+  let bytes = 0;
+  for (const ch of key) {
+    const size = Buffer.byteLength(ch, 'utf8');
+    if (bytes + size > maxBytes - digest.length) break;
+    head += ch;
+    bytes += size;
+  }
+  return head + digest;
+}
 
 /** Writes audit records, alone or inside the transaction of the change they describe. */
 export class AuditWriter {
@@ -19,9 +42,10 @@ export class AuditWriter {
     return {
       pk: `AUDIT#${record.eventTimestamp.slice(0, 10)}`,
       sk,
-      gsi1pk: `AUDITUSER#${bareId(record.userId)}`,
+      // Ids and actions come from requests: bound them here so an audit write never fails on a key.
+      gsi1pk: boundedKey(`AUDITUSER#${bareId(record.userId)}`),
       gsi1sk: sk,
-      gsi2pk: `AUDITACTION#${record.action}`,
+      gsi2pk: boundedKey(`AUDITACTION#${record.action}`),
       gsi2sk: sk,
       expiresAt: Math.floor(Date.parse(record.eventTimestamp) / 1000) + this.retentionDays * 86_400,
       ...record,
