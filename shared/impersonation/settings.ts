@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DEFAULT_IAM, iamIdSchema, idSchema, type Principal } from '#shared/model/identity.ts';
+import { DEFAULT_IAM, iamIdSchema, idSchema, type Principal, type UserRef } from '#shared/model/identity.ts';
 import { InvalidSettingError } from './errors.ts';
 
 /** Bounds of the token lifetime: short enough to limit a leaked token, long enough for a dashboard refresh. */
@@ -46,6 +46,23 @@ export function parseImpersonatorList(text: string): Principal[] {
   return out;
 }
 
+/** `iamid/userid` as a user reference (the IAM id never holds a `/`, the userid may); undefined when malformed. */
+export function parseUserRef(text: string): UserRef | undefined {
+  const slash = text.indexOf('/');
+  const ref = { iamid: text.slice(0, slash), userid: text.slice(slash + 1) };
+  return slash > 0 && iamIdSchema.safeParse(ref.iamid).success && idSchema.safeParse(ref.userid).success ? ref : undefined;
+}
+
+/** A principal's label as `principalLabel` writes it (`service:bi-tool`, `user:okta/edixon`); undefined when malformed. */
+export function parseLabel(text: string): Principal | undefined {
+  if (text.startsWith('service:')) {
+    const id = text.slice('service:'.length);
+    return idSchema.safeParse(id).success ? { type: 'service', id } : undefined;
+  }
+  const user = text.startsWith('user:') ? parseUserRef(text.slice('user:'.length)) : undefined;
+  return user ? { type: 'user', iamid: user.iamid, id: user.userid } : undefined;
+}
+
 /** An allow-list entry as a principal (a user without IAM belongs to `defaultIam`). */
 export function normalize(entry: z.infer<typeof impersonatorSchema>, defaultIam: string): Principal {
   return entry.type === 'service' ? { type: 'service', id: entry.id } : { type: 'user', iamid: entry.iamid ?? defaultIam, id: entry.id };
@@ -80,8 +97,18 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Impersona
   };
 }
 
+/**
+ * `WARDEN_REQUIRE_ALLOW_LIST`: when true, users need a place in `allowedImpersonators` besides
+ * `IMPERSONATE_USER`. A deployment setting, not part of the settings document: an admin with
+ * `USER_ADMIN` cannot loosen it at run time.
+ */
+export function requireAllowListFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const text = env.WARDEN_REQUIRE_ALLOW_LIST;
+  return text ? parseBoolean('WARDEN_REQUIRE_ALLOW_LIST', text) : false;
+}
+
 /** True when the principal is on the allow list. */
-export function isAllowListed(settings: ImpersonationSettings, p: Principal): boolean {
+export function isAllowListed(settings: Pick<ImpersonationSettings, 'allowedImpersonators'>, p: Principal): boolean {
   return settings.allowedImpersonators.some((a) =>
     a.type === 'service' ? p.type === 'service' && p.id === a.id : p.type === 'user' && p.id === a.id && p.iamid === a.iamid,
   );
