@@ -47,7 +47,7 @@ export function createServices(
 ): Services {
   const audit = new AuditWriter(db);
   const users = new UserRepository(db, audit);
-  const apiKeys = new ApiKeyRepository(db, audit);
+  const apiKeys = new ApiKeyRepository(db, audit, users);
   return {
     db,
     config: {

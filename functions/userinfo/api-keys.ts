@@ -22,16 +22,11 @@ export function apiKeyRoutes(services: Services): Hono<AppEnv> {
   app.post('/', async (c) => {
     const caller = requirePermission(c, 'USER_ADMIN');
     const body = await readBody(c, createKeySchema);
-    let principal: Principal;
-    if (body.principal.type === 'user') {
-      const iamid = body.principal.iamid ?? services.config.defaultIam;
-      if (!(await services.users.getProfile(iamid, body.principal.id))) {
-        throw notFound(`user \`${body.principal.id}\` not found in iam \`${iamid}\``);
-      }
-      principal = { type: 'user', iamid, id: body.principal.id };
-    } else {
-      principal = { type: 'service', id: body.principal.id };
-    }
+    // A user's key is bound to the user's uid: it never acts for a later user of the same userid.
+    const principal: Principal =
+      body.principal.type === 'user'
+        ? { type: 'user', iamid: body.principal.iamid ?? services.config.defaultIam, id: body.principal.id }
+        : { type: 'service', id: body.principal.id };
     const apiKey = newSecret('wdn');
     const record = await services.apiKeys.create(
       {

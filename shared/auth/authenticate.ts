@@ -1,5 +1,6 @@
 import { PERMISSIONS, type Permission } from '#shared/model/identity.ts';
-import type { ApiKeyRepository } from '#shared/store/api-keys.ts';
+import { issuedFor, type ApiKeyRepository } from '#shared/store/api-keys.ts';
+import { stampOf, uidOf } from '#shared/store/identity.ts';
 import type { UserRepository } from '#shared/store/users.ts';
 import type { Caller } from './caller.ts';
 import { AuthenticationError } from './errors.ts';
@@ -70,15 +71,17 @@ export function createAuthenticator(deps: {
   };
 }
 
-/** The caller of a stored key: a service key's own permissions, or its (active) user's. */
+/**
+ * The caller of a stored key: a service key's own permissions, or its user's, when that user is
+ * active and is the very identity the key was issued for (not a later user of the same userid).
+ */
 async function lookupStored(deps: { apiKeys: ApiKeyRepository; users: UserRepository }, hash: string): Promise<Caller> {
   const record = await deps.apiKeys.getByHash(hash);
   if (!record || !digestsEqual(hash, record.hash)) throw new AuthenticationError('invalid api key');
-  if (record.principal.type === 'service') {
-    return { principal: record.principal, permissions: new Set(record.permissions), via: 'api-key', keyId: record.keyId };
-  }
+  const key = { via: 'api-key', keyId: record.keyId } as const;
+  if (record.principal.type === 'service') return { principal: record.principal, permissions: new Set(record.permissions), ...key };
   const user = await deps.users.getProfile(record.principal.iamid, record.principal.id);
-  if (!user) throw new AuthenticationError('the user of this api key no longer exists');
+  if (!user || !issuedFor(record, user)) throw new AuthenticationError('the user of this api key no longer exists');
   if (!user.active) throw new AuthenticationError('the user of this api key is inactive');
-  return { principal: record.principal, permissions: new Set(user.permissions), via: 'api-key', keyId: record.keyId };
+  return { principal: record.principal, permissions: new Set(user.permissions), ...key, identity: { uid: uidOf(user), stamp: stampOf(user) } };
 }

@@ -17,7 +17,15 @@ export interface Caller {
   readonly permissions: ReadonlySet<Permission>;
   readonly via: 'api-key' | 'bootstrap' | 'impersonation';
   readonly keyId?: string;
+  /** A user caller's identity as its profile holds it now: tokens it mints carry it. */
+  readonly identity?: UserIdentity;
   readonly impersonation?: Impersonation;
+}
+
+/** One incarnation of a user: its immutable uid and its current deactivation stamp. */
+export interface UserIdentity {
+  readonly uid: string;
+  readonly stamp: string;
 }
 
 /** Stable text form of a principal: `service:bi-tool`, `user:okta/jdoe`. */

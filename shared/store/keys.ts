@@ -1,6 +1,9 @@
 /** Item key formats of every table (see the access patterns in `tables.ts`). */
+import type { Principal } from '#shared/model/identity.ts';
 
 const lower = (s: string) => s.toLowerCase();
+const apiKey = (hash: string) => `APIKEY#${hash}`;
+const apiKeyRef = (keyId: string) => `KEYREF#${keyId}`;
 
 export const keys = {
   user: (iamid: string, userid: string) => `USER#${iamid}#${userid}`,
@@ -16,8 +19,17 @@ export const keys = {
   groupExternalId: (iamid: string, externalId: string) => `GROUPEXT#${iamid}#${externalId}`,
   iam: (iamid: string) => `IAM#${iamid}`,
   scimToken: (hash: string) => `SCIMTOKEN#${hash}`,
-  apiKey: (hash: string) => `APIKEY#${hash}`,
+  apiKey,
   apiKeyId: (keyId: string) => `KEYID#${keyId}`,
+  /** The item that stands for a key by its id: impersonation tokens name it, verifiers read it. */
+  apiKeyRef,
+  /** gsi2 partition of a principal's keys (deleted with a user). */
+  apiKeysOf: (p: Principal) => (p.type === 'user' ? `APIKEYS#user#${p.iamid}#${p.id}` : `APIKEYS#service#${p.id}`),
+  /** Both items of an API key: the one found by hash (authentication) and the one named by id. */
+  apiKeyItems: (hash: string, keyId: string) => [
+    { pk: apiKey(hash), sk: 'PROFILE' },
+    { pk: apiKeyRef(keyId), sk: 'MARKER' },
+  ],
   profile: 'PROFILE',
   marker: 'MARKER',
   attr: (source: string, key: string) => `ATTR#${source}#${key}`,

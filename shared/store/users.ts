@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { AuditWriter } from '#shared/audit/writer.ts';
@@ -7,6 +8,7 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import { ConflictError, NotFoundError, VersionMismatchError } from './errors.ts';
 import { keys } from './keys.ts';
 import { batchDelete, nowIso, queryAll, transact, type TransactItem } from './transact.ts';
+import { apiKeysOfUser, identityCheck } from './identity.ts';
 import { withoutKeys } from './item.ts';
 
 /** A user's profile item. */
@@ -20,6 +22,14 @@ export interface UserRecord {
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /**
+   * Immutable internal id, random at creation: a user deleted and created again under the same
+   * userid is another identity, and credentials issued for the first never act for the second.
+   * Absent on users created before it existed (`uidOf` falls back to `createdAt`).
+   */
+  readonly uid?: string;
+  /** Changes whenever the user is deactivated: tokens carry it, so reactivation revives none (`stampOf`). */
+  readonly stamp?: string;
   /** SCIM bookkeeping for users pushed by an identity manager. */
   readonly scimId?: string;
   readonly userName?: string;
@@ -44,7 +54,7 @@ export interface SourceValues {
   readonly values: Attributes;
 }
 
-export type UserChanges = Partial<Omit<UserRecord, 'iamid' | 'userid' | 'version' | 'createdAt' | 'updatedAt'>>;
+export type UserChanges = Partial<Omit<UserRecord, 'iamid' | 'userid' | 'version' | 'createdAt' | 'updatedAt' | 'uid' | 'stamp'>>;
 
 const toRecord = (item: Record<string, unknown>): UserRecord => withoutKeys<UserRecord>(item);
 
@@ -89,7 +99,7 @@ export class UserRepository {
    */
   async create(input: NewUser, audit?: AuditInput, attributes?: SourceValues): Promise<UserRecord> {
     const now = nowIso();
-    const record: UserRecord = { active: true, permissions: [], ...input, version: 1, createdAt: now, updatedAt: now };
+    const record: UserRecord = { active: true, permissions: [], ...input, version: 1, createdAt: now, updatedAt: now, uid: randomUUID(), stamp: randomUUID() };
     const items: TransactItem[] = [
       { Put: { TableName: this.db.tables.identities, Item: this.profileItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
       ...this.markers(record).map((Item) => ({
@@ -107,12 +117,17 @@ export class UserRepository {
     return record;
   }
 
-  /** The profile alone (one read), or undefined. */
-  async getProfile(iamid: string, userid: string): Promise<UserRecord | undefined> {
+  /** The profile alone (one read, strongly consistent when asked), or undefined. */
+  async getProfile(iamid: string, userid: string, consistent = false): Promise<UserRecord | undefined> {
     const res = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tables.identities, Key: { pk: keys.user(iamid, userid), sk: keys.profile } }),
+      new GetCommand({ TableName: this.db.tables.identities, Key: { pk: keys.user(iamid, userid), sk: keys.profile }, ConsistentRead: consistent }),
     );
     return res.Item ? toRecord(res.Item) : undefined;
+  }
+
+  /** A transaction item holding only while the user is still the identity `u` (see `identityCheck`). */
+  identityCheck(u: UserRecord, options: { active?: boolean } = {}): TransactItem {
+    return identityCheck(this.db, u, options);
   }
 
   /** Profile, attribute values and memberships in one query, or undefined. */
@@ -130,7 +145,9 @@ export class UserRepository {
    * `attributes` replaces one source's values exactly, in the same transaction.
    */
   async update(current: UserRecord, changes: UserChanges, audit?: AuditInput, attributes?: SourceValues & { before: Attributes }): Promise<UserRecord> {
-    const next: UserRecord = { ...current, ...changes, version: current.version + 1, updatedAt: nowIso() };
+    // Deactivation takes a new stamp: tokens minted before it stay revoked after a reactivation.
+    const deactivated = current.active && changes.active === false;
+    const next: UserRecord = { ...current, ...changes, version: current.version + 1, updatedAt: nowIso(), ...(deactivated ? { stamp: randomUUID() } : {}) };
     const items: TransactItem[] = [
       {
         Put: {
@@ -220,7 +237,11 @@ export class UserRepository {
     return true;
   }
 
-  /** Deletes the user with its attribute values, memberships and markers. */
+  /**
+   * Deletes the user with its attribute values, memberships, markers and API keys; the keys go
+   * in the transaction that deletes the profile (a key the index has not shown yet is refused
+   * anyway: it names the deleted user's uid).
+   */
   async delete(iamid: string, userid: string, audit?: AuditInput): Promise<boolean> {
     const pk = keys.user(iamid, userid);
     const items = await queryAll(this.db, {
@@ -232,13 +253,17 @@ export class UserRepository {
     if (!profile) return false;
     const record = toRecord(profile);
     const extra = items.filter((i) => i.sk !== keys.profile).map((i) => ({ pk: i.pk, sk: i.sk }));
-    await batchDelete(this.db, this.db.tables.identities, extra);
+    const apiKeys = await apiKeysOfUser(this.db, iamid, userid);
+    const owned = [...this.markers(record), ...this.lookups(record), ...apiKeys.flatMap((k) => keys.apiKeyItems(k.hash, k.keyId))];
+    // A transaction holds 100 items: what does not fit beside the profile goes first, in batches.
+    const inTransaction = owned.slice(0, 90);
+    await batchDelete(this.db, this.db.tables.identities, [...extra, ...owned.slice(90).map((m) => ({ pk: m.pk, sk: m.sk }))]);
+    const keyIds = apiKeys.map((k) => k.keyId);
+    const recorded = audit && keyIds.length ? { ...audit, payload: { ...audit.payload, apiKeysDeleted: keyIds } } : audit;
     await transact(this.db, [
       { Delete: { TableName: this.db.tables.identities, Key: { pk, sk: keys.profile } } },
-      ...[...this.markers(record), ...this.lookups(record)].map((m) => ({
-        Delete: { TableName: this.db.tables.identities, Key: { pk: m.pk, sk: m.sk } },
-      })),
-      ...(audit ? [this.audit.put(audit)] : []),
+      ...inTransaction.map((m) => ({ Delete: { TableName: this.db.tables.identities, Key: { pk: m.pk, sk: m.sk } } })),
+      ...(recorded ? [this.audit.put(recorded)] : []),
     ]);
     return true;
   }
