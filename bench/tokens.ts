@@ -59,16 +59,21 @@ try {
   const keyStore = new SigningKeyStore(db);
   const signer = new LocalSigner(keyStore);
   await signer.ready();
+  const defaults = settingsFromEnv({ WARDEN_ALLOWED_IMPERSONATORS: 'service:bi-tool', WARDEN_USER_MAPPING_IAMID: 'okta' });
   const deps: ImpersonationDeps = {
     issuer: ISSUER,
     users: services.users,
-    settings: new SettingsStore(db, services.audit, settingsFromEnv({ WARDEN_ALLOWED_IMPERSONATORS: 'service:bi-tool', WARDEN_USER_MAPPING_IAMID: 'okta' })),
+    apiKeys: services.apiKeys,
+    settings: new SettingsStore(db, services.audit, defaults),
     sessions: new SessionStore(db, services.audit),
     signer,
     audit: services.audit,
     now: Date.now,
+    requireAllowList: false,
   };
-  const caller: Caller = { principal: { type: 'service', id: 'bi-tool' }, permissions: new Set(), via: 'api-key' };
+  const principal = { type: 'service', id: 'bi-tool' } as const;
+  const key = await services.apiKeys.create({ hash: sha256Hex('bench-bi-tool'), name: 'bench', principal, permissions: [], createdBy: 'bench' });
+  const caller: Caller = { principal, permissions: new Set(), via: 'api-key', keyId: key.keyId };
   const mint = (sessionId: string) => impersonate(deps, caller, sessionId, { userid: 'smwilliams' });
 
   for (let i = 0; i < 200; i++) await mint(`warm-${i}`);
@@ -83,7 +88,7 @@ try {
   }
   const signOnly: number[] = [];
   for (let i = 0; i < MINTS; i++) {
-    const claims = { iss: ISSUER, aud: ISSUER, sub: 'u', iamid: 'okta', act: { sub: 'service:bi-tool', type: 'service' as const, id: 'bi-tool' }, sid: 's', gen: 'g', jti: randomUUID(), iat: 1, exp: 2 };
+    const claims = { iss: ISSUER, aud: ISSUER, sub: 'u', iamid: 'okta', uid: 'u', stamp: 's', act: { sub: 'service:bi-tool', type: 'service' as const, id: 'bi-tool', key: key.keyId }, sid: 's', gen: 'g', jti: randomUUID(), iat: 1, exp: 2 };
     signOnly.push((await timed(() => signer.sign(claims)))[1]);
   }
 
@@ -93,10 +98,10 @@ try {
     const token = tokens[i % tokens.length]!;
     signature.push((await timed(() => jwtVerify(token, jwks, { issuer: ISSUER, audience: ISSUER, algorithms: ['ES256'] })))[1]);
   }
-  const cold = createImpersonationVerifier({ db, issuer: ISSUER, cacheMs: 0 });
+  const cold = createImpersonationVerifier({ db, issuer: ISSUER, cacheMs: 0, defaults });
   const coldSamples: number[] = [];
   for (let i = 0; i < MINTS; i++) coldSamples.push((await timed(() => cold.verify(tokens[i]!)))[1]);
-  const warm = createImpersonationVerifier({ db, issuer: ISSUER });
+  const warm = createImpersonationVerifier({ db, issuer: ISSUER, defaults });
   for (const t of tokens) await warm.verify(t);
   const warmSamples: number[] = [];
   for (let i = 0; i < VERIFIES; i++) warmSamples.push((await timed(() => warm.verify(tokens[i % 500]!)))[1]);

@@ -5,7 +5,7 @@ import type { AppEnv } from '#shared/http/context.ts';
 import type { ImpersonationDeps } from '#shared/impersonation/impersonate.ts';
 import { LocalSigner } from '#shared/impersonation/local-signer.ts';
 import { SessionStore } from '#shared/impersonation/sessions.ts';
-import { settingsFromEnv, type ImpersonationSettings } from '#shared/impersonation/settings.ts';
+import { requireAllowListFromEnv, settingsFromEnv, type ImpersonationSettings } from '#shared/impersonation/settings.ts';
 import { SettingsStore } from '#shared/impersonation/settings-store.ts';
 import type { TokenSigner } from '#shared/impersonation/signer.ts';
 import { SigningKeyStore } from '#shared/impersonation/signing-keys.ts';
@@ -20,6 +20,8 @@ export interface ImpersonationAppOptions {
   readonly signer?: TokenSigner;
   /** Settings in force until `PUT /v1/settings/impersonation`; defaults to the environment. */
   readonly defaults?: ImpersonationSettings;
+  /** Users need a place on the allow list besides `IMPERSONATE_USER`; defaults to `WARDEN_REQUIRE_ALLOW_LIST`. */
+  readonly requireAllowList?: boolean;
   readonly now?: () => number;
 }
 
@@ -33,11 +35,13 @@ export function createImpersonationApp(services: Services, options: Impersonatio
   const deps: ImpersonationDeps = {
     issuer: services.config.issuer,
     users: services.users,
+    apiKeys: services.apiKeys,
     settings: new SettingsStore(services.db, services.audit, defaults, now),
     sessions: new SessionStore(services.db, services.audit),
     signer,
     audit: services.audit,
     now,
+    requireAllowList: options.requireAllowList ?? requireAllowListFromEnv(),
   };
   app.route('/.well-known/jwks.json', jwksRoutes(signer, keyStore, now));
   // Impersonation tokens are refused here (403): a token cannot mint further tokens.

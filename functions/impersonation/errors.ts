@@ -1,15 +1,17 @@
-import { conflict, forbidden, notFound } from '#shared/http/errors.ts';
+import { badRequest, conflict, forbidden, notFound } from '#shared/http/errors.ts';
 import {
+  ForeignSessionsError,
   ImpersonationNotAllowedError,
+  InvalidTargetError,
   SessionConflictError,
   SessionNotFoundError,
-  SessionOwnedError,
   TargetNotFoundError,
 } from '#shared/impersonation/errors.ts';
 
 /** The HTTP failure of an impersonation domain error; anything else passes through unchanged. */
 export function httpErrorOf(err: unknown): unknown {
-  if (err instanceof ImpersonationNotAllowedError || err instanceof SessionOwnedError) return forbidden(err.message);
+  if (err instanceof ImpersonationNotAllowedError || err instanceof ForeignSessionsError) return forbidden(err.message);
+  if (err instanceof InvalidTargetError) return badRequest(err.message);
   if (err instanceof TargetNotFoundError || err instanceof SessionNotFoundError) return notFound(err.message);
   if (err instanceof SessionConflictError) return conflict(err.message);
   return err;

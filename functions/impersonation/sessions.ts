@@ -1,9 +1,12 @@
 import { Hono } from 'hono';
-import { readBody } from '#shared/http/body.ts';
+import * as z from 'zod';
+import { readBody, readQuery } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { badRequest } from '#shared/http/errors.ts';
-import { endSession, impersonate, impersonateBodySchema, readSession, type ImpersonationDeps } from '#shared/impersonation/impersonate.ts';
+import { impersonate, impersonateBodySchema, type ImpersonationDeps } from '#shared/impersonation/impersonate.ts';
+import { endSession, endSessionsOf, listSessions, readSession } from '#shared/impersonation/session-admin.ts';
 import type { SessionRecord } from '#shared/impersonation/sessions.ts';
+import { parseLabel, parseUserRef } from '#shared/impersonation/settings.ts';
 import { idSchema, type Principal } from '#shared/model/identity.ts';
 import { domain } from './errors.ts';
 
@@ -19,12 +22,48 @@ function sessionId(raw: string): string {
   return raw;
 }
 
-/** `PUT|GET|DELETE /v1/impersonation/sessions/{sessionId}`. */
+const impersonatorParam = z
+  .string()
+  .max(400)
+  .transform((text, ctx) => parseLabel(text) ?? (ctx.addIssue({ code: 'custom', message: 'expected `service:<id>` or `user:<iamid>/<userid>`' }), z.NEVER));
+const targetParam = z
+  .string()
+  .max(400)
+  .transform((text, ctx) => parseUserRef(text) ?? (ctx.addIssue({ code: 'custom', message: 'expected `<iamid>/<userid>`' }), z.NEVER));
+
+const addressSchema = z.strictObject({ impersonator: impersonatorParam.optional() });
+const listSchema = z.strictObject({
+  impersonator: impersonatorParam.optional(),
+  target: targetParam.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(4096).optional(),
+});
+const bulkSchema = z.strictObject({ impersonator: impersonatorParam });
+
+/**
+ * `PUT|GET|DELETE /v1/impersonation/sessions/{sessionId}` (the caller's session, or with
+ * `USER_ADMIN` the one of `?impersonator=`), `GET /v1/impersonation/sessions` and the bulk end
+ * `DELETE /v1/impersonation/sessions?impersonator=…`.
+ */
 export function sessionRoutes(deps: ImpersonationDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
+  app.get('/', async (c) => {
+    const q = readQuery(c, listSchema);
+    const page = await domain(listSessions(deps, c.get('caller'), { impersonator: q.impersonator, target: q.target, limit: q.limit, cursor: q.cursor ?? null }));
+    return c.json({ sessions: page.sessions.map(view), nextCursor: page.nextCursor });
+  });
+
+  app.delete('/', async (c) => {
+    const { impersonator } = readQuery(c, bulkSchema);
+    const ended = await domain(endSessionsOf(deps, c.get('caller'), impersonator, c.get('requestId')));
+    return c.json({ ended });
+  });
+
   app.put('/:sessionId', async (c) => {
     const id = sessionId(c.req.param('sessionId'));
+    // A session is always its caller's: an administrator cannot mint in another's name.
+    readQuery(c, z.strictObject({}));
     const body = await readBody(c, impersonateBodySchema);
     const minted = await domain(impersonate(deps, c.get('caller'), id, body, c.get('requestId')));
     return c.json({
@@ -38,15 +77,16 @@ export function sessionRoutes(deps: ImpersonationDeps): Hono<AppEnv> {
   });
 
   app.get('/:sessionId', async (c) => {
-    const session = await domain(readSession(deps, c.get('caller'), sessionId(c.req.param('sessionId'))));
+    const { impersonator } = readQuery(c, addressSchema);
+    const session = await domain(readSession(deps, c.get('caller'), sessionId(c.req.param('sessionId')), impersonator));
     return c.json(view(session));
   });
 
   app.delete('/:sessionId', async (c) => {
-    await domain(endSession(deps, c.get('caller'), sessionId(c.req.param('sessionId')), c.get('requestId')));
+    const { impersonator } = readQuery(c, addressSchema);
+    await domain(endSession(deps, c.get('caller'), sessionId(c.req.param('sessionId')), impersonator, c.get('requestId')));
     return c.body(null, 204);
   });
 
   return app;
 }
-

@@ -1,6 +1,6 @@
 import { PERMISSIONS, type Permission } from '#shared/model/identity.ts';
 import { issuedFor, type ApiKeyRepository } from '#shared/store/api-keys.ts';
-import { stampOf, uidOf } from '#shared/store/identity.ts';
+import { uidOf } from '#shared/store/identity.ts';
 import type { UserRepository } from '#shared/store/users.ts';
 import type { Caller } from './caller.ts';
 import { AuthenticationError } from './errors.ts';
@@ -83,5 +83,5 @@ async function lookupStored(deps: { apiKeys: ApiKeyRepository; users: UserReposi
   const user = await deps.users.getProfile(record.principal.iamid, record.principal.id);
   if (!user || !issuedFor(record, user)) throw new AuthenticationError('the user of this api key no longer exists');
   if (!user.active) throw new AuthenticationError('the user of this api key is inactive');
-  return { principal: record.principal, permissions: new Set(user.permissions), ...key, identity: { uid: uidOf(user), stamp: stampOf(user) } };
+  return { principal: record.principal, permissions: new Set(user.permissions), ...key, uid: uidOf(user) };
 }

@@ -17,12 +17,12 @@ export interface Caller {
   readonly permissions: ReadonlySet<Permission>;
   readonly via: 'api-key' | 'bootstrap' | 'impersonation';
   readonly keyId?: string;
-  /** A user caller's identity as its profile holds it now: tokens it mints carry it. */
-  readonly identity?: UserIdentity;
+  /** A user caller's uid: the identity its API key was issued for (a later user of the userid is another). */
+  readonly uid?: string;
   readonly impersonation?: Impersonation;
 }
 
-/** One incarnation of a user: its immutable uid and its current deactivation stamp. */
+/** One incarnation of a user: its immutable uid and its deactivation stamp at some moment. */
 export interface UserIdentity {
   readonly uid: string;
   readonly stamp: string;

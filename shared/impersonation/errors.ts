@@ -1,4 +1,4 @@
-/** The caller may not impersonate: not allow-listed and without `IMPERSONATE_USER`. */
+/** The caller may not impersonate (the rule of `rule.ts`), or not with the key it presented. */
 export class ImpersonationNotAllowedError extends Error {
   constructor(message: string) {
     super(message);
@@ -6,11 +6,19 @@ export class ImpersonationNotAllowedError extends Error {
   }
 }
 
-/** The session belongs to another impersonator: sessions cannot be taken over. */
-export class SessionOwnedError extends Error {
-  constructor(sessionId: string) {
-    super(`session \`${sessionId}\` belongs to another impersonator`);
-    this.name = 'SessionOwnedError';
+/** Another impersonator's sessions are addressed only with `USER_ADMIN`; whether they exist is not told. */
+export class ForeignSessionsError extends Error {
+  constructor(label: string) {
+    super(`requires permission \`USER_ADMIN\` to address the sessions of \`${label}\``);
+    this.name = 'ForeignSessionsError';
+  }
+}
+
+/** The user to impersonate cannot be named at all (a `useridTemplate` expansion too long or malformed). */
+export class InvalidTargetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidTargetError';
   }
 }
 

@@ -1,12 +1,13 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { AuditWriter } from '#shared/audit/writer.ts';
+import { principalLabel } from '#shared/auth/caller.ts';
 import type { Principal, UserRef } from '#shared/model/identity.ts';
 import type { Db } from '#shared/store/client.ts';
+import { decodeCursor, encodeCursor, InvalidCursorError, type Key } from '#shared/store/cursor.ts';
 import { VersionMismatchError } from '#shared/store/errors.ts';
-import { keys } from '#shared/store/keys.ts';
-import { transact } from '#shared/store/transact.ts';
-import { TargetNotFoundError } from './errors.ts';
+import { withoutKeys } from '#shared/store/item.ts';
+import { queryAll, transact, type TransactItem } from '#shared/store/transact.ts';
 import { sessionKeys } from './keys.ts';
 
 /** An impersonation session: who impersonates whom, and until when tokens of it may live. */
@@ -14,6 +15,10 @@ export interface SessionRecord {
   readonly sessionId: string;
   readonly user: UserRef;
   readonly impersonator: Principal;
+  /** A user impersonator's uid: a later user of the same userid does not inherit the session. */
+  readonly impersonatorUid?: string;
+  /** The API key of the latest mint (each token names its own in `act.key`). */
+  readonly keyId: string;
   /** Changes whenever the session's user changes: tokens of an earlier generation are revoked. */
   readonly gen: string;
   readonly version: number;
@@ -31,16 +36,39 @@ export interface RevocationMarker {
   readonly expiresAt: number;
 }
 
-/** Strips the key attributes off a sessions-table item. */
-export function fromItem<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as T;
+/** A condition the minting transaction rides on, and the error its failure means. */
+export interface MintCheck {
+  readonly item: TransactItem;
+  readonly error: () => Error;
+}
+
+/** Which sessions a listing asks for; no filter is every session (an administrator's view). */
+export interface SessionQuery {
+  readonly impersonator?: Principal;
+  readonly target?: UserRef;
+  readonly limit: number;
+  readonly cursor: string | null;
+  readonly nowSeconds: number;
 }
 
 /** Sessions this instance last saw; a guess only, every write stays conditional on the stored state. */
 const REMEMBERED_LIMIT = 10_000;
 
-/** Impersonation sessions and their revocation markers. */
+const INDEX_KEY = ['gsi1pk', 'gsi1sk', 'pk', 'sk'];
+const TABLE_KEY = ['pk', 'sk'];
+
+const toRecord = (item: Record<string, unknown>): SessionRecord => withoutKeys<SessionRecord>(item);
+
+/** Refuses a cursor that does not continue this very listing (DynamoDB would fail on it). */
+function continuation(cursor: string | null, names: string[], partition: Key): Key | undefined {
+  const key = decodeCursor(cursor);
+  if (!key) return undefined;
+  const same = Object.keys(key).sort().join() === [...names].sort().join() && Object.entries(partition).every(([k, v]) => key[k] === v);
+  if (!same) throw new InvalidCursorError();
+  return key;
+}
+
+/** Impersonation sessions and their end markers, each under its impersonator. */
 export class SessionStore {
   private readonly seen = new Map<string, SessionRecord>();
 
@@ -50,59 +78,53 @@ export class SessionStore {
   ) {}
 
   /** The live session (one consistent read); an expired one whose TTL has not run yet counts as none. */
-  async get(sessionId: string, nowSeconds: number): Promise<SessionRecord | undefined> {
-    const res = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tables.sessions, Key: sessionKeys.session(sessionId), ConsistentRead: true }),
-    );
-    const record = res.Item ? fromItem<SessionRecord>(res.Item) : undefined;
+  async get(impersonator: Principal, sessionId: string, nowSeconds: number): Promise<SessionRecord | undefined> {
+    const key = sessionKeys.session(principalLabel(impersonator), sessionId);
+    const res = await this.db.doc.send(new GetCommand({ TableName: this.db.tables.sessions, Key: key, ConsistentRead: true }));
+    const record = res.Item ? toRecord(res.Item) : undefined;
     const live = record && record.expiresAt > nowSeconds ? record : undefined;
-    this.remember(sessionId, live);
+    this.remember(impersonator, sessionId, live);
     return live;
   }
 
   /** What this instance last saw of the session, without a read: may be stale. */
-  remembered(sessionId: string, nowSeconds: number): SessionRecord | undefined {
-    const record = this.seen.get(sessionId);
+  remembered(impersonator: Principal, sessionId: string, nowSeconds: number): SessionRecord | undefined {
+    const record = this.seen.get(`${principalLabel(impersonator)}#${sessionId}`);
     return record && record.expiresAt > nowSeconds ? record : undefined;
   }
 
   /**
    * Writes `next` if the session is still as `previous` says (absent or expired when undefined)
-   * and the target user is still active, atomically with its audit record. A lost race is a
-   * `VersionMismatchError`; a missing or inactive user a `TargetNotFoundError`.
+   * and every check holds, atomically with its audit record. A lost race is a
+   * `VersionMismatchError`; a failed check throws that check's error.
    */
-  async save(next: SessionRecord, previous: SessionRecord | undefined, nowSeconds: number, audit: AuditInput): Promise<void> {
+  async save(next: SessionRecord, previous: SessionRecord | undefined, nowSeconds: number, audit: AuditInput, checks: readonly MintCheck[]): Promise<void> {
     const condition = previous
       ? { ConditionExpression: 'version = :v AND gen = :g', ExpressionAttributeValues: { ':v': previous.version, ':g': previous.gen } }
       : { ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now', ExpressionAttributeValues: { ':now': nowSeconds } };
-    const { iamid, userid } = next.user;
+    const label = principalLabel(next.impersonator);
+    const item = {
+      ...sessionKeys.session(label, next.sessionId),
+      gsi1pk: sessionKeys.target(next.user.iamid, next.user.userid),
+      gsi1sk: sessionKeys.targetSort(label, next.sessionId),
+      ...next,
+    };
     try {
       await transact(
         this.db,
-        [
-          { Put: { TableName: this.db.tables.sessions, Item: { ...sessionKeys.session(next.sessionId), ...next }, ...condition } },
-          // The target's check rides in the same transaction: no separate read before minting.
-          {
-            ConditionCheck: {
-              TableName: this.db.tables.identities,
-              Key: { pk: keys.user(iamid, userid), sk: keys.profile },
-              ConditionExpression: 'active = :active',
-              ExpressionAttributeValues: { ':active': true },
-            },
-          },
-          this.audit.put(audit),
-        ],
-        (i) => (i === 1 ? new TargetNotFoundError(iamid, userid) : new VersionMismatchError(`impersonation session \`${next.sessionId}\` was changed concurrently`)),
+        [{ Put: { TableName: this.db.tables.sessions, Item: item, ...condition } }, ...checks.map((c) => c.item), this.audit.put(audit)],
+        (i) => (i >= 1 && i <= checks.length ? checks[i - 1]!.error() : new VersionMismatchError(`impersonation session \`${next.sessionId}\` was changed concurrently`)),
       );
     } catch (err) {
-      this.seen.delete(next.sessionId);
+      this.seen.delete(`${label}#${next.sessionId}`);
       throw err;
     }
-    this.remember(next.sessionId, next);
+    this.remember(next.impersonator, next.sessionId, next);
   }
 
-  /** Ends the session: deletes it and leaves a revocation marker until its last token expires. */
+  /** Ends the session: deletes it and leaves an end marker until its last token expires. */
   async end(session: SessionRecord, nowSeconds: number, audit: AuditInput): Promise<void> {
+    const label = principalLabel(session.impersonator);
     const marker: RevocationMarker = { gen: session.gen, revokedAt: new Date(nowSeconds * 1000).toISOString(), expiresAt: Math.max(session.expiresAt, nowSeconds + 1) };
     await transact(
       this.db,
@@ -110,25 +132,65 @@ export class SessionStore {
         {
           Delete: {
             TableName: this.db.tables.sessions,
-            Key: sessionKeys.session(session.sessionId),
+            Key: sessionKeys.session(label, session.sessionId),
             ConditionExpression: 'version = :v',
             ExpressionAttributeValues: { ':v': session.version },
           },
         },
-        { Put: { TableName: this.db.tables.sessions, Item: { ...sessionKeys.revoked(session.sessionId), ...marker } } },
+        { Put: { TableName: this.db.tables.sessions, Item: { ...sessionKeys.ended(label, session.sessionId), ...marker } } },
         this.audit.put(audit),
       ],
       () => new VersionMismatchError(`impersonation session \`${session.sessionId}\` was changed concurrently`),
     );
-    this.seen.delete(session.sessionId);
+    this.seen.delete(`${label}#${session.sessionId}`);
   }
 
-  private remember(sessionId: string, record: SessionRecord | undefined): void {
+  /** Every live session of one impersonator (one partition, strongly consistent). */
+  async allOf(impersonator: Principal, nowSeconds: number): Promise<SessionRecord[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.db.tables.sessions,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :session)',
+      FilterExpression: 'expiresAt > :now',
+      ExpressionAttributeValues: { ':pk': sessionKeys.sessionsOf(principalLabel(impersonator)), ':session': sessionKeys.sessionPrefix, ':now': nowSeconds },
+      ConsistentRead: true,
+    });
+    return items.map(toRecord);
+  }
+
+  /**
+   * One page of live sessions: of a target (gsi1), of an impersonator (its partition), of both
+   * (gsi1, its sort key's prefix), or all (a page of gsi1, which holds session items only).
+   */
+  async page(q: SessionQuery): Promise<{ sessions: SessionRecord[]; nextCursor: string | null }> {
+    const table = this.db.tables.sessions;
+    const label = q.impersonator ? principalLabel(q.impersonator) : undefined;
+    const values: Record<string, unknown> = { ':now': q.nowSeconds };
+    const common = { TableName: table, Limit: q.limit, FilterExpression: 'expiresAt > :now', ExpressionAttributeValues: values };
+    let input: QueryCommandInput | ScanCommandInput;
+    if (q.target) {
+      const partition = sessionKeys.target(q.target.iamid, q.target.userid);
+      Object.assign(values, { ':t': partition }, label ? { ':p': `${label}#` } : {});
+      const KeyConditionExpression = label ? 'gsi1pk = :t AND begins_with(gsi1sk, :p)' : 'gsi1pk = :t';
+      input = { ...common, IndexName: 'gsi1', KeyConditionExpression, ExclusiveStartKey: continuation(q.cursor, INDEX_KEY, { gsi1pk: partition }) };
+    } else if (label) {
+      const partition = sessionKeys.sessionsOf(label);
+      Object.assign(values, { ':pk': partition, ':session': sessionKeys.sessionPrefix });
+      const KeyConditionExpression = 'pk = :pk AND begins_with(sk, :session)';
+      input = { ...common, KeyConditionExpression, ConsistentRead: true, ExclusiveStartKey: continuation(q.cursor, TABLE_KEY, { pk: partition }) };
+    } else {
+      input = { ...common, IndexName: 'gsi1', ExclusiveStartKey: continuation(q.cursor, INDEX_KEY, {}) };
+    }
+    const res = await this.db.doc.send('KeyConditionExpression' in input ? new QueryCommand(input as QueryCommandInput) : new ScanCommand(input));
+    return { sessions: (res.Items ?? []).map(toRecord), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+  }
+
+  private remember(impersonator: Principal, sessionId: string, record: SessionRecord | undefined): void {
+    const key = `${principalLabel(impersonator)}#${sessionId}`;
     if (!record) {
-      this.seen.delete(sessionId);
+      this.seen.delete(key);
       return;
     }
     if (this.seen.size >= REMEMBERED_LIMIT) this.seen.clear();
-    this.seen.set(sessionId, record);
+    this.seen.set(key, record);
   }
 }

@@ -6,9 +6,10 @@ import { principalActor, type Caller } from '#shared/auth/caller.ts';
 import { AuthenticationError } from '#shared/auth/errors.ts';
 import type { Permission } from '#shared/model/identity.ts';
 import type { Db } from '#shared/store/client.ts';
-import { revocationOf } from './revocation.ts';
+import { verdictOf } from './revocation.ts';
+import { requireAllowListFromEnv, settingsFromEnv, type ImpersonationSettings } from './settings.ts';
 import { SigningKeyStore } from './signing-keys.ts';
-import { claimsSchema, impersonatorOf } from './tokens.ts';
+import { claimsSchema, minterOf } from './tokens.ts';
 
 /**
  * How long a positive check (signature, session, user) is reused: a revocation reaches every
@@ -30,18 +31,23 @@ export interface VerifierOptions {
   readonly now?: () => number;
   /** Audit writer for uses of revoked tokens; defaults to one over `db`. */
   readonly audit?: AuditWriter;
+  /** The impersonation settings while none are stored: the minting function's defaults (environment). */
+  readonly defaults?: ImpersonationSettings;
+  /** `WARDEN_REQUIRE_ALLOW_LIST`, as the minting function reads it (environment). */
+  readonly requireAllowList?: boolean;
 }
 
 /**
  * Verifies impersonation tokens with `jose` against the published public keys only
- * (ES256, `iss` and `aud` = the issuer, `exp`), then checks revocation in DynamoDB.
- * The caller it yields acts as the target user with no permissions at all.
+ * (ES256, `iss` and `aud` = the issuer, `exp`), then asks DynamoDB for a verdict on everything
+ * the token rests on. The caller it yields acts as the target user with no permissions at all.
  */
 export function createImpersonationVerifier(options: VerifierOptions): ImpersonationVerifier {
   const store = new SigningKeyStore(options.db);
   const audit = options.audit ?? new AuditWriter(options.db);
   const now = options.now ?? Date.now;
   const cacheMs = options.cacheMs ?? POSITIVE_CACHE_MS;
+  const rules = { defaults: options.defaults ?? settingsFromEnv(), requireAllowList: options.requireAllowList ?? requireAllowListFromEnv() };
   const cache = new Map<string, { caller: Caller; until: number }>();
   let keySet: { get: JWTVerifyGetKey; loadedAt: number } | undefined;
 
@@ -76,11 +82,12 @@ export function createImpersonationVerifier(options: VerifierOptions): Impersona
         throw err;
       }
       const parsed = claimsSchema.safeParse(payload);
-      const impersonator = parsed.success ? impersonatorOf(parsed.data.act) : undefined;
-      if (!parsed.success || !impersonator) throw new AuthenticationError('invalid impersonation token');
+      const minter = parsed.success ? minterOf(parsed.data.act) : undefined;
+      if (!parsed.success || !minter) throw new AuthenticationError('invalid impersonation token');
       const claims = parsed.data;
-      const reason = await revocationOf(options.db, claims);
-      if (reason) {
+      const impersonator = minter.principal;
+      const verdict = await verdictOf(options.db, claims, minter, rules);
+      if (!verdict.valid) {
         await audit.write({
           actor: principalActor(impersonator),
           userId: userAuditId({ iamid: claims.iamid, userid: claims.sub }),
@@ -90,9 +97,9 @@ export function createImpersonationVerifier(options: VerifierOptions): Impersona
           actionStatus: 'UNAUTHORIZED',
           targetType: 'impersonationToken',
           targets: [claims.jti],
-          payload: { reason, user: { iamid: claims.iamid, userid: claims.sub } },
+          payload: { reason: verdict.reason, user: { iamid: claims.iamid, userid: claims.sub } },
         });
-        throw new AuthenticationError(`impersonation token revoked: ${reason}`);
+        throw new AuthenticationError(`impersonation token revoked: ${verdict.reason}`);
       }
       const caller: Caller = {
         principal: { type: 'user', iamid: claims.iamid, id: claims.sub },

@@ -24,6 +24,9 @@
  *                                   → Query gsi1 pk=GROUP#iamid#gid, sk begins_with MEMBER#
  *   IAM by id, IAM by SCIM token hash → GetItem pk=IAM#id ; marker pk=SCIMTOKEN#sha256
  *   API key by hash (authentication) → GetItem pk=APIKEY#sha256 ; by keyId → gsi1 pk=KEYID#keyId
+ *   whether a key still exists, by id (token verification, in one BatchGetItem with the rest)
+ *                                   → GetItem pk=KEYREF#keyId sk=MARKER (written and deleted with the key)
+ *   API keys of a principal (deleted with a user) → Query gsi2 pk=APIKEYS#user#iamid#userid | APIKEYS#service#id
  *
  * catalog
  *   data source by id, with columns  → GetItem pk=SOURCE#id sk=META
@@ -41,9 +44,13 @@
  *   access request by id             → GetItem pk=REQUEST#id sk=META
  *   access requests of a user / of a source → gsi1 pk=REQUESTUSER#iamid#userid ; gsi2 pk=REQUESTSOURCE#id
  *
- * sessions
- *   impersonation session by id      → GetItem pk=SESSION#id sk=META
- *   revoked token / session marker   → GetItem pk=REVOKED#jti|sid (TTL: expiresAt)
+ * sessions (a session id is scoped to its impersonator's label: `service:bi-tool`, `user:okta/edixon`)
+ *   session by (impersonator, id)    → GetItem pk=SESSIONS#label sk=SESSION#id (TTL: expiresAt)
+ *   end marker of a session          → GetItem pk=SESSIONS#label sk=ENDED#id (TTL: its last token's expiry)
+ *   sessions of an impersonator (its listing, the bulk end) → Query pk=SESSIONS#label, sk begins_with SESSION#
+ *   sessions of a target user, optionally of one impersonator
+ *                                   → Query gsi1 pk=SESSIONTARGET#iamid#userid, sk=label#id (begins_with label#)
+ *   every session (a USER_ADMIN's listing) → Scan gsi1 one page at a time (only session items carry gsi1 keys)
  *   impersonation settings           → GetItem pk=SETTINGS sk=IMPERSONATION
  *   signing keys (public JWKS; private keys only locally) → Query pk=SIGNINGKEYS, sk KEY#kid
  *
@@ -89,7 +96,7 @@ export const TABLES: Readonly<Record<TableName, TableDefinition>> = {
   identities: { name: 'identities', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1, gsi2] },
   catalog: { name: 'catalog', partitionKey: 'pk', sortKey: 'sk', indexes: [] },
   policies: { name: 'policies', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1, gsi2] },
-  sessions: { name: 'sessions', partitionKey: 'pk', sortKey: 'sk', indexes: [], ttlAttribute: 'expiresAt' },
+  sessions: { name: 'sessions', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1], ttlAttribute: 'expiresAt' },
   audit: { name: 'audit', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1, gsi2], ttlAttribute: 'expiresAt' },
 };
 

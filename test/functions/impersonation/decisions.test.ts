@@ -5,7 +5,7 @@ import { POSITIVE_CACHE_MS } from '#shared/impersonation/verifier.ts';
 import type { Decision } from '#shared/model/decision.ts';
 import type { Services } from '#shared/services.ts';
 import { keyFor, pause, seededPolicyApp } from '../../support/policy.ts';
-import { auditRecords, bearer, json } from '../../support/services.ts';
+import { ADMIN_KEY, auditRecords, bearer, json } from '../../support/services.ts';
 import { putSession, type SessionAnswer } from './support.ts';
 
 let s: Services;
@@ -18,8 +18,10 @@ beforeAll(async () => {
   s = ctx.services;
   policy = ctx.app;
   // The BI tool may ask about anyone on its own key, and impersonate because it is allow-listed.
-  impersonation = createImpersonationApp(s, { defaults: settingsFromEnv({ WARDEN_ALLOWED_IMPERSONATORS: 'service:bi-tool', WARDEN_USER_MAPPING_IAMID: 'okta' }) });
+  impersonation = createImpersonationApp(s, { defaults: settingsFromEnv({ WARDEN_USER_MAPPING_IAMID: 'okta' }) });
   biKey = await keyFor(s, { type: 'service', id: 'bi-tool' }, ['QUERY_ENGINE']);
+  const settings = json('PUT', { allowedImpersonators: [{ type: 'service', id: 'bi-tool' }], userMappingIamid: 'okta' }, bearer(ADMIN_KEY));
+  expect((await impersonation.request('/v1/settings/impersonation', settings)).status).toBe(200);
 });
 
 async function decide(credential: string, body: unknown): Promise<{ status: number; decision: Decision }> {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
@@ -42,7 +43,7 @@ describe('who may impersonate', () => {
   it('refuses a caller neither allow-listed nor holding IMPERSONATE_USER with 403, audited with the reason', async () => {
     const res = await putSession(app, outsiderKey, 'sx', { userid: 'jdoe' });
     expect(res.status).toBe(403);
-    expect(((await res.json()) as { detail: string }).detail).toContain('IMPERSONATE_USER');
+    expect(((await res.json()) as { detail: string }).detail).toContain('allowedImpersonators');
     expect(await s.users.getProfile('okta', 'jdoe')).toBeDefined();
     const refusal = (await auditRecords(s)).find((r) => r.action === 'IMPERSONATE' && r.actionStatus === 'UNAUTHORIZED');
     expect(refusal).toMatchObject({ userId: 'okta/jdoe', impersonationUser: 'service:outsider', actor: { type: 'service', id: 'outsider' } });
@@ -80,6 +81,47 @@ describe('who may impersonate', () => {
     expect((await putSession(app, biKey, 'bi-404', { userid: 'jdoe', iamid: 'bim' })).status).toBe(404);
     const bad = await putSession(app, biKey, 'bi-404', { userid: 'jdoe', useridTemplate: 'x@example.com' });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('what a session may name', () => {
+  it('answers 400 naming the limit for a useridTemplate expanding past a userid, audited with a bounded value', async () => {
+    const userid = 'u'.repeat(200);
+    const template = `${'{userid}'.repeat(30)}@example.com`;
+    const res = await putSession(app, biKey, 'tpl-long', { userid, useridTemplate: template });
+    expect(res.status).toBe(400);
+    const { detail } = (await res.json()) as { detail: string };
+    expect(detail).toBe('`useridTemplate` expands to a userid of 6012 characters: a userid has at most 256');
+    const refusal = (await auditRecords(s)).find((r) => r.action === 'IMPERSONATE' && r.sessionId === 'tpl-long');
+    expect(refusal).toMatchObject({ actionStatus: 'FAILURE', payload: { reason: detail } });
+    expect(String(refusal!.userId).length).toBeLessThanOrEqual(257);
+    expect((await app.request('/v1/impersonation/sessions/tpl-long', { headers: bearer(biKey) })).status).toBe(404);
+    const hash = await putSession(app, biKey, 'tpl-hash', { userid: 'jdoe', useridTemplate: '{userid}#x' });
+    expect(hash.status).toBe(400);
+  });
+
+  it('lets a user impersonate itself', async () => {
+    const res = await putSession(app, holderKey, 'self', { userid: 'holder', iamid: 'bim' });
+    expect(res.status).toBe(200);
+    const { token } = (await res.json()) as SessionAnswer;
+    expect((await userinfoOf(token, 'holder', 'bim')).status).toBe(200);
+  });
+
+  it('never answers 5xx to generated ids, bodies and templates, and refuses without writing a session', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 1, maxLength: 40, unit: 'binary' }),
+        fc.record({ userid: fc.string({ maxLength: 300, unit: 'binary' }), useridTemplate: fc.option(fc.string({ maxLength: 300, unit: 'binary' }).map((t) => `${t}{userid}${t}`), { nil: undefined }) }, { requiredKeys: ['userid'] }),
+        async (sid, body) => {
+          const state = async () => (await app.request(`/v1/impersonation/sessions/${encodeURIComponent(sid)}`, { headers: bearer(biKey) })).text();
+          const before = await state();
+          const res = await putSession(app, biKey, sid, body);
+          expect(res.status).toBeLessThan(500);
+          if (res.status !== 200) expect(await state()).toBe(before);
+        },
+      ),
+      { numRuns: 80 },
+    );
   });
 });
 
@@ -135,19 +177,46 @@ describe('several function instances', () => {
     const restarted = await mint(biKey, 'multi-1', { userid: 'bob' });
     expect(restarted.user.userid).toBe('bob');
     expect((await putSession(other, biKey, 'multi-1', { userid: 'ann' })).status).toBe(409);
-    expect((await putSession(other, holderKey, 'multi-1', { userid: 'bob' })).status).toBe(403);
   });
 });
 
-describe('sessions cannot be hijacked', () => {
-  it('refuses another impersonator on an existing session id and leaves the session as it was', async () => {
-    const owner = await mint(biKey, 'owned', { userid: 'jdoe' });
-    const other = await putSession(app, holderKey, 'owned', { userid: 'jdoe' });
+describe('session ids are scoped to their impersonator', () => {
+  it('lets two impersonators use the same id as two sessions, and leaves each as it was', async () => {
+    const bi = await mint(biKey, 'shared-id', { userid: 'jdoe' });
+    const holder = await mint(holderKey, 'shared-id', { userid: 'ann' });
+    expect(holder.user.userid).toBe('ann');
+    expect((await userinfoOf(bi.token, 'jdoe')).status).toBe(200);
+    expect((await userinfoOf(holder.token, 'ann')).status).toBe(200);
+    const biView = (await (await app.request('/v1/impersonation/sessions/shared-id', { headers: bearer(biKey) })).json()) as SessionAnswer;
+    expect(biView).toMatchObject({ user: { userid: 'jdoe' }, impersonator: { type: 'service', id: 'bi-tool' } });
+    expect((await app.request('/v1/impersonation/sessions/shared-id', { method: 'DELETE', headers: bearer(holderKey) })).status).toBe(204);
+    expect((await userinfoOf(holder.token, 'ann')).status).toBe(401);
+    expect((await userinfoOf(bi.token, 'jdoe')).status).toBe(200);
+  });
+
+  it('answers another impersonator\'s id with a plain 404, exactly as an id nobody uses', async () => {
+    await mint(biKey, 'bi-only', { userid: 'jdoe' });
+    for (const id of ['bi-only', 'nobody-uses-this']) {
+      const read = await app.request(`/v1/impersonation/sessions/${id}`, { headers: bearer(holderKey) });
+      expect(read.status).toBe(404);
+      expect(((await read.json()) as { detail: string }).detail).toBe(`impersonation session \`${id}\` not found`);
+      expect((await app.request(`/v1/impersonation/sessions/${id}`, { method: 'DELETE', headers: bearer(holderKey) })).status).toBe(404);
+    }
+  });
+
+  it('lets a USER_ADMIN address another impersonator\'s session with ?impersonator=, and nobody else', async () => {
+    const { token } = await mint(holderKey, 'admin-view', { userid: 'jdoe' });
+    const q = `?impersonator=${encodeURIComponent('user:bim/holder')}`;
+    const read = await app.request(`/v1/impersonation/sessions/admin-view${q}`, { headers: bearer(ADMIN_KEY) });
+    expect(await read.json()).toMatchObject({ sessionId: 'admin-view', impersonator: { type: 'user', iamid: 'bim', id: 'holder' } });
+    expect((await app.request(`/v1/impersonation/sessions/admin-view`, { headers: bearer(ADMIN_KEY) })).status).toBe(404);
+    const other = await app.request(`/v1/impersonation/sessions/admin-view${q}`, { headers: bearer(biKey) });
     expect(other.status).toBe(403);
-    expect((await app.request('/v1/impersonation/sessions/owned', { headers: bearer(holderKey) })).status).toBe(403);
-    expect((await app.request('/v1/impersonation/sessions/owned', { method: 'DELETE', headers: bearer(holderKey) })).status).toBe(403);
-    expect((await userinfoOf(owner.token, 'jdoe')).status).toBe(200);
-    expect((await auditRecords(s)).some((r) => r.action === 'IMPERSONATE' && r.sessionId === 'owned' && r.actionStatus === 'UNAUTHORIZED' && r.impersonationUser === 'bim/holder')).toBe(true);
+    expect((await app.request(`/v1/impersonation/sessions/admin-view?impersonator=robot:x`, { headers: bearer(ADMIN_KEY) })).status).toBe(400);
+    expect((await app.request(`/v1/impersonation/sessions/admin-view${q}`, json('PUT', { userid: 'jdoe' }, bearer(ADMIN_KEY)))).status).toBe(400);
+    expect((await app.request(`/v1/impersonation/sessions/admin-view${q}`, { method: 'DELETE', headers: bearer(ADMIN_KEY) })).status).toBe(204);
+    expect((await userinfoOf(token, 'jdoe')).status).toBe(401);
+    expect((await auditRecords(s)).find((r) => r.action === 'DELETE' && r.sessionId === 'admin-view')).toMatchObject({ actor: { type: 'bootstrap', id: 'admin' }, impersonationUser: 'bim/holder' });
   });
 });
 

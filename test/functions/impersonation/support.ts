@@ -14,20 +14,33 @@ import { ADMIN_KEY, bearer, json } from '../../support/services.ts';
 
 export const ISSUER = 'http://warden.test';
 
+/** The deployment part of the impersonation rule, as both the minting app and the verifier get it. */
+export interface Deployment {
+  readonly defaults?: Partial<ImpersonationSettings>;
+  readonly requireAllowList?: boolean;
+}
+
 /** Services whose verifier accepts impersonation tokens, over fresh tables; `now` is adjustable. */
-export async function impersonationServices(cacheMs = 0): Promise<{ services: Services; clock: { now: number } }> {
+export async function impersonationServices(cacheMs = 0, deployment: Deployment = {}): Promise<{ services: Services; clock: { now: number } }> {
   const db = createDb({ endpoint: inject('dynamoEndpoint'), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, tablePrefix: `t${randomUUID().slice(0, 8)}_` });
   await ensureTables(db);
   const hash = sha256Hex(ADMIN_KEY);
   const clock = { now: Date.now() };
-  const impersonation = createImpersonationVerifier({ db, issuer: ISSUER, cacheMs, now: () => clock.now });
+  const impersonation = createImpersonationVerifier({
+    db,
+    issuer: ISSUER,
+    cacheMs,
+    now: () => clock.now,
+    defaults: { ...settingsFromEnv({}), ...deployment.defaults },
+    requireAllowList: deployment.requireAllowList ?? false,
+  });
   const services = createServices(db, { issuer: ISSUER, bootstrapKeyHash: async () => hash }, { log: createLogger('test', 'silent'), impersonation });
   return { services, clock };
 }
 
 /** The impersonation app with explicit defaults (no environment) and the test clock. */
-export function impersonationApp(services: Services, clock: { now: number }, defaults: Partial<ImpersonationSettings> = {}) {
-  return createImpersonationApp(services, { defaults: { ...settingsFromEnv({}), ...defaults }, now: () => clock.now });
+export function impersonationApp(services: Services, clock: { now: number }, defaults: Partial<ImpersonationSettings> = {}, requireAllowList = false) {
+  return createImpersonationApp(services, { defaults: { ...settingsFromEnv({}), ...defaults }, requireAllowList, now: () => clock.now });
 }
 
 /** Creates an active user in `iamid`, optionally with permissions. */

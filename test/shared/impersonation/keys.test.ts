@@ -17,7 +17,7 @@ beforeEach(async () => {
 
 function claims(now: number, jti = 'j1') {
   const iat = Math.floor(now / 1000);
-  return buildClaims({ issuer: ISSUER, user: { iamid: 'okta', userid: 'jdoe' }, impersonator: { type: 'service', id: 'bi-tool' }, sessionId: 's1', gen: 'g1', jti, issuedAt: iat, expiresAt: iat + 900 });
+  return buildClaims({ issuer: ISSUER, user: { iamid: 'okta', userid: 'jdoe', uid: 'u1', stamp: 'st1' }, minter: { principal: { type: 'service', id: 'bi-tool' }, keyId: 'k1' }, sessionId: 's1', gen: 'g1', jti, issuedAt: iat, expiresAt: iat + 900 });
 }
 
 async function verifyWithJwks(store: SigningKeyStore, token: string, now = Date.now()) {

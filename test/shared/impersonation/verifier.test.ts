@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { base64url, decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
 import { AuthenticationError } from '#shared/auth/errors.ts';
 import type { Services } from '#shared/services.ts';
+import { settingsFromEnv } from '#shared/impersonation/settings.ts';
 import { createImpersonationVerifier } from '#shared/impersonation/verifier.ts';
 import { auditRecords } from '../../support/services.ts';
 import { apiKeyFor, impersonationApp, impersonationServices, ISSUER, putSession, user, type SessionAnswer } from '../../functions/impersonation/support.ts';
@@ -11,11 +12,13 @@ let clock: { now: number };
 let app: ReturnType<typeof impersonationApp>;
 let key: string;
 
+const defaults = { allowedImpersonators: [{ type: 'service', id: 'bi-tool' }] } as const;
+
 beforeAll(async () => {
-  ({ services: s, clock } = await impersonationServices());
-  app = impersonationApp(s, clock);
+  ({ services: s, clock } = await impersonationServices(0, { defaults }));
+  app = impersonationApp(s, clock, defaults);
   await user(s, 'bim', 'jdoe');
-  key = await apiKeyFor(s, { type: 'service', id: 'bi-tool' }, ['IMPERSONATE_USER']);
+  key = await apiKeyFor(s, { type: 'service', id: 'bi-tool' });
 });
 
 async function mint(sessionId: string): Promise<string> {
@@ -76,7 +79,7 @@ describe('impersonation token verification', () => {
 
   it('reuses a positive check for at most the cache time: a revocation reaches a warm verifier within it', async () => {
     const t = { now: clock.now };
-    const warm = createImpersonationVerifier({ db: s.db, issuer: ISSUER, cacheMs: 1000, now: () => t.now });
+    const warm = createImpersonationVerifier({ db: s.db, issuer: ISSUER, cacheMs: 1000, now: () => t.now, defaults: { ...settingsFromEnv({}), ...defaults } });
     const token = await mint('v-cache');
     await warm.verify(token);
     expect((await app.request('/v1/impersonation/sessions/v-cache', { method: 'DELETE', headers: { authorization: `Bearer ${key}` } })).status).toBe(204);
