@@ -16,7 +16,9 @@ export interface ApiStackProps extends StackProps {
   /**
    * Deploy-time defaults of the impersonation settings, as Databricks' cluster variables:
    * `WARDEN_ALLOWED_IMPERSONATORS`, `WARDEN_SINGLE_IMPERSONATION_USER`,
-   * `WARDEN_USER_MAPPING_IAMID`, `WARDEN_IMPERSONATION_TTL_SECONDS`.
+   * `WARDEN_USER_MAPPING_IAMID`, `WARDEN_IMPERSONATION_TTL_SECONDS`, and
+   * `WARDEN_REQUIRE_ALLOW_LIST`. Every function that mints or verifies tokens gets them: a
+   * token is judged on use by the same rule and settings it was minted under.
    * @default none: the built-in defaults apply until `PUT /v1/settings/impersonation`
    */
   readonly impersonationDefaults?: Readonly<Record<string, string>>;
@@ -88,7 +90,7 @@ export class ApiStack extends Stack {
         ...SETTINGS[name],
         environment: {
           ...environment,
-          ...(name === 'impersonation' ? props.impersonationDefaults : {}),
+          ...(name === 'scim' ? {} : props.impersonationDefaults),
           POWERTOOLS_SERVICE_NAME: `warden-${name}`,
         },
       });

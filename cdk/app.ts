@@ -7,7 +7,7 @@ import { DataStack } from './data-stack.ts';
 const app = new App();
 const data = new DataStack(app, 'WardenData', { description: 'Warden tables (stateful)' });
 // `npx cdk deploy -c WARDEN_ALLOWED_IMPERSONATORS=service:bi-tool …` sets impersonation defaults.
-const IMPERSONATION_CONTEXT = ['WARDEN_ALLOWED_IMPERSONATORS', 'WARDEN_SINGLE_IMPERSONATION_USER', 'WARDEN_USER_MAPPING_IAMID', 'WARDEN_IMPERSONATION_TTL_SECONDS'];
+const IMPERSONATION_CONTEXT = ['WARDEN_ALLOWED_IMPERSONATORS', 'WARDEN_SINGLE_IMPERSONATION_USER', 'WARDEN_USER_MAPPING_IAMID', 'WARDEN_IMPERSONATION_TTL_SECONDS', 'WARDEN_REQUIRE_ALLOW_LIST'];
 const impersonationDefaults = Object.fromEntries(
   IMPERSONATION_CONTEXT.flatMap((key) => {
     const value: unknown = app.node.tryGetContext(key);

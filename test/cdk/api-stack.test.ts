@@ -108,12 +108,12 @@ describe('api stack functions', () => {
     }
   });
 
-  it('hands deploy-time impersonation defaults to the impersonation function only', () => {
-    const custom = synthWarden({ WARDEN_ALLOWED_IMPERSONATORS: 'service:bi-tool', WARDEN_SINGLE_IMPERSONATION_USER: 'true' });
+  it('hands deploy-time impersonation defaults to every function that mints or verifies tokens, and to nothing else', () => {
+    const custom = synthWarden({ WARDEN_ALLOWED_IMPERSONATORS: 'service:bi-tool', WARDEN_REQUIRE_ALLOW_LIST: 'true' });
     const lambdas = Object.values(custom.apiTemplate.findResources('AWS::Lambda::Function')) as Json[];
     const withDefaults = lambdas.filter((l) => l.Properties.Environment.Variables.WARDEN_ALLOWED_IMPERSONATORS === 'service:bi-tool');
-    expect(withDefaults).toHaveLength(1);
-    expect(withDefaults[0].Properties.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'warden-impersonation', WARDEN_SINGLE_IMPERSONATION_USER: 'true' });
+    expect(withDefaults.map((l) => l.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual(['warden-impersonation', 'warden-policy', 'warden-userinfo']);
+    for (const l of withDefaults) expect(l.Properties.Environment.Variables.WARDEN_REQUIRE_ALLOW_LIST).toBe('true');
     expect(resources[functionId('impersonation')].Properties.Environment.Variables.WARDEN_ALLOWED_IMPERSONATORS).toBeUndefined();
   });
 
