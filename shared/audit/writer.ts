@@ -8,21 +8,21 @@ import { bareId, completeRecord, type AuditInput, type AuditRecord } from './rec
 const DEFAULT_RETENTION_DAYS = 365;
 
 /** DynamoDB refuses a partition key (of the table or an index) longer than this many bytes. */
-export const MAX_PARTITION_KEY_BYTES = 2048;
+const MAX_PARTITION_KEY_BYTES = 2048;
 
 /**
  * A key attribute that DynamoDB accepts whatever the record holds: values that fit are kept
  * as they are (queries match them exactly); a longer one keeps its head, cut on a character
  * boundary, and a SHA-256 of the whole so two long values never share a key.
  */
-export function boundedKey(key: string, maxBytes = MAX_PARTITION_KEY_BYTES): string {
-  if (Buffer.byteLength(key, 'utf8') <= maxBytes) return key;
+function boundedKey(key: string): string {
+  if (Buffer.byteLength(key, 'utf8') <= MAX_PARTITION_KEY_BYTES) return key;
   const digest = `~${createHash('sha256').update(key, 'utf8').digest('hex')}`;
   let head = '';
   let bytes = 0;
   for (const ch of key) {
     const size = Buffer.byteLength(ch, 'utf8');
-    if (bytes + size > maxBytes - digest.length) break;
+    if (bytes + size > MAX_PARTITION_KEY_BYTES - digest.length) break;
     head += ch;
     bytes += size;
   }
