@@ -22,10 +22,16 @@ export function ownerFor(caller: Caller, impersonator: Principal | undefined): P
   return impersonator;
 }
 
+/**
+ * Whether the caller may see the session: a `USER_ADMIN` any, others their own, and not one left
+ * by an earlier user of the same userid (a user impersonator's sessions carry its uid).
+ */
+const visible = (caller: Caller, session: SessionRecord) => caller.permissions.has('USER_ADMIN') || session.impersonatorUid === caller.uid;
+
 /** A live session of its impersonator (the caller, or the one a `USER_ADMIN` names): another's id is not found. */
 export async function readSession(deps: ImpersonationDeps, caller: Caller, sessionId: string, impersonator?: Principal): Promise<SessionRecord> {
   const session = await deps.sessions.get(ownerFor(caller, impersonator), sessionId, seconds(deps));
-  if (!session) throw new SessionNotFoundError(sessionId);
+  if (!session || !visible(caller, session)) throw new SessionNotFoundError(sessionId);
   return session;
 }
 
@@ -71,7 +77,7 @@ async function endLatest(deps: ImpersonationDeps, caller: Caller, first: Session
  * every token it minted stops working. Returns how many sessions were ended.
  */
 export async function endSessionsOf(deps: ImpersonationDeps, caller: Caller, impersonator: Principal, requestId?: string): Promise<number> {
-  const sessions = await deps.sessions.allOf(ownerFor(caller, impersonator), seconds(deps));
+  const sessions = (await deps.sessions.allOf(ownerFor(caller, impersonator), seconds(deps))).filter((x) => visible(caller, x));
   let next = 0;
   let ended = 0;
   await Promise.all(
@@ -96,5 +102,6 @@ export interface SessionFilter {
 export async function listSessions(deps: ImpersonationDeps, caller: Caller, filter: SessionFilter) {
   const admin = caller.permissions.has('USER_ADMIN');
   const impersonator = admin ? filter.impersonator : ownerFor(caller, filter.impersonator);
-  return deps.sessions.page({ ...filter, impersonator, nowSeconds: seconds(deps) });
+  const page = await deps.sessions.page({ ...filter, impersonator, nowSeconds: seconds(deps) });
+  return { ...page, sessions: page.sessions.filter((x) => visible(caller, x)) };
 }

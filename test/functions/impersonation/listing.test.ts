@@ -132,3 +132,22 @@ describe('DELETE /v1/impersonation/sessions?impersonator=…', () => {
     expect(await (await app.request('/v1/impersonation/sessions?impersonator=service:bi-tool', { method: 'DELETE', headers: bearer(ADMIN_KEY) })).json()).toEqual({ ended: 0 });
   });
 });
+
+describe('a user impersonator deleted and created again', () => {
+  it('does not see, list or end the sessions its predecessor left; an administrator still does', async () => {
+    await user(s, 'bim', 'again', ['IMPERSONATE_USER']);
+    const first = await apiKeyFor(s, { type: 'user', iamid: 'bim', id: 'again' });
+    expect((await putSession(app, first, 'again-1', { userid: 'ann' })).status).toBe(200);
+    await s.users.delete('bim', 'again');
+    await user(s, 'bim', 'again', ['IMPERSONATE_USER']);
+    const second = await apiKeyFor(s, { type: 'user', iamid: 'bim', id: 'again' });
+    expect((await app.request('/v1/impersonation/sessions/again-1', { headers: bearer(second) })).status).toBe(404);
+    expect(ids((await list(second)).body)).toEqual([]);
+    expect(await (await app.request('/v1/impersonation/sessions?impersonator=user:bim/again', { method: 'DELETE', headers: bearer(second) })).json()).toEqual({ ended: 0 });
+    expect(ids((await list(ADMIN_KEY, '?impersonator=user:bim/again')).body)).toEqual(['again/again-1']);
+    const restarted = await putSession(app, second, 'again-1', { userid: 'bob' });
+    expect(restarted.status).toBe(200);
+    expect((await auditRecords(s)).filter((r) => r.sessionId === 'again-1' && r.actionStatus === 'SUCCESS').map((r) => (r.payload as { event: string }).event)).toEqual(['start', 'start']);
+    expect(ids((await list(second)).body)).toEqual(['again/again-1']);
+  });
+});
