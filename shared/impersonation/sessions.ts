@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, ScanCommand, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { AuditWriter } from '#shared/audit/writer.ts';
 import { principalLabel } from '#shared/auth/caller.ts';
@@ -162,25 +162,37 @@ export class SessionStore {
    * (gsi1, its sort key's prefix), or all (a page of gsi1, which holds session items only).
    */
   async page(q: SessionQuery): Promise<{ sessions: SessionRecord[]; nextCursor: string | null }> {
-    const table = this.db.tables.sessions;
     const label = q.impersonator ? principalLabel(q.impersonator) : undefined;
-    const values: Record<string, unknown> = { ':now': q.nowSeconds };
-    const common = { TableName: table, Limit: q.limit, FilterExpression: 'expiresAt > :now', ExpressionAttributeValues: values };
-    let input: QueryCommandInput | ScanCommandInput;
+    const common = { TableName: this.db.tables.sessions, Limit: q.limit, FilterExpression: 'expiresAt > :now' };
+    const live = { ':now': q.nowSeconds };
+    let res;
     if (q.target) {
       const partition = sessionKeys.target(q.target.iamid, q.target.userid);
-      Object.assign(values, { ':t': partition }, label ? { ':p': `${label}#` } : {});
-      const KeyConditionExpression = label ? 'gsi1pk = :t AND begins_with(gsi1sk, :p)' : 'gsi1pk = :t';
-      input = { ...common, IndexName: 'gsi1', KeyConditionExpression, ExclusiveStartKey: continuation(q.cursor, INDEX_KEY, { gsi1pk: partition }) };
+      res = await this.db.doc.send(
+        new QueryCommand({
+          ...common,
+          IndexName: 'gsi1',
+          KeyConditionExpression: label ? 'gsi1pk = :t AND begins_with(gsi1sk, :p)' : 'gsi1pk = :t',
+          ExpressionAttributeValues: { ...live, ':t': partition, ...(label ? { ':p': `${label}#` } : {}) },
+          ExclusiveStartKey: continuation(q.cursor, INDEX_KEY, { gsi1pk: partition }),
+        }),
+      );
     } else if (label) {
       const partition = sessionKeys.sessionsOf(label);
-      Object.assign(values, { ':pk': partition, ':session': sessionKeys.sessionPrefix });
-      const KeyConditionExpression = 'pk = :pk AND begins_with(sk, :session)';
-      input = { ...common, KeyConditionExpression, ConsistentRead: true, ExclusiveStartKey: continuation(q.cursor, TABLE_KEY, { pk: partition }) };
+      res = await this.db.doc.send(
+        new QueryCommand({
+          ...common,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :session)',
+          ExpressionAttributeValues: { ...live, ':pk': partition, ':session': sessionKeys.sessionPrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: continuation(q.cursor, TABLE_KEY, { pk: partition }),
+        }),
+      );
     } else {
-      input = { ...common, IndexName: 'gsi1', ExclusiveStartKey: continuation(q.cursor, INDEX_KEY, {}) };
+      res = await this.db.doc.send(
+        new ScanCommand({ ...common, IndexName: 'gsi1', ExpressionAttributeValues: live, ExclusiveStartKey: continuation(q.cursor, INDEX_KEY, {}) }),
+      );
     }
-    const res = await this.db.doc.send('KeyConditionExpression' in input ? new QueryCommand(input as QueryCommandInput) : new ScanCommand(input));
     return { sessions: (res.Items ?? []).map(toRecord), nextCursor: encodeCursor(res.LastEvaluatedKey) };
   }
 

@@ -55,6 +55,7 @@ export const claimsSchema = z.object({
   jti: z.string().min(1),
   exp: z.number(),
 });
+/** Claims as verification accepted them. */
 export type VerifiedClaims = z.infer<typeof claimsSchema>;
 
 /** Who minted a token: the principal, its identity when a user, and the key it used. */

@@ -5,7 +5,7 @@ import type { AuditWriter } from '#shared/audit/writer.ts';
 import type { Permission, Principal } from '#shared/model/identity.ts';
 import type { Db } from './client.ts';
 import { ConflictError, NotFoundError, VersionMismatchError } from './errors.ts';
-import { identityCheck, uidOf } from './identity.ts';
+import { uidOf } from './identity.ts';
 import { keys } from './keys.ts';
 import { nowIso, transact, type TransactItem } from './transact.ts';
 import { withoutKeys } from './item.ts';
@@ -25,6 +25,7 @@ export interface ApiKeyRecord {
   readonly uid?: string;
 }
 
+/** What a caller gives to create a key; id, time and a user's uid are filled in. */
 export type NewApiKey = Omit<ApiKeyRecord, 'keyId' | 'createdAt' | 'uid'>;
 
 const toRecord = (item: Record<string, unknown>): ApiKeyRecord => withoutKeys<ApiKeyRecord>(item);
@@ -67,7 +68,7 @@ export class ApiKeyRepository {
           },
         },
         { Put: { TableName: this.db.tables.identities, Item: { ...byId, keyId: record.keyId, principal: p }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        ...(owner ? [identityCheck(this.db, owner)] : []),
+        ...(owner ? [this.users.identityCheck(owner)] : []),
         ...(audit ? [this.audit.put(audit)] : []),
       ],
       (i) => (i === 2 ? new VersionMismatchError(`user \`${p.id}\` changed while its key was created; retry`) : new ConflictError('conflicting write')),
