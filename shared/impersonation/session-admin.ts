@@ -1,4 +1,5 @@
-import { actorOf, principalLabel, type Caller } from '#shared/auth/caller.ts';
+import { auditId, userAuditId } from '#shared/audit/record.ts';
+import { actorOf, principalActor, principalLabel, type Caller } from '#shared/auth/caller.ts';
 import type { Principal, UserRef } from '#shared/model/identity.ts';
 import { VersionMismatchError } from '#shared/store/errors.ts';
 import { ForeignSessionsError, SessionNotFoundError } from './errors.ts';
@@ -38,8 +39,8 @@ export async function readSession(deps: ImpersonationDeps, caller: Caller, sessi
 function endAudit(caller: Caller, session: SessionRecord, requestId: string | undefined, bulk: boolean) {
   return {
     actor: actorOf(caller),
-    userId: session.user.userid,
-    impersonationUser: session.impersonator.id,
+    userId: userAuditId(session.user),
+    impersonationUser: auditId(principalActor(session.impersonator)),
     sessionId: session.sessionId,
     action: 'DELETE',
     actionStatus: 'SUCCESS',

@@ -125,9 +125,9 @@ describe('DELETE /v1/impersonation/sessions?impersonator=…', () => {
     expect(await res.json()).toEqual({ ended: 5 });
     for (let i = 0; i < 5; i++) expect(await use(tokens[`bi-tool/bi-${i}`]!, i % 2 ? 'bob' : 'ann')).toBe(401);
     expect(await use(tokens['looker/lk-1']!, 'ann')).toBe(200);
-    const ends = (await auditRecords(s)).filter((r) => r.action === 'DELETE' && r.impersonationUser === 'bi-tool' && (r.payload as { bulk?: boolean }).bulk);
+    const ends = (await auditRecords(s)).filter((r) => r.action === 'DELETE' && r.impersonationUser === 'service:bi-tool' && (r.payload as { bulk?: boolean }).bulk);
     expect(ends.map((r) => r.sessionId).sort()).toEqual(['bi-0', 'bi-1', 'bi-2', 'bi-3', 'bi-4']);
-    expect(ends[0]).toMatchObject({ actor: { type: 'service', id: 'admin' }, actionStatus: 'SUCCESS' });
+    expect(ends[0]).toMatchObject({ actor: { type: 'bootstrap', id: 'admin' }, actionStatus: 'SUCCESS' });
     expect(ids((await list(ADMIN_KEY, '?impersonator=service:bi-tool')).body)).toEqual([]);
     expect(await (await app.request('/v1/impersonation/sessions?impersonator=service:bi-tool', { method: 'DELETE', headers: bearer(ADMIN_KEY) })).json()).toEqual({ ended: 0 });
   });

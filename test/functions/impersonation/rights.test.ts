@@ -161,7 +161,7 @@ describe('the one impersonation rule', () => {
     const res = await putSession(app, apiKey, 'svc-perm', { userid: 'jdoe' });
     expect(res.status).toBe(403);
     expect(((await res.json()) as { detail: string }).detail).toBe('`service:permitted-only` may not impersonate: a service principal must be in `allowedImpersonators`');
-    expect((await auditRecords(s)).find((r) => r.action === 'IMPERSONATE' && r.sessionId === 'svc-perm')).toMatchObject({ actionStatus: 'UNAUTHORIZED', impersonationUser: 'permitted-only' });
+    expect((await auditRecords(s)).find((r) => r.action === 'IMPERSONATE' && r.sessionId === 'svc-perm')).toMatchObject({ actionStatus: 'UNAUTHORIZED', impersonationUser: 'service:permitted-only' });
   });
 
   it('refuses the bootstrap admin, even with `service:admin` on the allow list', async () => {

@@ -94,7 +94,9 @@ describe('what a session may name', () => {
     expect(detail).toBe('`useridTemplate` expands to a userid of 6012 characters: a userid has at most 256');
     const refusal = (await auditRecords(s)).find((r) => r.action === 'IMPERSONATE' && r.sessionId === 'tpl-long');
     expect(refusal).toMatchObject({ actionStatus: 'FAILURE', payload: { reason: detail } });
-    expect(String(refusal!.userId).length).toBeLessThanOrEqual(257);
+    // `okta/` (the user-mapping IAM), then the expanded userid cut to 256 characters and `…`.
+    expect(String(refusal!.userId).startsWith('okta/u')).toBe(true);
+    expect(String(refusal!.userId).length).toBeLessThanOrEqual('okta/'.length + 257);
     expect((await app.request('/v1/impersonation/sessions/tpl-long', { headers: bearer(biKey) })).status).toBe(404);
     const hash = await putSession(app, biKey, 'tpl-hash', { userid: 'jdoe', useridTemplate: '{userid}#x' });
     expect(hash.status).toBe(400);

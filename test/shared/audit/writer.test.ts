@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { AuditId } from '#shared/audit/record.ts';
 import type { Services } from '#shared/services.ts';
 import { auditRecords, testServices } from '../../support/services.ts';
 
@@ -11,7 +12,7 @@ const base = { actor: { type: 'service', id: 'bi-tool' }, action: 'IMPERSONATE',
 
 describe('audit writer', () => {
   it('stores a record whose userId is too long for a DynamoDB key, keeping the full value in the record', async () => {
-    const userId = 'é'.repeat(3000);
+    const userId = `okta/${'é'.repeat(3000)}` as AuditId;
     await s.audit.write({ ...base, userId, targets: ['long-1'] });
     const stored = (await auditRecords(s)).find((r) => (r.targets as string[])[0] === 'long-1');
     expect(stored?.userId).toBe(userId);
@@ -20,7 +21,7 @@ describe('audit writer', () => {
 
   it('stores a record written inside a transaction with an over-long action and user', async () => {
     const { transact } = await import('#shared/store/transact.ts');
-    await transact(s.db, [s.audit.put({ ...base, action: 'A'.repeat(5000), userId: '\u{1F600}'.repeat(2000), targets: ['long-2'] })]);
+    await transact(s.db, [s.audit.put({ ...base, action: 'A'.repeat(5000), userId: `okta/${'\u{1F600}'.repeat(2000)}` as AuditId, targets: ['long-2'] })]);
     const stored = (await auditRecords(s)).find((r) => (r.targets as string[])[0] === 'long-2');
     expect(stored?.action).toBe('A'.repeat(5000));
     expect(String(stored?.gsi2pk).startsWith('AUDITACTION#AAAA')).toBe(true);
@@ -31,7 +32,7 @@ describe('audit writer', () => {
   });
 
   it('keeps short keys exactly as they were, so queries by user still match', async () => {
-    await s.audit.write({ ...base, userId: 'jdoe', targets: ['short'] });
+    await s.audit.write({ ...base, userId: 'okta/jdoe' as AuditId, targets: ['short'] });
     const stored = (await auditRecords(s)).find((r) => (r.targets as string[])[0] === 'short');
     expect(stored).toMatchObject({ gsi1pk: 'AUDITUSER#jdoe', gsi2pk: 'AUDITACTION#IMPERSONATE' });
   });
