@@ -7,6 +7,8 @@ const MAX_RESOURCE_BYTES = 300_000;
 const MAX_DEPTH = 16;
 /** Attribute names become sort keys of Warden attributes (at most 1 KB). */
 const MAX_NAME = 256;
+/** Extension attribute names become Warden attribute keys, which every route must be able to address. */
+const CONTROL = /[\u0000-\u001f]/;
 /** Values that key an index (userName, displayName, externalId) must fit a 2 KB partition key. */
 export const MAX_INDEXED_VALUE = 512;
 
@@ -23,6 +25,7 @@ function check(value: unknown, depth: number, where: string): void {
   } else if (isObject(value)) {
     for (const [k, v] of Object.entries(value)) {
       if (k === '' || k.length > MAX_NAME) throw new InvalidValueError(`\`${where}\` has an attribute name that is empty or longer than ${MAX_NAME} characters`);
+      if (CONTROL.test(k)) throw new InvalidValueError(`attribute name \`${JSON.stringify(k).slice(1, -1)}\` has control characters`);
       check(v, depth + 1, where ? `${where}.${k}` : k);
     }
   }

@@ -5,12 +5,12 @@ import { readBody } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { requirePermission } from '#shared/http/auth.ts';
 import { notFound } from '#shared/http/errors.ts';
-import { iamIdSchema, idSchema, SOURCES, type Attributes, type Source } from '#shared/model/identity.ts';
+import { attributeKeySchema, groupNameSchema, iamIdSchema, idSchema, SOURCES, type Attributes, type Source } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
 import type { GroupRecord } from '#shared/store/groups.ts';
 import { toUserJson } from '#shared/userinfo/user-json.ts';
 import { changeAudit } from '#shared/http/audit.ts';
-import { nameSchema, pathParam, requireIam, requireView, valuesBodySchema } from './params.ts';
+import { pathParam, requireIam, requireView, valuesBodySchema } from './params.ts';
 
 const memberSchema = z.strictObject({ userid: idSchema });
 
@@ -24,7 +24,7 @@ export function groupRoutes(services: Services): Hono<AppEnv> {
 
   async function pathGroup(c: Context<AppEnv>): Promise<GroupRecord> {
     const iamid = pathParam(c, 'iamid', iamIdSchema);
-    const name = pathParam(c, 'name', nameSchema);
+    const name = pathParam(c, 'name', groupNameSchema);
     await requireIam(services, iamid);
     return services.groups.getOrCreateByName(
       iamid,
@@ -43,7 +43,7 @@ export function groupRoutes(services: Services): Hono<AppEnv> {
   /** The group of the path, which must exist (removals never create one). */
   async function existingGroup(c: Context<AppEnv>): Promise<{ iamid: string; name: string; id: string }> {
     const iamid = pathParam(c, 'iamid', iamIdSchema);
-    const name = pathParam(c, 'name', nameSchema);
+    const name = pathParam(c, 'name', groupNameSchema);
     const id = await services.groups.idByName(iamid, name);
     if (!id) throw notFound(`group \`${name}\` not found in iam \`${iamid}\``);
     return { iamid, name, id };
@@ -51,7 +51,7 @@ export function groupRoutes(services: Services): Hono<AppEnv> {
 
   app.put('/:iamid/:name/attributes/:key', async (c) => {
     requirePermission(c, 'USER_ADMIN');
-    const key = pathParam(c, 'key', nameSchema);
+    const key = pathParam(c, 'key', attributeKeySchema);
     const { values } = await readBody(c, valuesBodySchema);
     const group = await pathGroup(c);
     await services.groups.setAttributes(
@@ -67,7 +67,7 @@ export function groupRoutes(services: Services): Hono<AppEnv> {
   app.delete('/:iamid/:name/attributes/:key', async (c) => {
     requirePermission(c, 'USER_ADMIN');
     const { iamid, name, id } = await existingGroup(c);
-    const key = pathParam(c, 'key', nameSchema);
+    const key = pathParam(c, 'key', attributeKeySchema);
     await services.groups.setAttributes(
       iamid,
       id,

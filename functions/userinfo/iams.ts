@@ -6,7 +6,7 @@ import { readBody } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { requirePermission } from '#shared/http/auth.ts';
 import { conflict, notFound } from '#shared/http/errors.ts';
-import { iamIdSchema } from '#shared/model/identity.ts';
+import { attributeKeySchema, iamIdSchema } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
 import type { ExternalSource, IamRecord } from '#shared/store/iams.ts';
 import { NoExternalSourceError } from '#shared/userinfo/errors.ts';
@@ -27,7 +27,7 @@ const updateIamSchema = z.strictObject({
   trustedForPolicies: z.boolean().optional(),
   scim: z
     .strictObject({
-      attributeMappings: z.array(z.strictObject({ from: z.string().min(1).max(512), to: z.string().min(1).max(256) })).max(500),
+      attributeMappings: z.array(z.strictObject({ from: z.string().min(1).max(512), to: attributeKeySchema })).max(500),
     })
     .optional(),
 });

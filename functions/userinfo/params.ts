@@ -8,9 +8,6 @@ import type { Services } from '#shared/services.ts';
 import { loadUserView, type UserView } from '#shared/store/subjects.ts';
 import { refreshExternal } from '#shared/userinfo/refresh.ts';
 
-/** Group names and attribute keys: printable text, bounded (they never split a key). */
-export const nameSchema = z.string().min(1).max(256).regex(/^[^\u0000-\u001f]+$/, 'must be printable');
-
 /** Attribute values as a body sends them. */
 export const valuesBodySchema = z.strictObject({ values: z.array(z.string().max(1024)).max(1000) });
 

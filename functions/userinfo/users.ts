@@ -4,11 +4,11 @@ import { readBody } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { isSelf, requirePermission } from '#shared/http/auth.ts';
 import { forbidden, notFound } from '#shared/http/errors.ts';
-import { iamIdSchema, idSchema, permissionSchema } from '#shared/model/identity.ts';
+import { attributeKeySchema, iamIdSchema, idSchema, permissionSchema } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
 import { toUserJson } from '#shared/userinfo/user-json.ts';
 import { changeAudit } from '#shared/http/audit.ts';
-import { freshView, nameSchema, pathParam, pathUser, requireIam, requireView, valuesBodySchema } from './params.ts';
+import { freshView, pathParam, pathUser, requireIam, requireView, valuesBodySchema } from './params.ts';
 
 const createUserSchema = z.strictObject({
   iamid: iamIdSchema.optional(),
@@ -63,7 +63,7 @@ export function userRoutes(services: Services): Hono<AppEnv> {
   app.put('/:iamid/:userid/attributes/:key', async (c) => {
     requirePermission(c, 'USER_ADMIN');
     const { iamid, userid } = pathUser(c);
-    const key = pathParam(c, 'key', nameSchema);
+    const key = pathParam(c, 'key', attributeKeySchema);
     const { values } = await readBody(c, valuesBodySchema);
     await services.users.setAttributes(
       iamid,
@@ -78,7 +78,7 @@ export function userRoutes(services: Services): Hono<AppEnv> {
   app.delete('/:iamid/:userid/attributes/:key', async (c) => {
     requirePermission(c, 'USER_ADMIN');
     const { iamid, userid } = pathUser(c);
-    const key = pathParam(c, 'key', nameSchema);
+    const key = pathParam(c, 'key', attributeKeySchema);
     await services.users.setAttributes(
       iamid,
       userid,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isReservedKey } from './dict.ts';
 
 /** The five permissions of the contract. */
 export const PERMISSIONS = ['USER_ADMIN', 'GOVERNANCE', 'IMPERSONATE_USER', 'AUDIT', 'QUERY_ENGINE'] as const;
@@ -18,6 +19,26 @@ export const idSchema = z
   .min(1)
   .max(256)
   .regex(/^[^#\u0000-\u001f]+$/, 'must be printable and must not contain `#`');
+
+/** Group names: printable text, bounded (they key a lookup item; every route can address them). */
+export const groupNameSchema = z.string().min(1).max(256).regex(/^[^\u0000-\u001f]+$/, 'must be printable');
+
+/** Attribute keys: as group names, and never a reserved name (they become keys of JSON objects). */
+export const attributeKeySchema = groupNameSchema.refine((key) => !isReservedKey(key), { error: (issue) => `\`${String(issue.input)}\` is a reserved name` });
+
+/**
+ * `schema` (a record keyed by attribute keys) refusing a reserved key by name: zod's records skip
+ * `__proto__` silently, which would drop it from the answer without a word.
+ */
+export function withoutReservedKeys<S extends z.ZodType>(schema: S) {
+  return z.preprocess((input, ctx) => {
+    if (typeof input !== 'object' || input === null) return input;
+    for (const key of Object.keys(input)) {
+      if (isReservedKey(key)) ctx.addIssue({ code: 'custom', message: `\`${key}\` is a reserved name`, path: [key], input });
+    }
+    return input;
+  }, schema);
+}
 
 export const iamIdSchema = z
   .string()

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { AuditWriter } from '#shared/audit/writer.ts';
+import { dict } from '#shared/model/dict.ts';
 import type { Attributes, Source } from '#shared/model/identity.ts';
 import type { Db } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -9,6 +10,7 @@ import { ConflictError, NotFoundError, VersionMismatchError } from './errors.ts'
 import { keys } from './keys.ts';
 import { batchDelete, nowIso, queryAll, transact, type TransactItem } from './transact.ts';
 import { withoutKeys } from './item.ts';
+import { readScimDocument, scimDocument } from './scim.ts';
 
 /** A group's profile item. Groups are named per IAM; the id is stable across renames. */
 export interface GroupRecord {
@@ -28,7 +30,11 @@ export interface GroupAggregate {
   readonly attributes: Partial<Record<Source, Attributes>>;
 }
 
-const toRecord = (item: Record<string, unknown>): GroupRecord => withoutKeys<GroupRecord>(item);
+function toRecord(item: Record<string, unknown>): GroupRecord {
+  const record = withoutKeys<GroupRecord>(item);
+  const scim = readScimDocument(item.scim);
+  return scim ? { ...record, scim } : record;
+}
 
 /** Groups, their attributes and memberships (one item per member, never a list). */
 export class GroupRepository {
@@ -42,7 +48,7 @@ export class GroupRepository {
   }
 
   private profileItem(g: GroupRecord): Record<string, unknown> {
-    return { pk: keys.group(g.iamid, g.id), sk: keys.profile, gsi2pk: keys.groupsOfIam(g.iamid), gsi2sk: g.id, ...g };
+    return { pk: keys.group(g.iamid, g.id), sk: keys.profile, gsi2pk: keys.groupsOfIam(g.iamid), gsi2sk: g.id, ...g, ...(g.scim ? { scim: scimDocument(g.scim) } : {}) };
   }
 
   private nameMarker(g: Pick<GroupRecord, 'iamid' | 'id' | 'displayName'>): Record<string, unknown> {
@@ -304,7 +310,7 @@ export function assembleGroup(items: Array<Record<string, unknown>>): GroupAggre
   const attributes: Partial<Record<Source, Attributes>> = {};
   for (const item of items) {
     if ((item.sk as string).startsWith(keys.attrPrefix)) {
-      (attributes[item.source as Source] ??= {})[item.key as string] = item.values as string[];
+      (attributes[item.source as Source] ??= dict())[item.key as string] = item.values as string[];
     }
   }
   return { profile: toRecord(profile), attributes };

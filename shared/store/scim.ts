@@ -2,6 +2,22 @@ import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
 import { keys } from './keys.ts';
 
+/**
+ * A SCIM resource as stored in its profile item: JSON text, not a DynamoDB map. The document
+ * client tells maps from class instances by their `constructor` property, and rebuilds maps by
+ * assignment, so a client's attribute named `constructor` or `__proto__` would fail the write
+ * or vanish on read; text keeps every name the client sent.
+ */
+export function scimDocument(resource: Record<string, unknown>): string {
+  return JSON.stringify(resource);
+}
+
+/** The SCIM resource of a stored profile item; items written before the text form hold a map. */
+export function readScimDocument(stored: unknown): Record<string, unknown> | undefined {
+  if (typeof stored === 'string') return JSON.parse(stored) as Record<string, unknown>;
+  return stored as Record<string, unknown> | undefined;
+}
+
 /** What SCIM needs of a group member to render it: its SCIM id and display name. */
 export interface MemberProfile {
   readonly userid: string;

@@ -1,4 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { dictFrom } from '#shared/model/dict.ts';
 import type { Attributes, Source, Subject } from '#shared/model/identity.ts';
 import type { Db } from './client.ts';
 import { assembleGroup, type GroupAggregate, type GroupRepository } from './groups.ts';
@@ -24,9 +25,7 @@ function addAll(target: Map<string, Set<string>>, attrs: Partial<Record<Source, 
 }
 
 function sortedAttributes(attributes: ReadonlyMap<string, ReadonlySet<string>>): Attributes {
-  const out: Attributes = {};
-  for (const [k, v] of [...attributes].sort(([a], [b]) => a.localeCompare(b))) out[k] = [...v].sort();
-  return out;
+  return dictFrom([...attributes].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, [...v].sort()] as const));
 }
 
 /** Set union per key over every source: keys and values sorted. */

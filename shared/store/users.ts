@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { AuditWriter } from '#shared/audit/writer.ts';
+import { dict, ownValue } from '#shared/model/dict.ts';
 import type { Attributes, Permission, Source } from '#shared/model/identity.ts';
 import type { Db } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -10,6 +11,7 @@ import { keys } from './keys.ts';
 import { batchDelete, nowIso, queryAll, transact, type TransactItem } from './transact.ts';
 import { apiKeysOfUser, identityCheck } from './identity.ts';
 import { withoutKeys } from './item.ts';
+import { readScimDocument, scimDocument } from './scim.ts';
 
 /** A user's profile item. */
 export interface UserRecord {
@@ -56,7 +58,11 @@ export interface SourceValues {
 
 export type UserChanges = Partial<Omit<UserRecord, 'iamid' | 'userid' | 'version' | 'createdAt' | 'updatedAt' | 'uid' | 'stamp'>>;
 
-const toRecord = (item: Record<string, unknown>): UserRecord => withoutKeys<UserRecord>(item);
+function toRecord(item: Record<string, unknown>): UserRecord {
+  const record = withoutKeys<UserRecord>(item);
+  const scim = readScimDocument(item.scim);
+  return scim ? { ...record, scim } : record;
+}
 
 /** Users, their attribute values per source, and the user side of memberships. */
 export class UserRepository {
@@ -73,6 +79,7 @@ export class UserRepository {
       gsi2sk: r.userid,
       ...(r.scimId ? { gsi1pk: keys.scimUser(r.iamid, r.scimId), gsi1sk: keys.profile } : {}),
       ...r,
+      ...(r.scim ? { scim: scimDocument(r.scim) } : {}),
     };
   }
 
@@ -327,10 +334,10 @@ export class UserRepository {
 
 /** What to write for a source so its values become exactly `values` (empty list = remove the key). */
 export function attributeChanges(before: Attributes, values: Attributes): Attributes {
-  const changes: Attributes = {};
-  for (const key of Object.keys(before)) if (!(key in values)) changes[key] = [];
+  const changes = dict<string[]>();
+  for (const key of Object.keys(before)) if (!Object.hasOwn(values, key)) changes[key] = [];
   for (const [key, vals] of Object.entries(values)) {
-    const old = before[key] ?? [];
+    const old = ownValue(before, key) ?? [];
     const same = old.length === new Set(vals).size && vals.every((v) => old.includes(v));
     if (!same) changes[key] = vals;
   }
@@ -347,7 +354,7 @@ export function assembleUser(items: Array<Record<string, unknown>>): UserAggrega
     const sk = item.sk as string;
     if (sk.startsWith(keys.attrPrefix)) {
       const source = item.source as Source;
-      (attributes[source] ??= {})[item.key as string] = item.values as string[];
+      (attributes[source] ??= dict())[item.key as string] = item.values as string[];
     } else if (sk.startsWith(keys.memberPrefix)) {
       const gid = item.groupId as string;
       let set = memberships.get(gid);

@@ -1,4 +1,5 @@
 import type { AuditInput } from '#shared/audit/record.ts';
+import { dictFrom } from '#shared/model/dict.ts';
 import type { Attributes } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
 import type { UserAggregate } from '#shared/store/users.ts';
@@ -32,9 +33,10 @@ function audit(iamid: string, userid: string, payload: Record<string, unknown>):
  */
 export async function applyExternal(services: Services, user: UserAggregate, info: ImmutaUserInfo): Promise<AppliedChanges> {
   const { iamid, userid } = user.profile;
-  const values: Attributes = {};
-  for (const [key, vals] of Object.entries(info.authorizations)) if (vals.length) values[key] = vals;
-  const attributesChanged = await services.users.replaceSourceAttributes(user, 'external', values, audit(iamid, userid, { attributes: values }));
+  const values: Attributes = dictFrom(Object.entries(info.authorizations).filter(([, vals]) => vals.length > 0));
+  // The audit lists keys as values: a map keyed by the source's names could not be stored (see `scimDocument`).
+  const recorded = Object.entries(values).map(([key, vals]) => ({ key, values: vals }));
+  const attributesChanged = await services.users.replaceSourceAttributes(user, 'external', values, audit(iamid, userid, { attributes: recorded }));
 
   const current = new Set([...user.memberships].filter(([, sources]) => sources.has('external')).map(([gid]) => gid));
   // Group id → name sent; a group the IAM does not have yet is keyed by its name until created

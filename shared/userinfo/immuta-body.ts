@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Attributes } from '#shared/model/identity.ts';
+import { attributeKeySchema, groupNameSchema, withoutReservedKeys, type Attributes } from '#shared/model/identity.ts';
 import type { UserView } from '#shared/store/subjects.ts';
 
 /**
@@ -10,13 +10,12 @@ import type { UserView } from '#shared/store/subjects.ts';
  */
 export const immutaUserInfoSchema = z.object({
   groups: z
-    .array(z.object({ name: z.string().min(1).max(256) }))
+    .array(z.object({ name: groupNameSchema }))
     .max(1000)
     .default([]),
-  authorizations: z
-    .record(z.string().min(1).max(256), z.array(z.string().max(1024)).max(1000))
-    .refine((r) => Object.keys(r).length <= 1000, 'at most 1000 keys')
-    .default({}),
+  authorizations: withoutReservedKeys(
+    z.record(attributeKeySchema, z.array(z.string().max(1024)).max(1000)).refine((r) => Object.keys(r).length <= 1000, 'at most 1000 keys'),
+  ).default({}),
 });
 
 export type ImmutaUserInfo = z.infer<typeof immutaUserInfoSchema>;

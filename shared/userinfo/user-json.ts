@@ -1,3 +1,4 @@
+import { dict, dictFrom } from '#shared/model/dict.ts';
 import { SOURCES, type Attributes, type Source } from '#shared/model/identity.ts';
 import { mergeSources, type UserView } from '#shared/store/subjects.ts';
 import type { UserRecord } from '#shared/store/users.ts';
@@ -17,9 +18,9 @@ export function toUserJson(view: UserView): UserJson {
   const p = view.user.profile;
   const byName = new Map(view.groups.map((g) => [g.profile.id, g.profile.displayName]));
   const sources = Object.fromEntries(SOURCES.map((s) => [s, view.user.attributes[s] ?? {}])) as Record<Source, Attributes>;
-  const groups: Record<string, Attributes> = {};
-  for (const g of view.groups) groups[g.profile.displayName] = mergeSources(g.attributes);
-  const memberships: Record<string, Source[]> = {};
+  // Keyed by group names, which are data: `constructor` or `__proto__` is a group like any other.
+  const groups = dictFrom(view.groups.map((g) => [g.profile.displayName, mergeSources(g.attributes)] as const));
+  const memberships = dict<Source[]>();
   for (const [gid, srcs] of view.user.memberships) {
     const name = byName.get(gid);
     if (name) memberships[name] = [...srcs].sort();
