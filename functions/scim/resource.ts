@@ -1,3 +1,5 @@
+import type * as z from 'zod';
+import { groupNameSchema, idSchema } from '#shared/model/identity.ts';
 import { attributeInfo, isDefinedAttribute } from './attributes.ts';
 import { InvalidSyntaxError, InvalidValueError } from './errors.ts';
 import { getIgnoringCase, isCoreSchema, isObject, parseAttrPath, valuesAt, type AttrPath, type ScimResource } from './path.ts';
@@ -64,10 +66,25 @@ function requireObject(body: unknown): Record<string, unknown> {
   return body;
 }
 
+/** `text` for an error message: control characters escaped, a long one cut. */
+function shown(text: string): string {
+  const escaped = JSON.stringify(text).slice(1, -1);
+  return escaped.length > 64 ? `${escaped.slice(0, 64)}…` : escaped;
+}
+
+/**
+ * Refuses (400 `invalidValue`) a name the rest of the API could not address: a userName is the
+ * userid of `/v1/users/{iamid}/{userid}`, a displayName the name of `/v1/groups/{iamid}/{name}`.
+ */
+function requireAddressable(attribute: string, value: string, schema: z.ZodType<string>, rule: string): void {
+  if (!schema.safeParse(value).success) throw new InvalidValueError(`\`${attribute}\` \`${shown(value)}\` is not addressable by Warden's API: ${rule}`);
+}
+
 /** Normalises a POST/PUT User body: requires `userName`, drops `password` and server-owned attributes. */
 export function normaliseUser(body: unknown): ScimResource {
   const user = settable(requireObject(body));
   if (typeof user.userName !== 'string' || user.userName.trim() === '') throw new InvalidValueError('`userName` is required');
+  requireAddressable('userName', user.userName, idSchema, 'it must be at most 256 printable characters, without `#`');
   syncSchemas(user, CORE_USER);
   return user;
 }
@@ -77,6 +94,7 @@ export function normaliseGroup(body: unknown): { resource: ScimResource; members
   const obj = requireObject(body);
   const group = settable(obj);
   if (typeof group.displayName !== 'string' || group.displayName.trim() === '') throw new InvalidValueError('`displayName` is required');
+  requireAddressable('displayName', group.displayName, groupNameSchema, 'it must be at most 256 printable characters');
   syncSchemas(group, CORE_GROUP);
   return { resource: group, members: memberIds(getIgnoringCase(obj, 'members') ?? []) };
 }
