@@ -66,12 +66,12 @@ export class ScimGroups {
         let resource: ScimResource;
         let delta;
         if ('put' in edit) {
-          const n = normaliseGroup(edit.put);
+          const n = normaliseGroup(edit.put, current.scim);
           resource = n.resource;
           if (getIgnoringCase(edit.put, 'members') !== undefined) delta = { add: [], remove: [], replaceAll: n.members };
         } else {
           const patched = applyPatch({ ...(current.scim ?? {}), displayName: current.displayName, id }, edit.patch, 'Group');
-          resource = normaliseGroup(patched.resource).resource;
+          resource = normaliseGroup(patched.resource, current.scim).resource;
           delta = patched.members;
         }
         const f = fields(resource);

@@ -1,10 +1,13 @@
+import { ownValue } from '#shared/model/dict.ts';
 import { attributeInfo } from './attributes.ts';
+import { canonicalResource, canonicalValue } from './canonical.ts';
 import { InvalidFilterError, InvalidPathError, InvalidSyntaxError, InvalidValueError, MutabilityError, NoTargetError } from './errors.ts';
 import { parsePatchPath, type Filter, type PatchPath } from './filter.ts';
 import { matchesElement } from './match.ts';
 import { MemberChanges, type MemberDelta } from './members.ts';
 import { findKey, getIgnoringCase, isCoreSchema, isObject, isSchemaUrn, type AttrPath, type ScimResource } from './path.ts';
-import { coerceAttribute, memberIds, syncSchemas } from './resource.ts';
+import { mergeItems, withOnePrimary } from './multi-valued.ts';
+import { memberIds, syncSchemas } from './resource.ts';
 import { CORE_GROUP, CORE_USER } from './schemas.ts';
 
 export type ResourceKind = 'User' | 'Group';
@@ -33,7 +36,8 @@ const REQUIRED: Record<ResourceKind, string> = { User: 'username', Group: 'displ
 export function applyPatch(resource: ScimResource, body: unknown, kind: ResourceKind): PatchResult {
   const operations = getIgnoringCase(body, 'Operations');
   if (!Array.isArray(operations) || operations.length === 0) throw new InvalidSyntaxError('`Operations` must be a non-empty array');
-  const ctx: Context = { resource: structuredClone(resource), kind, members: new MemberChanges() };
+  // A copy, with the names of data stored before they were canonical made canonical.
+  const ctx: Context = { resource: canonicalResource(resource, undefined, 'lenient'), kind, members: new MemberChanges() };
   for (const operation of operations) {
     const opName = getIgnoringCase(operation, 'op');
     const op = typeof opName === 'string' ? opName.toLowerCase() : undefined;
@@ -109,7 +113,7 @@ function filteredIds(filter: Filter): string[] {
 function holder(resource: ScimResource, path: AttrPath, create: boolean): Record<string, unknown> | undefined {
   if (!path.schema) return resource;
   const key = findKey(resource, path.schema) ?? path.schema;
-  const ext = resource[key];
+  const ext = ownValue(resource, key);
   if (isObject(ext)) return ext;
   if (!create) return undefined;
   const fresh: Record<string, unknown> = {};
@@ -122,34 +126,35 @@ function applyPlain(ctx: Context, op: Op, path: AttrPath, raw: unknown): void {
   if (op === 'remove' && path.sub === undefined && !path.schema && path.attr.toLowerCase() === REQUIRED[ctx.kind]) {
     throw new InvalidValueError(`\`${info.name}\` is required`);
   }
-  // RFC 7643 §2.5: null means unassigned.
-  const value = raw === null && op !== 'remove' ? undefined : coerceAttribute(path, asComplex(path, raw));
   const obj = holder(ctx.resource, path, op !== 'remove');
   if (!obj) return;
   const key = findKey(obj, path.attr) ?? info.name;
+  const current = ownValue(obj, key);
+  // RFC 7643 §2.5: null means unassigned.
+  const assigned = op !== 'remove' && raw !== null;
   if (path.sub !== undefined) {
     if (info.multiValued) throw new InvalidPathError(`\`${info.name}.${path.sub}\` needs a value filter, as in \`${info.name}[type eq "work"].${path.sub}\``);
-    const parent = isObject(obj[key]) ? (obj[key] as Record<string, unknown>) : {};
-    setOrDelete(parent, findKey(parent, path.sub) ?? attributeInfo(path).name, op === 'remove' ? undefined : value);
+    const parent = isObject(current) ? current : {};
+    const subKey = findKey(parent, path.sub) ?? attributeInfo(path).name;
+    setOrDelete(parent, subKey, assigned ? canonicalValue(path, raw, ownValue(parent, subKey)) : undefined);
     setOrDelete(obj, key, Object.keys(parent).length > 0 ? parent : undefined);
     return;
   }
   if (op === 'remove') {
-    const current = obj[key];
     if (info.multiValued && Array.isArray(current) && Array.isArray(raw)) {
       const gone = new Set(raw.map((v) => (isObject(v) ? getIgnoringCase(v, 'value') : v)));
       return setOrDelete(obj, key, current.filter((e) => !gone.has(isObject(e) ? getIgnoringCase(e, 'value') : e)));
     }
     return setOrDelete(obj, key, undefined);
   }
+  const value = assigned ? canonicalValue(path, asComplex(path, raw), current) : undefined;
   if (info.multiValued) {
     const items = value === undefined ? [] : Array.isArray(value) ? value : [value];
-    const current = op === 'add' && Array.isArray(obj[key]) ? (obj[key] as unknown[]) : [];
-    return setOrDelete(obj, key, mergeItems(current, items));
+    return setOrDelete(obj, key, mergeItems(op === 'add' && Array.isArray(current) ? current : [], items));
   }
-  if (info.type === 'complex' && isObject(value) && isObject(obj[key])) {
+  if (info.type === 'complex' && isObject(value) && isObject(current)) {
     // RFC 7644 §3.5.2.3: sub-attributes not in the value are left unchanged, for add and replace.
-    return setOrDelete(obj, key, { ...(obj[key] as Record<string, unknown>), ...value });
+    return setOrDelete(obj, key, { ...current, ...value });
   }
   setOrDelete(obj, key, value);
 }
@@ -158,15 +163,6 @@ function applyPlain(ctx: Context, op: Op, path: AttrPath, raw: unknown): void {
 function asComplex(path: AttrPath, value: unknown): unknown {
   const complex = path.sub === undefined && attributeInfo(path).type === 'complex' && !attributeInfo(path).multiValued;
   return complex && typeof value === 'string' ? { value } : value;
-}
-
-/** Appends `items`, skipping exact duplicates; a new `primary` value demotes the old one (RFC 7643 §2.4). */
-function mergeItems(current: unknown[], items: unknown[]): unknown[] {
-  const seen = new Set(current.map((c) => JSON.stringify(c)));
-  const fresh = items.filter((i) => !seen.has(JSON.stringify(i)));
-  const demote = fresh.some((i) => isObject(i) && i.primary === true);
-  const kept = demote ? current.map((c) => (isObject(c) && c.primary === true ? { ...c, primary: false } : c)) : current;
-  return [...kept, ...fresh];
 }
 
 function setOrDelete(obj: Record<string, unknown>, key: string, value: unknown): void {
@@ -179,22 +175,25 @@ function applyFiltered(ctx: Context, op: Op, parsed: PatchPath, filter: Filter, 
   const obj = holder(ctx.resource, path, op !== 'remove');
   if (!obj) return;
   const key = findKey(obj, path.attr) ?? attributeInfo(path).name;
-  const elements: unknown[] = Array.isArray(obj[key]) ? (obj[key] as unknown[]) : isObject(obj[key]) ? [obj[key]] : [];
+  const current = ownValue(obj, key);
+  const elements: unknown[] = Array.isArray(current) ? current : isObject(current) ? [current] : [];
   const hits = (e: unknown): e is Record<string, unknown> => isObject(e) && matchesElement(filter, e, path);
-  const subPath: AttrPath = { ...path, sub: sub ?? 'value' };
-  const value = sub !== undefined ? coerceAttribute(subPath, raw) : coerceAttribute(path, raw);
   if (op === 'remove') {
     const next = sub === undefined ? elements.filter((e) => !hits(e)) : elements.map((e) => (hits(e) ? without(e, sub) : e));
     return setOrDelete(obj, key, next);
   }
+  const value = sub !== undefined ? canonicalValue({ ...path, sub }, raw, undefined) : canonicalValue(path, raw, elements.filter(hits));
   if (sub === undefined && !isObject(value)) throw new InvalidValueError(`\`${key}[…]\` takes an object`);
   const update = (e: Record<string, unknown>): Record<string, unknown> =>
-    sub !== undefined ? { ...without(e, sub), [attributeInfo(subPath).name]: value } : { ...e, ...(value as Record<string, unknown>) };
-  if (elements.some(hits)) return setOrDelete(obj, key, elements.map((e) => (hits(e) ? update(e) : e)));
+    sub !== undefined ? { ...without(e, sub), [findKey(e, sub) ?? attributeInfo({ ...path, sub }).name]: value } : { ...e, ...(value as Record<string, unknown>) };
+  if (elements.some(hits)) {
+    // RFC 7644 §3.5.2: making a value primary makes the others not.
+    return setOrDelete(obj, key, withOnePrimary(elements.map((e) => (hits(e) ? update(e) : e)), (_e, i) => hits(elements[i])));
+  }
   // Entra sets `emails[type eq "work"].value` on users that have no work email yet: create it.
   const seed = equalities(filter);
   if (!seed) throw new NoTargetError(`no value of \`${key}\` matches the filter`);
-  setOrDelete(obj, key, [...elements, update(seed)]);
+  setOrDelete(obj, key, withOnePrimary([...elements, update(canonicalValue(path, seed, elements) as Record<string, unknown>)], (_e, i) => i === elements.length));
 }
 
 function without(e: Record<string, unknown>, sub: string): Record<string, unknown> {

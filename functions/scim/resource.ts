@@ -1,33 +1,13 @@
 import type * as z from 'zod';
 import { groupNameSchema, idSchema } from '#shared/model/identity.ts';
-import { attributeInfo, isDefinedAttribute } from './attributes.ts';
+import { isDefinedAttribute } from './attributes.ts';
+import { canonicalResource } from './canonical.ts';
 import { InvalidSyntaxError, InvalidValueError } from './errors.ts';
-import { getIgnoringCase, isCoreSchema, isObject, parseAttrPath, valuesAt, type AttrPath, type ScimResource } from './path.ts';
-import { CORE_GROUP, CORE_USER, SCHEMAS } from './schemas.ts';
+import { getIgnoringCase, isCoreSchema, isObject, parseAttrPath, valuesAt, type ScimResource } from './path.ts';
+import { CORE_GROUP, CORE_USER } from './schemas.ts';
 
 /** Attributes a client may send but never sets: the server owns them, or never keeps them. */
 const SERVER_OWNED = new Set(['id', 'meta', 'schemas', 'password', 'groups', 'members']);
-
-/**
- * `value` for the attribute at `path` with booleans coerced: Entra sends `"True"`/`"False"`
- * strings, also inside complex values (`emails[].primary`). Throws InvalidValueError otherwise.
- */
-export function coerceAttribute(path: AttrPath, value: unknown): unknown {
-  const info = attributeInfo(path);
-  if (Array.isArray(value)) return value.map((v) => coerceAttribute(path, v));
-  if (info.type === 'complex' && path.sub === undefined && isObject(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, coerceAttribute({ ...path, sub: k }, v)]));
-  }
-  if (info.type !== 'boolean' || typeof value === 'boolean' || value === null) return value;
-  const lower = typeof value === 'string' ? value.toLowerCase() : undefined;
-  if (lower === 'true' || lower === 'false') return lower === 'true';
-  throw new InvalidValueError(`\`${info.name}\` must be a boolean, got \`${JSON.stringify(value)}\``);
-}
-
-/** The canonical spelling of a known schema URN, or `urn` itself. */
-function canonicalSchema(urn: string): string {
-  return SCHEMAS.find((s) => s.id.toLowerCase() === urn.toLowerCase())?.id ?? urn;
-}
 
 /** Sets `schemas` to the core schema plus every extension object present, dropping empty ones. */
 export function syncSchemas(resource: ScimResource, core: string): void {
@@ -40,25 +20,33 @@ export function syncSchemas(resource: ScimResource, core: string): void {
   resource.schemas = [core, ...extensions];
 }
 
-/** Copies the client-settable attributes of `body`, canonically spelt, booleans coerced. */
-function settable(body: Record<string, unknown>): ScimResource {
+/**
+ * The client-settable attributes of `body`, canonically named (`stored`, the current version,
+ * keeps the spelling of unknown names), booleans coerced.
+ */
+function settable(body: Record<string, unknown>, stored: ScimResource | undefined): ScimResource {
   const out: ScimResource = {};
-  for (const [key, value] of Object.entries(body)) {
+  for (const [key, value] of Object.entries(canonicalResource(body, stored, 'strict'))) {
     if (value === null || value === undefined || SERVER_OWNED.has(key.toLowerCase())) continue;
     if (/^urn:/i.test(key)) {
       if (!isObject(value)) throw new InvalidValueError(`extension \`${key}\` must be an object`);
-      if (isCoreSchema(key)) Object.assign(out, settable(value));
-      else {
-        const schema = canonicalSchema(key);
-        out[schema] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, coerceAttribute({ schema, attr: k }, v)]));
-      }
-      continue;
-    }
+      out[key] = value;
+    } else if (isDefinedAttribute({ attr: key })) out[key] = value;
     // Unknown core attributes are ignored, not errors: Okta PUTs back whatever it read.
-    if (!isDefinedAttribute({ attr: key })) continue;
-    out[attributeInfo({ attr: key }).name] = coerceAttribute({ attr: key }, value);
   }
+  requireOnePrimary(out);
   return out;
+}
+
+/** RFC 7643 §2.4: a multi-valued attribute has at most one value whose `primary` is true. */
+function requireOnePrimary(resource: ScimResource): void {
+  const holders = [resource, ...Object.entries(resource).filter(([k, v]) => /^urn:/i.test(k) && isObject(v)).map(([, v]) => v as Record<string, unknown>)];
+  for (const holder of holders) {
+    for (const [name, value] of Object.entries(holder)) {
+      const primaries = Array.isArray(value) ? value.filter((e) => getIgnoringCase(e, 'primary') === true).length : 0;
+      if (primaries > 1) throw new InvalidValueError(`\`${name}\` has ${primaries} primary values; at most one may be primary`);
+    }
+  }
 }
 
 function requireObject(body: unknown): Record<string, unknown> {
@@ -80,19 +68,22 @@ function requireAddressable(attribute: string, value: string, schema: z.ZodType<
   if (!schema.safeParse(value).success) throw new InvalidValueError(`\`${attribute}\` \`${shown(value)}\` is not addressable by Warden's API: ${rule}`);
 }
 
-/** Normalises a POST/PUT User body: requires `userName`, drops `password` and server-owned attributes. */
-export function normaliseUser(body: unknown): ScimResource {
-  const user = settable(requireObject(body));
+/**
+ * Normalises a POST/PUT User body (or a patched User): requires `userName`, drops `password` and
+ * server-owned attributes; `stored` is the current version, if any.
+ */
+export function normaliseUser(body: unknown, stored?: ScimResource): ScimResource {
+  const user = settable(requireObject(body), stored);
   if (typeof user.userName !== 'string' || user.userName.trim() === '') throw new InvalidValueError('`userName` is required');
   requireAddressable('userName', user.userName, idSchema, 'it must be at most 256 printable characters, without `#`');
   syncSchemas(user, CORE_USER);
   return user;
 }
 
-/** Normalises a POST/PUT Group body into the group (without members) and its member ids. */
-export function normaliseGroup(body: unknown): { resource: ScimResource; members: string[] } {
+/** Normalises a POST/PUT Group body (or a patched Group) into the group (without members) and its member ids. */
+export function normaliseGroup(body: unknown, stored?: ScimResource): { resource: ScimResource; members: string[] } {
   const obj = requireObject(body);
-  const group = settable(obj);
+  const group = settable(obj, stored);
   if (typeof group.displayName !== 'string' || group.displayName.trim() === '') throw new InvalidValueError('`displayName` is required');
   requireAddressable('displayName', group.displayName, groupNameSchema, 'it must be at most 256 printable characters');
   syncSchemas(group, CORE_GROUP);

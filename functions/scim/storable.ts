@@ -4,7 +4,7 @@ import { isObject, type ScimResource } from './path.ts';
 /** Stored resources stay well under DynamoDB's 400 KB item limit, with room for keys and bookkeeping. */
 const MAX_RESOURCE_BYTES = 300_000;
 /** DynamoDB nests at most 32 levels; SCIM resources need three or four. */
-const MAX_DEPTH = 16;
+export const MAX_DEPTH = 16;
 /** Attribute names become sort keys of Warden attributes (at most 1 KB). */
 const MAX_NAME = 256;
 /** Extension attribute names become Warden attribute keys, which every route must be able to address. */

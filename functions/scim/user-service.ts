@@ -104,7 +104,7 @@ export class ScimUsers {
       async () => {
         const agg = await this.aggregate(scope.iamid, scimId);
         checkIfMatch(ifMatch, agg.profile.version);
-        const fields = profileFields(prepare(normaliseUser(next({ ...(agg.profile.scim ?? {}), id: scimId }))));
+        const fields = profileFields(prepare(normaliseUser(next({ ...(agg.profile.scim ?? {}), id: scimId }), agg.profile.scim)));
         return this.services.users.update(
           agg.profile,
           fields,
