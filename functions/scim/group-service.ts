@@ -14,6 +14,8 @@ import { retryRaces } from './retry.ts';
 import { assertStorable, MAX_INDEXED_VALUE } from './storable.ts';
 import type { Scope } from './scope.ts';
 import { allPages } from '#shared/store/cursor.ts';
+import { scimGroupIds } from '#shared/store/scim.ts';
+import { relationConjunct, relationIds, withRelation } from './relation-filter.ts';
 
 /** The SCIM Group of a stored profile, without members (they are added only when asked for). */
 export function groupResource(g: GroupRecord, baseUrl: string): ScimResource {
@@ -96,22 +98,37 @@ export class ScimGroups {
     await this.services.groups.delete(scope.iamid, id, changeAudit(scope, 'DELETE', 'group', [id], { displayName: group.displayName }));
   }
 
-  /** Groups matching `filter`, in id order; `eq` on id, displayName or externalId reads only candidates. */
+  /**
+   * Groups matching `filter`, in id order; `eq` on id, displayName or externalId reads only
+   * candidates, and so does a member (`members eq "<user id>"`): the groups of a user are
+   * read from that user's membership items, never by reading every group.
+   */
   async search(scope: Scope, filter: Filter | undefined): Promise<ScimResource[]> {
-    const records = await this.candidates(scope.iamid, filter);
+    const related = filter ? await this.groupsOfMembers(scope.iamid, relationIds(filter, 'members')) : new Map<string, Set<string>>();
+    const records = await this.candidates(scope.iamid, filter, related);
     const resources = records.map((g) => groupResource(g, scope.baseUrl));
-    return filter ? resources.filter((r) => matchesFilter(filter, r)) : resources;
+    if (!filter) return resources;
+    return resources.filter((r) => matchesFilter(filter, related.size ? withRelation(r, 'members', related, r.id as string) : r));
   }
 
-  private async candidates(iamid: string, filter: Filter | undefined): Promise<GroupRecord[]> {
+  /** SCIM user id → ids of the groups it is a SCIM member of (none for an unknown id). */
+  private async groupsOfMembers(iamid: string, scimIds: readonly string[]): Promise<Map<string, Set<string>>> {
+    const userids = await Promise.all(scimIds.map((id) => this.members.userids(iamid, [id], false)));
+    const groups = await Promise.all(userids.map(([u]) => (u === undefined ? [] : scimGroupIds(this.services.db, iamid, u))));
+    return new Map(scimIds.map((id, i) => [id, new Set(groups[i])]));
+  }
+
+  private async candidates(iamid: string, filter: Filter | undefined, related: ReadonlyMap<string, ReadonlySet<string>>): Promise<GroupRecord[]> {
     const eq = filter && indexableEquality(filter);
+    const member = filter && relationConjunct(filter, 'members');
     const { groups } = this.services;
-    if (!eq || eq.attr === 'userName') return this.all(iamid);
-    if (eq.value.length > MAX_INDEXED_VALUE) return [];
+    if ((!eq || eq.attr === 'userName') && member === undefined) return this.all(iamid);
+    if (eq && eq.value.length > MAX_INDEXED_VALUE) return [];
     let ids: string[];
-    if (eq.attr === 'id') ids = [eq.value];
-    else if (eq.attr === 'displayName') ids = [await groups.idByName(iamid, eq.value)].filter((x): x is string => x !== undefined);
-    else ids = await groups.idsByExternalId(iamid, eq.value);
+    if (eq?.attr === 'id') ids = [eq.value];
+    else if (eq?.attr === 'displayName') ids = [await groups.idByName(iamid, eq.value)].filter((x): x is string => x !== undefined);
+    else if (member !== undefined) ids = [...(related.get(member) ?? [])];
+    else ids = await groups.idsByExternalId(iamid, eq!.value);
     const found = await Promise.all(ids.sort().map((id) => groups.get(iamid, id)));
     return found.flatMap((g) => (g ? [g.profile] : []));
   }

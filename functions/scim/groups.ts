@@ -8,7 +8,7 @@ import type { ScimResource } from './path.ts';
 import { attributeProjection, type ProjectionOptions } from './projection.ts';
 import { listParams, pageOf, projectionParams, returnsAttribute, searchParams, type ListParams } from './query.ts';
 import { etag } from '#shared/http/etag.ts';
-import { resourceResponse, scimJson } from './render.ts';
+import { notModified, notModifiedResponse, resourceResponse, scimJson } from './render.ts';
 import { scopeOf } from './scope.ts';
 
 /** `/scim/v2/Groups`. */
@@ -41,7 +41,11 @@ export function groupRoutes(services: Services): Hono<ScimEnv> {
     return single(c, g, {}, 201);
   });
 
-  app.get('/:id', async (c) => single(c, await groups.get(scopeOf(c), c.req.param('id')), projectionParams(c)));
+  app.get('/:id', async (c) => {
+    const g = await groups.get(scopeOf(c), c.req.param('id'));
+    if (notModified(c, g.version)) return notModifiedResponse(c, g.version);
+    return single(c, g, projectionParams(c));
+  });
 
   app.put('/:id', async (c) => {
     const body = await readScimBody(c);

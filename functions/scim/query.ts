@@ -68,14 +68,10 @@ export function returnsAttribute(options: ProjectionOptions, name: string): bool
 }
 
 /**
- * The page `params` asks for, as a projected ListResponse; `complete` adds what only the
- * returned resources need (a group's members).
+ * The page `params` asks for, as a projected ListResponse; `complete` renders the matches of the
+ * page alone, with what only returned resources need (a group's members, a user's groups).
  */
-export async function pageOf(
-  matches: ScimResource[],
-  params: ListParams,
-  complete: (page: ScimResource[]) => Promise<ScimResource[]> = async (page) => page,
-): Promise<Record<string, unknown>> {
+export async function pageOf<T>(matches: readonly T[], params: ListParams, complete: (page: T[]) => Promise<ScimResource[]>): Promise<Record<string, unknown>> {
   const page = await complete(matches.slice(params.startIndex - 1, params.startIndex - 1 + params.count));
   return listResponse(page.map((r) => attributeProjection(r, params)), matches.length, params.startIndex);
 }

@@ -35,6 +35,20 @@ export function resourceResponse(c: Context, resource: ScimResource, version: nu
   return scimJson(c, resource, status, { etag: etag(version), ...(status === 201 && location ? { location } : {}) });
 }
 
+/**
+ * True when `If-None-Match` names the current version (RFC 7232 §3.2: `*` or a listed tag, weak
+ * comparison, the same match as `If-Match`): the client's copy is current, answer 304.
+ */
+export function notModified(c: Context, version: number): boolean {
+  const header = c.req.header('if-none-match');
+  return header !== undefined && ifMatchHolds(header, version);
+}
+
+/** 304 Not Modified: no body, the current `ETag`. */
+export function notModifiedResponse(c: Context, version: number): Response {
+  return c.body(null, 304, { etag: etag(version) });
+}
+
 /** Fails with 412 unless `ifMatch` (the `If-Match` header) is absent or holds for the current version. */
 export function checkIfMatch(ifMatch: string | undefined, version: number): void {
   if (ifMatch === undefined || ifMatchHolds(ifMatch, version)) return;

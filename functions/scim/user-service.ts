@@ -14,6 +14,11 @@ import { retryRaces } from './retry.ts';
 import type { Scope } from './scope.ts';
 import { assertStorable, MAX_INDEXED_VALUE } from './storable.ts';
 import { allPages } from '#shared/store/cursor.ts';
+import { Membership } from './membership.ts';
+import type { ProjectionOptions } from './projection.ts';
+import { returnsAttribute } from './query.ts';
+import { relationConjunct, relationIds, withRelation } from './relation-filter.ts';
+import { renderGroups, scimMemberships } from './user-groups.ts';
 
 /** Extension attributes a user may carry: they share the profile write's 100-item transaction. */
 const MAX_MAPPED_ATTRIBUTES = 64;
@@ -61,9 +66,16 @@ function profileFields(resource: ScimResource): Pick<UserRecord, 'displayName' |
 
 /** SCIM Users of one IAM over the user repository. */
 export class ScimUsers {
-  constructor(private readonly services: Services) {}
+  private readonly membership: Membership;
+  constructor(private readonly services: Services) {
+    this.membership = new Membership(services);
+  }
 
   /** Profile, attributes and memberships of a SCIM id, or 404. */
+  async get(scope: Scope, scimId: string): Promise<UserAggregate> {
+    return this.aggregate(scope.iamid, scimId);
+  }
+
   private async aggregate(iamid: string, scimId: string): Promise<UserAggregate> {
     const found = scimId.length > MAX_INDEXED_VALUE ? undefined : await this.services.users.getByScimId(iamid, scimId);
     const agg = found && (await this.services.users.get(iamid, found.userid));
@@ -71,9 +83,19 @@ export class ScimUsers {
     return agg;
   }
 
-  /** The stored profile of a SCIM id, or 404. */
-  async get(scope: Scope, scimId: string): Promise<UserRecord> {
-    return (await this.aggregate(scope.iamid, scimId)).profile;
+  /**
+   * The SCIM Users of `records`, with their read-only `groups` unless the projection leaves them
+   * out (then no membership is read); `known` holds memberships the caller already read.
+   */
+  async resources(scope: Scope, records: readonly UserRecord[], projection: ProjectionOptions, known?: ReadonlyMap<string, readonly string[]>): Promise<ScimResource[]> {
+    const plain = records.map((r) => userResource(r, scope.baseUrl));
+    if (!returnsAttribute(projection, 'groups')) return plain;
+    const memberships = known ?? (await scimMemberships(this.services.db, scope.iamid, records.map((r) => r.userid)));
+    const groups = await renderGroups(this.services.db, scope.iamid, scope.baseUrl, memberships);
+    return plain.map((resource, i) => {
+      const of = groups.get(records[i]!.userid) ?? [];
+      return of.length ? { ...resource, groups: of } : resource;
+    });
   }
 
   /** The Warden attributes (source `scim`) the resource's extensions map to. */
@@ -128,23 +150,38 @@ export class ScimUsers {
     await this.services.users.delete(scope.iamid, profile.userid, changeAudit(scope, 'DELETE', 'user', [scimId, profile.userid]));
   }
 
-  /** Users matching `filter` in userid order: an indexed `eq` reads only its candidates, anything else pages the IAM's users. */
-  async search(scope: Scope, filter: Filter | undefined): Promise<ScimResource[]> {
-    const records = await this.candidates(scope.iamid, filter);
-    const resources = records.filter((r) => r.scimId).map((r) => userResource(r, scope.baseUrl));
-    return filter ? resources.filter((r) => matchesFilter(filter, r)) : resources;
+  /**
+   * Users matching `filter` in userid order: an indexed `eq` reads only its candidates, and so
+   * does `groups eq "<group id>"` (the group's SCIM members); anything else pages the IAM's users.
+   */
+  async search(scope: Scope, filter: Filter | undefined): Promise<UserRecord[]> {
+    const related = filter ? await this.membersOfGroups(scope.iamid, relationIds(filter, 'groups')) : new Map<string, Set<string>>();
+    const records = (await this.candidates(scope.iamid, filter, related)).filter((r) => r.scimId);
+    if (!filter) return records;
+    return records.filter((r) => {
+      const resource = userResource(r, scope.baseUrl);
+      return matchesFilter(filter, related.size ? withRelation(resource, 'groups', related, r.userid) : resource);
+    });
   }
 
-  private async candidates(iamid: string, filter: Filter | undefined): Promise<UserRecord[]> {
+  /** Group id → userids of its SCIM members (none for an unknown id). */
+  private async membersOfGroups(iamid: string, groupIds: readonly string[]): Promise<Map<string, Set<string>>> {
+    const members = await Promise.all(groupIds.map((g) => (g.length > MAX_INDEXED_VALUE ? [] : this.membership.current(iamid, g))));
+    return new Map(groupIds.map((g, i) => [g, new Set(members[i])]));
+  }
+
+  private async candidates(iamid: string, filter: Filter | undefined, related: ReadonlyMap<string, ReadonlySet<string>>): Promise<UserRecord[]> {
     const eq = filter && indexableEquality(filter);
-    if (!eq) return this.all(iamid);
-    if (eq.value.length > MAX_INDEXED_VALUE) return [];
+    const group = filter && relationConjunct(filter, 'groups');
+    if (!eq && group === undefined) return this.all(iamid);
+    if (eq && eq.value.length > MAX_INDEXED_VALUE) return [];
     const { users } = this.services;
-    if (eq.attr === 'id') return optional(await users.getByScimId(iamid, eq.value));
+    if (eq?.attr === 'id') return optional(await users.getByScimId(iamid, eq.value));
     let userids: string[];
-    if (eq.attr === 'userName') userids = optional(await users.useridByUserName(iamid, eq.value));
-    else if (eq.attr === 'externalId') userids = await users.useridsByExternalId(iamid, eq.value);
-    else userids = await users.useridsByDisplayName(iamid, eq.value);
+    if (eq?.attr === 'userName') userids = optional(await users.useridByUserName(iamid, eq.value));
+    else if (eq?.attr === 'externalId') userids = await users.useridsByExternalId(iamid, eq.value);
+    else if (eq) userids = await users.useridsByDisplayName(iamid, eq.value);
+    else userids = [...(related.get(group!) ?? [])];
     const profiles = await Promise.all(userids.sort().map((u) => users.getProfile(iamid, u)));
     return profiles.flatMap(optional);
   }

@@ -4,7 +4,8 @@ import type { ScimEnv } from './auth.ts';
 import { readScimBody } from './body.ts';
 import { attributeProjection } from './projection.ts';
 import { listParams, pageOf, projectionParams, searchParams, type ListParams } from './query.ts';
-import { resourceResponse, scimJson } from './render.ts';
+import type { UserRecord } from '#shared/store/users.ts';
+import { notModified, notModifiedResponse, resourceResponse, scimJson } from './render.ts';
 import { scopeOf } from './scope.ts';
 import { ScimUsers, userResource } from './user-service.ts';
 
@@ -13,7 +14,10 @@ export function userRoutes(services: Services): Hono<ScimEnv> {
   const users = new ScimUsers(services);
   const app = new Hono<ScimEnv>();
 
-  const list = async (c: Context<ScimEnv>, params: ListParams) => scimJson(c, await pageOf(await users.search(scopeOf(c), params.filter), params));
+  const list = async (c: Context<ScimEnv>, params: ListParams) => {
+    const scope = scopeOf(c);
+    return scimJson(c, await pageOf(await users.search(scope, params.filter), params, (page) => users.resources(scope, page, params)));
+  };
   app.get('/', (c) => list(c, listParams(c)));
   app.post('/.search', async (c) => list(c, searchParams(await readScimBody(c))));
 
@@ -23,24 +27,31 @@ export function userRoutes(services: Services): Hono<ScimEnv> {
     return resourceResponse(c, userResource(record, scope.baseUrl), record.version, 201);
   });
 
+  /** A changed user with its groups (read again: a write never changes them). */
+  const changed = async (c: Context<ScimEnv>, record: UserRecord): Promise<Response> => {
+    const [resource] = await users.resources(scopeOf(c), [record], {});
+    return resourceResponse(c, resource!, record.version);
+  };
+
   app.get('/:id', async (c) => {
     const scope = scopeOf(c);
-    const record = await users.get(scope, c.req.param('id'));
-    return resourceResponse(c, attributeProjection(userResource(record, scope.baseUrl), projectionParams(c)), record.version);
+    const { profile, memberships } = await users.get(scope, c.req.param('id'));
+    if (notModified(c, profile.version)) return notModifiedResponse(c, profile.version);
+    const projection = projectionParams(c);
+    // The aggregate already holds the user's memberships: only the groups' names are read.
+    const scimGroups = [...memberships].filter(([, sources]) => sources.has('scim')).map(([gid]) => gid);
+    const [resource] = await users.resources(scope, [profile], projection, new Map([[profile.userid, scimGroups]]));
+    return resourceResponse(c, attributeProjection(resource!, projection), profile.version);
   });
 
   app.put('/:id', async (c) => {
-    const scope = scopeOf(c);
     const body = await readScimBody(c);
-    const record = await users.change(scope, c.req.param('id'), c.req.header('if-match'), () => body);
-    return resourceResponse(c, userResource(record, scope.baseUrl), record.version);
+    return changed(c, await users.change(scopeOf(c), c.req.param('id'), c.req.header('if-match'), () => body));
   });
 
   app.patch('/:id', async (c) => {
-    const scope = scopeOf(c);
     const body = await readScimBody(c);
-    const record = await users.patch(scope, c.req.param('id'), body, c.req.header('if-match'));
-    return resourceResponse(c, userResource(record, scope.baseUrl), record.version);
+    return changed(c, await users.patch(scopeOf(c), c.req.param('id'), body, c.req.header('if-match')));
   });
 
   app.delete('/:id', async (c) => {

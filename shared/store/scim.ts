@@ -1,6 +1,7 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
 import { keys } from './keys.ts';
+import { queryAll } from './transact.ts';
 
 /**
  * A SCIM resource as stored in its profile item: JSON text, not a DynamoDB map. The document
@@ -25,29 +26,51 @@ export interface MemberProfile {
   readonly displayName?: string;
 }
 
-/**
- * The profiles of `userids` (missing users left out), read 100 keys per BatchGetItem, projected
- * to what a member list shows. Unprocessed keys are retried with backoff.
- */
-export async function memberProfiles(db: Db, iamid: string, userids: readonly string[]): Promise<Map<string, MemberProfile>> {
-  const out = new Map<string, MemberProfile>();
+/** Profile items of `itemKeys`, projected, read 100 keys per BatchGetItem; unprocessed keys are retried with backoff. */
+async function profileItems(db: Db, itemKeys: ReadonlyArray<Record<string, unknown>>, projection: { expression: string; names?: Record<string, string> }): Promise<Array<Record<string, unknown>>> {
+  const out: Array<Record<string, unknown>> = [];
   const table = db.tables.identities;
-  for (let i = 0; i < userids.length; i += 100) {
-    let pending: Array<Record<string, unknown>> = userids.slice(i, i + 100).map((u) => ({ pk: keys.user(iamid, u), sk: keys.profile }));
+  for (let i = 0; i < itemKeys.length; i += 100) {
+    let pending = itemKeys.slice(i, i + 100);
     for (let attempt = 0; pending.length && attempt < 8; attempt++) {
       if (attempt) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
       const res = await db.doc.send(
         new BatchGetCommand({
           RequestItems: {
-            [table]: { Keys: pending, ProjectionExpression: 'userid, scimId, displayName' },
+            [table]: { Keys: [...pending], ProjectionExpression: projection.expression, ...(projection.names ? { ExpressionAttributeNames: projection.names } : {}) },
           },
         }),
       );
-      for (const item of res.Responses?.[table] ?? []) {
-        out.set(item.userid as string, item as MemberProfile);
-      }
+      out.push(...(res.Responses?.[table] ?? []));
       pending = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Array<Record<string, unknown>>;
     }
   }
   return out;
+}
+
+/** The profiles of `userids` (missing users left out), projected to what a member list shows. */
+export async function memberProfiles(db: Db, iamid: string, userids: readonly string[]): Promise<Map<string, MemberProfile>> {
+  const items = await profileItems(db, userids.map((u) => ({ pk: keys.user(iamid, u), sk: keys.profile })), { expression: 'userid, scimId, displayName' });
+  return new Map(items.map((item) => [item.userid as string, item as unknown as MemberProfile]));
+}
+
+/** The displayNames of groups by id (missing groups left out). */
+export async function groupNames(db: Db, iamid: string, groupIds: readonly string[]): Promise<Map<string, string>> {
+  const items = await profileItems(db, groupIds.map((g) => ({ pk: keys.group(iamid, g), sk: keys.profile })), { expression: '#id, displayName', names: { '#id': 'id' } });
+  return new Map(items.map((item) => [item.id as string, item.displayName as string]));
+}
+
+/**
+ * Ids of the groups `userid` is a SCIM member of: the membership items in the user's own
+ * partition (the user side of the member index), never a read of the IAM's groups.
+ */
+export async function scimGroupIds(db: Db, iamid: string, userid: string): Promise<string[]> {
+  const items = await queryAll(db, {
+    TableName: db.tables.identities,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :member)',
+    FilterExpression: '#source = :scim',
+    ExpressionAttributeNames: { '#source': 'source' },
+    ExpressionAttributeValues: { ':pk': keys.user(iamid, userid), ':member': keys.memberPrefix, ':scim': 'scim' },
+  });
+  return items.map((i) => i.groupId as string);
 }

@@ -1,8 +1,8 @@
 /* RFC 7643/7644 behaviours beyond what the Okta and Entra suites probe, over HTTP and the store. */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Services } from '#shared/services.ts';
 import { identitiesSnapshot } from '../../support/snapshot.ts';
-import { ENTERPRISE, expectScimError, oktaUser, PATCH_OP, scimSetup, type Caller } from './client.ts';
+import { BASE, ENTERPRISE, expectScimError, oktaUser, PATCH_OP, q, scimSetup, type Caller } from './client.ts';
 
 let services: Services;
 let call: Caller;
@@ -60,5 +60,115 @@ describe('one primary value (RFC 7643 §2.4, RFC 7644 §3.5.2)', () => {
     expectScimError(await call('PUT', `/Users/${id}`, oktaUser('one-primary@example.com', { emails: two })), 400, 'invalidValue');
     expectScimError(await call('PATCH', `/Users/${id}`, patch({ op: 'replace', path: 'emails', value: two })), 400, 'invalidValue');
     expect(await identitiesSnapshot(services)).toBe(before);
+  });
+});
+
+/** Two users and three groups: One {ann}, Two {ann, bob}, Three {} (bob is a manual member only). */
+async function organisation(tag: string) {
+  const ann = (await call('POST', '/Users', oktaUser(`ann.${tag}@example.com`))).body.id as string;
+  const bob = (await call('POST', '/Users', oktaUser(`bob.${tag}@example.com`))).body.id as string;
+  const one = (await call('POST', '/Groups', { displayName: `One ${tag}`, members: [{ value: ann }] })).body.id as string;
+  const two = (await call('POST', '/Groups', { displayName: `Two ${tag}`, members: [{ value: ann }, { value: bob }] })).body.id as string;
+  const three = (await call('POST', '/Groups', { displayName: `Three ${tag}` })).body.id as string;
+  await services.groups.addMembers('okta', three, [`bob.${tag}@example.com`], 'manual');
+  return { ann, bob, one, two, three };
+}
+
+const ids = (reply: { body: Record<string, any> }) => (reply.body.Resources as Array<{ id: string }>).map((r) => r.id).sort(); // any: JSON under test
+
+describe('filtering Groups by member (RFC 7644 §3.4.2.2; Entra\'s membership check)', () => {
+  it('matches `members eq`, `members.value eq`, `members[value eq]`, with `id eq … and`, and negated', async () => {
+    const o = await organisation('filter');
+    expect(ids(await call('GET', `/Groups${q(`members eq "${o.ann}"`)}`))).toEqual([o.one, o.two].sort());
+    expect(ids(await call('GET', `/Groups${q(`members.value eq "${o.bob}"`)}`))).toEqual([o.two]);
+    expect(ids(await call('GET', `/Groups${q(`members[value eq "${o.bob}"]`)}`))).toEqual([o.two]);
+    const entra = await call('GET', `/Groups${q(`id eq "${o.one}" and members eq "${o.ann}"`, '&excludedAttributes=members')}`);
+    expect(ids(entra)).toEqual([o.one]);
+    expect(entra.body.Resources[0].members).toBeUndefined();
+    expect((await call('GET', `/Groups${q(`id eq "${o.one}" and members eq "${o.bob}"`)}`)).body.totalResults).toBe(0);
+    expect(ids(await call('GET', `/Groups${q(`displayName sw "T" and not (members eq "${o.ann}")`)}`))).toEqual([o.three]);
+    expect((await call('GET', `/Groups${q('members eq "nobody"')}`)).body.totalResults).toBe(0);
+  });
+
+  it('reads the groups of the member, never every group', async () => {
+    const o = await organisation('cheap');
+    const list = vi.spyOn(services.groups, 'list');
+    const members = vi.spyOn(services.groups, 'listMembers');
+    try {
+      expect(ids(await call('GET', `/Groups${q(`members eq "${o.bob}"`, '&excludedAttributes=members')}`))).toEqual([o.two]);
+      expect(list).not.toHaveBeenCalled();
+      expect(members).not.toHaveBeenCalled();
+    } finally {
+      list.mockRestore();
+      members.mockRestore();
+    }
+  });
+
+  it('refuses a member condition it cannot answer: 400 invalidFilter, not an empty list', async () => {
+    for (const filter of ['members pr', 'members.display eq "Ann"', 'members co "a"', 'members[type eq "User"]']) {
+      expectScimError(await call('GET', `/Groups${q(filter)}`), 400, 'invalidFilter');
+    }
+  });
+});
+
+describe('a User\'s read-only `groups` (RFC 7643 §4.1.2)', () => {
+  it('returns the groups a user is a SCIM member of, with value, display, $ref and type', async () => {
+    const o = await organisation('groups');
+    const ann = await call('GET', `/Users/${o.ann}`);
+    expect(ann.body.groups).toEqual([
+      { value: o.one, display: 'One groups', $ref: `${BASE}/Groups/${o.one}`, type: 'direct' },
+      { value: o.two, display: 'Two groups', $ref: `${BASE}/Groups/${o.two}`, type: 'direct' },
+    ]);
+    const listed = await call('GET', `/Users${q('userName eq "bob.groups@example.com"')}`);
+    expect(listed.body.Resources[0].groups.map((g: { value: string }) => g.value)).toEqual([o.two]);
+    expect((await call('GET', `/Users/${o.ann}?excludedAttributes=groups`)).body.groups).toBeUndefined();
+    const patched = await call('PATCH', `/Users/${o.ann}`, patch({ op: 'replace', path: 'title', value: 'CFO' }));
+    expect(patched.body.groups).toHaveLength(2);
+    expectScimError(await call('PATCH', `/Users/${o.ann}`, patch({ op: 'add', path: 'groups', value: [{ value: o.three }] })), 400, 'mutability');
+  });
+
+  it('reads only the user\'s own groups, never every group', async () => {
+    const o = await organisation('user-cheap');
+    const list = vi.spyOn(services.groups, 'list');
+    const get = vi.spyOn(services.groups, 'get');
+    try {
+      expect((await call('GET', `/Users/${o.ann}`)).body.groups).toHaveLength(2);
+      expect(list).not.toHaveBeenCalled();
+      expect(get).not.toHaveBeenCalled();
+    } finally {
+      list.mockRestore();
+      get.mockRestore();
+    }
+  });
+
+  it('filters Users by group with `groups eq` and `groups.value eq`', async () => {
+    const o = await organisation('by-group');
+    expect(ids(await call('GET', `/Users${q(`groups eq "${o.two}"`)}`))).toEqual([o.ann, o.bob].sort());
+    expect(ids(await call('GET', `/Users${q(`groups.value eq "${o.one}" and userName sw "ann.by-group"`)}`))).toEqual([o.ann]);
+    expect((await call('GET', `/Users${q(`groups eq "${o.three}"`)}`)).body.totalResults).toBe(0);
+  });
+});
+
+describe('If-None-Match (RFC 7232 §3.2, RFC 7644 §3.14)', () => {
+  it('answers 304 without a body when the ETag matches, 200 when it is stale', async () => {
+    const created = await call('POST', '/Users', oktaUser('etag@example.com'));
+    const etag = created.headers.get('etag')!;
+    const group = await call('POST', '/Groups', { displayName: 'Etag Group' });
+    for (const [path, tag] of [
+      [`/Users/${created.body.id}`, etag],
+      [`/Groups/${group.body.id}`, group.headers.get('etag')!],
+    ] as const) {
+      for (const header of [tag, tag.replace(/^W\//, ''), `"0", ${tag}`, '*']) {
+        const res = await call('GET', path, undefined, { 'if-none-match': header });
+        expect(res.status).toBe(304);
+        expect(res.headers.get('etag')).toBe(tag);
+        expect(res.body).toEqual({});
+      }
+      expect((await call('GET', path, undefined, { 'if-none-match': 'W/"999"' })).status).toBe(200);
+    }
+    await call('PATCH', `/Users/${created.body.id}`, patch({ op: 'replace', path: 'title', value: 'new' }));
+    const after = await call('GET', `/Users/${created.body.id}`, undefined, { 'if-none-match': etag });
+    expect(after.status).toBe(200);
+    expect(after.body.title).toBe('new');
   });
 });
