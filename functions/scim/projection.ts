@@ -1,3 +1,4 @@
+import { dict } from '#shared/model/dict.ts';
 import { attributeInfo } from './attributes.ts';
 import { findKey, holderOf, isObject, isSchemaUrn, parseAttrPath, type AttrPath, type ScimResource } from './path.ts';
 
@@ -43,7 +44,7 @@ function include(resource: ScimResource, out: ScimResource, t: Target): void {
   let dst: Record<string, unknown> = out;
   if (t.schema) {
     const extKey = findKey(resource, t.schema)!;
-    dst = isObject(out[extKey]) ? (out[extKey] as Record<string, unknown>) : (out[extKey] = {}) as Record<string, unknown>;
+    dst = isObject(out[extKey]) ? (out[extKey] as Record<string, unknown>) : (out[extKey] = dict<unknown>()) as Record<string, unknown>;
   }
   const value = src[key];
   const sub = t.sub;
@@ -82,7 +83,7 @@ function exclude(out: ScimResource, t: Target): void {
  */
 export function attributeProjection(resource: ScimResource, options: ProjectionOptions): ScimResource {
   if (options.attributes !== undefined && options.attributes.trim() !== '') {
-    const out: ScimResource = {};
+    const out: ScimResource = dict();
     for (const k of ['id', 'schemas']) if (resource[k] !== undefined) out[k] = structuredClone(resource[k]);
     for (const t of targets(options.attributes)) include(resource, out, t);
     return out;

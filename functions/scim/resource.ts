@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { dictFrom } from '#shared/model/dict.ts';
 import { groupNameSchema, idSchema } from '#shared/model/identity.ts';
 import { isDefinedAttribute } from './attributes.ts';
 import { canonicalResource } from './canonical.ts';
@@ -139,5 +140,5 @@ export function extensionAttributes(resource: ScimResource, mappings?: readonly 
       for (const [name, value] of Object.entries(ext)) put(name, strings(Array.isArray(value) ? value : [value]));
     }
   }
-  return Object.fromEntries([...out].map(([k, v]) => [k, [...v]]));
+  return dictFrom([...out].map(([k, v]) => [k, [...v]] as const));
 }

@@ -48,20 +48,21 @@ export const USERINFO_OPERATIONS: readonly Operation[] = [
     method: 'put',
     path: '/v1/users/{iamid}/{userid}/attributes/{key}',
     summary: 'set the manual values of one attribute (an empty list removes it)',
+    description: 'Any printable key of at most 256 characters is a key like any other (`constructor` and `toString` too), except `__proto__`, which is reserved.',
     permission: 'USER_ADMIN',
     body: values,
-    responses: { '200': userAnswer, '404': 'unknown user' },
+    responses: { '200': userAnswer, '400': 'a key or name over 256 characters or with control characters, or the reserved key `__proto__`', '404': 'unknown user' },
   },
-  { method: 'delete', path: '/v1/users/{iamid}/{userid}/attributes/{key}', summary: 'remove the manual values of one attribute', permission: 'USER_ADMIN', responses: { '204': 'removed', '404': 'unknown user' } },
+  { method: 'delete', path: '/v1/users/{iamid}/{userid}/attributes/{key}', summary: 'remove the manual values of one attribute', permission: 'USER_ADMIN', responses: { '204': 'removed', '400': 'a key or name over 256 characters or with control characters, or the reserved key `__proto__`', '404': 'unknown user' } },
   {
     method: 'put',
     path: '/v1/groups/{iamid}/{name}/attributes/{key}',
     summary: "set the manual values of one of a group's attributes; the group is created if it does not exist",
     permission: 'USER_ADMIN',
     body: values,
-    responses: { '200': groupAnswer, '404': 'unknown IAM' },
+    responses: { '200': groupAnswer, '400': 'a key or name over 256 characters or with control characters, or the reserved key `__proto__`', '404': 'unknown IAM' },
   },
-  { method: 'delete', path: '/v1/groups/{iamid}/{name}/attributes/{key}', summary: "remove the manual values of one of a group's attributes", permission: 'USER_ADMIN', responses: { '204': 'removed', '404': 'unknown group' } },
+  { method: 'delete', path: '/v1/groups/{iamid}/{name}/attributes/{key}', summary: "remove the manual values of one of a group's attributes", permission: 'USER_ADMIN', responses: { '204': 'removed', '400': 'a key or name over 256 characters or with control characters, or the reserved key `__proto__`', '404': 'unknown group' } },
   {
     method: 'post',
     path: '/v1/groups/{iamid}/{name}/members',
@@ -87,14 +88,14 @@ export const USERINFO_OPERATIONS: readonly Operation[] = [
       trustedForPolicies: { type: 'boolean' },
       scim: obj({ attributeMappings: { type: 'array', items: obj({ from: str, to: str }, ['from', 'to']) } }, ['attributeMappings']),
     }),
-    responses: { '200': iamAnswer, '404': 'unknown IAM', '409': 'changed concurrently' },
+    responses: { '200': iamAnswer, '400': 'a mapping whose `to` is not a valid attribute key (see the attribute routes)', '404': 'unknown IAM', '409': 'changed concurrently' },
   },
   {
     method: 'put',
     path: '/v1/iams/{iamid}/external-source',
     summary: "set the IAM's external source of truth (Immuta's external endpoint shape)",
     description:
-      'Warden calls `GET <uri>?userid=<userid>` (Basic auth if configured) with a 2 s timeout, caches each answer `ttlSeconds` per user, and keeps the last good values when the source fails, is slow, answers malformed JSON or any non-200 status (404 included: "no info", as in Immuta); each failure is audited as `EXTERNAL_SOURCE` FAILURE. ' +
+      'Warden calls `GET <uri>?userid=<userid>` (Basic auth if configured) with a 2 s timeout, caches each answer `ttlSeconds` per user, and keeps the last good values when the source fails, is slow, answers malformed JSON or any non-200 status (404 included: "no info", as in Immuta), or an answer outside the bounds (group names and attribute keys of 1–256 printable characters, the key `__proto__` reserved); each failure is audited as `EXTERNAL_SOURCE` FAILURE. ' +
       'The uri must be http(s) without embedded credentials. The password is stored to call the source and never returned or audited. ' +
       'The host must be a public address or name: loopback, link-local, private, unique-local, carrier-grade NAT, unspecified and other non-public addresses (cloud metadata endpoints among them) are a 400, in any spelling `URL` normalises (`127.1`, `2130706433`, `[::ffff:169.254.169.254]`), unless the host (`host` or `host:port`) is listed in env `WARDEN_EXTERNAL_SOURCE_ALLOWED_HOSTS`. ' +
       'A name is resolved at every fetch and the connection goes only to the addresses checked; a refused target, like any failure, is audited with a fixed reason (`refused target: a private address`, `host does not resolve`, `connection failed`, `answer exceeds 1 MiB`…) that names no address. Answers are read as they stream and abandoned past 1 MiB.',
