@@ -73,10 +73,7 @@ export class ScimUsers {
 
   /** Profile, attributes and memberships of a SCIM id, or 404. */
   async get(scope: Scope, scimId: string): Promise<UserAggregate> {
-    return this.aggregate(scope.iamid, scimId);
-  }
-
-  private async aggregate(iamid: string, scimId: string): Promise<UserAggregate> {
+    const { iamid } = scope;
     const found = scimId.length > MAX_INDEXED_VALUE ? undefined : await this.services.users.getByScimId(iamid, scimId);
     const agg = found && (await this.services.users.get(iamid, found.userid));
     if (!agg) throw new ScimError(404, `user \`${scimId}\` not found`);
@@ -124,7 +121,7 @@ export class ScimUsers {
   async change(scope: Scope, scimId: string, ifMatch: string | undefined, next: (current: ScimResource) => unknown): Promise<UserRecord> {
     return retryRaces(
       async () => {
-        const agg = await this.aggregate(scope.iamid, scimId);
+        const agg = await this.get(scope, scimId);
         checkIfMatch(ifMatch, agg.profile.version);
         const fields = profileFields(prepare(normaliseUser(next({ ...(agg.profile.scim ?? {}), id: scimId }), agg.profile.scim)));
         return this.services.users.update(
@@ -145,7 +142,7 @@ export class ScimUsers {
 
   /** DELETE: a hard delete with the user's attributes and memberships. */
   async delete(scope: Scope, scimId: string, ifMatch: string | undefined): Promise<void> {
-    const { profile } = await this.aggregate(scope.iamid, scimId);
+    const { profile } = await this.get(scope, scimId);
     checkIfMatch(ifMatch, profile.version);
     await this.services.users.delete(scope.iamid, profile.userid, changeAudit(scope, 'DELETE', 'user', [scimId, profile.userid]));
   }
