@@ -71,8 +71,9 @@ function coerceBoolean(path: AttrPath, value: unknown): unknown {
   if (typeof value === 'boolean' || value === null) return value;
   const lower = typeof value === 'string' ? value.toLowerCase() : undefined;
   if (lower === 'true' || lower === 'false') return lower === 'true';
-  const shown = JSON.stringify(value) ?? String(value);
-  throw new InvalidValueError(`\`${attributeInfo(path).name}\` must be a boolean, got \`${shown.length > 64 ? `${shown.slice(0, 64)}…` : shown}\``);
+  // JSON text escapes control characters already: it is only cut.
+  const json = JSON.stringify(value) ?? String(value);
+  throw new InvalidValueError(`\`${attributeInfo(path).name}\` must be a boolean, got \`${json.length > 64 ? `${json.slice(0, 64)}…` : json}\``);
 }
 
 function value(path: AttrPath | undefined, v: unknown, stored: Stored, walk: Walk): unknown {

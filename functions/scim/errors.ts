@@ -71,6 +71,12 @@ export class InvalidSyntaxError extends ScimError {
   }
 }
 
+/** A client's text as an error message shows it: control characters escaped, a long one cut. */
+export function excerpt(text: string): string {
+  const escaped = JSON.stringify(text).slice(1, -1);
+  return escaped.length > 64 ? `${escaped.slice(0, 64)}…` : escaped;
+}
+
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 /** The RFC 7644 §3.12 error body; `status` is a string there. */

@@ -3,7 +3,7 @@ import { dictFrom } from '#shared/model/dict.ts';
 import { groupNameSchema, idSchema } from '#shared/model/identity.ts';
 import { isDefinedAttribute } from './attributes.ts';
 import { canonicalResource } from './canonical.ts';
-import { InvalidSyntaxError, InvalidValueError } from './errors.ts';
+import { excerpt, InvalidSyntaxError, InvalidValueError } from './errors.ts';
 import { getIgnoringCase, isCoreSchema, isObject, parseAttrPath, valuesAt, type ScimResource } from './path.ts';
 import { CORE_GROUP, CORE_USER } from './schemas.ts';
 
@@ -55,18 +55,12 @@ function requireObject(body: unknown): Record<string, unknown> {
   return body;
 }
 
-/** `text` for an error message: control characters escaped, a long one cut. */
-function shown(text: string): string {
-  const escaped = JSON.stringify(text).slice(1, -1);
-  return escaped.length > 64 ? `${escaped.slice(0, 64)}…` : escaped;
-}
-
 /**
  * Refuses (400 `invalidValue`) a name the rest of the API could not address: a userName is the
  * userid of `/v1/users/{iamid}/{userid}`, a displayName the name of `/v1/groups/{iamid}/{name}`.
  */
 function requireAddressable(attribute: string, value: string, schema: z.ZodType<string>, rule: string): void {
-  if (!schema.safeParse(value).success) throw new InvalidValueError(`\`${attribute}\` \`${shown(value)}\` is not addressable by Warden's API: ${rule}`);
+  if (!schema.safeParse(value).success) throw new InvalidValueError(`\`${attribute}\` \`${excerpt(value)}\` is not addressable by Warden's API: ${rule}`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { InvalidValueError } from './errors.ts';
+import { excerpt, InvalidValueError } from './errors.ts';
 import { isObject, type ScimResource } from './path.ts';
 
 /** Stored resources stay well under DynamoDB's 400 KB item limit, with room for keys and bookkeeping. */
@@ -25,7 +25,7 @@ function check(value: unknown, depth: number, where: string): void {
   } else if (isObject(value)) {
     for (const [k, v] of Object.entries(value)) {
       if (k === '' || k.length > MAX_NAME) throw new InvalidValueError(`\`${where}\` has an attribute name that is empty or longer than ${MAX_NAME} characters`);
-      if (CONTROL.test(k)) throw new InvalidValueError(`attribute name \`${JSON.stringify(k).slice(1, -1)}\` has control characters`);
+      if (CONTROL.test(k)) throw new InvalidValueError(`attribute name \`${excerpt(k)}\` has control characters`);
       check(v, depth + 1, where ? `${where}.${k}` : k);
     }
   }
