@@ -2,12 +2,12 @@ import { Hono } from 'hono';
 import { createBaseApp } from '#shared/http/app.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import type { Services } from '#shared/services.ts';
-import { scimAuth, type ScimEnv } from './auth.ts';
-import { discoveryRoutes } from './discovery-routes.ts';
-import { ScimError } from './errors.ts';
-import { groupRoutes } from './groups.ts';
-import { scimErrorHandler, scimErrorResponse } from './on-error.ts';
-import { userRoutes } from './users.ts';
+import { scimAuth, type ScimEnv } from './routes/auth.ts';
+import { discoveryRoutes } from './routes/discovery.ts';
+import { ScimError } from './rfc/errors.ts';
+import { groupRoutes } from './routes/groups.ts';
+import { scimErrorHandler, scimErrorResponse } from './routes/on-error.ts';
+import { userRoutes } from './routes/users.ts';
 
 /** The `scim` function: SCIM 2.0 service provider at `/scim/v2`, errors per RFC 7644 §3.12. */
 export function createScimApp(services: Services): Hono<AppEnv> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ScimError } from '#functions/scim/errors.ts';
-import { applyPatch } from '#functions/scim/patch.ts';
+import { ScimError } from '#functions/scim/rfc/errors.ts';
+import { applyPatch } from '#functions/scim/rfc/patch.ts';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';

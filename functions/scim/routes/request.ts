@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { readText } from '#shared/http/body.ts';
 import { isReservedKey } from '#shared/model/dict.ts';
-import { InvalidSyntaxError, InvalidValueError } from './errors.ts';
+import { InvalidSyntaxError, InvalidValueError } from '../rfc/errors.ts';
 
 /** Where a value sits in a body: its key and its parent, the path built only if it is needed. */
 interface Place {

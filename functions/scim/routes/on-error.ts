@@ -6,8 +6,8 @@ import { auditRefusal } from '#shared/http/refusal.ts';
 import type { Services } from '#shared/services.ts';
 import { ConflictError, NotFoundError, VersionMismatchError } from '#shared/store/errors.ts';
 import type { ScimEnv } from './auth.ts';
-import { ScimError, scimErrorBody } from './errors.ts';
-import { scimJson } from './render.ts';
+import { ScimError, scimErrorBody } from '../rfc/errors.ts';
+import { scimJson } from './respond.ts';
 
 /** Maps any thrown value to the RFC 7644 §3.12 error the client sees; undefined for a server fault. */
 export function toScimError(err: unknown, ifMatchSent: boolean): ScimError | undefined {

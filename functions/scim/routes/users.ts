@@ -1,13 +1,13 @@
 import { Hono, type Context } from 'hono';
 import type { Services } from '#shared/services.ts';
 import type { ScimEnv } from './auth.ts';
-import { readScimBody } from './body.ts';
-import { attributeProjection } from './projection.ts';
-import { listParams, pageOf, projectionParams, searchParams, type ListParams } from './query.ts';
+import { readScimBody } from './request.ts';
+import { attributeProjection } from '../rfc/projection.ts';
+import { listParams, pageOf, projectionParams, searchParams, type ListParams } from '../rfc/query.ts';
 import type { UserRecord } from '#shared/store/users.ts';
-import { notModified, notModifiedResponse, resourceResponse, scimJson } from './render.ts';
+import { notModified, notModifiedResponse, resourceResponse, scimJson } from './respond.ts';
 import { scopeOf } from './scope.ts';
-import { ScimUsers, userResource } from './user-service.ts';
+import { ScimUsers, userResource } from '../services/users.ts';
 
 /** `/scim/v2/Users`. */
 export function userRoutes(services: Services): Hono<ScimEnv> {

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import type { IamRecord } from '#shared/store/iams.ts';
-import type { ChangeContext } from './audit.ts';
+import type { ChangeContext } from '../services/audit.ts';
 import type { ScimEnv } from './auth.ts';
-import { baseUrl } from './render.ts';
+import { baseUrl } from './respond.ts';
 
 /** A request's view of the IAM it acts for. */
 export interface Scope extends ChangeContext {

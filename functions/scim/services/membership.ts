@@ -2,10 +2,10 @@ import type { AuditInput } from '#shared/audit/record.ts';
 import type { Services } from '#shared/services.ts';
 import { NotFoundError } from '#shared/store/errors.ts';
 import { memberProfiles } from '#shared/store/scim.ts';
-import { InvalidValueError } from './errors.ts';
-import type { MemberDelta } from './members.ts';
+import { InvalidValueError } from '../rfc/errors.ts';
+import type { MemberDelta } from '../rfc/member-delta.ts';
 import { retryRaces } from './retry.ts';
-import { MAX_INDEXED_VALUE } from './storable.ts';
+import { MAX_INDEXED_VALUE } from '../rfc/storable.ts';
 
 /** Parallel index lookups per batch of member ids. */
 const LOOKUP_CONCURRENCY = 16;

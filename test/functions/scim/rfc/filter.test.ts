@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ScimError } from '#functions/scim/errors.ts';
-import { indexableEquality, parseFilter } from '#functions/scim/filter.ts';
-import { matchesFilter } from '#functions/scim/match.ts';
+import { ScimError } from '#functions/scim/rfc/errors.ts';
+import { indexableEquality, parseFilter } from '#functions/scim/rfc/filter.ts';
+import { matchesFilter } from '#functions/scim/rfc/match.ts';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const alice = {

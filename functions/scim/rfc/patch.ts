@@ -4,10 +4,10 @@ import { canonicalResource, canonicalValue } from './canonical.ts';
 import { InvalidFilterError, InvalidPathError, InvalidSyntaxError, InvalidValueError, MutabilityError, NoTargetError } from './errors.ts';
 import { parsePatchPath, type Filter, type PatchPath } from './filter.ts';
 import { matchesElement } from './match.ts';
-import { MemberChanges, type MemberDelta } from './members.ts';
+import { MemberChanges, type MemberDelta } from './member-delta.ts';
 import { findKey, getIgnoringCase, isCoreSchema, isObject, isSchemaUrn, type AttrPath, type ScimResource } from './path.ts';
 import { mergeItems, withOnePrimary } from './multi-valued.ts';
-import { memberIds, syncSchemas } from './resource.ts';
+import { memberIds, syncSchemas } from './normalise.ts';
 import { CORE_GROUP, CORE_USER } from './schemas.ts';
 
 export type ResourceKind = 'User' | 'Group';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '#shared/services.ts';
-import { ENTERPRISE, expectScimError, oktaUser, PATCH_OP, q, scimSetup, USER, type Caller } from './client.ts';
+import { ENTERPRISE, expectScimError, oktaUser, PATCH_OP, q, scimSetup, USER, type Caller } from '../client.ts';
 
 let services: Services;
 let call: Caller;

@@ -4,8 +4,8 @@
  * multi-valued attribute, and setting one clears the others.
  */
 import { describe, expect, it } from 'vitest';
-import { applyPatch } from '#functions/scim/patch.ts';
-import { normaliseUser } from '#functions/scim/resource.ts';
+import { applyPatch } from '#functions/scim/rfc/patch.ts';
+import { normaliseUser } from '#functions/scim/rfc/normalise.ts';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const CUSTOM = 'urn:ietf:params:scim:schemas:extension:Acme:2.0:User';

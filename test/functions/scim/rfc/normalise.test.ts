@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { extensionAttributes, normaliseGroup, normaliseUser } from '#functions/scim/resource.ts';
-import { attributeProjection } from '#functions/scim/projection.ts';
-import { ScimError, scimErrorBody, InvalidFilterError } from '#functions/scim/errors.ts';
+import { extensionAttributes, normaliseGroup, normaliseUser } from '#functions/scim/rfc/normalise.ts';
+import { attributeProjection } from '#functions/scim/rfc/projection.ts';
+import { ScimError, scimErrorBody, InvalidFilterError } from '#functions/scim/rfc/errors.ts';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const CUSTOM = 'urn:ietf:params:scim:schemas:extension:Acme:2.0:User';

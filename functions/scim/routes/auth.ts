@@ -3,7 +3,7 @@ import { digestsEqual, sha256Hex } from '#shared/auth/secrets.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import type { Services } from '#shared/services.ts';
 import type { IamRecord } from '#shared/store/iams.ts';
-import { ScimError } from './errors.ts';
+import { ScimError } from '../rfc/errors.ts';
 
 /** Hono environment of the SCIM routes: the IAM whose token authenticated the request. */
 export interface ScimEnv {

@@ -4,7 +4,7 @@ import { InvalidSyntaxError, InvalidValueError } from './errors.ts';
 import { parseFilter, type Filter } from './filter.ts';
 import { attributeProjection, type ProjectionOptions } from './projection.ts';
 import { getIgnoringCase, isObject, type ScimResource } from './path.ts';
-import { listResponse } from './render.ts';
+import { listResponse } from '../routes/respond.ts';
 
 /** The RFC 7644 §3.4.2 query parameters of a list request. */
 export interface ListParams extends ProjectionOptions {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Services } from '#shared/services.ts';
-import { auditRecords } from '../../support/services.ts';
-import { expectScimError, GROUP, oktaUser, PATCH_OP, scimSetup, type Caller } from './client.ts';
+import { auditRecords } from '../../../support/services.ts';
+import { expectScimError, GROUP, oktaUser, PATCH_OP, scimSetup, type Caller } from '../client.ts';
 
 let services: Services;
 let call: Caller;

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import type { ScimResource } from './path.ts';
-import { ScimError } from './errors.ts';
+import type { ScimResource } from '../rfc/path.ts';
+import { ScimError } from '../rfc/errors.ts';
 import { etag, ifMatchHolds } from '#shared/http/etag.ts';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json';

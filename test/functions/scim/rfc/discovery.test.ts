@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resourceTypesList, schemasList, serviceProviderConfig, schemaDocument } from '#functions/scim/discovery.ts';
+import { resourceTypesList, schemasList, serviceProviderConfig, schemaDocument } from '#functions/scim/rfc/discovery.ts';
 
 const BASE = 'https://warden.example/scim/v2';
 

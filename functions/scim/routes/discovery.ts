@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import type { ScimEnv } from './auth.ts';
-import { resourceType, resourceTypesList, schemaDocument, schemasList, serviceProviderConfig } from './discovery.ts';
-import { ScimError } from './errors.ts';
-import { baseUrl, scimJson } from './render.ts';
+import { resourceType, resourceTypesList, schemaDocument, schemasList, serviceProviderConfig } from '../rfc/discovery.ts';
+import { ScimError } from '../rfc/errors.ts';
+import { baseUrl, scimJson } from './respond.ts';
 
 const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
 

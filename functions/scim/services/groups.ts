@@ -2,20 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { Services } from '#shared/services.ts';
 import type { GroupRecord } from '#shared/store/groups.ts';
 import { changeAudit } from './audit.ts';
-import { ScimError } from './errors.ts';
-import { indexableEquality, type Filter } from './filter.ts';
-import { matchesFilter } from './match.ts';
+import { ScimError } from '../rfc/errors.ts';
+import { indexableEquality, type Filter } from '../rfc/filter.ts';
+import { matchesFilter } from '../rfc/match.ts';
 import { Membership } from './membership.ts';
-import { applyPatch } from './patch.ts';
-import { getIgnoringCase, type ScimResource } from './path.ts';
-import { checkIfMatch, meta } from './render.ts';
-import { normaliseGroup } from './resource.ts';
+import { applyPatch } from '../rfc/patch.ts';
+import { getIgnoringCase, type ScimResource } from '../rfc/path.ts';
+import { checkIfMatch, meta } from '../routes/respond.ts';
+import { normaliseGroup } from '../rfc/normalise.ts';
 import { retryRaces } from './retry.ts';
-import { assertStorable, MAX_INDEXED_VALUE } from './storable.ts';
-import type { Scope } from './scope.ts';
+import { assertStorable, MAX_INDEXED_VALUE } from '../rfc/storable.ts';
+import type { Scope } from '../routes/scope.ts';
 import { allPages } from '#shared/store/cursor.ts';
 import { scimGroupIds } from '#shared/store/scim.ts';
-import { relationConjunct, relationIds, withRelation } from './relation-filter.ts';
+import { relationConjunct, relationIds, withRelation } from '../rfc/filter-lookups.ts';
 
 /** The SCIM Group of a stored profile, without members (they are added only when asked for). */
 export function groupResource(g: GroupRecord, baseUrl: string): ScimResource {
