@@ -1,6 +1,6 @@
+import { listResponse } from './render.ts';
 import { ENTERPRISE_USER, SCHEMAS, CORE_GROUP, CORE_USER, type SchemaDefinition } from './schemas.ts';
 
-const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 /** The page size cap advertised in `filter.maxResults` and enforced on `count`. */
 export const MAX_RESULTS = 200;
 
@@ -53,16 +53,17 @@ function withSchemaMeta(s: SchemaDefinition, baseUrl: string): Record<string, un
   return { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'], ...s, meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${s.id}` } };
 }
 
-function listResponse(resources: Record<string, unknown>[]): Record<string, unknown> {
-  return { schemas: [LIST_RESPONSE], totalResults: resources.length, itemsPerPage: resources.length, startIndex: 1, Resources: resources };
+/** Every resource in one page. */
+function wholeList(resources: Record<string, unknown>[]): Record<string, unknown> {
+  return listResponse(resources, resources.length, 1);
 }
 
 /** `/ResourceTypes` as a ListResponse. */
 export function resourceTypesList(baseUrl: string): Record<string, unknown> {
-  return listResponse(RESOURCE_TYPES.map((t) => describeType(t, baseUrl)));
+  return wholeList(RESOURCE_TYPES.map((t) => describeType(t, baseUrl)));
 }
 
 /** `/Schemas` as a ListResponse: core User, Group and the enterprise extension. */
 export function schemasList(baseUrl: string): Record<string, unknown> {
-  return listResponse(SCHEMAS.map((s) => withSchemaMeta(s, baseUrl)));
+  return wholeList(SCHEMAS.map((s) => withSchemaMeta(s, baseUrl)));
 }

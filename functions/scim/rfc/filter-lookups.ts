@@ -1,7 +1,9 @@
 /*
- * A Group's `members` and a User's `groups` are not stored on the resource: each membership is
- * an item of its own. A filter on them (Entra's `id eq "G" and members eq "U"`) is answered from
- * the membership items of the ids it names, which the resource then carries while it is matched.
+ * The lookups that answer a filter without reading every resource: an `eq` on an attribute the
+ * store indexes, and the ids a filter compares a relation with. A Group's `members` and a User's
+ * `groups` are not stored on the resource: each membership is an item of its own. A filter on
+ * them (Entra's `id eq "G" and members eq "U"`) is answered from the membership items of the ids
+ * it names, which the resource then carries while it is matched.
  */
 import { InvalidFilterError } from './errors.ts';
 import type { Filter } from './filter.ts';
@@ -70,4 +72,30 @@ export function relationConjunct(filter: Filter, relation: Relation): string | u
  */
 export function withRelation(resource: ScimResource, relation: Relation, related: ReadonlyMap<string, ReadonlySet<string>>, self: string): ScimResource {
   return { ...resource, [relation]: [...related].filter(([, set]) => set.has(self)).map(([value]) => ({ value })) };
+}
+
+/** The attributes the store indexes for equality lookups. */
+export type IndexedAttribute = 'id' | 'userName' | 'externalId' | 'displayName';
+const INDEXED: readonly IndexedAttribute[] = ['id', 'userName', 'externalId', 'displayName'];
+
+/**
+ * An `eq` on an indexed attribute that every match must satisfy (the filter itself, or one
+ * conjunct of a top-level `and`), so the store can query an index and evaluate the rest of the
+ * filter in memory. `userName` and `displayName` compare case-insensitively: look up the folded
+ * value. Prefers the most selective attribute (`id`, then `userName`, `externalId`, `displayName`).
+ */
+export function indexableEquality(filter: Filter): { attr: IndexedAttribute; value: string } | undefined {
+  const found: Array<{ attr: IndexedAttribute; value: string }> = [];
+  const visit = (f: Filter): void => {
+    if (f.kind === 'and') {
+      visit(f.left);
+      visit(f.right);
+    } else if (f.kind === 'compare' && f.op === 'eq' && typeof f.value === 'string' && !f.path.schema && f.path.sub === undefined) {
+      const attr = INDEXED.find((a) => a.toLowerCase() === f.path.attr.toLowerCase());
+      if (attr) found.push({ attr, value: f.value });
+    }
+  };
+  visit(filter);
+  found.sort((a, b) => INDEXED.indexOf(a.attr) - INDEXED.indexOf(b.attr));
+  return found[0];
 }

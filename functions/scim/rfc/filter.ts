@@ -204,29 +204,3 @@ export function parsePatchPath(text: string): PatchPath | undefined {
   if (!p.atEnd()) return undefined;
   return { path, filter, ...(sub !== undefined ? { sub } : {}) };
 }
-
-/** The attributes the store indexes for equality lookups. */
-export type IndexedAttribute = 'id' | 'userName' | 'externalId' | 'displayName';
-const INDEXED: readonly IndexedAttribute[] = ['id', 'userName', 'externalId', 'displayName'];
-
-/**
- * An `eq` on an indexed attribute that every match must satisfy (the filter itself, or one
- * conjunct of a top-level `and`), so the store can query an index and evaluate the rest of the
- * filter in memory. `userName` and `displayName` compare case-insensitively: look up the folded
- * value. Prefers the most selective attribute (`id`, then `userName`, `externalId`, `displayName`).
- */
-export function indexableEquality(filter: Filter): { attr: IndexedAttribute; value: string } | undefined {
-  const found: Array<{ attr: IndexedAttribute; value: string }> = [];
-  const visit = (f: Filter): void => {
-    if (f.kind === 'and') {
-      visit(f.left);
-      visit(f.right);
-    } else if (f.kind === 'compare' && f.op === 'eq' && typeof f.value === 'string' && !f.path.schema && f.path.sub === undefined) {
-      const attr = INDEXED.find((a) => a.toLowerCase() === f.path.attr.toLowerCase());
-      if (attr) found.push({ attr, value: f.value });
-    }
-  };
-  visit(filter);
-  found.sort((a, b) => INDEXED.indexOf(a.attr) - INDEXED.indexOf(b.attr));
-  return found[0];
-}

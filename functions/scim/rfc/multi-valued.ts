@@ -2,7 +2,8 @@
  * Multi-valued attributes (RFC 7643 §2.4): at most one value is `primary`, and a PATCH that makes
  * one primary makes the others not (RFC 7644 §3.5.2).
  */
-import { findKey, getIgnoringCase, isObject } from './path.ts';
+import { InvalidValueError } from './errors.ts';
+import { findKey, getIgnoringCase, isObject, type ScimResource } from './path.ts';
 
 /** True for a value whose `primary` sub-attribute is true. */
 export function isPrimary(value: unknown): boolean {
@@ -25,4 +26,15 @@ export function mergeItems(current: readonly unknown[], items: readonly unknown[
   const seen = new Set(current.map((c) => JSON.stringify(c)));
   const fresh = items.filter((i) => !seen.has(JSON.stringify(i)));
   return withOnePrimary([...current, ...fresh], (_v, i) => i >= current.length);
+}
+
+/** RFC 7643 §2.4: a multi-valued attribute has at most one value whose `primary` is true. */
+export function requireOnePrimary(resource: ScimResource): void {
+  const holders = [resource, ...Object.entries(resource).filter(([k, v]) => /^urn:/i.test(k) && isObject(v)).map(([, v]) => v as Record<string, unknown>)];
+  for (const holder of holders) {
+    for (const [name, value] of Object.entries(holder)) {
+      const primaries = Array.isArray(value) ? value.filter(isPrimary).length : 0;
+      if (primaries > 1) throw new InvalidValueError(`\`${name}\` has ${primaries} primary values; at most one may be primary`);
+    }
+  }
 }

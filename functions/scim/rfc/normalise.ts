@@ -1,10 +1,10 @@
 import type * as z from 'zod';
-import { dictFrom } from '#shared/model/dict.ts';
 import { groupNameSchema, idSchema } from '#shared/model/identity.ts';
 import { isDefinedAttribute } from './attributes.ts';
 import { canonicalResource } from './canonical.ts';
 import { excerpt, InvalidSyntaxError, InvalidValueError } from './errors.ts';
-import { getIgnoringCase, isCoreSchema, isObject, parseAttrPath, valuesAt, type ScimResource } from './path.ts';
+import { requireOnePrimary } from './multi-valued.ts';
+import { getIgnoringCase, isObject, type ScimResource } from './path.ts';
 import { CORE_GROUP, CORE_USER } from './schemas.ts';
 
 /** Attributes a client may send but never sets: the server owns them, or never keeps them. */
@@ -37,17 +37,6 @@ function settable(body: Record<string, unknown>, stored: ScimResource | undefine
   }
   requireOnePrimary(out);
   return out;
-}
-
-/** RFC 7643 §2.4: a multi-valued attribute has at most one value whose `primary` is true. */
-function requireOnePrimary(resource: ScimResource): void {
-  const holders = [resource, ...Object.entries(resource).filter(([k, v]) => /^urn:/i.test(k) && isObject(v)).map(([, v]) => v as Record<string, unknown>)];
-  for (const holder of holders) {
-    for (const [name, value] of Object.entries(holder)) {
-      const primaries = Array.isArray(value) ? value.filter((e) => getIgnoringCase(e, 'primary') === true).length : 0;
-      if (primaries > 1) throw new InvalidValueError(`\`${name}\` has ${primaries} primary values; at most one may be primary`);
-    }
-  }
 }
 
 function requireObject(body: unknown): Record<string, unknown> {
@@ -93,46 +82,4 @@ export function memberIds(value: unknown): string[] {
     if (typeof id !== 'string' || id === '') throw new InvalidValueError(`member \`${JSON.stringify(m)}\` has no string \`value\``);
     return id;
   });
-}
-
-/** Maps one SCIM attribute to one Warden attribute. `from` is an attribute path, usually a full URN. */
-export interface AttributeMapping {
-  readonly from: string;
-  readonly to: string;
-}
-
-/** Strings of a SCIM value: scalars as text, complex values (manager) by their `value`. */
-function strings(values: unknown[]): string[] {
-  return values
-    .map((v) => (isObject(v) ? getIgnoringCase(v, 'value') : v))
-    .filter((v): v is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof v))
-    .map(String)
-    .filter((s) => s !== '');
-}
-
-/**
- * The Warden attributes a User carries. Without mappings, every attribute of the enterprise
- * extension and of any other `urn:…:2.0:User` extension, under its own name; with mappings,
- * only the mapped paths, under their `to` names (values of mappings sharing a `to` merged).
- */
-export function extensionAttributes(resource: ScimResource, mappings?: readonly AttributeMapping[]): Record<string, string[]> {
-  const out = new Map<string, Set<string>>();
-  const put = (name: string, values: string[]): void => {
-    if (values.length === 0) return;
-    const set = out.get(name) ?? new Set<string>();
-    for (const v of values) set.add(v);
-    out.set(name, set);
-  };
-  if (mappings) {
-    for (const m of mappings) {
-      const path = parseAttrPath(m.from);
-      if (path) put(m.to, strings(valuesAt(resource, path)));
-    }
-  } else {
-    for (const [key, ext] of Object.entries(resource)) {
-      if (!/^urn:.*:2\.0:User$/i.test(key) || isCoreSchema(key) || !isObject(ext)) continue;
-      for (const [name, value] of Object.entries(ext)) put(name, strings(Array.isArray(value) ? value : [value]));
-    }
-  }
-  return dictFrom([...out].map(([k, v]) => [k, [...v]] as const));
 }

@@ -1,10 +1,9 @@
-import type { Context } from 'hono';
 import { MAX_RESULTS } from './discovery.ts';
 import { InvalidSyntaxError, InvalidValueError } from './errors.ts';
 import { parseFilter, type Filter } from './filter.ts';
 import { attributeProjection, type ProjectionOptions } from './projection.ts';
 import { getIgnoringCase, isObject, type ScimResource } from './path.ts';
-import { listResponse } from '../routes/respond.ts';
+import { listResponse } from './render.ts';
 
 /** The RFC 7644 §3.4.2 query parameters of a list request. */
 export interface ListParams extends ProjectionOptions {
@@ -14,7 +13,7 @@ export interface ListParams extends ProjectionOptions {
 }
 
 /** Reads one parameter: from the query string, or from a `/.search` body. */
-type Param = (name: string) => string | undefined;
+export type Param = (name: string) => string | undefined;
 
 function integer(param: Param, name: string): number | undefined {
   const raw = param(name);
@@ -23,34 +22,25 @@ function integer(param: Param, name: string): number | undefined {
   return Number(raw);
 }
 
-function projection(param: Param): ProjectionOptions {
+/** `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5), of any read. */
+export function projectionParams(param: Param): ProjectionOptions {
   const attributes = param('attributes');
   const excludedAttributes = param('excludedAttributes');
   return { ...(attributes !== undefined ? { attributes } : {}), ...(excludedAttributes !== undefined ? { excludedAttributes } : {}) };
 }
 
-/** `attributes` / `excludedAttributes` of any GET. */
-export function projectionParams(c: Context): ProjectionOptions {
-  return projection((name) => c.req.query(name));
-}
-
-/** `startIndex` below 1 means 1, `count` is clamped to 0‥`MAX_RESULTS`. */
-function parse(param: Param): ListParams {
+/** The list parameters of a query: `startIndex` below 1 means 1, `count` is clamped to 0‥`MAX_RESULTS`. */
+export function listParams(param: Param): ListParams {
   const text = param('filter');
   const startIndex = Math.max(1, integer(param, 'startIndex') ?? 1);
   const count = Math.min(MAX_RESULTS, Math.max(0, integer(param, 'count') ?? MAX_RESULTS));
-  return { ...projection(param), ...(text !== undefined && text.trim() !== '' ? { filter: parseFilter(text) } : {}), startIndex, count };
-}
-
-/** The list parameters of a GET query. */
-export function listParams(c: Context): ListParams {
-  return parse((name) => c.req.query(name));
+  return { ...projectionParams(param), ...(text !== undefined && text.trim() !== '' ? { filter: parseFilter(text) } : {}), startIndex, count };
 }
 
 /** The list parameters of a `POST /.search` body (RFC 7644 §3.4.3): attribute lists are arrays there. */
 export function searchParams(body: unknown): ListParams {
   if (!isObject(body)) throw new InvalidSyntaxError('the search request must be a JSON object');
-  return parse((name) => {
+  return listParams((name) => {
     const v = getIgnoringCase(body, name);
     if (v === undefined || v === null) return undefined;
     if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(',');

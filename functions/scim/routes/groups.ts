@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { Services } from '#shared/services.ts';
 import type { GroupRecord } from '#shared/store/groups.ts';
 import type { ScimEnv } from './auth.ts';
-import { readScimBody } from './request.ts';
+import { queryOf, readScimBody } from './request.ts';
 import { groupResource, ScimGroups } from '../services/groups.ts';
 import type { ScimResource } from '../rfc/path.ts';
 import { attributeProjection, type ProjectionOptions } from '../rfc/projection.ts';
@@ -33,7 +33,7 @@ export function groupRoutes(services: Services): Hono<ScimEnv> {
     const matches = await groups.search(scopeOf(c), params.filter);
     return scimJson(c, await pageOf(matches, params, (page) => Promise.all(page.map((r) => withMembers(c, r, params)))));
   };
-  app.get('/', (c) => list(c, listParams(c)));
+  app.get('/', (c) => list(c, listParams(queryOf(c))));
   app.post('/.search', async (c) => list(c, searchParams(await readScimBody(c))));
 
   app.post('/', async (c) => {
@@ -44,7 +44,7 @@ export function groupRoutes(services: Services): Hono<ScimEnv> {
   app.get('/:id', async (c) => {
     const g = await groups.get(scopeOf(c), c.req.param('id'));
     if (notModified(c, g.version)) return notModifiedResponse(c, g.version);
-    return single(c, g, projectionParams(c));
+    return single(c, g, projectionParams(queryOf(c)));
   });
 
   app.put('/:id', async (c) => {

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { readText } from '#shared/http/body.ts';
 import { isReservedKey } from '#shared/model/dict.ts';
 import { InvalidSyntaxError, InvalidValueError } from '../rfc/errors.ts';
+import type { Param } from '../rfc/query.ts';
 
 /** Where a value sits in a body: its key and its parent, the path built only if it is needed. */
 interface Place {
@@ -56,4 +57,9 @@ export async function readScimBody(c: Context): Promise<unknown> {
   }
   refuseReservedKeys(doc);
   return doc;
+}
+
+/** The query string of a request as a reader of the RFC 7644 §3.4.2 parameters. */
+export function queryOf(c: Context): Param {
+  return (name) => c.req.query(name);
 }

@@ -1,14 +1,7 @@
 import type { Context } from 'hono';
-import type { IamRecord } from '#shared/store/iams.ts';
-import type { ChangeContext } from '../services/audit.ts';
+import type { Scope } from '../services/scope.ts';
 import type { ScimEnv } from './auth.ts';
 import { baseUrl } from './respond.ts';
-
-/** A request's view of the IAM it acts for. */
-export interface Scope extends ChangeContext {
-  readonly iam: IamRecord;
-  readonly baseUrl: string;
-}
 
 /** The IAM, base URL and request id a SCIM handler acts with. */
 export function scopeOf(c: Context<ScimEnv>): Scope {

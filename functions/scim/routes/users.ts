@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { Services } from '#shared/services.ts';
 import type { ScimEnv } from './auth.ts';
-import { readScimBody } from './request.ts';
+import { queryOf, readScimBody } from './request.ts';
 import { attributeProjection } from '../rfc/projection.ts';
 import { listParams, pageOf, projectionParams, searchParams, type ListParams } from '../rfc/query.ts';
 import type { UserRecord } from '#shared/store/users.ts';
@@ -18,7 +18,7 @@ export function userRoutes(services: Services): Hono<ScimEnv> {
     const scope = scopeOf(c);
     return scimJson(c, await pageOf(await users.search(scope, params.filter), params, (page) => users.resources(scope, page, params)));
   };
-  app.get('/', (c) => list(c, listParams(c)));
+  app.get('/', (c) => list(c, listParams(queryOf(c))));
   app.post('/.search', async (c) => list(c, searchParams(await readScimBody(c))));
 
   app.post('/', async (c) => {
@@ -37,7 +37,7 @@ export function userRoutes(services: Services): Hono<ScimEnv> {
     const scope = scopeOf(c);
     const { profile, memberships } = await users.get(scope, c.req.param('id'));
     if (notModified(c, profile.version)) return notModifiedResponse(c, profile.version);
-    const projection = projectionParams(c);
+    const projection = projectionParams(queryOf(c));
     // The aggregate already holds the user's memberships: only the groups' names are read.
     const scimGroups = [...memberships].filter(([, sources]) => sources.has('scim')).map(([gid]) => gid);
     const [resource] = await users.resources(scope, [profile], projection, new Map([[profile.userid, scimGroups]]));

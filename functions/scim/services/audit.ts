@@ -7,7 +7,7 @@ export interface ChangeContext {
 }
 
 /** The audit record of one SCIM change, written in the transaction of the change itself. */
-export function changeAudit(
+export function scimChangeAudit(
   ctx: ChangeContext,
   action: 'CREATE' | 'UPDATE' | 'DELETE',
   targetType: 'user' | 'group',

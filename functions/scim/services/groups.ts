@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Services } from '#shared/services.ts';
 import type { GroupRecord } from '#shared/store/groups.ts';
-import { changeAudit } from './audit.ts';
+import { scimChangeAudit } from './audit.ts';
 import { ScimError } from '../rfc/errors.ts';
-import { indexableEquality, type Filter } from '../rfc/filter.ts';
+import type { Filter } from '../rfc/filter.ts';
 import { matchesFilter } from '../rfc/match.ts';
 import { Membership } from './membership.ts';
 import { applyPatch } from '../rfc/patch.ts';
 import { getIgnoringCase, type ScimResource } from '../rfc/path.ts';
-import { checkIfMatch, meta } from '../routes/respond.ts';
+import { assertIfMatch } from '../rfc/if-match.ts';
+import { meta } from '../rfc/render.ts';
 import { normaliseGroup } from '../rfc/normalise.ts';
 import { retryRaces } from './retry.ts';
 import { assertStorable, MAX_INDEXED_VALUE } from '../rfc/storable.ts';
-import type { Scope } from '../routes/scope.ts';
+import type { Scope } from './scope.ts';
 import { allPages } from '#shared/store/cursor.ts';
 import { scimGroupIds } from '#shared/store/scim.ts';
-import { relationConjunct, relationIds, withRelation } from '../rfc/filter-lookups.ts';
+import { indexableEquality, relationConjunct, relationIds, withRelation } from '../rfc/filter-lookups.ts';
 
 /** The SCIM Group of a stored profile, without members (they are added only when asked for). */
 export function groupResource(g: GroupRecord, baseUrl: string): ScimResource {
@@ -49,7 +50,7 @@ export class ScimGroups {
     const f = fields(resource);
     const userids = await this.members.userids(scope.iamid, members, true);
     const id = randomUUID();
-    const group = await this.services.groups.create({ iamid: scope.iamid, id, ...f }, changeAudit(scope, 'CREATE', 'group', [id], { displayName: f.displayName }));
+    const group = await this.services.groups.create({ iamid: scope.iamid, id, ...f }, scimChangeAudit(scope, 'CREATE', 'group', [id], { displayName: f.displayName }));
     await this.members.apply(scope.iamid, group.id, { add: userids, remove: [] });
     return group;
   }
@@ -64,7 +65,7 @@ export class ScimGroups {
     const group = await retryRaces(
       async () => {
         const current = await this.get(scope, id);
-        checkIfMatch(ifMatch, current.version);
+        assertIfMatch(ifMatch, current.version);
         let resource: ScimResource;
         let delta;
         if ('put' in edit) {
@@ -80,12 +81,12 @@ export class ScimGroups {
         planned = delta ? await this.members.plan(scope.iamid, id, delta) : undefined;
         if (JSON.stringify(f.scim) === JSON.stringify(current.scim) && f.displayName === current.displayName) return current;
         audited = true;
-        return this.services.groups.update(current, f, changeAudit(scope, 'UPDATE', 'group', [id], { displayName: f.displayName }));
+        return this.services.groups.update(current, f, scimChangeAudit(scope, 'UPDATE', 'group', [id], { displayName: f.displayName }));
       },
       { versions: ifMatch === undefined },
     );
     if (planned) {
-      const audit = audited ? undefined : changeAudit(scope, 'UPDATE', 'group', [id], { added: planned.add.length, removed: planned.remove.length });
+      const audit = audited ? undefined : scimChangeAudit(scope, 'UPDATE', 'group', [id], { added: planned.add.length, removed: planned.remove.length });
       await this.members.apply(scope.iamid, id, planned, audit);
     }
     return group;
@@ -94,8 +95,8 @@ export class ScimGroups {
   /** DELETE: the group, its memberships and markers. */
   async delete(scope: Scope, id: string, ifMatch: string | undefined): Promise<void> {
     const group = await this.get(scope, id);
-    checkIfMatch(ifMatch, group.version);
-    await this.services.groups.delete(scope.iamid, id, changeAudit(scope, 'DELETE', 'group', [id], { displayName: group.displayName }));
+    assertIfMatch(ifMatch, group.version);
+    await this.services.groups.delete(scope.iamid, id, scimChangeAudit(scope, 'DELETE', 'group', [id], { displayName: group.displayName }));
   }
 
   /**

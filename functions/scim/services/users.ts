@@ -2,22 +2,24 @@ import { randomUUID } from 'node:crypto';
 import type { Services } from '#shared/services.ts';
 import type { Attributes } from '#shared/model/identity.ts';
 import type { UserAggregate, UserRecord } from '#shared/store/users.ts';
-import { changeAudit } from './audit.ts';
+import { scimChangeAudit } from './audit.ts';
 import { ScimError } from '../rfc/errors.ts';
-import { indexableEquality, type Filter } from '../rfc/filter.ts';
+import type { Filter } from '../rfc/filter.ts';
 import { matchesFilter } from '../rfc/match.ts';
 import { applyPatch } from '../rfc/patch.ts';
 import { getIgnoringCase, isObject, type ScimResource } from '../rfc/path.ts';
-import { checkIfMatch, meta } from '../routes/respond.ts';
-import { extensionAttributes, normaliseUser } from '../rfc/normalise.ts';
+import { assertIfMatch } from '../rfc/if-match.ts';
+import { meta } from '../rfc/render.ts';
+import { extensionAttributes } from '../rfc/extension-attributes.ts';
+import { normaliseUser } from '../rfc/normalise.ts';
 import { retryRaces } from './retry.ts';
-import type { Scope } from '../routes/scope.ts';
+import type { Scope } from './scope.ts';
 import { assertStorable, MAX_INDEXED_VALUE } from '../rfc/storable.ts';
 import { allPages } from '#shared/store/cursor.ts';
 import { Membership } from './membership.ts';
 import type { ProjectionOptions } from '../rfc/projection.ts';
 import { returnsAttribute } from '../rfc/query.ts';
-import { relationConjunct, relationIds, withRelation } from '../rfc/filter-lookups.ts';
+import { indexableEquality, relationConjunct, relationIds, withRelation } from '../rfc/filter-lookups.ts';
 import { renderGroups, scimMemberships } from './user-groups.ts';
 
 /** Extension attributes a user may carry: they share the profile write's 100-item transaction. */
@@ -112,7 +114,7 @@ export class ScimUsers {
     const userid = fields.userName!;
     return this.services.users.create(
       { iamid: scope.iamid, userid, scimId, ...fields },
-      changeAudit(scope, 'CREATE', 'user', [scimId, userid], { userName: fields.userName }),
+      scimChangeAudit(scope, 'CREATE', 'user', [scimId, userid], { userName: fields.userName }),
       { source: 'scim', values: this.scimAttributes(scope, fields.scim!) },
     );
   }
@@ -122,12 +124,12 @@ export class ScimUsers {
     return retryRaces(
       async () => {
         const agg = await this.get(scope, scimId);
-        checkIfMatch(ifMatch, agg.profile.version);
+        assertIfMatch(ifMatch, agg.profile.version);
         const fields = profileFields(prepare(normaliseUser(next({ ...(agg.profile.scim ?? {}), id: scimId }), agg.profile.scim)));
         return this.services.users.update(
           agg.profile,
           fields,
-          changeAudit(scope, 'UPDATE', 'user', [scimId, agg.profile.userid], { active: fields.active }),
+          scimChangeAudit(scope, 'UPDATE', 'user', [scimId, agg.profile.userid], { active: fields.active }),
           { source: 'scim', values: this.scimAttributes(scope, fields.scim!), before: agg.attributes.scim ?? {} },
         );
       },
@@ -143,8 +145,8 @@ export class ScimUsers {
   /** DELETE: a hard delete with the user's attributes and memberships. */
   async delete(scope: Scope, scimId: string, ifMatch: string | undefined): Promise<void> {
     const { profile } = await this.get(scope, scimId);
-    checkIfMatch(ifMatch, profile.version);
-    await this.services.users.delete(scope.iamid, profile.userid, changeAudit(scope, 'DELETE', 'user', [scimId, profile.userid]));
+    assertIfMatch(ifMatch, profile.version);
+    await this.services.users.delete(scope.iamid, profile.userid, scimChangeAudit(scope, 'DELETE', 'user', [scimId, profile.userid]));
   }
 
   /**
