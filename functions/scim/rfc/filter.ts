@@ -5,8 +5,8 @@
  * so every use would need a wrapper re-parsing URN prefixes and sub-attributes. A ~150-line
  * recursive-descent parser producing our own typed AST is smaller than those wrappers.
  */
-import { InvalidFilterError } from './errors.ts';
 import { attributeInfo } from './attributes.ts';
+import { InvalidFilterError } from './errors.ts';
 import { formatPath, parseAttrPath, type AttrPath } from './path.ts';
 
 export type CompareOp = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le';

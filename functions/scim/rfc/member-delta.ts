@@ -17,24 +17,14 @@ export class MemberChanges {
 
   /** Records members added. */
   add(ids: readonly string[]): void {
-    for (const id of ids) {
-      if (this.all) this.all.add(id);
-      else {
-        this.removed.delete(id);
-        this.added.add(id);
-      }
-    }
+    if (this.all) for (const id of ids) this.all.add(id);
+    else move(ids, this.removed, this.added);
   }
 
   /** Records members removed. */
   remove(ids: readonly string[]): void {
-    for (const id of ids) {
-      if (this.all) this.all.delete(id);
-      else {
-        this.added.delete(id);
-        this.removed.add(id);
-      }
-    }
+    if (this.all) for (const id of ids) this.all.delete(id);
+    else move(ids, this.added, this.removed);
   }
 
   /** Records a replacement of the whole member list. */
@@ -47,5 +37,13 @@ export class MemberChanges {
   /** The net change. */
   delta(): MemberDelta {
     return { add: [...this.added], remove: [...this.removed], ...(this.all ? { replaceAll: [...this.all] } : {}) };
+  }
+}
+
+/** Each id leaves `from` and joins `to`: a later operation on an id wins over an earlier one. */
+function move(ids: readonly string[], from: Set<string>, to: Set<string>): void {
+  for (const id of ids) {
+    from.delete(id);
+    to.add(id);
   }
 }

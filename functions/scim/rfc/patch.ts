@@ -5,9 +5,9 @@ import { InvalidFilterError, InvalidPathError, InvalidSyntaxError, InvalidValueE
 import { parsePatchPath, type Filter, type PatchPath } from './filter.ts';
 import { matchesElement } from './match.ts';
 import { MemberChanges, type MemberDelta } from './member-delta.ts';
-import { findKey, getIgnoringCase, isCoreSchema, isObject, isSchemaUrn, type AttrPath, type ScimResource } from './path.ts';
 import { mergeItems, withOnePrimary } from './multi-valued.ts';
 import { memberIds, syncSchemas } from './normalise.ts';
+import { findKey, getIgnoringCase, isCoreSchema, isObject, isSchemaUrn, type AttrPath, type ScimResource } from './path.ts';
 import { CORE_GROUP, CORE_USER } from './schemas.ts';
 
 export type ResourceKind = 'User' | 'Group';

@@ -1,8 +1,8 @@
 import { MAX_RESULTS } from './discovery.ts';
 import { InvalidSyntaxError, InvalidValueError } from './errors.ts';
 import { parseFilter, type Filter } from './filter.ts';
-import { attributeProjection, type ProjectionOptions } from './projection.ts';
 import { getIgnoringCase, isObject, type ScimResource } from './path.ts';
+import { attributeProjection, type ProjectionOptions } from './projection.ts';
 import { listResponse } from './render.ts';
 
 /** The RFC 7644 §3.4.2 query parameters of a list request. */

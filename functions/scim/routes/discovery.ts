@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import type { ScimEnv } from './auth.ts';
 import { resourceType, resourceTypesList, schemaDocument, schemasList, serviceProviderConfig } from '../rfc/discovery.ts';
 import { ScimError } from '../rfc/errors.ts';
+import type { ScimEnv } from './auth.ts';
 import { baseUrl, scimJson } from './respond.ts';
 
 const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];

@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Services } from '#shared/services.ts';
+import { allPages } from '#shared/store/cursor.ts';
 import type { GroupRecord } from '#shared/store/groups.ts';
-import { scimChangeAudit } from './audit.ts';
+import { scimGroupIds } from '#shared/store/scim.ts';
 import { ScimError } from '../rfc/errors.ts';
+import { indexableEquality, relationConjunct, relationIds, withRelation } from '../rfc/filter-lookups.ts';
 import type { Filter } from '../rfc/filter.ts';
+import { assertIfMatch } from '../rfc/if-match.ts';
 import { matchesFilter } from '../rfc/match.ts';
-import { Membership } from './membership.ts';
+import { normaliseGroup } from '../rfc/normalise.ts';
 import { applyPatch } from '../rfc/patch.ts';
 import { getIgnoringCase, type ScimResource } from '../rfc/path.ts';
-import { assertIfMatch } from '../rfc/if-match.ts';
 import { meta } from '../rfc/render.ts';
-import { normaliseGroup } from '../rfc/normalise.ts';
-import { retryRaces } from './retry.ts';
 import { assertStorable, MAX_INDEXED_VALUE } from '../rfc/storable.ts';
+import { scimChangeAudit } from './audit.ts';
+import { Membership } from './membership.ts';
+import { retryRaces } from './retry.ts';
 import type { Scope } from './scope.ts';
-import { allPages } from '#shared/store/cursor.ts';
-import { scimGroupIds } from '#shared/store/scim.ts';
-import { indexableEquality, relationConjunct, relationIds, withRelation } from '../rfc/filter-lookups.ts';
 
 /** The SCIM Group of a stored profile, without members (they are added only when asked for). */
 export function groupResource(g: GroupRecord, baseUrl: string): ScimResource {

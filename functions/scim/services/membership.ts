@@ -1,11 +1,12 @@
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { Services } from '#shared/services.ts';
+import { allPages } from '#shared/store/cursor.ts';
 import { NotFoundError } from '#shared/store/errors.ts';
 import { memberProfiles } from '#shared/store/scim.ts';
 import { InvalidValueError } from '../rfc/errors.ts';
 import type { MemberDelta } from '../rfc/member-delta.ts';
-import { retryRaces } from './retry.ts';
 import { MAX_INDEXED_VALUE } from '../rfc/storable.ts';
+import { retryRaces } from './retry.ts';
 
 /** Parallel index lookups per batch of member ids. */
 const LOOKUP_CONCURRENCY = 16;
@@ -38,14 +39,11 @@ export class Membership {
 
   /** Userids of every SCIM-sourced member (paged over the group's index; only for replacements and reads). */
   async current(iamid: string, groupId: string): Promise<string[]> {
-    const out: string[] = [];
-    let cursor: string | null = null;
-    do {
+    const members = await allPages(async (cursor) => {
       const page = await this.services.groups.listMembers(iamid, groupId, { source: 'scim', cursor });
-      out.push(...page.members.map((m) => m.userid));
-      cursor = page.cursor;
-    } while (cursor);
-    return out;
+      return { items: page.members, cursor: page.cursor };
+    });
+    return members.map((m) => m.userid);
   }
 
   /**

@@ -1,25 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import type { Services } from '#shared/services.ts';
 import type { Attributes } from '#shared/model/identity.ts';
-import type { UserAggregate, UserRecord } from '#shared/store/users.ts';
-import { scimChangeAudit } from './audit.ts';
-import { ScimError } from '../rfc/errors.ts';
-import type { Filter } from '../rfc/filter.ts';
-import { matchesFilter } from '../rfc/match.ts';
-import { applyPatch } from '../rfc/patch.ts';
-import { getIgnoringCase, isObject, type ScimResource } from '../rfc/path.ts';
-import { assertIfMatch } from '../rfc/if-match.ts';
-import { meta } from '../rfc/render.ts';
-import { extensionAttributes } from '../rfc/extension-attributes.ts';
-import { normaliseUser } from '../rfc/normalise.ts';
-import { retryRaces } from './retry.ts';
-import type { Scope } from './scope.ts';
-import { assertStorable, MAX_INDEXED_VALUE } from '../rfc/storable.ts';
+import type { Services } from '#shared/services.ts';
 import { allPages } from '#shared/store/cursor.ts';
-import { Membership } from './membership.ts';
+import type { UserAggregate, UserRecord } from '#shared/store/users.ts';
+import { ScimError } from '../rfc/errors.ts';
+import { extensionAttributes } from '../rfc/extension-attributes.ts';
+import { indexableEquality, relationConjunct, relationIds, withRelation } from '../rfc/filter-lookups.ts';
+import type { Filter } from '../rfc/filter.ts';
+import { assertIfMatch } from '../rfc/if-match.ts';
+import { matchesFilter } from '../rfc/match.ts';
+import { isPrimary } from '../rfc/multi-valued.ts';
+import { normaliseUser } from '../rfc/normalise.ts';
+import { applyPatch } from '../rfc/patch.ts';
+import { getIgnoringCase, type ScimResource } from '../rfc/path.ts';
 import type { ProjectionOptions } from '../rfc/projection.ts';
 import { returnsAttribute } from '../rfc/query.ts';
-import { indexableEquality, relationConjunct, relationIds, withRelation } from '../rfc/filter-lookups.ts';
+import { meta } from '../rfc/render.ts';
+import { assertStorable, MAX_INDEXED_VALUE } from '../rfc/storable.ts';
+import { scimChangeAudit } from './audit.ts';
+import { Membership } from './membership.ts';
+import { retryRaces } from './retry.ts';
+import type { Scope } from './scope.ts';
 import { renderGroups, scimMemberships } from './user-groups.ts';
 
 /** Extension attributes a user may carry: they share the profile write's 100-item transaction. */
@@ -42,7 +43,7 @@ function prepare(resource: ScimResource): ScimResource {
 function primaryEmail(resource: ScimResource): string | undefined {
   const emails = getIgnoringCase(resource, 'emails');
   if (!Array.isArray(emails)) return undefined;
-  const chosen = emails.find((e) => isObject(e) && e.primary === true) ?? emails[0];
+  const chosen = emails.find(isPrimary) ?? emails[0];
   const value = getIgnoringCase(chosen, 'value');
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
