@@ -1,3 +1,11 @@
+/*
+ * The `scim` function in three layers, each importing only the ones below it:
+ * - `routes/`: the Hono routes (handlers inline), token auth, request and response plumbing, errors;
+ * - `services/`: SCIM Users and Groups over the store: membership, retried writes, audit;
+ * - `rfc/`: RFC 7643/7644 as pure, synchronous code (paths, schemas, filters, PATCH, canonical
+ *   names, projection, rendering, discovery), with Warden's limits on what it stores; it needs
+ *   no store, no HTTP and no services, and its tests no database.
+ */
 import { Hono } from 'hono';
 import { createBaseApp } from '#shared/http/app.ts';
 import type { AppEnv } from '#shared/http/context.ts';

@@ -1,9 +1,8 @@
 import { MAX_RESULTS } from './discovery.ts';
 import { InvalidSyntaxError, InvalidValueError } from './errors.ts';
 import { parseFilter, type Filter } from './filter.ts';
-import { getIgnoringCase, isObject, type ScimResource } from './path.ts';
-import { attributeProjection, type ProjectionOptions } from './projection.ts';
-import { listResponse } from './render.ts';
+import { getIgnoringCase, isObject } from './path.ts';
+import type { ProjectionOptions } from './projection.ts';
 
 /** The RFC 7644 §3.4.2 query parameters of a list request. */
 export interface ListParams extends ProjectionOptions {
@@ -55,13 +54,4 @@ export function returnsAttribute(options: ProjectionOptions, name: string): bool
   const listed = (list: string) => list.split(',').some((p) => top(p) === name.toLowerCase());
   if (options.attributes !== undefined && options.attributes.trim() !== '') return listed(options.attributes);
   return !(options.excludedAttributes !== undefined && listed(options.excludedAttributes));
-}
-
-/**
- * The page `params` asks for, as a projected ListResponse; `complete` renders the matches of the
- * page alone, with what only returned resources need (a group's members, a user's groups).
- */
-export async function pageOf<T>(matches: readonly T[], params: ListParams, complete: (page: T[]) => Promise<ScimResource[]>): Promise<Record<string, unknown>> {
-  const page = await complete(matches.slice(params.startIndex - 1, params.startIndex - 1 + params.count));
-  return listResponse(page.map((r) => attributeProjection(r, params)), matches.length, params.startIndex);
 }

@@ -4,11 +4,11 @@ import type { Services } from '#shared/services.ts';
 import type { GroupRecord } from '#shared/store/groups.ts';
 import type { ScimResource } from '../rfc/path.ts';
 import { attributeProjection, type ProjectionOptions } from '../rfc/projection.ts';
-import { listParams, pageOf, projectionParams, returnsAttribute, searchParams, type ListParams } from '../rfc/query.ts';
+import { listParams, projectionParams, returnsAttribute, searchParams, type ListParams } from '../rfc/query.ts';
 import { groupResource, ScimGroups } from '../services/groups.ts';
 import type { ScimEnv } from './auth.ts';
 import { queryOf, readScimBody } from './request.ts';
-import { notModified, notModifiedResponse, resourceResponse, scimJson } from './respond.ts';
+import { notModified, notModifiedResponse, pageOf, resourceResponse, scimJson } from './respond.ts';
 import { scopeOf } from './scope.ts';
 
 /** `/scim/v2/Groups`. */

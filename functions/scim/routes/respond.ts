@@ -1,6 +1,9 @@
 import type { Context } from 'hono';
 import { etag, ifMatchHolds } from '#shared/http/etag.ts';
 import type { ScimResource } from '../rfc/path.ts';
+import { attributeProjection } from '../rfc/projection.ts';
+import type { ListParams } from '../rfc/query.ts';
+import { listResponse } from '../rfc/render.ts';
 
 const SCIM_CONTENT_TYPE = 'application/scim+json';
 
@@ -33,4 +36,13 @@ export function notModified(c: Context, version: number): boolean {
 /** 304 Not Modified: no body, the current `ETag`. */
 export function notModifiedResponse(c: Context, version: number): Response {
   return c.body(null, 304, { etag: etag(version) });
+}
+
+/**
+ * The page `params` asks for, as a projected ListResponse; `complete` renders the matches of the
+ * page alone, with what only returned resources need (a group's members, a user's groups).
+ */
+export async function pageOf<T>(matches: readonly T[], params: ListParams, complete: (page: T[]) => Promise<ScimResource[]>): Promise<Record<string, unknown>> {
+  const page = await complete(matches.slice(params.startIndex - 1, params.startIndex - 1 + params.count));
+  return listResponse(page.map((r) => attributeProjection(r, params)), matches.length, params.startIndex);
 }

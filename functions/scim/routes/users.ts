@@ -2,11 +2,11 @@ import { Hono, type Context } from 'hono';
 import type { Services } from '#shared/services.ts';
 import type { UserRecord } from '#shared/store/users.ts';
 import { attributeProjection } from '../rfc/projection.ts';
-import { listParams, pageOf, projectionParams, searchParams, type ListParams } from '../rfc/query.ts';
+import { listParams, projectionParams, searchParams, type ListParams } from '../rfc/query.ts';
 import { ScimUsers, userResource } from '../services/users.ts';
 import type { ScimEnv } from './auth.ts';
 import { queryOf, readScimBody } from './request.ts';
-import { notModified, notModifiedResponse, resourceResponse, scimJson } from './respond.ts';
+import { notModified, notModifiedResponse, pageOf, resourceResponse, scimJson } from './respond.ts';
 import { scopeOf } from './scope.ts';
 
 /** `/scim/v2/Users`. */
