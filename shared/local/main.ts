@@ -25,6 +25,12 @@ try {
     logLevel: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'warn',
   });
   const u = warden.url;
+  const admin = `curl -s -H 'Authorization: Bearer ${warden.adminKey}'`;
+  const scim = `curl -s -H 'Authorization: Bearer ${warden.scimToken}'`;
+  // The seed provisions okta's demo users through SCIM, so SCIM finds jdoe; without it, only discovery answers.
+  const examples = values['no-seed']
+    ? [`  ${scim} ${u}/scim/v2/ServiceProviderConfig`]
+    : [`  ${admin} ${u}/v1/users/okta/jdoe`, `  ${scim} '${u}/scim/v2/Users?filter=userName%20eq%20%22jdoe%22'`];
   process.stdout.write(
     [
       `admin API key:     ${warden.adminKey}`,
@@ -32,8 +38,7 @@ try {
       '',
       'try:',
       `  curl -s ${u}/health`,
-      `  curl -s -H 'Authorization: Bearer ${warden.adminKey}' ${u}/v1/users/okta/jdoe`,
-      `  curl -s -H 'Authorization: Bearer ${warden.scimToken}' '${u}/scim/v2/Users?filter=userName%20eq%20%22jdoe%22'`,
+      ...examples,
       '',
       `ready on ${u} (${Math.round(performance.now() - started)} ms)`,
       '',

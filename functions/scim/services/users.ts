@@ -99,7 +99,7 @@ export class ScimUsers {
   }
 
   /** The Warden attributes (source `scim`) the resource's extensions map to. */
-  private scimAttributes(scope: Scope, resource: ScimResource): Attributes {
+  private scimAttributes(scope: Pick<Scope, 'iam'>, resource: ScimResource): Attributes {
     const values = extensionAttributes(resource, scope.iam.scim.attributeMappings);
     // They are written in the profile's transaction, which holds at most 100 items.
     if (Object.keys(values).length > MAX_MAPPED_ATTRIBUTES) {
@@ -108,8 +108,8 @@ export class ScimUsers {
     return values;
   }
 
-  /** POST /Users: the userid is the userName at creation. */
-  async create(scope: Scope, body: unknown): Promise<UserRecord> {
+  /** POST /Users: the userid is the userName at creation (nothing is rendered: no base URL needed). */
+  async create(scope: Omit<Scope, 'baseUrl'>, body: unknown): Promise<UserRecord> {
     const fields = profileFields(prepare(normaliseUser(body)));
     const scimId = randomUUID();
     const userid = fields.userName!;

@@ -1,3 +1,5 @@
+import { CORE_USER } from '#functions/scim/rfc/schemas.ts';
+import { ScimUsers } from '#functions/scim/services/users.ts';
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { Services } from '#shared/services.ts';
 import { ConflictError } from '#shared/store/errors.ts';
@@ -10,6 +12,7 @@ interface DemoUser {
   readonly displayName: string;
   readonly groups: readonly string[];
   readonly attributes: Attributes;
+  /** Only outside a SCIM IAM: an identity manager never grants Warden permissions. */
   readonly permissions?: readonly Permission[];
 }
 
@@ -82,19 +85,30 @@ async function trustDemoIdp(services: Services): Promise<void> {
   await services.iams.update(iam, {}, audit, true);
 }
 
+const emailOf = (u: DemoUser): string => (u.userid.includes('@') ? u.userid : `${u.userid}@example.com`);
+
+/**
+ * Creates a demo user. In an IAM that provisions over SCIM (okta), through the SCIM service, as
+ * its identity manager would push it, so that SCIM queries find it; elsewhere directly.
+ */
+async function createUser(services: Services, scimUsers: ScimUsers, u: DemoUser): Promise<void> {
+  const iam = await services.iams.get(u.iamid);
+  if (iam?.scim.enabled) {
+    const emails = [{ value: emailOf(u), type: 'work', primary: true }];
+    await scimUsers.create({ iam, iamid: iam.id }, { schemas: [CORE_USER], userName: u.userid, displayName: u.displayName, emails, active: true });
+    return;
+  }
+  await services.users.create({ iamid: u.iamid, userid: u.userid, displayName: u.displayName, email: emailOf(u), permissions: [...(u.permissions ?? [])] });
+}
+
 /** Seeds the demo identities; existing users are left as they are (a persisted data dir). */
 export async function seedIdentities(services: Services): Promise<number> {
   await trustDemoIdp(services);
+  const scimUsers = new ScimUsers(services);
   let created = 0;
   for (const u of DEMO_USERS) {
     try {
-      await services.users.create({
-        iamid: u.iamid,
-        userid: u.userid,
-        displayName: u.displayName,
-        email: u.userid.includes('@') ? u.userid : `${u.userid}@example.com`,
-        permissions: [...(u.permissions ?? [])],
-      });
+      await createUser(services, scimUsers, u);
       created++;
     } catch (err) {
       if (err instanceof ConflictError) continue;
