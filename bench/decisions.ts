@@ -5,7 +5,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { preparsePolicySet, statefulIsAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
-import { decideSubscription } from '#shared/policy/decide.ts';
+import { decideSubscription } from '#shared/policy/subscription-decision.ts';
 import { compileSnapshot } from '#shared/policy/snapshot.ts';
 import { cedarPolicies, cedarRequest, cedarSource, cedarUser } from './cedar-translate.ts';
 import { prng, syntheticOrg } from './synthetic-org.ts';

@@ -11,6 +11,6 @@ export { parsePolicyDocument } from './validate.ts';
 export { compileSubscription, failClosed, fingerprint, subscriptionFingerprint, type CompiledSubscription } from './subscription/compile.ts';
 export { compileEntitlements } from './subscription/entitlements.ts';
 export { compileSnapshot, type Snapshot, type SnapshotInput, type SourceEntry, type TagCount } from './snapshot.ts';
-export { decideSubscription, grants, mergeSatisfied, type DecideOptions, type SubscriptionDecision } from './decide.ts';
-export { decide, type DecisionBody } from './decision.ts';
+export { decideSubscription, grants, mergeSatisfied, type DecideOptions, type SubscriptionDecision } from './subscription-decision.ts';
+export { decide, type DecisionBody } from './full-decision.ts';
 export { simulate, sourcesToCompare, type SimulationChange, type SimulationResult, type SimulatedOutcome } from './simulate.ts';

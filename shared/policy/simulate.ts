@@ -1,6 +1,6 @@
 import type { Subject, UserRef } from '#shared/model/identity.ts';
 import { evaluateDataPlan } from './data/evaluate.ts';
-import { grants } from './decide.ts';
+import { grants } from './subscription-decision.ts';
 import type { SourceEntry, Snapshot } from './snapshot.ts';
 
 /** What simulation compares for one (user, source); masks and row filter only when granted. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { preparsePolicySet, statefulIsAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
 import type { StoredPolicy } from '#shared/model/policy.ts';
 import type { ConditionNode } from '#shared/policy/condition/ast.ts';
-import { decideSubscription } from '#shared/policy/decide.ts';
+import { decideSubscription } from '#shared/policy/subscription-decision.ts';
 import { compileSnapshot } from '#shared/policy/snapshot.ts';
 import { trustedView } from '#shared/policy/trust.ts';
 import { cedarPolicies, cedarRequest, cedarSource, cedarUser } from '../../../bench/cedar-translate.ts';

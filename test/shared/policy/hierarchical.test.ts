@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideSubscription } from '#shared/policy/decide.ts';
+import { decideSubscription } from '#shared/policy/subscription-decision.ts';
 import { compileSnapshot } from '#shared/policy/snapshot.ts';
 import { entitlements, source, subject, TRUSTED } from './fixtures.ts';
 

@@ -1,7 +1,7 @@
 import type { Subject } from '#shared/model/identity.ts';
 import type { Decision, Dialect } from '#shared/model/decision.ts';
 import { evaluateDataPlan } from './data/evaluate.ts';
-import { decideSubscription, type DecideOptions } from './decide.ts';
+import { decideSubscription, type DecideOptions } from './subscription-decision.ts';
 import type { Snapshot } from './snapshot.ts';
 
 /** A decision without the envelope the caller adds (user, impersonation, source id). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredPolicy } from '#shared/model/policy.ts';
-import { decideSubscription } from '#shared/policy/decide.ts';
+import { decideSubscription } from '#shared/policy/subscription-decision.ts';
 import { compileSnapshot } from '#shared/policy/snapshot.ts';
 import { domain, entitlements, policy, source, subject, TRUSTED } from './fixtures.ts';
 
