@@ -2,7 +2,6 @@ import * as z from 'zod';
 import { iamIdSchema, idSchema, type UserRef } from './identity.ts';
 
 export const PLATFORMS = ['postgres', 'trino', 'snowflake', 'databricks'] as const;
-export type Platform = (typeof PLATFORMS)[number];
 
 /** A hierarchical tag: `.`-separated non-empty segments. */
 export const tagSchema = z

@@ -95,7 +95,6 @@ export const fieldSelectorSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('columnTags'), tag: tagSchema }),
   z.strictObject({ type: z.literal('columnNames'), names: z.array(z.string().min(1).max(255)).min(1).max(2000) }),
 ]);
-export type FieldSelector = z.infer<typeof fieldSelectorSchema>;
 
 const audience = {
   exceptions: conditionSetSchema.optional(),
@@ -146,7 +145,6 @@ export const dataPolicySchema = z.strictObject({
 export type DataPolicy = z.infer<typeof dataPolicySchema>;
 
 /** A policy document as written by an admin (JSON or YAML), before engine validation. */
-export const policyDocumentSchema = z.union([subscriptionPolicySchema, dataPolicySchema]);
 export type PolicyDocument = SubscriptionPolicy | DataPolicy;
 
 /** A stored policy: the document plus the bookkeeping the engine uses (conflict order). */

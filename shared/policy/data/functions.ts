@@ -67,11 +67,6 @@ const SQL: Readonly<Record<string, FunctionSpec>> = {
   date_trunc: sql(2, 2),
 };
 
-/** True for the functions that read the user (and so make an expression user-dependent). */
-export function isUserFunction(name: string): boolean {
-  return (name in WARDEN && name !== '@columnTagged' && name !== '@column') || name in CANNER;
-}
-
 /** The spec of a function by its written name (`@`-functions case-sensitive, SQL ones not). */
 export function functionSpec(name: string): FunctionSpec | undefined {
   return Object.hasOwn(WARDEN, name) ? WARDEN[name] : Object.hasOwn(CANNER, name) ? CANNER[name] : Object.hasOwn(SQL, name) ? SQL[name] : undefined;

@@ -3,4 +3,4 @@ export { sqlDialect } from './dialects.ts';
 export { typeKind, castableType, type TypeKind } from './column-type.ts';
 export { numberLiteral, decimalLiteral, booleanLiteral, inList, typedNull } from './literals.ts';
 export { maskSql, dateUnit, type MaskSql, type BuiltInMasking } from './mask.ts';
-export { tableRef, selectQuery } from './query.ts';
+export { tableRef } from './query.ts';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, type Dialect } from '#shared/model/decision.ts';
 import type { Subject } from '#shared/model/identity.ts';
 import { evaluateDataPlan, planDataPolicies } from '#shared/policy/data/index.ts';
-import { selectQuery, sqlDialect } from '#shared/policy/sql/index.ts';
+import { sqlDialect } from '#shared/policy/sql/index.ts';
 import { at, CREATE, enginePolicies, INSERT } from '../data/engine-fixtures.ts';
 import { stored, user, TRUSTED } from '../data/fixtures.ts';
 
@@ -43,7 +43,9 @@ function query(c: Case, dialect: Dialect): string {
   const r = evaluateDataPlan(plan, subject(c), dialect);
   if (dialect !== 'databricks') return r.query;
   const d = sqlDialect(dialect);
-  return selectQuery(r.columns.map((col) => `${col.expression} AS ${d.ident(col.name)}`), `${d.ident('public')}.${d.ident('hr_data')}`, r.rowFilter.expression);
+  const select = r.columns.map((col) => `${col.expression} AS ${d.ident(col.name)}`).join(', ');
+  const where = r.rowFilter.expression === null ? '' : ` WHERE ${r.rowFilter.expression}`;
+  return `SELECT ${select} FROM ${d.ident('public')}.${d.ident('hr_data')}${where}`;
 }
 
 /**
