@@ -1,39 +1,25 @@
+import { PATH_PREFIXES, type FunctionName, type PrefixMatch } from '#shared/http/path-prefixes.ts';
+
 /**
- * Which function serves which path, as in the table of CONTRACT.md. HTTP API routes match a
- * path exactly or, with `{proxy+}`, everything below it, so `/v1/users*` takes two routes.
+ * The HTTP API route paths of one prefix: HTTP API routes match a path exactly or, with
+ * `{proxy+}`, everything below it, so a prefix serving both takes two routes.
  */
+export function gatewayPaths(prefix: string, match: PrefixMatch): string[] {
+  const below = `${prefix}/{proxy+}`;
+  return match === 'exact' ? [prefix] : match === 'below' ? [below] : [prefix, below];
+}
+
+/** The route paths of one function, derived from the path-prefix table. */
+function routesOf(fn: FunctionName): string[] {
+  return Object.entries(PATH_PREFIXES[fn]).flatMap(([prefix, match]) => gatewayPaths(prefix, match));
+}
+
+/** The route paths of each function. */
 export const ROUTES = {
-  scim: ['/scim/v2/{proxy+}'],
-  userinfo: [
-    '/userinfo',
-    '/v1/users',
-    '/v1/users/{proxy+}',
-    '/v1/groups',
-    '/v1/groups/{proxy+}',
-    '/v1/iams',
-    '/v1/iams/{proxy+}',
-    '/v1/api-keys',
-    '/v1/api-keys/{proxy+}',
-  ],
-  policy: [
-    '/v1/data-sources',
-    '/v1/data-sources/{proxy+}',
-    '/v1/domains',
-    '/v1/domains/{proxy+}',
-    '/v1/tags',
-    '/v1/policies',
-    '/v1/policies/{proxy+}',
-    '/v1/decisions',
-    '/v1/decisions/{proxy+}',
-    '/v1/simulations',
-    '/v1/access-requests',
-    '/v1/access-requests/{proxy+}',
-    '/v1/audit',
-    // Every function serves these two; in AWS one of them answers for the whole API.
-    '/health',
-    '/openapi.json',
-  ],
-  impersonation: ['/v1/impersonation/{proxy+}', '/v1/settings/impersonation', '/.well-known/jwks.json'],
-} as const satisfies Readonly<Record<string, readonly string[]>>;
+  scim: routesOf('scim'),
+  userinfo: routesOf('userinfo'),
+  policy: routesOf('policy'),
+  impersonation: routesOf('impersonation'),
+} as const satisfies Readonly<Record<FunctionName, readonly string[]>>;
 
 export type ApiFunctionName = keyof typeof ROUTES;

