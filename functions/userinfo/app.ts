@@ -14,7 +14,7 @@ import { userRoutes } from './users.ts';
 export function createUserinfoApp(services: Services): Hono<AppEnv> {
   const app = createBaseApp('userinfo', services);
   app.use('/v1/*', authenticate(services));
-  app.use('/userinfo', authenticate(services, { allowBasic: true, acceptImpersonation: true }));
+  app.use('/userinfo/*', authenticate(services, { allowBasic: true, acceptImpersonation: true }));
   app.route('/userinfo', userinfoRoutes(services));
   app.route('/v1/api-keys', apiKeyRoutes(services));
   app.route('/v1/iams', iamRoutes(services));

@@ -12,7 +12,8 @@ export type PrefixMatch = 'exact' | 'below' | 'both';
 export const PATH_PREFIXES = {
   scim: { '/scim/v2': 'below' },
   userinfo: {
-    '/userinfo': 'exact',
+    // `/userinfo/{iamid}`: a URL of one IAM that Immuta can append `?userid=` to.
+    '/userinfo': 'both',
     '/v1/users': 'both',
     '/v1/groups': 'both',
     '/v1/iams': 'both',

@@ -14,11 +14,16 @@ function gatewayFunction(path: string): string | undefined {
 
 describe('routes derived from the path-prefix table', () => {
   it('give a prefix serving both forms an exact and a {proxy+} route, and the others one', () => {
-    expect(ROUTES.userinfo).toEqual(expect.arrayContaining(['/v1/users', '/v1/users/{proxy+}']));
+    expect(ROUTES.userinfo).toEqual(expect.arrayContaining(['/v1/users', '/v1/users/{proxy+}', '/userinfo', '/userinfo/{proxy+}']));
     expect(ROUTES.policy).toContain('/v1/tags');
     expect(ROUTES.policy).not.toContain('/v1/tags/{proxy+}');
     expect(ROUTES.scim).toEqual(['/scim/v2/{proxy+}']);
     expect(ROUTES.impersonation).toEqual(['/v1/impersonation/{proxy+}', '/v1/settings/impersonation', '/.well-known/jwks.json']);
+  });
+
+  it('send /userinfo/{iamid} to the userinfo function, in AWS and locally', () => {
+    expect(gatewayFunction('/userinfo/okta')).toBe('userinfo');
+    expect(functionFor('/userinfo/okta')).toBe('userinfo');
   });
 
   it('let the local router send every path where API Gateway sends it, and nowhere else', () => {

@@ -21,6 +21,18 @@ export const USERINFO_OPERATIONS: readonly Operation[] = [
     responses: { '200': '{"groups","authorizations","userid","iamid","active"}', '404': 'unknown user' },
   },
   {
+    method: 'get',
+    path: '/userinfo/{iamid}',
+    summary: 'the same endpoint for the users of one IAM',
+    description:
+      'Same credentials, permissions and body as `GET /userinfo`, with the IAM in the path, so a URL such as `https://<warden>/userinfo/okta` can be given to Immuta, which appends `?userid=`. ' +
+      'A query `iamid` other than the path\'s is a 400.',
+    permission: 'QUERY_ENGINE',
+    auth: 'key-or-token',
+    query: ['userid'],
+    responses: { '200': '{"groups","authorizations","userid","iamid","active"}', '404': 'unknown user' },
+  },
+  {
     method: 'post',
     path: '/v1/users',
     summary: 'create a user (iamid defaults to the built-in IAM; another IAM must exist)',

@@ -65,6 +65,42 @@ afterAll(() => source.close());
 
 const ANA = '/userinfo?userid=ana%40example.com&iamid=corp';
 
+describe('GET /userinfo/{iamid}', () => {
+  // What Immuta calls when its URL is `…/userinfo/corp`: it appends `?userid=<username>`.
+  const ANA_IN_PATH = '/userinfo/corp?userid=ana%40example.com';
+
+  it('answers the same body as the query form, for the IAM of the path', async () => {
+    const inPath = await app.request(ANA_IN_PATH, { headers: basic(engineKey) });
+    expect(inPath.status).toBe(200);
+    const inQuery = await app.request(ANA, { headers: basic(engineKey) });
+    expect(await inPath.json()).toEqual(await inQuery.json());
+    expect(((await (await app.request('/userinfo/corp?userid=bo&iamid=corp', { headers: bearer(engineKey) })).json()) as { userid: string }).userid).toBe('bo');
+  });
+
+  it('takes the same credentials and permissions', async () => {
+    expect((await app.request(ANA_IN_PATH)).status).toBe(401);
+    expect((await app.request(ANA_IN_PATH, { headers: basic('wdn_wrong') })).status).toBe(401);
+    expect((await app.request(ANA_IN_PATH, { headers: bearer(plainKey) })).status).toBe(403);
+    expect((await app.request(ANA_IN_PATH, { headers: basic(anaKey) })).status).toBe(200);
+    expect((await app.request('/userinfo/corp?userid=bo', { headers: bearer(anaKey) })).status).toBe(403);
+    expect((await app.request(ANA_IN_PATH, { headers: bearer(TOKEN) })).status).toBe(200);
+    expect((await app.request('/userinfo/corp?userid=bo', { headers: bearer(TOKEN) })).status).toBe(403);
+  });
+
+  it('answers 404 for a user not in that IAM, and 400 for a bad or contradicted IAM or no userid', async () => {
+    const problem = async (path: string): Promise<{ status: number; detail: string }> => {
+      const res = await app.request(path, { headers: bearer(engineKey) });
+      return { status: res.status, detail: ((await res.json()) as { detail: string }).detail };
+    };
+    expect(await problem('/userinfo/bim?userid=ana%40example.com')).toEqual({ status: 404, detail: 'user `ana@example.com` not found in iam `bim`' });
+    expect((await problem('/userinfo/nowhere?userid=bo')).status).toBe(404);
+    expect((await problem('/userinfo/corp')).status).toBe(400);
+    expect(await problem('/userinfo/corp?userid=bo&iamid=bim')).toEqual({ status: 400, detail: "query `iamid` `bim` differs from the path's iam `corp`" });
+    expect((await problem('/userinfo/c%23rp?userid=bo')).detail).toMatch(/^invalid path parameter `iamid`/);
+    expect((await problem('/userinfo/corp/more?userid=bo')).status).toBe(404);
+  });
+});
+
 describe('GET /userinfo', () => {
   it("answers Immuta's body exactly, merged from SCIM, manual and external values with group attributes applied", async () => {
     const res = await app.request(ANA, { headers: basic(engineKey) });
