@@ -47,10 +47,18 @@ export async function readDocument(c: Context, options: { emptyAs?: unknown } = 
     if ('emptyAs' in options) return options.emptyAs;
     throw badRequest('request body is empty');
   }
+  return parseJson(text);
+}
+
+/**
+ * Parses JSON text; a 400 `malformed JSON: …` says why, with what `explain` says about the text
+ * when it knows better than the parser (a YAML body sent as JSON).
+ */
+export function parseJson(text: string, explain?: (text: string) => string | undefined): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw badRequest(`malformed JSON: ${(err as Error).message.split('\n')[0]}`);
+    throw badRequest(`malformed JSON: ${explain?.(text) ?? (err as Error).message.split('\n')[0]}`);
   }
 }
 

@@ -74,7 +74,7 @@ export const POLICY_OPERATIONS: readonly Operation[] = [
       'Top-level `trustedIams` (both types): the IAMs whose groups and attributes the policy believes; absent, those marked `trustedForPolicies` (`PUT /v1/iams/{iamid}`). ' +
       'For the policy, a user of another IAM has no groups and no attributes: entitlements fail, exceptions do not spare it, entitlement row filters show nothing. ' +
       'Regular expressions (`columnRegex`, `regex` masks, a literal `regexp_replace` pattern) are RE2 syntax, matched in linear time; backreferences and lookaround are a 400 naming the construct. ' +
-      'A numeral beyond the double range is a 400. ' + consistency,
+      'A numeral beyond the double range is a 400. A YAML body sent without its content type is a 400 saying so. ' + consistency,
     permission: 'GOVERNANCE',
     query: ['dryRun'],
     body: policyDocument,

@@ -58,6 +58,23 @@ describe('policies', () => {
     expect(await res.json()).toMatchObject({ policyKey: 'mask-ssn', type: 'data', rules: [{ masking: { type: 'hash' } }] });
   });
 
+  it('says a YAML body sent without its content type looks like YAML and which type to send, and stores nothing', async () => {
+    const yaml = 'policyKey: as-yaml\ntype: subscription\nactions:\n  type: anyone\n';
+    const detail = async (body: string, headers: Record<string, string> = {}): Promise<string> => {
+      const res = await app.request('/v1/policies/as-yaml', { method: 'PUT', headers: { ...admin, ...headers }, body });
+      expect(res.status).toBe(400);
+      return ((await res.json()) as { detail: string }).detail;
+    };
+    const hint = 'malformed JSON: the body looks like YAML: send it with `Content-Type: application/yaml`';
+    expect(await detail(yaml)).toBe(hint);
+    expect(await detail(yaml, { 'content-type': 'application/json' })).toBe(hint);
+    expect(await detail('- policyKey: as-yaml\n')).toBe(hint);
+    // Not JSON and not a YAML collection either: the JSON parser's own reason.
+    expect(await detail('{"policyKey":')).toMatch(/^malformed JSON: (?!the body looks like YAML)/);
+    expect(await detail('just words')).toMatch(/^malformed JSON: (?!the body looks like YAML)/);
+    expect((await app.request('/v1/policies/as-yaml', { headers: admin })).status).toBe(404);
+  });
+
   it('answers 400 naming the field, for schema, condition, key and catalog problems', async () => {
     const cases: Array<[string, unknown, string]> = [
       ['a', { ...subscription, actions: { type: 'entitlements' } }, '`actions.entitlements`'],
