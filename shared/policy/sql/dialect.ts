@@ -13,12 +13,18 @@ export interface SqlDialect {
   sha256Hex(textExpr: string): string;
   /** Every match of `pattern` in the text of `expr` replaced. */
   regexReplace(expr: string, pattern: string, replacement: string): string;
-  /** `date_trunc` to a calendar unit, in the engine's spelling. */
-  truncDate(expr: string, unit: DateUnit): string;
+  /**
+   * A date or timestamp of catalog type `type` floored to a multiple of `seconds` (a whole
+   * number) seconds since 1970-01-01T00:00:00Z, whatever the session's time zone: a value with
+   * a time zone as the instant it is, one without as if it were UTC, a date as its midnight.
+   */
+  floorTime(expr: string, seconds: number, type: string): string;
 }
 
-export const DATE_UNITS = ['second', 'minute', 'hour', 'day', 'month', 'year'] as const;
-export type DateUnit = (typeof DATE_UNITS)[number];
+/** `e` modulo `m` in `[0, m)` whatever the sign of `e`: SQL's `mod` keeps the dividend's sign. */
+export function floorMod(e: string, m: number): string {
+  return `mod(mod(${e}, ${m}) + ${m}, ${m})`;
+}
 
 /** `'` doubling: the literal syntax of standard SQL (PostgreSQL with standard strings, Trino). */
 export function doubledQuoteLiteral(value: string): string {

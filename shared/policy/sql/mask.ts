@@ -1,5 +1,5 @@
 import type { Masking } from '#shared/model/policy.ts';
-import type { DateUnit, SqlDialect } from './dialect.ts';
+import type { SqlDialect } from './dialect.ts';
 import { castableType, typeKind, type TypeKind } from './column-type.ts';
 import { booleanLiteral, decimalLiteral, numberLiteral, typedNull } from './literals.ts';
 
@@ -9,21 +9,11 @@ export type MaskSql = { readonly sql: string } | { readonly error: string };
 /** The masking kinds the dialect layer writes alone; `custom` needs the expression language. */
 export type BuiltInMasking = Exclude<Masking, { type: 'custom' }>;
 
-// Calendar units by their length in seconds; rounding a date truncates to the largest unit
-// that does not exceed `bucketSize` seconds.
-const UNITS: ReadonlyArray<readonly [number, DateUnit]> = [
-  [31_536_000, 'year'],
-  [2_592_000, 'month'],
-  [86_400, 'day'],
-  [3_600, 'hour'],
-  [60, 'minute'],
-];
-
-/** The calendar unit a date or timestamp rounds to for `bucketSize` seconds. */
-export function dateUnit(bucketSize: number): DateUnit {
-  for (const [seconds, unit] of UNITS) if (bucketSize >= seconds) return unit;
-  return 'second';
-}
+/**
+ * The largest bucket a date or timestamp rounds to (about 68 years): an engine may hold the
+ * seconds an interval is multiplied by in a 32-bit integer (DuckDB does).
+ */
+const MAX_TIME_BUCKET_SECONDS = 2_147_483_647;
 
 /** The SQL of `masking` applied to column expression `col` of catalog type `type`. */
 export function maskSql(d: SqlDialect, masking: BuiltInMasking, col: string, type: string): MaskSql {
@@ -44,7 +34,13 @@ export function maskSql(d: SqlDialect, masking: BuiltInMasking, col: string, typ
       return { sql: d.regexReplace(col, masking.pattern, masking.replacement) };
     case 'rounding':
       if (kind === 'number') return { sql: as(`FLOOR(${col} / ${decimalLiteral(masking.bucketSize)}) * ${decimalLiteral(masking.bucketSize)}`) };
-      if (kind === 'date' || kind === 'timestamp') return { sql: as(d.truncDate(col, dateUnit(masking.bucketSize))) };
+      if (kind === 'date' || kind === 'timestamp') {
+        const seconds = masking.bucketSize;
+        if (!Number.isInteger(seconds) || seconds > MAX_TIME_BUCKET_SECONDS) {
+          return { error: `\`rounding\` of a column of type \`${type}\` takes a whole number of seconds up to ${MAX_TIME_BUCKET_SECONDS} as \`bucketSize\`, not \`${seconds}\`` };
+        }
+        return { sql: as(d.floorTime(col, seconds, type)) };
+      }
       return notFor('rounding', type);
     case 'showLast': {
       if (kind !== 'string') return notFor('showLast', type);

@@ -1,4 +1,5 @@
-import { doubleQuotedIdent, noNul, type SqlDialect } from './dialect.ts';
+import { typeKind } from './column-type.ts';
+import { doubleQuotedIdent, floorMod, noNul, type SqlDialect } from './dialect.ts';
 
 /**
  * A literal that means the same whatever `standard_conforming_strings` is: with the setting
@@ -19,5 +20,15 @@ export const postgres: SqlDialect = {
   toText: (expr) => `CAST(${expr} AS text)`,
   sha256Hex: (text) => `encode(sha256(convert_to(${text}, 'UTF8')), 'hex')`,
   regexReplace: (expr, pattern, replacement) => `regexp_replace(CAST(${expr} AS text), ${literal(pattern)}, ${literal(replacement)}, 'g')`,
-  truncDate: (expr, unit) => `date_trunc('${unit}', ${expr})`,
+  floorTime,
 };
+
+/**
+ * `extract(epoch …)` reads a timestamptz as its instant and a date or timestamp as UTC; a
+ * seconds-only interval moves a timestamptz by exactly that, so no session time zone enters.
+ * Whole seconds first: the remainder is then an exact bigint.
+ */
+function floorTime(expr: string, seconds: number, type: string): string {
+  const t = typeKind(type) === 'date' ? `CAST(${expr} AS timestamp)` : `date_trunc('second', ${expr})`;
+  return `(${t} - ${floorMod(`CAST(extract(epoch from ${t}) AS bigint)`, seconds)} * interval '1 second')`;
+}

@@ -1,4 +1,5 @@
-import { doubleQuotedIdent, noNul, type SqlDialect } from './dialect.ts';
+import { typeKind } from './column-type.ts';
+import { doubleQuotedIdent, floorMod, noNul, type SqlDialect } from './dialect.ts';
 
 /**
  * Snowflake treats a backslash inside `'…'` as an escape as well as accepting `''`, so a value
@@ -15,5 +16,14 @@ export const snowflake: SqlDialect = {
   sha256Hex: (text) => `SHA2(${text}, 256)`,
   regexReplace: (expr, pattern, replacement) =>
     `REGEXP_REPLACE(CAST(${expr} AS VARCHAR), ${literal(pattern)}, ${literal(replacement)})`,
-  truncDate: (expr, unit) => `DATE_TRUNC('${unit.toUpperCase()}', ${expr})`,
+  floorTime,
 };
+
+/**
+ * `EPOCH_SECOND` reads TIMESTAMP_LTZ and TIMESTAMP_TZ as their instant and TIMESTAMP_NTZ as
+ * UTC, and `DATEADD` of seconds moves each by exactly that, so no session time zone enters.
+ */
+function floorTime(expr: string, seconds: number, type: string): string {
+  const t = typeKind(type) === 'date' ? `CAST(${expr} AS TIMESTAMP_NTZ)` : `DATE_TRUNC('SECOND', ${expr})`;
+  return `DATEADD(SECOND, -${floorMod(`DATE_PART(EPOCH_SECOND, ${t})`, seconds)}, ${t})`;
+}

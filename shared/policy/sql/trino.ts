@@ -1,4 +1,5 @@
-import { doubledQuoteLiteral, doubleQuotedIdent, type SqlDialect } from './dialect.ts';
+import { typeKind } from './column-type.ts';
+import { doubledQuoteLiteral, doubleQuotedIdent, floorMod, type SqlDialect } from './dialect.ts';
 
 /** Trino (and Starburst): standard SQL literals, no backslash escapes; `sha256` takes bytes. */
 export const trino: SqlDialect = {
@@ -9,5 +10,16 @@ export const trino: SqlDialect = {
   // Trino's regexp_replace replaces every match without a flag.
   regexReplace: (expr, pattern, replacement) =>
     `regexp_replace(CAST(${expr} AS varchar), ${doubledQuoteLiteral(pattern)}, ${doubledQuoteLiteral(replacement)})`,
-  truncDate: (expr, unit) => `date_trunc('${unit}', ${expr})`,
+  floorTime,
 };
+
+/**
+ * Seconds since an epoch of the value's own kind (an instant for `… with time zone`, a wall
+ * time otherwise), so no session time zone enters; Trino intervals hold milliseconds, so the
+ * value is cut to whole seconds first and the remainder is an exact bigint.
+ */
+function floorTime(expr: string, seconds: number, type: string): string {
+  const t = typeKind(type) === 'date' ? `CAST(${expr} AS timestamp)` : `date_trunc('second', ${expr})`;
+  const epoch = /with time zone/i.test(type) ? "CAST('1970-01-01 00:00:00 UTC' AS timestamp with time zone)" : "TIMESTAMP '1970-01-01 00:00:00'";
+  return `(${t} - INTERVAL '1' SECOND * ${floorMod(`date_diff('second', ${epoch}, ${t})`, seconds)})`;
+}

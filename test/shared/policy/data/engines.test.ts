@@ -26,7 +26,7 @@ describe('postgres dialect on PostgreSQL (pglite)', () => {
 
   it('shows a cleared user clear PII, showLast SSN, regex email, rounded numbers and dates', async () => {
     expect(await rows(USERS.ann)).toEqual([
-      { id: 1, name: 'Ann', ssn: '*******6789', email: '***@x.com', phone: '555-0101', salary: 50000, hired: '2024-05-01', region: 'Ohio', dept: 'REDACTED', country: 'US', address: '***' },
+      { id: 1, name: 'Ann', ssn: '*******6789', email: '***@x.com', phone: '555-0101', salary: 50000, hired: '2024-05-17', region: 'Ohio', dept: 'REDACTED', country: 'US', address: '***' },
     ]);
   });
 
@@ -81,8 +81,8 @@ describe('trino dialect (shared ANSI part) on DuckDB', () => {
 
   it('masks showLast, rounding, constant, custom and cell-level NULL for each user', async () => {
     expect(await rows(USERS.smwilliams)).toEqual([
-      { id: 2, name: 'Bob', ssn: '987-65-4321', email: 'bob@x.com', phone: '555-0102', salary: 60000, hired: '2023-11-01', region: 'Michigan', dept: 'REDACTED', country: null, address: '***' },
-      { id: 3, name: 'Cy', ssn: null, email: 'cy@x.com', phone: '555-0103', salary: 40000, hired: '2022-01-01', region: 'Ohio', dept: 'REDACTED', country: 'US', address: '***' },
+      { id: 2, name: 'Bob', ssn: '987-65-4321', email: 'bob@x.com', phone: '555-0102', salary: 60000, hired: '2023-10-20', region: 'Michigan', dept: 'REDACTED', country: null, address: '***' },
+      { id: 3, name: 'Cy', ssn: null, email: 'cy@x.com', phone: '555-0103', salary: 40000, hired: '2022-01-28', region: 'Ohio', dept: 'REDACTED', country: 'US', address: '***' },
     ]);
     expect((await rows(USERS.ann)).map((x) => [x.id, x.ssn])).toEqual([[1, '*******6789']]);
   });
