@@ -34,7 +34,7 @@ export function openApiDocument(config: Pick<Config, 'version' | 'issuer'>): Rec
     info: {
       title: 'Warden',
       version: config.version,
-      description: 'Data-access governance control plane. The binding contract is CONTRACT.md; SCIM 2.0 lives under /scim/v2 (RFC 7644).',
+      description: 'Data-access governance control plane. docs/api.md in the repository is the guide to this API; SCIM 2.0 lives under /scim/v2 (RFC 7644).',
     },
     servers: [{ url: config.issuer }],
     security: [{ bearer: [] }],

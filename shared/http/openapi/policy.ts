@@ -22,7 +22,7 @@ const dataSource = obj(
   },
   ['name', 'platform', 'database', 'schema', 'table'],
 );
-const policyDocument = { type: 'object', description: 'a subscription or data policy document (CONTRACT.md, Policies)' };
+const policyDocument = { type: 'object', description: 'a subscription or data policy document (docs/api.md, section 4)' };
 const consistency =
   'Decisions use a compiled snapshot of catalog and policies refreshed when its version item changes, checked at most once per ' +
   '`WARDEN_SNAPSHOT_REFRESH_MS` (default 1000 ms); user groups, attributes and approvals are cached 1 s. A change is reflected by ' +
