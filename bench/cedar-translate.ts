@@ -1,7 +1,7 @@
 import type { EntityJson, EntityUidJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { DataSource } from '#shared/model/catalog.ts';
 import type { Subject } from '#shared/model/identity.ts';
-import { DEFAULT_IAM } from '#shared/model/identity.ts';
+import { BUILT_IN_IAM } from '#shared/model/identity.ts';
 import type { Circumstance, StoredPolicy, SubscriptionPolicy } from '#shared/model/policy.ts';
 import type { ConditionNode } from '#shared/policy/condition/ast.ts';
 import { parseCondition } from '#shared/policy/condition/parser.ts';
@@ -54,7 +54,7 @@ function condition(node: ConditionNode): string {
 function grantCondition(p: SubscriptionPolicy): string {
   const a = p.actions;
   if (a.type === 'anyone') return 'true';
-  if (a.type === 'individuals') return or((a.individuals ?? []).map((i) => `principal == User::${str(userId(i.iamid ?? DEFAULT_IAM, i.userid))}`));
+  if (a.type === 'individuals') return or((a.individuals ?? []).map((i) => `principal == User::${str(userId(i.iamid ?? BUILT_IN_IAM, i.userid))}`));
   if (a.type !== 'entitlements' || !a.entitlements) throw new Error(`no cedar translation for level \`${a.type}\``);
   const e = a.entitlements;
   const listed = [...e.groups.map((g) => `principal in Group::${str(g)}`), ...e.attributes.map((x) => attribute(x.name, x.value))];

@@ -10,13 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { Caller } from '#shared/auth/caller.ts';
 import { sha256Hex } from '#shared/auth/secrets.ts';
-import { createLogger } from '#shared/http/logger.ts';
-import { impersonate, type ImpersonationDeps } from '#shared/impersonation/impersonate.ts';
-import { LocalSigner } from '#shared/impersonation/local-signer.ts';
-import { SessionStore } from '#shared/impersonation/sessions.ts';
-import { settingsFromEnv } from '#shared/impersonation/settings.ts';
-import { SettingsStore } from '#shared/impersonation/settings-store.ts';
-import { SigningKeyStore } from '#shared/impersonation/signing-keys.ts';
+import { readConfig } from '#shared/config.ts';
+import { impersonate } from '#shared/impersonation/impersonate.ts';
 import { createImpersonationVerifier } from '#shared/impersonation/verifier.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamo } from '#shared/local/dynamo.ts';
 import { createServices } from '#shared/services.ts';
@@ -54,27 +49,17 @@ try {
   const db = createDb({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, tablePrefix: 'bench_' });
   await ensureTables(db);
   const hash = sha256Hex('bench');
-  const services = createServices(db, { issuer: ISSUER, bootstrapKeyHash: async () => hash }, { log: createLogger('bench', 'silent') });
+  const config = readConfig({ WARDEN_ISSUER: ISSUER, LOG_LEVEL: 'silent', WARDEN_ALLOWED_IMPERSONATORS: 'service:bi-tool', WARDEN_USER_MAPPING_IAMID: 'okta' });
+  const services = createServices(db, config, { bootstrapKeyHash: async () => hash });
   await services.users.create({ iamid: 'okta', userid: 'smwilliams', displayName: 'S' });
-  const keyStore = new SigningKeyStore(db);
-  const signer = new LocalSigner(keyStore);
+  const { signer } = services;
   await signer.ready();
-  const defaults = settingsFromEnv({ WARDEN_ALLOWED_IMPERSONATORS: 'service:bi-tool', WARDEN_USER_MAPPING_IAMID: 'okta' });
-  const deps: ImpersonationDeps = {
-    issuer: ISSUER,
-    users: services.users,
-    apiKeys: services.apiKeys,
-    settings: new SettingsStore(db, services.audit, defaults),
-    sessions: new SessionStore(db, services.audit),
-    signer,
-    audit: services.audit,
-    now: Date.now,
-    requireAllowList: false,
-  };
+  const defaults = config.impersonationDefaults;
+  const verifier = (cacheMs?: number) => createImpersonationVerifier(services, { issuer: ISSUER, defaults, requireAllowList: false, ...(cacheMs !== undefined ? { cacheMs } : {}) });
   const principal = { type: 'service', id: 'bi-tool' } as const;
   const key = await services.apiKeys.create({ hash: sha256Hex('bench-bi-tool'), name: 'bench', principal, permissions: [], createdBy: 'bench' });
   const caller: Caller = { principal, permissions: new Set(), via: 'api-key', keyId: key.keyId };
-  const mint = (sessionId: string) => impersonate(deps, caller, sessionId, { userid: 'smwilliams' });
+  const mint = (sessionId: string) => impersonate(services, caller, sessionId, { userid: 'smwilliams' });
 
   for (let i = 0; i < 200; i++) await mint(`warm-${i}`);
   const newSession: number[] = [];
@@ -92,16 +77,16 @@ try {
     signOnly.push((await timed(() => signer.sign(claims)))[1]);
   }
 
-  const jwks = createLocalJWKSet({ keys: await keyStore.publicKeys(Math.floor(Date.now() / 1000)) });
+  const jwks = createLocalJWKSet({ keys: await services.signingKeys.publicKeys(Math.floor(Date.now() / 1000)) });
   const signature: number[] = [];
   for (let i = 0; i < VERIFIES; i++) {
     const token = tokens[i % tokens.length]!;
     signature.push((await timed(() => jwtVerify(token, jwks, { issuer: ISSUER, audience: ISSUER, algorithms: ['ES256'] })))[1]);
   }
-  const cold = createImpersonationVerifier({ db, issuer: ISSUER, cacheMs: 0, defaults });
+  const cold = verifier(0);
   const coldSamples: number[] = [];
   for (let i = 0; i < MINTS; i++) coldSamples.push((await timed(() => cold.verify(tokens[i]!)))[1]);
-  const warm = createImpersonationVerifier({ db, issuer: ISSUER, defaults });
+  const warm = verifier();
   for (const t of tokens) await warm.verify(t);
   const warmSamples: number[] = [];
   for (let i = 0; i < VERIFIES; i++) warmSamples.push((await timed(() => warm.verify(tokens[i % 500]!)))[1]);

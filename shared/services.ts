@@ -1,69 +1,118 @@
-import { AuditWriter } from './audit/writer.ts';
 import { createAuthenticator, type Authenticator, type ImpersonationVerifier } from './auth/authenticate.ts';
-import { createLogger, type Logger } from './http/logger.ts';
-import { DEFAULT_IAM } from './model/identity.ts';
+import type { Config } from './config.ts';
+import { DecisionService } from './decision-service/service.ts';
+import { LocalSigner } from './impersonation/local-signer.ts';
+import { refusingSigner, type TokenSigner } from './impersonation/signer.ts';
+import { createImpersonationVerifier } from './impersonation/verifier.ts';
+import { createLogger, type Logger } from './log/logger.ts';
+import { createMetrics, NO_METRICS, type Metrics } from './log/metrics.ts';
+import { AccessRequestRepository } from './store/access-requests.ts';
 import { ApiKeyRepository } from './store/api-keys.ts';
+import { AuditBatcher } from './store/audit-batch.ts';
+import { AuditRepository } from './store/audit.ts';
+import { CatalogRepository } from './store/catalog.ts';
 import type { Db } from './store/client.ts';
+import { ExternalStateRepository } from './store/external-state.ts';
 import { GroupRepository } from './store/groups.ts';
+import { IamTrustRepository } from './store/iam-trust.ts';
 import { IamRepository } from './store/iams.ts';
+import { ImpersonationSettingsRepository } from './store/impersonation-settings.ts';
+import { PolicyRepository } from './store/policies.ts';
+import { SessionRepository } from './store/sessions.ts';
+import { SigningKeyRepository } from './store/signing-keys.ts';
+import { TokenStateRepository } from './store/token-state.ts';
 import { UserRepository } from './store/users.ts';
-import { parseAllowedHosts, type AllowedHost } from './userinfo/target.ts';
 
-/** Deployment settings every function shares. */
-export interface Config {
-  /** Base URL of the API: the `iss` and `aud` of impersonation tokens. */
-  readonly issuer: string;
-  readonly defaultIam: string;
-  readonly version: string;
-  /** Hash of the bootstrap admin key, resolved lazily (Secrets Manager in AWS). */
-  readonly bootstrapKeyHash: () => Promise<string | undefined>;
-  /** Hosts an external source may be despite a private address (env `WARDEN_EXTERNAL_SOURCE_ALLOWED_HOSTS`). */
-  readonly externalSourceAllowedHosts: readonly AllowedHost[];
-}
-
-/** The repositories and collaborators a function app is built from. */
+/** Every repository and collaborator a function app, a job or the local runtime is built from. */
 export interface Services {
   readonly db: Db;
   readonly config: Config;
   readonly log: Logger;
-  readonly audit: AuditWriter;
+  readonly metrics: Metrics;
+  /** The clock of sessions, tokens and settings caches (tests move it). */
+  readonly now: () => number;
+  readonly audit: AuditRepository;
+  readonly auditBatcher: AuditBatcher;
   readonly users: UserRepository;
   readonly groups: GroupRepository;
   readonly iams: IamRepository;
+  readonly iamTrust: IamTrustRepository;
   readonly apiKeys: ApiKeyRepository;
+  readonly externalState: ExternalStateRepository;
+  readonly catalog: CatalogRepository;
+  readonly policies: PolicyRepository;
+  readonly accessRequests: AccessRequestRepository;
+  readonly sessions: SessionRepository;
+  readonly impersonationSettings: ImpersonationSettingsRepository;
+  readonly signingKeys: SigningKeyRepository;
+  readonly tokenState: TokenStateRepository;
+  readonly signer: TokenSigner;
   readonly authenticator: Authenticator;
-  /** Verifies impersonation tokens where they are accepted; absent → such tokens are refused. */
-  readonly impersonation?: ImpersonationVerifier;
+  /** Verifies impersonation tokens where routes accept them. */
+  readonly impersonation: ImpersonationVerifier;
+  readonly decisions: DecisionService;
 }
 
-/** The package version, reported by `/health`. */
-export const VERSION = '0.1.0';
+/** What is not configuration: secrets resolved at run time, and the seams tests and entry points set. */
+export interface ServiceOptions {
+  /** Hash of the bootstrap admin key, resolved lazily (Secrets Manager in AWS). */
+  readonly bootstrapKeyHash: () => Promise<string | undefined>;
+  /** The token signer over the signing keys; default: a local key (refusing to mint in AWS). */
+  readonly signer?: (keys: SigningKeyRepository) => TokenSigner;
+  readonly log?: Logger;
+  readonly metrics?: Metrics;
+  readonly now?: () => number;
+  readonly authCacheMs?: number;
+  /** How long a verified impersonation token is reused (default 1 s). */
+  readonly verifierCacheMs?: number;
+}
 
-/** Wires repositories over one database. */
-export function createServices(
-  db: Db,
-  config: Partial<Config> & Pick<Config, 'bootstrapKeyHash'>,
-  extra: { impersonation?: ImpersonationVerifier; log?: Logger; authCacheMs?: number } = {},
-): Services {
-  const audit = new AuditWriter(db);
+/** Builds every repository and collaborator once, over one database: the composition root. */
+export function createServices(db: Db, config: Config, options: ServiceOptions): Services {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? createLogger({ service: config.serviceName, level: config.logLevel });
+  const metrics = options.metrics ?? (config.metrics ? createMetrics({ service: config.serviceName }) : NO_METRICS);
+  const audit = new AuditRepository(db);
   const users = new UserRepository(db, audit);
+  const groups = new GroupRepository(db, audit);
   const apiKeys = new ApiKeyRepository(db, audit, users);
-  return {
+  const signingKeys = new SigningKeyRepository(db);
+  const tokenState = new TokenStateRepository(db);
+  const repositories = {
     db,
-    config: {
-      issuer: 'http://127.0.0.1:8080',
-      defaultIam: DEFAULT_IAM,
-      version: VERSION,
-      externalSourceAllowedHosts: parseAllowedHosts(process.env.WARDEN_EXTERNAL_SOURCE_ALLOWED_HOSTS ?? ''),
-      ...config,
-    },
-    log: extra.log ?? createLogger('warden'),
+    config,
+    log,
+    metrics,
+    now,
     audit,
+    auditBatcher: new AuditBatcher(db, audit, log),
     users,
-    groups: new GroupRepository(db, audit),
+    groups,
     iams: new IamRepository(db, audit),
+    iamTrust: new IamTrustRepository(db),
     apiKeys,
-    authenticator: createAuthenticator({ apiKeys, users, bootstrapKeyHash: config.bootstrapKeyHash, ...(extra.authCacheMs !== undefined ? { cacheMs: extra.authCacheMs } : {}) }),
-    ...(extra.impersonation ? { impersonation: extra.impersonation } : {}),
+    externalState: new ExternalStateRepository(db),
+    catalog: new CatalogRepository(db, audit, config.defaultIam),
+    policies: new PolicyRepository(db, audit),
+    accessRequests: new AccessRequestRepository(db, audit),
+    sessions: new SessionRepository(db, audit),
+    impersonationSettings: new ImpersonationSettingsRepository(db, audit, config.impersonationDefaults, now),
+    signingKeys,
+    tokenState,
+  };
+  const signer = options.signer ? options.signer(signingKeys) : config.inAws ? refusingSigner('WARDEN_SIGNING_KEY_ARN') : new LocalSigner(signingKeys, now);
+  return {
+    ...repositories,
+    signer,
+    authenticator: createAuthenticator({ apiKeys, users, bootstrapKeyHash: options.bootstrapKeyHash, ...(options.authCacheMs !== undefined ? { cacheMs: options.authCacheMs } : {}) }),
+    // Every function verifies impersonation tokens the same way: JWKS and revocation from the sessions table.
+    impersonation: createImpersonationVerifier(repositories, {
+      issuer: config.issuer,
+      defaults: config.impersonationDefaults,
+      requireAllowList: config.requireAllowList,
+      now,
+      ...(options.verifierCacheMs !== undefined ? { cacheMs: options.verifierCacheMs } : {}),
+    }),
+    decisions: new DecisionService(repositories),
   };
 }

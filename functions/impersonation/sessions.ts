@@ -5,10 +5,9 @@ import type { AppEnv } from '#shared/http/context.ts';
 import { badRequest } from '#shared/http/errors.ts';
 import { impersonate, impersonateBodySchema, type ImpersonationDeps } from '#shared/impersonation/impersonate.ts';
 import { endSession, endSessionsOf, listSessions, readSession } from '#shared/impersonation/session-admin.ts';
-import type { SessionRecord } from '#shared/impersonation/sessions.ts';
+import type { SessionRecord } from '#shared/model/impersonation.ts';
 import { parseLabel, parseUserRef } from '#shared/impersonation/settings.ts';
 import { idSchema, type Principal } from '#shared/model/identity.ts';
-import { domain } from './errors.ts';
 
 const wire = (p: Principal) => (p.type === 'user' ? { type: p.type, id: p.id, iamid: p.iamid } : { type: p.type, id: p.id });
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
@@ -50,13 +49,13 @@ export function sessionRoutes(deps: ImpersonationDeps): Hono<AppEnv> {
 
   app.get('/', async (c) => {
     const q = readQuery(c, listSchema);
-    const page = await domain(listSessions(deps, c.get('caller'), { impersonator: q.impersonator, target: q.target, limit: q.limit, cursor: q.cursor ?? null }));
+    const page = await listSessions(deps, c.get('caller'), { impersonator: q.impersonator, target: q.target, limit: q.limit, cursor: q.cursor ?? null });
     return c.json({ sessions: page.sessions.map(view), nextCursor: page.nextCursor });
   });
 
   app.delete('/', async (c) => {
     const { impersonator } = readQuery(c, bulkSchema);
-    const ended = await domain(endSessionsOf(deps, c.get('caller'), impersonator, c.get('requestId')));
+    const ended = await endSessionsOf(deps, c.get('caller'), impersonator, c.get('requestId'));
     return c.json({ ended });
   });
 
@@ -65,7 +64,7 @@ export function sessionRoutes(deps: ImpersonationDeps): Hono<AppEnv> {
     // A session is always its caller's: an administrator cannot mint in another's name.
     readQuery(c, z.strictObject({}));
     const body = await readBody(c, impersonateBodySchema);
-    const minted = await domain(impersonate(deps, c.get('caller'), id, body, c.get('requestId')));
+    const minted = await impersonate(deps, c.get('caller'), id, body, c.get('requestId'));
     return c.json({
       sessionId: id,
       user: minted.session.user,
@@ -78,13 +77,13 @@ export function sessionRoutes(deps: ImpersonationDeps): Hono<AppEnv> {
 
   app.get('/:sessionId', async (c) => {
     const { impersonator } = readQuery(c, addressSchema);
-    const session = await domain(readSession(deps, c.get('caller'), sessionId(c.req.param('sessionId')), impersonator));
+    const session = await readSession(deps, c.get('caller'), sessionId(c.req.param('sessionId')), impersonator);
     return c.json(view(session));
   });
 
   app.delete('/:sessionId', async (c) => {
     const { impersonator } = readQuery(c, addressSchema);
-    await domain(endSession(deps, c.get('caller'), sessionId(c.req.param('sessionId')), impersonator, c.get('requestId')));
+    await endSession(deps, c.get('caller'), sessionId(c.req.param('sessionId')), impersonator, c.get('requestId'));
     return c.body(null, 204);
   });
 

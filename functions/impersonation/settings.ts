@@ -3,9 +3,10 @@ import { auditIdentity } from '#shared/auth/caller.ts';
 import { requirePermission } from '#shared/http/auth.ts';
 import { readBody } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
-import { normalize, settingsBodySchema, type ImpersonationSettings } from '#shared/impersonation/settings.ts';
-import type { SettingsStore, StoredSettings } from '#shared/impersonation/settings-store.ts';
+import { normalize, settingsBodySchema } from '#shared/impersonation/settings.ts';
 import type { Principal } from '#shared/model/identity.ts';
+import type { ImpersonationSettings, StoredSettings } from '#shared/model/impersonation.ts';
+import type { Services } from '#shared/services.ts';
 
 const wire = (p: Principal) => (p.type === 'user' ? { type: p.type, id: p.id, iamid: p.iamid } : { type: p.type, id: p.id });
 
@@ -20,8 +21,10 @@ function view(s: StoredSettings) {
 }
 
 /** `GET|PUT /v1/settings/impersonation` (USER_ADMIN); omitted fields take the deployment defaults. */
-export function settingsRoutes(store: SettingsStore, defaults: ImpersonationSettings, defaultIam: string): Hono<AppEnv> {
+export function settingsRoutes(services: Pick<Services, 'impersonationSettings' | 'config'>): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const store = services.impersonationSettings;
+  const { impersonationDefaults: defaults, defaultIam } = services.config;
 
   app.get('/', async (c) => {
     requirePermission(c, 'USER_ADMIN');

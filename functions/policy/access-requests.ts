@@ -5,7 +5,7 @@ import type { AppEnv } from '#shared/http/context.ts';
 import { badRequest, forbidden, notFound } from '#shared/http/errors.ts';
 import { isOwner } from '#shared/model/catalog.ts';
 import { idSchema, type Principal } from '#shared/model/identity.ts';
-import type { GovernanceStores } from '#shared/decisions/index.ts';
+import type { Services } from '#shared/services.ts';
 import type { AccessRequest } from '#shared/store/access-requests.ts';
 import { changeAudit } from '#shared/http/audit.ts';
 
@@ -26,16 +26,16 @@ const ownedBy = (source: Parameters<typeof isOwner>[0] | undefined, p: Principal
  * for its owners and GOVERNANCE; without `dataSource`, the caller's own), `GET …/{id}`,
  * `POST …/{id}/approve|deny`.
  */
-export function accessRequestRoutes(stores: GovernanceStores): Hono<AppEnv> {
+export function accessRequestRoutes(services: Pick<Services, 'catalog' | 'accessRequests'>): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   /** The request and whether the caller may decide it: an owner of its source, or GOVERNANCE. */
   async function load(c: Context<AppEnv>): Promise<{ request: AccessRequest; mayDecide: boolean }> {
     const id = c.req.param('id') ?? '';
-    const request = idSchema.safeParse(id).success ? await stores.requests.get(id) : undefined;
+    const request = idSchema.safeParse(id).success ? await services.accessRequests.get(id) : undefined;
     if (!request) throw notFound(`access request \`${id.slice(0, 100)}\` not found`);
     const caller = c.get('caller');
-    const source = await stores.catalog.getSource(request.dataSource);
+    const source = await services.catalog.getSource(request.dataSource);
     return { request, mayDecide: ownedBy(source, caller.principal) || caller.permissions.has('GOVERNANCE') };
   }
 
@@ -43,9 +43,9 @@ export function accessRequestRoutes(stores: GovernanceStores): Hono<AppEnv> {
     const caller = c.get('caller');
     if (caller.principal.type !== 'user') throw forbidden('only a user may request access, for itself');
     const body = await readBody(c, createSchema);
-    if (!(await stores.catalog.getSource(body.dataSource))) throw notFound(`data source \`${body.dataSource}\` not found`);
+    if (!(await services.catalog.getSource(body.dataSource))) throw notFound(`data source \`${body.dataSource}\` not found`);
     const { iamid, id: userid } = caller.principal;
-    const request = await stores.requests.create({ iamid, userid, dataSource: body.dataSource, ...(body.reason ? { reason: body.reason } : {}) }, (id) =>
+    const request = await services.accessRequests.create({ iamid, userid, dataSource: body.dataSource, ...(body.reason ? { reason: body.reason } : {}) }, (id) =>
       changeAudit(c, { action: 'REQUEST_ACCESS', targetType: 'accessRequest', targets: [id, body.dataSource], payload: { dataSource: body.dataSource } }),
     );
     return c.json(request, 201);
@@ -56,13 +56,13 @@ export function accessRequestRoutes(stores: GovernanceStores): Hono<AppEnv> {
     const caller = c.get('caller');
     let requests: AccessRequest[];
     if (query.dataSource) {
-      const source = await stores.catalog.getSource(query.dataSource);
+      const source = await services.catalog.getSource(query.dataSource);
       if (!source) throw notFound(`data source \`${query.dataSource}\` not found`);
       if (!ownedBy(source, caller.principal) && !caller.permissions.has('GOVERNANCE')) throw forbidden('only an owner of the data source or `GOVERNANCE` may list its requests');
-      requests = await stores.requests.ofSource(query.dataSource);
+      requests = await services.accessRequests.ofSource(query.dataSource);
     } else {
       if (caller.principal.type !== 'user') throw badRequest('`dataSource`: required when the caller is a service account');
-      requests = await stores.requests.ofUser(caller.principal.iamid, caller.principal.id);
+      requests = await services.accessRequests.ofUser(caller.principal.iamid, caller.principal.id);
     }
     return c.json({ requests: query.state ? requests.filter((r) => r.state === query.state) : requests });
   });
@@ -88,7 +88,7 @@ export function accessRequestRoutes(stores: GovernanceStores): Hono<AppEnv> {
       }
       const decidedBy = deciderId(c.get('caller').principal);
       const state = verdict === 'approve' ? 'approved' : 'denied';
-      const next = await stores.requests.decide(
+      const next = await services.accessRequests.decide(
         request,
         state,
         decidedBy,

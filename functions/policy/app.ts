@@ -3,7 +3,7 @@ import { authenticate } from '#shared/http/auth.ts';
 import { createBaseApp } from '#shared/http/app.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import type { Services } from '#shared/services.ts';
-import { DecisionService } from '#shared/decisions/index.ts';
+import type { DecisionService } from '#shared/decision-service/index.ts';
 import { accessRequestRoutes } from './access-requests.ts';
 import { auditRoutes } from './audit.ts';
 import { dataSourceRoutes } from './data-sources.ts';
@@ -16,20 +16,19 @@ import { tagRoutes } from './tags.ts';
 const isDecisionPath = (path: string): boolean => path === '/v1/decisions' || path.startsWith('/v1/decisions/');
 
 /** The `policy` function: catalog, policies, decisions, simulations, access requests, audit. */
-export function createPolicyApp(services: Services, decisions: DecisionService = new DecisionService(services)): Hono<AppEnv> {
+export function createPolicyApp(services: Services, decisions: DecisionService = services.decisions): Hono<AppEnv> {
   const app = createBaseApp('policy', services);
   const keysOnly = authenticate(services);
   // Impersonation tokens act as their user on decisions only.
   const keysOrTokens = authenticate(services, { acceptImpersonation: true });
   app.use('/v1/*', (c, next) => (isDecisionPath(c.req.path) ? keysOrTokens(c, next) : keysOnly(c, next)));
-  const stores = decisions.stores;
-  app.route('/v1/data-sources', dataSourceRoutes(stores));
-  app.route('/v1/domains', domainRoutes(stores));
-  app.route('/v1/tags', tagRoutes(stores));
-  app.route('/v1/policies', policyRoutes(services, stores));
+  app.route('/v1/data-sources', dataSourceRoutes(services));
+  app.route('/v1/domains', domainRoutes(services));
+  app.route('/v1/tags', tagRoutes(services));
+  app.route('/v1/policies', policyRoutes(services));
   app.route('/v1/decisions', decisionRoutes(services, decisions));
-  app.route('/v1/simulations', simulationRoutes(services, stores));
-  app.route('/v1/access-requests', accessRequestRoutes(stores));
+  app.route('/v1/simulations', simulationRoutes(services));
+  app.route('/v1/access-requests', accessRequestRoutes(services));
   app.route('/v1/audit', auditRoutes(services));
   return app;
 }

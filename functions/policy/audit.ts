@@ -6,7 +6,6 @@ import { requirePermission } from '#shared/http/auth.ts';
 import { badRequest } from '#shared/http/errors.ts';
 import { iamIdSchema } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
-import { queryAudit } from '#shared/store/audit-query.ts';
 
 const DAY_MS = 86_400_000;
 /** Without `userid` or `action`, day partitions are walked one by one: bounded by retention. */
@@ -33,7 +32,7 @@ const querySchema = z.strictObject({
  * paginated. `userid` is bare and matches that user of every IAM and the service of that id;
  * `iamid` narrows it to one user.
  */
-export function auditRoutes(services: Services): Hono<AppEnv> {
+export function auditRoutes(services: Pick<Services, 'audit'>): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/', async (c) => {
@@ -46,7 +45,7 @@ export function auditRoutes(services: Services): Hono<AppEnv> {
     if (q.userid === undefined && q.action === undefined && Date.parse(to) - Date.parse(from) > MAX_WALK_DAYS * DAY_MS) {
       throw badRequest(`invalid query: without \`userid\` or \`action\`, \`from\` and \`to\` may be at most ${MAX_WALK_DAYS} days apart`);
     }
-    const page = await queryAudit(services.db, {
+    const page = await services.audit.query({
       from,
       to,
       limit: q.limit,

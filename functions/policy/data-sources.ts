@@ -7,9 +7,9 @@ import { badRequest, notFound } from '#shared/http/errors.ts';
 import { dataSourceInputSchema, tagSchema, type DataSource, type Domain } from '#shared/model/catalog.ts';
 import { idSchema } from '#shared/model/identity.ts';
 import { anyCovered, sourceInDomain } from '#shared/policy/index.ts';
-import type { GovernanceStores } from '#shared/decisions/index.ts';
+import type { Services } from '#shared/services.ts';
 import { changeAudit } from '#shared/http/audit.ts';
-import { checkIfMatch, etag, withPrecondition } from '#shared/http/etag.ts';
+import { checkIfMatch, etag } from '#shared/http/etag.ts';
 import { checkStorable, requireAnyPermission } from './guard.ts';
 
 const listQuery = z.strictObject({ tag: tagSchema.optional(), domain: idSchema.optional() });
@@ -26,13 +26,13 @@ function inDomain(source: DataSource, id: string, domain: Domain | undefined): b
 }
 
 /** `PUT|GET|DELETE /v1/data-sources/{id}`, `GET /v1/data-sources?tag=&domain=`. */
-export function dataSourceRoutes(stores: GovernanceStores): Hono<AppEnv> {
+export function dataSourceRoutes(services: Pick<Services, 'catalog'>): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/', async (c) => {
     requirePermission(c, 'GOVERNANCE');
     const q = readQuery(c, listQuery);
-    const { sources, domains } = await stores.catalog.scan();
+    const { sources, domains } = await services.catalog.scan();
     const domain = q.domain === undefined ? undefined : domains.find((d) => d.id === q.domain);
     const matching = sources.filter(
       (s) =>
@@ -45,7 +45,7 @@ export function dataSourceRoutes(stores: GovernanceStores): Hono<AppEnv> {
   app.get('/:id', async (c) => {
     requireAnyPermission(c, 'GOVERNANCE', 'QUERY_ENGINE');
     const id = pathId(c.req.param('id'), 'data source id');
-    const source = await stores.catalog.getSource(id);
+    const source = await services.catalog.getSource(id);
     if (!source) throw notFound(`data source \`${id}\` not found`);
     c.header('ETag', etag(source.version));
     return c.json(source);
@@ -56,10 +56,10 @@ export function dataSourceRoutes(stores: GovernanceStores): Hono<AppEnv> {
     const id = pathId(c.req.param('id'), 'data source id');
     const input = await readBody(c, dataSourceInputSchema);
     checkStorable('data source', input);
-    const current = await stores.catalog.getSource(id);
-    // The write is conditional on the version read here, so If-Match holds up to the write.
-    const ifMatch = checkIfMatch(c, current?.version);
-    const saved = await withPrecondition(ifMatch !== undefined, () => stores.catalog.putSource(
+    const current = await services.catalog.getSource(id);
+    // The write is conditional on the version read here, so If-Match holds up to the write (a lost race is a 412).
+    checkIfMatch(c, current?.version);
+    const saved = await services.catalog.putSource(
       id,
       input,
       current,
@@ -69,7 +69,7 @@ export function dataSourceRoutes(stores: GovernanceStores): Hono<AppEnv> {
         tags: input.tags,
         columns: input.columns.length,
       } }),
-    ));
+    );
     c.header('ETag', etag(saved.version));
     return c.json(saved, current ? 200 : 201);
   });
@@ -77,7 +77,7 @@ export function dataSourceRoutes(stores: GovernanceStores): Hono<AppEnv> {
   app.delete('/:id', async (c) => {
     requirePermission(c, 'GOVERNANCE');
     const id = pathId(c.req.param('id'), 'data source id');
-    await stores.catalog.deleteSource(id, changeAudit(c, { action: 'DELETE', targetType: 'dataSource', targets: [id], payload: {} }));
+    await services.catalog.deleteSource(id, changeAudit(c, { action: 'DELETE', targetType: 'dataSource', targets: [id], payload: {} }));
     return c.body(null, 204);
   });
 

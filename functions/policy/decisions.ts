@@ -5,7 +5,7 @@ import type { AppEnv } from '#shared/http/context.ts';
 import { DIALECTS } from '#shared/model/decision.ts';
 import { idSchema, userRefSchema } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
-import type { DecisionService } from '#shared/decisions/index.ts';
+import type { DecisionService } from '#shared/decision-service/index.ts';
 import { decisionSubject } from './subject.ts';
 
 const MAX_BATCH = 1000;

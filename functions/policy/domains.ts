@@ -4,23 +4,23 @@ import type { AppEnv } from '#shared/http/context.ts';
 import { requirePermission } from '#shared/http/auth.ts';
 import { notFound } from '#shared/http/errors.ts';
 import { domainInputSchema } from '#shared/model/catalog.ts';
-import type { GovernanceStores } from '#shared/decisions/index.ts';
+import type { Services } from '#shared/services.ts';
 import { pathId } from './data-sources.ts';
 import { changeAudit } from '#shared/http/audit.ts';
 
 /** `PUT|GET /v1/domains/{id}`, `GET /v1/domains` (GOVERNANCE). */
-export function domainRoutes(stores: GovernanceStores): Hono<AppEnv> {
+export function domainRoutes(services: Pick<Services, 'catalog'>): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/', async (c) => {
     requirePermission(c, 'GOVERNANCE');
-    return c.json({ domains: (await stores.catalog.scan()).domains });
+    return c.json({ domains: (await services.catalog.scan()).domains });
   });
 
   app.get('/:id', async (c) => {
     requirePermission(c, 'GOVERNANCE');
     const id = pathId(c.req.param('id'), 'domain id');
-    const domain = await stores.catalog.getDomain(id);
+    const domain = await services.catalog.getDomain(id);
     if (!domain) throw notFound(`domain \`${id}\` not found`);
     return c.json(domain);
   });
@@ -29,8 +29,8 @@ export function domainRoutes(stores: GovernanceStores): Hono<AppEnv> {
     requirePermission(c, 'GOVERNANCE');
     const id = pathId(c.req.param('id'), 'domain id');
     const input = await readBody(c, domainInputSchema);
-    const current = await stores.catalog.getDomain(id);
-    const saved = await stores.catalog.putDomain(
+    const current = await services.catalog.getDomain(id);
+    const saved = await services.catalog.putDomain(
       id,
       input,
       current,

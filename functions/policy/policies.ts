@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import * as z from 'zod';
 import { readQuery } from '#shared/http/body.ts';
 import { readJsonOrYaml } from '#shared/http/yaml-body.ts';
-import { checkIfMatch, etag, withPrecondition } from '#shared/http/etag.ts';
+import { checkIfMatch, etag } from '#shared/http/etag.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { requirePermission } from '#shared/http/auth.ts';
 import { badRequest, notFound } from '#shared/http/errors.ts';
@@ -10,7 +10,7 @@ import { policyKeySchema, type PolicyDocument, type StoredPolicy } from '#shared
 import { checkDataPolicyAgainstSources } from '#shared/policy/data/index.ts';
 import { compileTargeting, parsePolicyDocument } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
-import { runSimulation, type GovernanceStores } from '#shared/decisions/index.ts';
+import { runSimulation } from '#shared/decision-service/index.ts';
 import { changeAudit } from '#shared/http/audit.ts';
 import { checkStorable } from './guard.ts';
 
@@ -42,9 +42,9 @@ export function documentFor(raw: unknown, key: string): PolicyDocument {
 }
 
 /** Data policies are also checked against the sources they target (column types and names). */
-export async function checkAgainstCatalog(stores: GovernanceStores, doc: PolicyDocument): Promise<void> {
+export async function checkAgainstCatalog(services: Pick<Services, 'catalog'>, doc: PolicyDocument): Promise<void> {
   if (doc.type !== 'data') return;
-  const { sources, domains } = await stores.catalog.scan();
+  const { sources, domains } = await services.catalog.scan();
   const matches = compileTargeting(doc);
   const byId = new Map(domains.map((d) => [d.id, d]));
   const errors = checkDataPolicyAgainstSources(doc, sources.filter((s) => matches(s, byId)));
@@ -52,18 +52,18 @@ export async function checkAgainstCatalog(stores: GovernanceStores, doc: PolicyD
 }
 
 /** `PUT|GET|DELETE /v1/policies/{policyKey}`, `GET /v1/policies` (GOVERNANCE). */
-export function policyRoutes(services: Services, stores: GovernanceStores): Hono<AppEnv> {
+export function policyRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/', async (c) => {
     requirePermission(c, 'GOVERNANCE');
-    return c.json({ policies: (await stores.policies.list()).map(policyView) });
+    return c.json({ policies: (await services.policies.list()).map(policyView) });
   });
 
   app.get('/:policyKey', async (c) => {
     requirePermission(c, 'GOVERNANCE');
     const key = pathKey(c);
-    const stored = await stores.policies.get(key);
+    const stored = await services.policies.get(key);
     if (!stored) throw notFound(`policy \`${key}\` not found`);
     c.header('ETag', etag(stored.version));
     return c.json(policyView(stored));
@@ -75,13 +75,13 @@ export function policyRoutes(services: Services, stores: GovernanceStores): Hono
     const { dryRun } = readQuery(c, putQuery);
     const doc = documentFor(await readJsonOrYaml(c), key);
     checkStorable('policy document', doc);
-    await checkAgainstCatalog(stores, doc);
-    if (dryRun === 'true') return c.json(await runSimulation(services, stores, { upsert: [doc], remove: [] }));
+    await checkAgainstCatalog(services, doc);
+    if (dryRun === 'true') return c.json(await runSimulation(services, { upsert: [doc], remove: [] }));
     // With If-Match the write happens only at that version: a policy-as-code pipeline never
     // overwrites a change it has not seen (412), even one made between this check and the write.
     const conditional = c.req.header('if-match') !== undefined;
-    const expected = conditional ? checkIfMatch(c, (await stores.policies.get(key))?.version) : undefined;
-    const { stored, created } = await withPrecondition(conditional, () => stores.policies.put(
+    const expected = conditional ? checkIfMatch(c, (await services.policies.get(key))?.version) : undefined;
+    const { stored, created } = await services.policies.put(
       doc,
       (next, isNew) =>
         changeAudit(c, { action: isNew ? 'CREATE' : 'UPDATE', targetType: 'policy', targets: [key], payload: {
@@ -92,7 +92,7 @@ export function policyRoutes(services: Services, stores: GovernanceStores): Hono
           ...(JSON.stringify(doc).length <= 50_000 ? { document: doc } : {}),
         } }),
       expected,
-    ));
+    );
     c.header('ETag', etag(stored.version));
     return c.json(policyView(stored), created ? 201 : 200);
   });
@@ -100,7 +100,7 @@ export function policyRoutes(services: Services, stores: GovernanceStores): Hono
   app.delete('/:policyKey', async (c) => {
     requirePermission(c, 'GOVERNANCE');
     const key = pathKey(c);
-    await stores.policies.delete(key, changeAudit(c, { action: 'DELETE', targetType: 'policy', targets: [key], payload: {} }));
+    await services.policies.delete(key, changeAudit(c, { action: 'DELETE', targetType: 'policy', targets: [key], payload: {} }));
     return c.body(null, 204);
   });
 

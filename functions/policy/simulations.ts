@@ -8,7 +8,7 @@ import { idSchema, userRefSchema } from '#shared/model/identity.ts';
 import { policyKeySchema, type PolicyDocument } from '#shared/model/policy.ts';
 import { parsePolicyDocument } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
-import { runSimulation, type GovernanceStores } from '#shared/decisions/index.ts';
+import { runSimulation } from '#shared/decision-service/index.ts';
 import { checkAgainstCatalog } from './policies.ts';
 
 const simulationSchema = z.strictObject({
@@ -19,7 +19,7 @@ const simulationSchema = z.strictObject({
 });
 
 /** `POST /v1/simulations` (GOVERNANCE): the differences a policy change would make; writes nothing. */
-export function simulationRoutes(services: Services, stores: GovernanceStores): Hono<AppEnv> {
+export function simulationRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post('/', async (c) => {
     requirePermission(c, 'GOVERNANCE');
@@ -34,10 +34,10 @@ export function simulationRoutes(services: Services, stores: GovernanceStores): 
     const keys = upsert.map((d) => d.policyKey);
     const duplicate = keys.find((k, i) => keys.indexOf(k) !== i);
     if (duplicate) throw badRequest(`\`upsert\`: policy \`${duplicate}\` appears twice`);
-    for (const doc of upsert) await checkAgainstCatalog(stores, doc);
+    for (const doc of upsert) await checkAgainstCatalog(services, doc);
     const users = body.users?.map((u) => ({ iamid: u.iamid ?? services.config.defaultIam, userid: u.userid }));
     return c.json(
-      await runSimulation(services, stores, {
+      await runSimulation(services, {
         upsert,
         remove: body.remove,
         ...(users ? { users } : {}),

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '#shared/http/context.ts';
 import { requirePermission } from '#shared/http/auth.ts';
-import type { GovernanceStores } from '#shared/decisions/index.ts';
+import type { Services } from '#shared/services.ts';
 
 /** `GET /v1/tags`: every tag in use on a source or a column, with exact counts (GOVERNANCE). */
-export function tagRoutes(stores: GovernanceStores): Hono<AppEnv> {
+export function tagRoutes(services: Pick<Services, 'catalog'>): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/', async (c) => {
     requirePermission(c, 'GOVERNANCE');
@@ -14,7 +14,7 @@ export function tagRoutes(stores: GovernanceStores): Hono<AppEnv> {
       entry[field]++;
       counts.set(tag, entry);
     };
-    for (const s of (await stores.catalog.scan()).sources) {
+    for (const s of (await services.catalog.scan()).sources) {
       for (const t of new Set(s.tags)) bump(t, 'dataSources');
       for (const col of s.columns) for (const t of new Set(col.tags)) bump(t, 'columns');
     }

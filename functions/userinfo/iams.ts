@@ -5,13 +5,13 @@ import { newSecret, sha256Hex } from '#shared/auth/secrets.ts';
 import { readBody } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { requirePermission } from '#shared/http/auth.ts';
-import { conflict, notFound } from '#shared/http/errors.ts';
+import { notFound } from '#shared/http/errors.ts';
 import { attributeKeySchema, iamIdSchema } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
 import type { ExternalSource, IamRecord } from '#shared/store/iams.ts';
-import { NoExternalSourceError } from '#shared/userinfo/errors.ts';
 import { syncIam } from '#shared/userinfo/sync.ts';
-import { refusedHost, type AllowedHost } from '#shared/userinfo/target.ts';
+import type { AllowedHost } from '#shared/config.ts';
+import { refusedHost } from '#shared/userinfo/target.ts';
 import { externalSourceJson, toIamJson } from './iam-json.ts';
 import { changeAudit } from '#shared/http/audit.ts';
 import { pathParam } from './params.ts';
@@ -143,14 +143,9 @@ export function iamRoutes(services: Services): Hono<AppEnv> {
   app.post('/:iamid/sync', async (c) => {
     requirePermission(c, 'USER_ADMIN');
     const iamid = pathParam(c, 'iamid', iamIdSchema);
-    try {
-      const result = await syncIam(services, iamid);
-      await services.audit.write(changeAudit(c, { action: 'SYNC', targetType: 'iam', targets: [iamid], payload: { ...result } }));
-      return c.json(result);
-    } catch (err) {
-      if (err instanceof NoExternalSourceError) throw conflict(err.message);
-      throw err;
-    }
+    const result = await syncIam(services, iamid);
+    await services.audit.write(changeAudit(c, { action: 'SYNC', targetType: 'iam', targets: [iamid], payload: { ...result } }));
+    return c.json(result);
   });
 
   return app;

@@ -28,11 +28,6 @@ export interface UserIdentity {
   readonly stamp: string;
 }
 
-/** Stable text form of a principal: `service:bi-tool`, `user:okta/jdoe`. */
-export function principalLabel(p: Principal): string {
-  return p.type === 'user' ? `user:${p.iamid}/${p.id}` : `service:${p.id}`;
-}
-
 /** The audit actor of a principal. */
 export function principalActor(p: Principal): Actor {
   return p.type === 'user' ? { type: 'user', iamid: p.iamid, id: p.id } : { type: 'service', id: p.id };

@@ -1,7 +1,9 @@
+import { DomainError } from '#shared/model/errors.ts';
+
 /** The presented credential is missing, unknown, expired or revoked. */
-export class AuthenticationError extends Error {
+export class AuthenticationError extends DomainError {
+  override readonly name = 'AuthenticationError';
   constructor(message: string) {
-    super(message);
-    this.name = 'AuthenticationError';
+    super('unauthenticated', message);
   }
 }

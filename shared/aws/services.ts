@@ -1,9 +1,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { sha256Hex } from '#shared/auth/secrets.ts';
-import type { ImpersonationVerifier } from '#shared/auth/authenticate.ts';
-import { createImpersonationVerifier } from '#shared/impersonation/verifier.ts';
-import { createDb, tableNamesFromEnv } from '#shared/store/client.ts';
-import { createServices, type Services } from '#shared/services.ts';
+import { readConfig, type Config } from '#shared/config.ts';
+import { createServices, type ServiceOptions, type Services } from '#shared/services.ts';
+import { createDb } from '#shared/store/client.ts';
 
 function secretHashLoader(arn: string | undefined): () => Promise<string | undefined> {
   if (!arn) return async () => undefined;
@@ -21,11 +20,12 @@ function secretHashLoader(arn: string | undefined): () => Promise<string | undef
   };
 }
 
-/** Services of a Lambda function, configured from its environment. */
-export function servicesFromEnv(extra: { impersonation?: ImpersonationVerifier } = {}, env: NodeJS.ProcessEnv = process.env): Services {
-  const db = createDb({ tableNames: tableNamesFromEnv(env), ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}) });
-  const issuer = env.WARDEN_ISSUER ?? 'https://warden.invalid';
-  // Every function verifies impersonation tokens the same way: JWKS and revocation from the sessions table.
-  const impersonation = extra.impersonation ?? createImpersonationVerifier({ db, issuer });
-  return createServices(db, { issuer, bootstrapKeyHash: secretHashLoader(env.WARDEN_ADMIN_KEY_SECRET_ARN) }, { ...extra, impersonation });
+/**
+ * Services of a Lambda function: the configuration read (and checked: a cold start fails with
+ * every problem named) from the environment, the admin key's hash from Secrets Manager.
+ */
+export function servicesFromEnv(extra: (config: Config) => Partial<ServiceOptions> = () => ({}), env: NodeJS.ProcessEnv = process.env): Services {
+  const config = readConfig(env);
+  const db = createDb({ tableNames: config.tableNames, ...(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}) });
+  return createServices(db, config, { bootstrapKeyHash: secretHashLoader(config.adminKeySecretArn), ...extra(config) });
 }

@@ -1,37 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Hono, type Context } from 'hono';
-import { HTTPException } from 'hono/http-exception';
+import type { Context as LambdaContext } from 'aws-lambda';
+import { Hono } from 'hono';
 import { runInRequest } from '#shared/audit/request-scope.ts';
 import { auditIdentity } from '#shared/auth/caller.ts';
-import { AuthenticationError } from '#shared/auth/errors.ts';
 import type { Services } from '#shared/services.ts';
-import { ConflictError, NotFoundError, VersionMismatchError } from '#shared/store/errors.ts';
-import { InvalidCursorError } from '#shared/store/cursor.ts';
 import type { AppEnv } from './context.ts';
 import { HttpError } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
+import { problem, toHttpError } from './problem.ts';
 import { auditRefusal } from './refusal.ts';
-
-/** Maps any thrown value to the HTTP failure the client sees. */
-export function toHttpError(err: unknown): HttpError | undefined {
-  if (err instanceof HttpError) return err;
-  if (err instanceof AuthenticationError) return new HttpError(401, 'Unauthorized', err.message, { 'WWW-Authenticate': 'Bearer' });
-  if (err instanceof ConflictError) return new HttpError(409, 'Conflict', err.message);
-  if (err instanceof VersionMismatchError) return new HttpError(409, 'Conflict', err.message);
-  if (err instanceof NotFoundError) return new HttpError(404, 'Not Found', err.message);
-  if (err instanceof InvalidCursorError) return new HttpError(400, 'Bad Request', err.message);
-  if (err instanceof Error && err.name === 'PolicyValidationError') return new HttpError(400, 'Bad Request', err.message);
-  if (err instanceof HTTPException) return new HttpError(err.status, err.message || 'Error', err.message || `status ${err.status}`);
-  return undefined;
-}
-
-/** An RFC 9457 problem response. */
-export function problem(c: Context, e: HttpError): Response {
-  return c.body(JSON.stringify({ type: 'about:blank', title: e.title, status: e.status, detail: e.detail }), e.status as 400, {
-    'content-type': 'application/problem+json',
-    ...e.headers,
-  });
-}
 
 /** Longest client `x-request-id` recorded. */
 const MAX_CLIENT_REQUEST_ID = 128;
@@ -48,22 +25,30 @@ function clientRequestIdOf(header: string | undefined): string | undefined {
  * client could otherwise make its records pass for another request's); the client's
  * `x-request-id` is logged and audited apart, as `clientRequestId`.
  */
-export function createBaseApp(name: string, services: Services): Hono<AppEnv> {
+export function createBaseApp(name: string, services: Pick<Services, 'log' | 'metrics' | 'audit' | 'config'>): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(async (c, next) => {
     const requestId = randomUUID();
     const clientRequestId = clientRequestIdOf(c.req.header('x-request-id'));
     const ids = { requestId, ...(clientRequestId ? { clientRequestId } : {}) };
+    // On Lambda: the invocation's request id, cold start and function on every line from here on.
+    const lambda = (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
+    if (lambda) services.log.addLambdaContext(lambda);
     const log = services.log.child({ function: name, ...ids });
     c.set('requestId', requestId);
     c.set('log', log);
     const started = performance.now();
-    await runInRequest(ids, next);
+    try {
+      await runInRequest(ids, next);
+    } finally {
+      // One request is one invocation behind API Gateway: its metrics are flushed with it.
+      services.metrics.flush();
+    }
     c.header('x-request-id', requestId);
     log.debug('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
   });
   app.onError(async (err, c) => {
-    const mapped = toHttpError(err);
+    const mapped = toHttpError(err, c.req.header('if-match') !== undefined);
     if (!mapped) {
       c.get('log')?.error('unhandled error', { error: err instanceof Error ? err.stack : String(err) });
       return problem(c, new HttpError(500, 'Internal Server Error', 'unexpected error; see the logs for request id'));

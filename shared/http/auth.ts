@@ -1,5 +1,4 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { AuthenticationError } from '#shared/auth/errors.ts';
 import { looksLikeJwt } from '#shared/auth/authenticate.ts';
 import type { Caller } from '#shared/auth/caller.ts';
 import type { Permission } from '#shared/model/identity.ts';
@@ -29,27 +28,16 @@ function credential(header: string | undefined, allowBasic: boolean): string | u
 }
 
 /** Resolves the caller or fails with 401; impersonation tokens off their routes fail with 403. */
-export function authenticate(services: Services, options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
+export function authenticate(services: Pick<Services, 'authenticator' | 'impersonation'>, options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const cred = credential(c.req.header('authorization'), options.allowBasic ?? false);
     if (!cred) throw unauthorized();
-    let caller: Caller;
-    try {
-      if (looksLikeJwt(cred)) {
-        if (!services.impersonation) throw new AuthenticationError('impersonation tokens are not accepted here');
-        caller = await services.impersonation.verify(cred);
-        if (!options.acceptImpersonation) {
-          c.set('caller', caller);
-          throw forbidden('an impersonation token is accepted only by `/v1/decisions` and `/userinfo`');
-        }
-      } else {
-        caller = await services.authenticator.apiKey(cred);
-      }
-    } catch (err) {
-      if (err instanceof AuthenticationError) throw unauthorized(err.message);
-      throw err;
-    }
+    // An unknown, expired or revoked credential is an `AuthenticationError`: 401 by its kind.
+    const caller: Caller = looksLikeJwt(cred) ? await services.impersonation.verify(cred) : await services.authenticator.apiKey(cred);
     c.set('caller', caller);
+    if (caller.via === 'impersonation' && !options.acceptImpersonation) {
+      throw forbidden('an impersonation token is accepted only by `/v1/decisions` and `/userinfo`');
+    }
     await next();
   };
 }

@@ -1,5 +1,5 @@
 import type { Caller } from '#shared/auth/caller.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '#shared/log/logger.ts';
 
 /** Hono environment of every Warden app. */
 export interface AppEnv {

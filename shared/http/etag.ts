@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { VersionMismatchError } from '#shared/store/errors.ts';
 import { badRequest, preconditionFailed } from './errors.ts';
 
 /** The weak entity tag of a stored version. */
@@ -27,14 +26,4 @@ export function checkIfMatch(c: Context, currentVersion: number | undefined): nu
   if (currentVersion === undefined) throw preconditionFailed('`If-Match`: the resource does not exist');
   if (!ifMatchHolds(header, currentVersion)) throw preconditionFailed(`\`If-Match\`: the resource is at version ${currentVersion}, ${etag(currentVersion)}`);
   return currentVersion;
-}
-
-/** Runs a conditional write; under `If-Match` a lost race is a 412 rather than a 409. */
-export async function withPrecondition<T>(conditional: boolean, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (err) {
-    if (conditional && err instanceof VersionMismatchError) throw preconditionFailed(`\`If-Match\`: ${err.message}`);
-    throw err;
-  }
 }

@@ -1,4 +1,4 @@
-import type { Config } from '#shared/services.ts';
+import type { Config } from '#shared/config.ts';
 import { OPERATIONS } from './openapi/index.ts';
 import type { Operation } from './openapi/operations.ts';
 

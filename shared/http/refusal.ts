@@ -11,7 +11,7 @@ export type RefusedBy = Pick<AuditInput, 'actor' | 'userId' | 'impersonationUser
  * audit write is logged and never turns the refusal into a 5xx.
  */
 export async function auditRefusal(
-  services: Services,
+  services: Pick<Services, 'audit'>,
   c: Context<AppEnv>,
   who: RefusedBy,
   status: number,

@@ -1,55 +1,57 @@
+import { DomainError } from '#shared/model/errors.ts';
+
 /** The caller may not impersonate (the rule of `rule.ts`), or not with the key it presented. */
-export class ImpersonationNotAllowedError extends Error {
+export class ImpersonationNotAllowedError extends DomainError {
+  override readonly name = 'ImpersonationNotAllowedError';
   constructor(message: string) {
-    super(message);
-    this.name = 'ImpersonationNotAllowedError';
+    super('forbidden', message);
   }
 }
 
 /** Another impersonator's sessions are addressed only with `USER_ADMIN`; whether they exist is not told. */
-export class ForeignSessionsError extends Error {
+export class ForeignSessionsError extends DomainError {
+  override readonly name = 'ForeignSessionsError';
   constructor(label: string) {
-    super(`requires permission \`USER_ADMIN\` to address the sessions of \`${label}\``);
-    this.name = 'ForeignSessionsError';
+    super('forbidden', `requires permission \`USER_ADMIN\` to address the sessions of \`${label}\``);
   }
 }
 
 /** The user to impersonate cannot be named at all (a `useridTemplate` expansion too long or malformed). */
-export class InvalidTargetError extends Error {
+export class InvalidTargetError extends DomainError {
+  override readonly name = 'InvalidTargetError';
   constructor(message: string) {
-    super(message);
-    this.name = 'InvalidTargetError';
+    super('invalid', message);
   }
 }
 
 /** The single-impersonation lock forbids switching, or the session has ended. */
-export class SessionConflictError extends Error {
+export class SessionConflictError extends DomainError {
+  override readonly name = 'SessionConflictError';
   constructor(message: string) {
-    super(message);
-    this.name = 'SessionConflictError';
+    super('conflict', message);
   }
 }
 
 /** The user to impersonate does not exist or is inactive; the two are not told apart. */
-export class TargetNotFoundError extends Error {
+export class TargetNotFoundError extends DomainError {
+  override readonly name = 'TargetNotFoundError';
   constructor(iamid: string, userid: string) {
-    super(`user \`${userid}\` not found in iam \`${iamid}\``);
-    this.name = 'TargetNotFoundError';
+    super('not-found', `user \`${userid}\` not found in iam \`${iamid}\``);
   }
 }
 
 /** The session does not exist (never created, ended or expired). */
-export class SessionNotFoundError extends Error {
+export class SessionNotFoundError extends DomainError {
+  override readonly name = 'SessionNotFoundError';
   constructor(sessionId: string) {
-    super(`impersonation session \`${sessionId}\` not found`);
-    this.name = 'SessionNotFoundError';
+    super('not-found', `impersonation session \`${sessionId}\` not found`);
   }
 }
 
 /** A deployment setting from the environment cannot be used. */
-export class InvalidSettingError extends Error {
+export class InvalidSettingError extends DomainError {
+  override readonly name = 'InvalidSettingError';
   constructor(message: string) {
-    super(message);
-    this.name = 'InvalidSettingError';
+    super('invalid', message);
   }
 }

@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { auditId, userAuditId, type AuditInput } from '#shared/audit/record.ts';
-import type { AuditWriter } from '#shared/audit/writer.ts';
-import { actorOf, principalLabel, type Caller } from '#shared/auth/caller.ts';
-import { iamIdSchema, idSchema, type UserRef } from '#shared/model/identity.ts';
+import { actorOf, type Caller } from '#shared/auth/caller.ts';
+import { iamIdSchema, idSchema, principalLabel, type UserRef } from '#shared/model/identity.ts';
+import type { Metrics } from '#shared/log/metrics.ts';
+import type { SessionRecord } from '#shared/model/impersonation.ts';
 import type { ApiKeyRepository } from '#shared/store/api-keys.ts';
+import type { AuditRepository } from '#shared/store/audit.ts';
+import type { ImpersonationSettingsRepository } from '#shared/store/impersonation-settings.ts';
+import type { SessionRepository } from '#shared/store/sessions.ts';
 import { VersionMismatchError } from '#shared/store/errors.ts';
 import { stampOf, uidOf } from '#shared/store/identity.ts';
 import { nowIso } from '#shared/store/transact.ts';
 import type { UserRepository } from '#shared/store/users.ts';
 import { ImpersonationNotAllowedError, InvalidTargetError, SessionConflictError, TargetNotFoundError } from './errors.ts';
 import { mayImpersonate } from './rule.ts';
-import type { SessionRecord, SessionStore } from './sessions.ts';
-import type { SettingsStore } from './settings-store.ts';
 import type { TokenSigner } from './signer.ts';
 import { buildClaims, type Minter } from './tokens.ts';
 
@@ -24,18 +26,18 @@ export const impersonateBodySchema = z.strictObject({
 });
 export type ImpersonateRequest = z.infer<typeof impersonateBodySchema>;
 
-/** What the session routes work with. */
+/** What the session routes work with (the shared services hold each). */
 export interface ImpersonationDeps {
-  readonly issuer: string;
   readonly users: UserRepository;
   readonly apiKeys: ApiKeyRepository;
-  readonly settings: SettingsStore;
-  readonly sessions: SessionStore;
+  readonly impersonationSettings: ImpersonationSettingsRepository;
+  readonly sessions: SessionRepository;
   readonly signer: TokenSigner;
-  readonly audit: AuditWriter;
+  readonly audit: AuditRepository;
+  readonly metrics: Metrics;
   readonly now: () => number;
-  /** `WARDEN_REQUIRE_ALLOW_LIST`: users need a place on the allow list besides the permission. */
-  readonly requireAllowList: boolean;
+  /** `requireAllowList`: users need a place on the allow list besides the permission (`WARDEN_REQUIRE_ALLOW_LIST`). */
+  readonly config: { readonly issuer: string; readonly requireAllowList: boolean };
 }
 
 /** A minted token and the session state it belongs to. */
@@ -78,7 +80,7 @@ function userIdProblem(userid: string): string | undefined {
  * token. Refusals are audited with their reason before the error is thrown.
  */
 export async function impersonate(deps: ImpersonationDeps, caller: Caller, sessionId: string, request: ImpersonateRequest, requestId?: string): Promise<Minted> {
-  const settings = await deps.settings.current();
+  const settings = await deps.impersonationSettings.current();
   const target: UserRef = {
     iamid: request.iamid ?? settings.userMappingIamid,
     userid: applyTemplate(request.useridTemplate, request.userid),
@@ -97,7 +99,7 @@ export async function impersonate(deps: ImpersonationDeps, caller: Caller, sessi
   };
   // A user impersonator is judged on its profile as it is now, not as the key cache last saw it.
   const self = caller.principal.type === 'user' ? await deps.users.getProfile(caller.principal.iamid, caller.principal.id, true) : undefined;
-  const rule = mayImpersonate({ ...caller, permissions: self ? new Set(self.permissions) : caller.permissions }, settings, deps.requireAllowList);
+  const rule = mayImpersonate({ ...caller, permissions: self ? new Set(self.permissions) : caller.permissions }, settings, deps.config.requireAllowList);
   if (!rule.allowed) return refuse('UNAUTHORIZED', rule.reason, new ImpersonationNotAllowedError(rule.reason));
   if (caller.via !== 'api-key' || !caller.keyId) return refuse('UNAUTHORIZED', 'only an api key can impersonate', new ImpersonationNotAllowedError('only an api key can impersonate'));
   if (caller.principal.type === 'user' && (!self?.active || uidOf(self) !== caller.uid)) {
@@ -176,8 +178,10 @@ export async function impersonate(deps: ImpersonationDeps, caller: Caller, sessi
       continue;
     }
     const user = { ...target, uid: uidOf(profile), stamp: stampOf(profile) };
-    const claims = buildClaims({ issuer: deps.issuer, user, minter, sessionId, gen: next.gen, jti, issuedAt: nowS, expiresAt });
-    return { session: next, token: await deps.signer.sign(claims), expiresAt };
+    const claims = buildClaims({ issuer: deps.config.issuer, user, minter, sessionId, gen: next.gen, jti, issuedAt: nowS, expiresAt });
+    const token = await deps.signer.sign(claims);
+    deps.metrics.count('TokensMinted');
+    return { session: next, token, expiresAt };
   }
   throw new VersionMismatchError(`impersonation session \`${sessionId}\` is changing concurrently; retry`);
 }

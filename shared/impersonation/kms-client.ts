@@ -1,8 +1,7 @@
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
-import type { Db } from '#shared/store/client.ts';
+import type { SigningKeyRepository } from '#shared/store/signing-keys.ts';
 import { KmsSigner, type KmsPort } from './kms-signer.ts';
-import type { TokenSigner } from './signer.ts';
-import { SigningKeyStore } from './signing-keys.ts';
+import { refusingSigner, type TokenSigner } from './signer.ts';
 
 /** The KMS port over the AWS SDK client. */
 export function kmsPort(client: KMSClient = new KMSClient({})): KmsPort {
@@ -21,14 +20,9 @@ export function kmsPort(client: KMSClient = new KMSClient({})): KmsPort {
 }
 
 /**
- * The AWS signer: the KMS key named by `WARDEN_SIGNING_KEY_ARN`. Without it the function still
+ * The AWS signer: the KMS key `WARDEN_SIGNING_KEY_ARN` names. Without it the function still
  * starts (health checks answer) but refuses to mint: it never falls back to a key in the table.
  */
-export function kmsSignerFromEnv(db: Db, env: NodeJS.ProcessEnv = process.env): TokenSigner {
-  const arn = env.WARDEN_SIGNING_KEY_ARN;
-  if (arn) return new KmsSigner(kmsPort(), arn, new SigningKeyStore(db));
-  const missing = async (): Promise<never> => {
-    throw new Error('WARDEN_SIGNING_KEY_ARN is not set: the impersonation function signs only with KMS in AWS');
-  };
-  return { ready: missing, sign: missing };
+export function kmsSigner(keyArn: string | undefined): (keys: SigningKeyRepository) => TokenSigner {
+  return (keys) => (keyArn ? new KmsSigner(kmsPort(), keyArn, keys) : refusingSigner('WARDEN_SIGNING_KEY_ARN'));
 }

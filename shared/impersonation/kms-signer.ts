@@ -3,7 +3,7 @@ import { base64url, calculateJwkThumbprint, type JWK } from 'jose';
 import { nowIso } from '#shared/store/transact.ts';
 import { derToJose } from './der.ts';
 import { joseHeader, RETIRE_GRACE_SECONDS, type TokenSigner } from './signer.ts';
-import type { SigningKeyStore } from './signing-keys.ts';
+import type { SigningKeyRepository } from '#shared/store/signing-keys.ts';
 import type { ImpersonationClaims } from './tokens.ts';
 
 /** The two KMS calls the signer makes; `kms-client.ts` adapts the SDK client, tests a fake. */
@@ -24,7 +24,7 @@ export class KmsSigner implements TokenSigner {
   constructor(
     private readonly kms: KmsPort,
     private readonly keyArn: string,
-    private readonly store: SigningKeyStore,
+    private readonly store: SigningKeyRepository,
     private readonly now: () => number = () => Date.now(),
   ) {}
 

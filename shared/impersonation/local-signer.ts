@@ -1,7 +1,8 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey } from 'jose';
 import { nowIso } from '#shared/store/transact.ts';
 import { joseHeader, RETIRE_GRACE_SECONDS, type TokenSigner } from './signer.ts';
-import type { SigningKeyRecord, SigningKeyStore } from './signing-keys.ts';
+import type { SigningKeyRecord } from '#shared/model/impersonation.ts';
+import type { SigningKeyRepository } from '#shared/store/signing-keys.ts';
 import type { ImpersonationClaims } from './tokens.ts';
 
 interface LoadedKey {
@@ -28,7 +29,7 @@ export class LocalSigner implements TokenSigner {
   private loaded: Promise<LoadedKey> | undefined;
 
   constructor(
-    private readonly store: SigningKeyStore,
+    private readonly store: SigningKeyRepository,
     private readonly now: () => number = () => Date.now(),
   ) {}
 

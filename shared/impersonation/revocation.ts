@@ -1,15 +1,8 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { principalLabel } from '#shared/auth/caller.ts';
-import type { Permission } from '#shared/model/identity.ts';
-import type { Db } from '#shared/store/client.ts';
+import { type Permission, principalLabel } from '#shared/model/identity.ts';
+import type { ImpersonationSettings } from '#shared/model/impersonation.ts';
 import { stampOf, uidOf } from '#shared/store/identity.ts';
-import { withoutKeys } from '#shared/store/item.ts';
-import { keys } from '#shared/store/keys.ts';
-import type { UserRecord } from '#shared/store/users.ts';
-import { sessionKeys } from './keys.ts';
+import type { TokenState, TokenStateRepository } from '#shared/store/token-state.ts';
 import { mayImpersonate } from './rule.ts';
-import type { RevocationMarker, SessionRecord } from './sessions.ts';
-import type { ImpersonationSettings } from './settings.ts';
 import type { Minter, VerifiedClaims } from './tokens.ts';
 
 /** Every reason a token whose signature checked out is refused. */
@@ -38,16 +31,6 @@ export interface RevocationRules {
   readonly requireAllowList: boolean;
 }
 
-/** What the one read found, by role. */
-export interface Found {
-  readonly session?: SessionRecord;
-  readonly ended?: RevocationMarker;
-  readonly settings?: ImpersonationSettings;
-  readonly target?: UserRecord;
-  readonly impersonator?: UserRecord;
-  readonly keyRef?: { readonly principal: SessionRecord['impersonator'] };
-}
-
 const NONE: ReadonlySet<Permission> = new Set();
 const refused = (reason: RevocationReason): Verdict => ({ valid: false, reason });
 
@@ -56,7 +39,7 @@ const refused = (reason: RevocationReason): Verdict => ({ valid: false, reason }
  * for its user, under the impersonator `act` names, the target is the same active identity, and
  * the impersonator still may impersonate (same active identity, key not deleted, the rule holds).
  */
-export function judge(claims: VerifiedClaims, minter: Minter, found: Found, rules: RevocationRules): Verdict {
+export function judge(claims: VerifiedClaims, minter: Minter, found: TokenState, rules: RevocationRules): Verdict {
   if (found.ended && found.ended.gen === claims.gen) return refused('session ended');
   const session = found.session;
   if (!session) return refused('unknown session');
@@ -80,44 +63,18 @@ export function judge(claims: VerifiedClaims, minter: Minter, found: Found, rule
   return { valid: true };
 }
 
-type ItemKey = { pk: string; sk: string };
-
 /**
- * The verdict on a token: one strongly consistent BatchGetItem reads the session, its end
- * marker, the settings, the target's profile, the minting key's id item and a user
- * impersonator's profile, then `judge` decides.
+ * The verdict on a token: one read of everything it rests on (see `TokenStateRepository`),
+ * then `judge` decides.
  */
-export async function verdictOf(db: Db, claims: VerifiedClaims, minter: Minter, rules: RevocationRules): Promise<Verdict> {
-  const label = claims.act.sub;
-  const sessionKey = sessionKeys.session(label, claims.sid);
-  const endedKey = sessionKeys.ended(label, claims.sid);
-  const targetKey = { pk: keys.user(claims.iamid, claims.sub), sk: keys.profile };
-  const impersonatorKey = minter.principal.type === 'user' ? { pk: keys.user(minter.principal.iamid, minter.principal.id), sk: keys.profile } : undefined;
-  const keyRefKey = { pk: keys.apiKeyRef(minter.keyId), sk: keys.marker };
-  // A user may impersonate itself: BatchGetItem refuses a key listed twice.
-  const identityKeys = [targetKey, keyRefKey, ...(impersonatorKey && impersonatorKey.pk !== targetKey.pk ? [impersonatorKey] : [])];
-  let request: Record<string, { Keys: ItemKey[]; ConsistentRead: boolean }> = {
-    [db.tables.sessions]: { Keys: [sessionKey, endedKey, sessionKeys.settings], ConsistentRead: true },
-    [db.tables.identities]: { Keys: identityKeys, ConsistentRead: true },
-  };
-  const items: Array<Record<string, unknown>> = [];
-  for (let attempt = 0; Object.keys(request).length && attempt < 5; attempt++) {
-    const res = await db.doc.send(new BatchGetCommand({ RequestItems: request }));
-    for (const list of Object.values(res.Responses ?? {})) items.push(...list);
-    request = (res.UnprocessedKeys ?? {}) as typeof request;
-  }
-  if (Object.keys(request).length) throw new Error('revocation check did not complete: dynamodb left keys unprocessed');
-  const find = <T>(k: ItemKey | undefined): T | undefined => {
-    const item = k && items.find((i) => i.pk === k.pk && i.sk === k.sk);
-    return item ? withoutKeys<T>(item) : undefined;
-  };
-  const found: Found = {
-    session: find<SessionRecord>(sessionKey),
-    ended: find<RevocationMarker>(endedKey),
-    settings: find<ImpersonationSettings>(sessionKeys.settings),
-    target: find<UserRecord>(targetKey),
-    impersonator: find<UserRecord>(impersonatorKey),
-    keyRef: find<{ principal: SessionRecord['impersonator'] }>(keyRefKey),
-  };
+export async function verdictOf(state: TokenStateRepository, claims: VerifiedClaims, minter: Minter, rules: RevocationRules): Promise<Verdict> {
+  const p = minter.principal;
+  const found = await state.read({
+    label: claims.act.sub,
+    sessionId: claims.sid,
+    target: { iamid: claims.iamid, userid: claims.sub },
+    ...(p.type === 'user' ? { impersonator: { iamid: p.iamid, userid: p.id } } : {}),
+    keyId: minter.keyId,
+  });
   return judge(claims, minter, found, rules);
 }

@@ -1,6 +1,7 @@
-import { principalLabel, type Caller } from '#shared/auth/caller.ts';
-import type { Permission, Principal } from '#shared/model/identity.ts';
-import { isAllowListed, type ImpersonationSettings } from './settings.ts';
+import { type Caller } from '#shared/auth/caller.ts';
+import { type Permission, type Principal, principalLabel } from '#shared/model/identity.ts';
+import type { ImpersonationSettings } from '#shared/model/impersonation.ts';
+import { isAllowListed } from './settings.ts';
 
 /** Who asks to impersonate, as the rule sees it. */
 export interface Impersonator {

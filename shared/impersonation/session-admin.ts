@@ -1,10 +1,10 @@
 import { auditId, userAuditId } from '#shared/audit/record.ts';
-import { actorOf, principalActor, principalLabel, type Caller } from '#shared/auth/caller.ts';
-import type { Principal, UserRef } from '#shared/model/identity.ts';
+import { actorOf, principalActor, type Caller } from '#shared/auth/caller.ts';
+import { type Principal, principalLabel, type UserRef } from '#shared/model/identity.ts';
 import { VersionMismatchError } from '#shared/store/errors.ts';
 import { ForeignSessionsError, SessionNotFoundError } from './errors.ts';
 import type { ImpersonationDeps } from './impersonate.ts';
-import type { SessionRecord } from './sessions.ts';
+import type { SessionRecord } from '#shared/model/impersonation.ts';
 
 /** How many sessions a bulk end works on at once. */
 const END_CONCURRENCY = 8;

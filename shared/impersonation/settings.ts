@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { DEFAULT_IAM, iamIdSchema, idSchema, type Principal, type UserRef } from '#shared/model/identity.ts';
+import { BUILT_IN_IAM, iamIdSchema, idSchema, type Principal, type UserRef } from '#shared/model/identity.ts';
+import type { ImpersonationSettings } from '#shared/model/impersonation.ts';
 import { InvalidSettingError } from './errors.ts';
 
 /** Bounds of the token lifetime: short enough to limit a leaked token, long enough for a dashboard refresh. */
@@ -19,16 +20,8 @@ export const settingsBodySchema = z.strictObject({
   tokenTtlSeconds: z.number().int().min(MIN_TOKEN_TTL_SECONDS).max(MAX_TOKEN_TTL_SECONDS).optional(),
 });
 
-/** Who may impersonate and how (Databricks' cluster variables, as one document). */
-export interface ImpersonationSettings {
-  readonly allowedImpersonators: readonly Principal[];
-  readonly singleImpersonationPerSession: boolean;
-  readonly userMappingIamid: string;
-  readonly tokenTtlSeconds: number;
-}
-
-/** Parses `service:bi-tool,user:okta/edixon,user:dakota@example.com` (a user without IAM is in `bim`). */
-export function parseImpersonatorList(text: string): Principal[] {
+/** Parses `service:bi-tool,user:okta/edixon,user:dakota@example.com` (a user without IAM is in `defaultIam`). */
+export function parseImpersonatorList(text: string, defaultIam: string): Principal[] {
   const out: Principal[] = [];
   for (const raw of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const [type, rest] = raw.includes(':') ? [raw.slice(0, raw.indexOf(':')), raw.slice(raw.indexOf(':') + 1)] : ['user', raw];
@@ -37,11 +30,11 @@ export function parseImpersonatorList(text: string): Principal[] {
       type === 'service'
         ? { type, id: rest }
         : type === 'user'
-          ? { type, id: slash >= 0 ? rest.slice(slash + 1) : rest, iamid: slash >= 0 ? rest.slice(0, slash) : DEFAULT_IAM }
+          ? { type, id: slash >= 0 ? rest.slice(slash + 1) : rest, iamid: slash >= 0 ? rest.slice(0, slash) : defaultIam }
           : undefined;
     const parsed = impersonatorSchema.safeParse(candidate);
     if (!parsed.success) throw new InvalidSettingError(`invalid impersonator \`${raw}\`: expected \`service:<id>\` or \`user:<iamid>/<userid>\``);
-    out.push(normalize(parsed.data, DEFAULT_IAM));
+    out.push(normalize(parsed.data, defaultIam));
   }
   return out;
 }
@@ -77,9 +70,11 @@ function parseBoolean(name: string, value: string): boolean {
 /**
  * Deployment defaults from the environment, as Databricks reads its cluster variables:
  * `WARDEN_ALLOWED_IMPERSONATORS`, `WARDEN_SINGLE_IMPERSONATION_USER`, `WARDEN_USER_MAPPING_IAMID`,
- * `WARDEN_IMPERSONATION_TTL_SECONDS`. The lock is on unless turned off: switching users is the riskier choice.
+ * `WARDEN_IMPERSONATION_TTL_SECONDS`; a user named without IAM, and the mapping IAM, default to
+ * `defaultIam` (`WARDEN_DEFAULT_IAM`). The lock is on unless turned off: switching users is the riskier choice. Only
+ * `readConfig` calls it.
  */
-export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): ImpersonationSettings {
+export function settingsFromEnv(env: NodeJS.ProcessEnv, defaultIam = env.WARDEN_DEFAULT_IAM || BUILT_IN_IAM): ImpersonationSettings {
   const ttlText = env.WARDEN_IMPERSONATION_TTL_SECONDS;
   const ttl = ttlText ? Number(ttlText) : 900;
   if (!Number.isInteger(ttl) || ttl < MIN_TOKEN_TTL_SECONDS || ttl > MAX_TOKEN_TTL_SECONDS) {
@@ -87,10 +82,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Impersona
       `invalid WARDEN_IMPERSONATION_TTL_SECONDS \`${ttlText}\`: expected an integer from ${MIN_TOKEN_TTL_SECONDS} to ${MAX_TOKEN_TTL_SECONDS}`,
     );
   }
-  const iam = env.WARDEN_USER_MAPPING_IAMID || DEFAULT_IAM;
+  const iam = env.WARDEN_USER_MAPPING_IAMID || defaultIam;
   if (!iamIdSchema.safeParse(iam).success) throw new InvalidSettingError(`invalid WARDEN_USER_MAPPING_IAMID \`${iam}\``);
   return {
-    allowedImpersonators: parseImpersonatorList(env.WARDEN_ALLOWED_IMPERSONATORS ?? ''),
+    allowedImpersonators: parseImpersonatorList(env.WARDEN_ALLOWED_IMPERSONATORS ?? '', defaultIam),
     singleImpersonationPerSession: env.WARDEN_SINGLE_IMPERSONATION_USER ? parseBoolean('WARDEN_SINGLE_IMPERSONATION_USER', env.WARDEN_SINGLE_IMPERSONATION_USER) : true,
     userMappingIamid: iam,
     tokenTtlSeconds: ttl,
@@ -100,9 +95,9 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Impersona
 /**
  * `WARDEN_REQUIRE_ALLOW_LIST`: when true, users need a place in `allowedImpersonators` besides
  * `IMPERSONATE_USER`. A deployment setting, not part of the settings document: an admin with
- * `USER_ADMIN` cannot loosen it at run time.
+ * `USER_ADMIN` cannot loosen it at run time. Only `readConfig` calls it.
  */
-export function requireAllowListFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+export function requireAllowListFromEnv(env: NodeJS.ProcessEnv): boolean {
   const text = env.WARDEN_REQUIRE_ALLOW_LIST;
   return text ? parseBoolean('WARDEN_REQUIRE_ALLOW_LIST', text) : false;
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { principalLabel, type UserIdentity } from '#shared/auth/caller.ts';
-import type { Principal, UserRef } from '#shared/model/identity.ts';
+import { type UserIdentity } from '#shared/auth/caller.ts';
+import { type Principal, principalLabel, type UserRef } from '#shared/model/identity.ts';
 
 /**
  * The claims of an impersonation token (CONTRACT.md), extended so the verifier can tell whether

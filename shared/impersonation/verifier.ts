@@ -1,14 +1,15 @@
 import { createLocalJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { auditId, userAuditId } from '#shared/audit/record.ts';
-import { AuditWriter } from '#shared/audit/writer.ts';
 import type { ImpersonationVerifier } from '#shared/auth/authenticate.ts';
 import { principalActor, type Caller } from '#shared/auth/caller.ts';
 import { AuthenticationError } from '#shared/auth/errors.ts';
+import type { Metrics } from '#shared/log/metrics.ts';
 import type { Permission } from '#shared/model/identity.ts';
-import type { Db } from '#shared/store/client.ts';
+import type { ImpersonationSettings } from '#shared/model/impersonation.ts';
+import type { AuditRepository } from '#shared/store/audit.ts';
+import type { SigningKeyRepository } from '#shared/store/signing-keys.ts';
+import type { TokenStateRepository } from '#shared/store/token-state.ts';
 import { verdictOf } from './revocation.ts';
-import { requireAllowListFromEnv, settingsFromEnv, type ImpersonationSettings } from './settings.ts';
-import { SigningKeyStore } from './signing-keys.ts';
 import { claimsSchema, minterOf } from './tokens.ts';
 
 /**
@@ -23,18 +24,23 @@ const CACHE_LIMIT = 10_000;
 
 const NO_PERMISSIONS: ReadonlySet<Permission> = new Set();
 
+/** What the verifier reads and writes: the published keys, what tokens rest on, the audit trail, metrics. */
+export interface VerifierDeps {
+  readonly signingKeys: SigningKeyRepository;
+  readonly tokenState: TokenStateRepository;
+  readonly audit: AuditRepository;
+  readonly metrics: Metrics;
+}
+
 /** Options of the verifier; `now` and `cacheMs` exist for tests and the benchmark. */
 export interface VerifierOptions {
-  readonly db: Db;
   readonly issuer: string;
+  /** The impersonation settings while none are stored: the minting function's defaults. */
+  readonly defaults: ImpersonationSettings;
+  /** `WARDEN_REQUIRE_ALLOW_LIST`, as the minting function has it. */
+  readonly requireAllowList: boolean;
   readonly cacheMs?: number;
   readonly now?: () => number;
-  /** Audit writer for uses of revoked tokens; defaults to one over `db`. */
-  readonly audit?: AuditWriter;
-  /** The impersonation settings while none are stored: the minting function's defaults (environment). */
-  readonly defaults?: ImpersonationSettings;
-  /** `WARDEN_REQUIRE_ALLOW_LIST`, as the minting function reads it (environment). */
-  readonly requireAllowList?: boolean;
 }
 
 /**
@@ -42,19 +48,18 @@ export interface VerifierOptions {
  * (ES256, `iss` and `aud` = the issuer, `exp`), then asks DynamoDB for a verdict on everything
  * the token rests on. The caller it yields acts as the target user with no permissions at all.
  */
-export function createImpersonationVerifier(options: VerifierOptions): ImpersonationVerifier {
-  const store = new SigningKeyStore(options.db);
-  const audit = options.audit ?? new AuditWriter(options.db);
+export function createImpersonationVerifier(deps: VerifierDeps, options: VerifierOptions): ImpersonationVerifier {
+  const { signingKeys, audit, metrics } = deps;
   const now = options.now ?? Date.now;
   const cacheMs = options.cacheMs ?? POSITIVE_CACHE_MS;
-  const rules = { defaults: options.defaults ?? settingsFromEnv(), requireAllowList: options.requireAllowList ?? requireAllowListFromEnv() };
+  const rules = { defaults: options.defaults, requireAllowList: options.requireAllowList };
   const cache = new Map<string, { caller: Caller; until: number }>();
   let keySet: { get: JWTVerifyGetKey; loadedAt: number } | undefined;
 
   async function keys(force: boolean): Promise<JWTVerifyGetKey> {
     const t = now();
     const stale = !keySet || t - keySet.loadedAt > KEYS_MAX_AGE_MS || (force && t - keySet.loadedAt > KEYS_MIN_REFRESH_MS);
-    if (stale) keySet = { get: createLocalJWKSet({ keys: await store.publicKeys(Math.floor(t / 1000)) }), loadedAt: t };
+    if (stale) keySet = { get: createLocalJWKSet({ keys: await signingKeys.publicKeys(Math.floor(t / 1000)) }), loadedAt: t };
     return keySet!.get;
   }
 
@@ -78,16 +83,21 @@ export function createImpersonationVerifier(options: VerifierOptions): Impersona
       try {
         payload = await verifySignature(token);
       } catch (err) {
-        if (err instanceof errors.JOSEError) throw new AuthenticationError(err instanceof errors.JWTExpired ? 'impersonation token expired' : 'invalid impersonation token');
-        throw err;
+        if (!(err instanceof errors.JOSEError)) throw err;
+        metrics.count('TokensRefused');
+        throw new AuthenticationError(err instanceof errors.JWTExpired ? 'impersonation token expired' : 'invalid impersonation token');
       }
       const parsed = claimsSchema.safeParse(payload);
       const minter = parsed.success ? minterOf(parsed.data.act) : undefined;
-      if (!parsed.success || !minter) throw new AuthenticationError('invalid impersonation token');
+      if (!parsed.success || !minter) {
+        metrics.count('TokensRefused');
+        throw new AuthenticationError('invalid impersonation token');
+      }
       const claims = parsed.data;
       const impersonator = minter.principal;
-      const verdict = await verdictOf(options.db, claims, minter, rules);
+      const verdict = await verdictOf(deps.tokenState, claims, minter, rules);
       if (!verdict.valid) {
+        metrics.count('TokensRefused');
         await audit.write({
           actor: principalActor(impersonator),
           userId: userAuditId({ iamid: claims.iamid, userid: claims.sub }),
@@ -101,6 +111,7 @@ export function createImpersonationVerifier(options: VerifierOptions): Impersona
         });
         throw new AuthenticationError(`impersonation token revoked: ${verdict.reason}`);
       }
+      metrics.count('TokensVerified');
       const caller: Caller = {
         principal: { type: 'user', iamid: claims.iamid, id: claims.sub },
         permissions: NO_PERMISSIONS,

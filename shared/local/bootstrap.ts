@@ -1,10 +1,9 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { newSecret, sha256Hex } from '#shared/auth/secrets.ts';
-import { createLogger, type LogLevel } from '#shared/http/logger.ts';
-import { LocalSigner } from '#shared/impersonation/local-signer.ts';
-import { SigningKeyStore } from '#shared/impersonation/signing-keys.ts';
-import { createImpersonationVerifier } from '#shared/impersonation/verifier.ts';
-import { createServices, VERSION, type Services } from '#shared/services.ts';
+import { readConfig, type Config } from '#shared/config.ts';
+import type { LogLevel } from '#shared/log/logger.ts';
+import { BUILT_IN_IAM } from '#shared/model/identity.ts';
+import { createServices, type Services } from '#shared/services.ts';
 import { createDb } from '#shared/store/client.ts';
 import { ensureTables } from '#shared/store/create-tables.ts';
 import { createFunctionApps, createLocalServer } from './compose.ts';
@@ -26,6 +25,8 @@ export interface LocalOptions {
   /** Prefix of table names, so test suites can share one DynamoDB Local. */
   readonly tablePrefix?: string;
   readonly logLevel?: LogLevel;
+  /** The configuration (`npm start` reads it once); default: read from the environment now. */
+  readonly config?: Config;
 }
 
 /** A running local Warden. */
@@ -44,14 +45,12 @@ export async function prepareServices(options: LocalOptions & { dynamoEndpoint: 
   const adminKey = options.adminKey ?? newSecret('wdn');
   const scimToken = options.scimToken ?? newSecret('scim');
   const adminHash = sha256Hex(adminKey);
-  const issuer = `http://${options.host ?? '127.0.0.1'}:${options.port ?? 8080}`;
-  const services = createServices(
-    db,
-    { issuer, bootstrapKeyHash: async () => adminHash },
-    { log: createLogger('warden', options.logLevel ?? 'info'), impersonation: createImpersonationVerifier({ db, issuer }) },
-  );
+  const base = options.config ?? readConfig(process.env);
+  const issuer = `http://${options.host ?? '127.0.0.1'}:${options.port ?? base.local.port}`;
+  const config: Config = { ...base, issuer, logLevel: options.logLevel ?? base.logLevel };
+  const services = createServices(db, config, { bootstrapKeyHash: async () => adminHash });
   // The signing key is generated at first start and kept in the sessions table (reused with --data-dir).
-  await new LocalSigner(new SigningKeyStore(db)).ready();
+  await services.signer.ready();
   const okta = await services.iams.get('okta');
   await services.iams.put({
     id: 'okta',
@@ -59,7 +58,7 @@ export async function prepareServices(options: LocalOptions & { dynamoEndpoint: 
     scim: { ...okta?.scim, enabled: true, tokenHash: sha256Hex(scimToken) },
     ...(okta?.externalSource ? { externalSource: okta.externalSource } : {}),
   });
-  if (!(await services.iams.get('bim'))) await services.iams.put({ id: 'bim', name: 'Built-in', scim: { enabled: false } });
+  if (!(await services.iams.get(BUILT_IN_IAM))) await services.iams.put({ id: BUILT_IN_IAM, name: 'Built-in', scim: { enabled: false } });
   if (options.seed ?? true) await seedIdentities(services);
   if (options.seed ?? true) await seedCatalog(services);
   return { services, adminKey, scimToken };
@@ -71,14 +70,14 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalWarde
   const endpoint = options.dynamoEndpoint ?? (dynamo = await startLocalDynamo(options.dataDir ? { dataDir: options.dataDir } : {})).endpoint;
   try {
     const { services, adminKey, scimToken } = await prepareServices({ ...options, dynamoEndpoint: endpoint });
-    const server = createLocalServer(createFunctionApps(services), VERSION);
+    const server = createLocalServer(createFunctionApps(services), services.config.version);
     const host = options.host ?? '127.0.0.1';
     const { httpServer, port } = await new Promise<{ httpServer: ServerType; port: number }>((resolve, reject) => {
       const s = serve({ fetch: server.fetch, port: options.port ?? 8080, hostname: host }, (info) => resolve({ httpServer: s, port: info.port }));
       s.on('error', reject);
     });
     // Stands in for the EventBridge rule that invokes the userinfo sync entry in AWS.
-    const stopSync = startExternalSync(services, Number(process.env.WARDEN_SYNC_INTERVAL_MS) || 300_000);
+    const stopSync = startExternalSync(services, services.config.local.syncIntervalMs);
     return {
       url: `http://${host}:${port}`,
       adminKey,

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ConfigError, readConfig, type Config } from '#shared/config.ts';
 import { JavaMissingError } from './dynamo.ts';
 import { startLocal } from './bootstrap.ts';
 
@@ -8,21 +9,23 @@ const { values } = parseArgs({
   allowPositionals: false,
 });
 
-const port = Number(process.env.PORT ?? 8080);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  process.stderr.write(`invalid PORT \`${process.env.PORT}\`\n`);
+let config: Config;
+try {
+  config = readConfig(process.env);
+} catch (err) {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
   process.exit(2);
 }
 
 try {
   const warden = await startLocal({
-    port,
+    config,
+    port: config.local.port,
     seed: !values['no-seed'],
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
-    ...(process.env.WARDEN_ADMIN_API_KEY ? { adminKey: process.env.WARDEN_ADMIN_API_KEY } : {}),
-    ...(process.env.WARDEN_SCIM_TOKEN ? { scimToken: process.env.WARDEN_SCIM_TOKEN } : {}),
-    ...(process.env.DYNAMODB_ENDPOINT ? { dynamoEndpoint: process.env.DYNAMODB_ENDPOINT } : {}),
-    logLevel: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'warn',
+    ...(config.local.adminKey ? { adminKey: config.local.adminKey } : {}),
+    ...(config.local.scimToken ? { scimToken: config.local.scimToken } : {}),
+    ...(config.dynamoEndpoint ? { dynamoEndpoint: config.dynamoEndpoint } : {}),
   });
   const u = warden.url;
   const admin = `curl -s -H 'Authorization: Bearer ${warden.adminKey}'`;

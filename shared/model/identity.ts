@@ -6,8 +6,11 @@ export const PERMISSIONS = ['USER_ADMIN', 'GOVERNANCE', 'IMPERSONATE_USER', 'AUD
 export type Permission = (typeof PERMISSIONS)[number];
 export const permissionSchema = z.enum(PERMISSIONS);
 
-/** The built-in identity provider; the default `iamid` wherever one is optional. */
-export const DEFAULT_IAM = 'bim';
+/**
+ * The id of the built-in identity provider (the local runtime creates it): the default of
+ * `WARDEN_DEFAULT_IAM`, the setting that names the IAM of a user given without one.
+ */
+export const BUILT_IN_IAM = 'bim';
 
 /** Where an attribute value or group membership came from. */
 export const SOURCES = ['scim', 'manual', 'external'] as const;
@@ -75,3 +78,8 @@ export interface Subject {
 export type Principal =
   | { readonly type: 'user'; readonly iamid: string; readonly id: string }
   | { readonly type: 'service'; readonly id: string };
+
+/** Stable text form of a principal: `service:bi-tool`, `user:okta/jdoe`. */
+export function principalLabel(p: Principal): string {
+  return p.type === 'user' ? `user:${p.iamid}/${p.id}` : `service:${p.id}`;
+}

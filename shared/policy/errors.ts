@@ -1,6 +1,11 @@
+import { DomainError } from '#shared/model/errors.ts';
+
 /** A policy document that cannot be stored: the message names the field and the problem. */
-export class PolicyValidationError extends Error {
+export class PolicyValidationError extends DomainError {
   override readonly name = 'PolicyValidationError';
+  constructor(message: string) {
+    super('invalid', message);
+  }
 }
 
 /** An advanced condition that does not parse; `position` is the 0-based offset in the text. */

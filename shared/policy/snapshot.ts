@@ -1,4 +1,5 @@
 import type { DataSource, Domain } from '#shared/model/catalog.ts';
+import { BUILT_IN_IAM } from '#shared/model/identity.ts';
 import type { StoredPolicy, SubscriptionPolicy } from '#shared/model/policy.ts';
 import { planDataPolicies, type DataPlan } from './data/plan.ts';
 import { PolicyIndex } from './policy-index.ts';
@@ -48,6 +49,8 @@ export interface SnapshotInput {
   readonly policies: readonly StoredPolicy[];
   /** The IAMs an admin trusts for policy matching (the default IAM included unless unmarked). */
   readonly trustedIams: readonly string[];
+  /** The IAM of a user a policy lists without one (`WARDEN_DEFAULT_IAM`; absent: the built-in IAM). */
+  readonly defaultIam?: string;
 }
 
 const byAge = (a: StoredPolicy, b: StoredPolicy): number =>
@@ -106,7 +109,7 @@ export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snap
     const trusted = policyTrust(doc.trustedIams, trustedIams);
     let compiled = reusable.get(subscriptionFingerprint(doc, trusted));
     try {
-      compiled ??= compileSubscription(stored as StoredPolicy & { document: SubscriptionPolicy }, trusted);
+      compiled ??= compileSubscription(stored as StoredPolicy & { document: SubscriptionPolicy }, trusted, input.defaultIam ?? BUILT_IN_IAM);
       subscriptionIndex.add(compiled, doc);
     } catch (error) {
       compiled = failClosed(stored, error);

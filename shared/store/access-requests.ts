@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
-import type { AuditWriter } from '#shared/audit/writer.ts';
+import type { AuditRepository } from './audit.ts';
 import type { Db } from './client.ts';
 import { ConflictError } from './errors.ts';
-import { nowIso, queryAll, transact } from './transact.ts';
+import { nowIso, transact } from './transact.ts';
+import { queryAll } from './pages.ts';
 import { withoutKeys } from './item.ts';
-
-/** Key formats of access requests in the policies table (see `tables.ts`). */
-export const requestKeys = {
-  request: (id: string) => `REQUEST#${id}`,
-  meta: 'META',
-  ofUser: (iamid: string, userid: string) => `REQUESTUSER#${iamid}#${userid}`,
-  ofSource: (id: string) => `REQUESTSOURCE#${id}`,
-} as const;
+import { policyKeys } from './key-formats.ts';
 
 export type RequestState = 'pending' | 'approved' | 'denied';
 
@@ -39,7 +33,7 @@ const toRequest = (item: Record<string, unknown>): AccessRequest => withoutKeys<
 export class AccessRequestRepository {
   constructor(
     private readonly db: Db,
-    private readonly audit: AuditWriter,
+    private readonly audit: AuditRepository,
   ) {}
 
   private get table(): string {
@@ -48,11 +42,11 @@ export class AccessRequestRepository {
 
   private item(r: AccessRequest): Record<string, unknown> {
     return {
-      pk: requestKeys.request(r.id),
-      sk: requestKeys.meta,
-      gsi1pk: requestKeys.ofUser(r.iamid, r.userid),
+      pk: policyKeys.request(r.id),
+      sk: policyKeys.requestMeta,
+      gsi1pk: policyKeys.requestsOfUser(r.iamid, r.userid),
       gsi1sk: `${r.dataSource}#${r.createdAt}`,
-      gsi2pk: requestKeys.ofSource(r.dataSource),
+      gsi2pk: policyKeys.requestsOfSource(r.dataSource),
       gsi2sk: r.createdAt,
       ...r,
     };
@@ -70,7 +64,7 @@ export class AccessRequestRepository {
 
   /** A request by id, or undefined. */
   async get(id: string): Promise<AccessRequest | undefined> {
-    const res = await this.db.doc.send(new GetCommand({ TableName: this.table, Key: { pk: requestKeys.request(id), sk: requestKeys.meta }, ConsistentRead: true }));
+    const res = await this.db.doc.send(new GetCommand({ TableName: this.table, Key: { pk: policyKeys.request(id), sk: policyKeys.requestMeta }, ConsistentRead: true }));
     return res.Item ? toRequest(res.Item) : undefined;
   }
 
@@ -108,7 +102,7 @@ export class AccessRequestRepository {
       TableName: this.table,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': requestKeys.ofUser(iamid, userid) },
+      ExpressionAttributeValues: { ':pk': policyKeys.requestsOfUser(iamid, userid) },
     });
     return items.map(toRequest);
   }
@@ -119,7 +113,7 @@ export class AccessRequestRepository {
       TableName: this.table,
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': requestKeys.ofSource(dataSource) },
+      ExpressionAttributeValues: { ':pk': policyKeys.requestsOfSource(dataSource) },
     });
     return items.map(toRequest);
   }

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
-import type { AuditWriter } from '#shared/audit/writer.ts';
+import type { AuditRepository } from './audit.ts';
 import type { Permission, Principal } from '#shared/model/identity.ts';
 import type { Db } from './client.ts';
 import { ConflictError, NotFoundError, VersionMismatchError } from './errors.ts';
 import { uidOf } from './identity.ts';
-import { keys } from './keys.ts';
+import { identityKeys } from './key-formats.ts';
 import { nowIso, transact, type TransactItem } from './transact.ts';
 import { withoutKeys } from './item.ts';
-import type { UserRecord, UserRepository } from './users.ts';
+import type { UserRepository } from './users.ts';
+import type { UserRecord } from './user-record.ts';
 
 /** A stored API key: never the key itself, only its SHA-256. */
 export interface ApiKeyRecord {
@@ -42,7 +43,7 @@ export function issuedFor(key: ApiKeyRecord, user: UserRecord): boolean {
 export class ApiKeyRepository {
   constructor(
     private readonly db: Db,
-    private readonly audit: AuditWriter,
+    private readonly audit: AuditRepository,
     private readonly users: UserRepository,
   ) {}
 
@@ -56,14 +57,14 @@ export class ApiKeyRepository {
     const owner = p.type === 'user' ? await this.users.getProfile(p.iamid, p.id, true) : undefined;
     if (p.type === 'user' && !owner) throw new NotFoundError(`user \`${p.id}\` not found in iam \`${p.iamid}\``);
     const record: ApiKeyRecord = { ...input, keyId: randomUUID(), createdAt: nowIso(), ...(owner ? { uid: uidOf(owner) } : {}) };
-    const [byHash, byId] = keys.apiKeyItems(record.hash, record.keyId);
+    const [byHash, byId] = identityKeys.apiKeyItems(record.hash, record.keyId);
     await transact(
       this.db,
       [
         {
           Put: {
             TableName: this.db.tables.identities,
-            Item: { ...byHash, gsi1pk: keys.apiKeyId(record.keyId), gsi1sk: keys.profile, gsi2pk: keys.apiKeysOf(p), gsi2sk: record.keyId, ...record },
+            Item: { ...byHash, gsi1pk: identityKeys.apiKeyId(record.keyId), gsi1sk: identityKeys.profile, gsi2pk: identityKeys.apiKeysOf(p), gsi2sk: record.keyId, ...record },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -79,7 +80,7 @@ export class ApiKeyRepository {
   /** The key whose hash this is, or undefined. */
   async getByHash(hash: string): Promise<ApiKeyRecord | undefined> {
     const res = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tables.identities, Key: { pk: keys.apiKey(hash), sk: keys.profile }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.db.tables.identities, Key: { pk: identityKeys.apiKey(hash), sk: identityKeys.profile }, ConsistentRead: true }),
     );
     return res.Item ? toRecord(res.Item) : undefined;
   }
@@ -91,7 +92,7 @@ export class ApiKeyRepository {
         TableName: this.db.tables.identities,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.apiKeyId(keyId) },
+        ExpressionAttributeValues: { ':pk': identityKeys.apiKeyId(keyId) },
       }),
     );
     const item = res.Items?.[0];
@@ -101,7 +102,7 @@ export class ApiKeyRepository {
   /** Deletes (revokes) a key: it stops working on the next request, and so do the tokens it minted. */
   async delete(record: ApiKeyRecord, audit?: AuditInput): Promise<void> {
     await transact(this.db, [
-      ...keys.apiKeyItems(record.hash, record.keyId).map((Key) => ({ Delete: { TableName: this.db.tables.identities, Key } })),
+      ...identityKeys.apiKeyItems(record.hash, record.keyId).map((Key) => ({ Delete: { TableName: this.db.tables.identities, Key } })),
       ...(audit ? [this.audit.put(audit)] : []),
     ]);
   }
@@ -112,6 +113,6 @@ export class ApiKeyRepository {
    * an id item fails it.
    */
   inUse(keyId: string): TransactItem {
-    return { ConditionCheck: { TableName: this.db.tables.identities, Key: { pk: keys.apiKeyRef(keyId), sk: keys.marker }, ConditionExpression: 'attribute_exists(pk)' } };
+    return { ConditionCheck: { TableName: this.db.tables.identities, Key: { pk: identityKeys.apiKeyRef(keyId), sk: identityKeys.marker }, ConditionExpression: 'attribute_exists(pk)' } };
   }
 }

@@ -3,6 +3,7 @@ import { userAuditId, type AuditRecord } from '#shared/audit/record.ts';
 import type { Db } from './client.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError, type Key } from './cursor.ts';
 import { withoutKeys } from './item.ts';
+import { auditKeys } from './key-formats.ts';
 
 /**
  * A query of the audit trail; `from`/`to` are ISO-8601 instants, both inclusive. `userid` is a
@@ -54,12 +55,12 @@ function partitions(q: AuditQuery): Partition[] {
       ...(q.action !== undefined ? [{ attribute: 'action', value: q.action }] : []),
       ...(q.iamid !== undefined ? [{ attribute: 'userId', value: userAuditId({ iamid: q.iamid, userid: q.userid }) }] : []),
     ];
-    return [{ index: 'gsi1', pkName: 'gsi1pk', skName: 'gsi1sk', pk: `AUDITUSER#${q.userid}`, ...(filters.length ? { filters } : {}) }];
+    return [{ index: 'gsi1', pkName: 'gsi1pk', skName: 'gsi1sk', pk: auditKeys.user(q.userid), ...(filters.length ? { filters } : {}) }];
   }
-  if (q.action !== undefined) return [{ index: 'gsi2', pkName: 'gsi2pk', skName: 'gsi2sk', pk: `AUDITACTION#${q.action}` }];
+  if (q.action !== undefined) return [{ index: 'gsi2', pkName: 'gsi2pk', skName: 'gsi2sk', pk: auditKeys.action(q.action) }];
   const days: Partition[] = [];
   for (let t = Date.parse(q.to.slice(0, 10)); t >= Date.parse(q.from.slice(0, 10)); t -= DAY_MS) {
-    days.push({ pkName: 'pk', skName: 'sk', pk: `AUDIT#${new Date(t).toISOString().slice(0, 10)}` });
+    days.push({ pkName: 'pk', skName: 'sk', pk: auditKeys.day(new Date(t).toISOString()) });
   }
   return days;
 }
@@ -76,7 +77,7 @@ function resumeAt(cursor: Key | undefined, plan: Partition[], q: AuditQuery): { 
     typeof sk === 'string' &&
     Object.keys(cursor).length === expected.length &&
     expected.every((k) => typeof cursor[k] === 'string') &&
-    cursor.pk === `AUDIT#${sk.slice(0, 10)}` &&
+    cursor.pk === auditKeys.day(sk) &&
     (!p.index || cursor[p.skName] === sk) &&
     sk >= q.from &&
     sk <= `${q.to}#${AFTER_ID}`;

@@ -1,19 +1,14 @@
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
-import type { AuditWriter } from '#shared/audit/writer.ts';
+import type { AuditRepository } from './audit.ts';
 import { normaliseOwners, type DataSource, type DataSourceInput, type Domain, type DomainInput, type OwnerInput } from '#shared/model/catalog.ts';
 import type { Db } from './client.ts';
 import { NotFoundError, VersionMismatchError } from './errors.ts';
 import { bumpSnapshot } from './policies.ts';
 import { nowIso, transact, type TransactItem } from './transact.ts';
 import { withoutKeys } from './item.ts';
-
-/** Key formats of the catalog table (see `tables.ts`). */
-export const catalogKeys = {
-  source: (id: string) => `SOURCE#${id}`,
-  domain: (id: string) => `DOMAIN#${id}`,
-  meta: 'META',
-} as const;
+import { catalogKeys } from './key-formats.ts';
+import { scanAll } from './pages.ts';
 
 /** The whole catalog, as the policy snapshot and listings read it. */
 export interface CatalogContents {
@@ -29,7 +24,7 @@ export interface CatalogContents {
 export class CatalogRepository {
   constructor(
     private readonly db: Db,
-    private readonly audit: AuditWriter,
+    private readonly audit: AuditRepository,
     private readonly defaultIam: string,
   ) {}
 
@@ -111,18 +106,9 @@ export class CatalogRepository {
 
   /** Every source and domain, in one consistent scan (the catalog is bounded; callers cache it). */
   async scan(): Promise<CatalogContents> {
-    const sources: DataSource[] = [];
-    const domains: Domain[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.doc.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start, ConsistentRead: true }));
-      for (const item of page.Items ?? []) {
-        const pk = item.pk as string;
-        if (pk.startsWith('SOURCE#')) sources.push(this.toSource(item));
-        else if (pk.startsWith('DOMAIN#')) domains.push(withoutKeys<Domain>(item));
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const items = await scanAll(this.db, { TableName: this.table, ConsistentRead: true });
+    const sources = items.filter((i) => String(i.pk).startsWith(catalogKeys.sourcePrefix)).map((i) => this.toSource(i));
+    const domains = items.filter((i) => String(i.pk).startsWith(catalogKeys.domainPrefix)).map((i) => withoutKeys<Domain>(i));
     const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     return { sources: sources.sort(byId), domains: domains.sort(byId) };
   }

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLE_NAMES, tableEnvVar, type TableName } from './tables.ts';
+import { storeError } from './errors.ts';
+import { TABLE_NAMES, type TableName } from './tables.ts';
 
 /** A DynamoDB document client and the physical names of Warden's tables. */
 export interface Db {
@@ -26,6 +27,18 @@ export function createDb(options: DbOptions = {}): Db {
     ...(options.region ? { region: options.region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
+  // Outermost, so it sees what is left after the SDK's own retries: a throttled or failing
+  // DynamoDB reaches callers as a `StoreUnavailableError` (503), never as a raw SDK error.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        throw storeError(err);
+      }
+    },
+    { step: 'initialize', name: 'wardenStoreErrors' },
+  );
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
@@ -34,14 +47,4 @@ export function createDb(options: DbOptions = {}): Db {
     TABLE_NAMES.map((n) => [n, options.tableNames?.[n] ?? `${prefix}${n}`]),
   ) as Record<TableName, string>;
   return { doc, tables };
-}
-
-/** Physical table names from the Lambda environment (`TABLE_IDENTITIES`, …). */
-export function tableNamesFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<TableName, string>> {
-  const out: Partial<Record<TableName, string>> = {};
-  for (const n of TABLE_NAMES) {
-    const v = env[tableEnvVar(n)];
-    if (v) out[n] = v;
-  }
-  return out;
 }

@@ -1,12 +1,13 @@
 /** Opaque pagination cursors: a DynamoDB `LastEvaluatedKey` as base64url JSON. */
+import { DomainError } from '#shared/model/errors.ts';
 
 export type Key = Record<string, unknown>;
 
 /** Thrown for a cursor the service did not issue. */
-export class InvalidCursorError extends Error {
+export class InvalidCursorError extends DomainError {
+  override readonly name = 'InvalidCursorError';
   constructor() {
-    super('invalid cursor');
-    this.name = 'InvalidCursorError';
+    super('invalid', 'invalid cursor');
   }
 }
 

@@ -1,25 +1,80 @@
+import { DomainError } from '#shared/model/errors.ts';
+
 /** A uniqueness marker already exists (duplicate userName, group name, key …). */
-export class ConflictError extends Error {
+export class ConflictError extends DomainError {
+  override readonly name: string = 'ConflictError';
   constructor(message: string) {
-    super(message);
-    this.name = 'ConflictError';
+    super('conflict', message);
   }
 }
 
 /** A conditional write lost a race: the item changed since it was read. */
-export class VersionMismatchError extends Error {
+export class VersionMismatchError extends DomainError {
+  override readonly name = 'VersionMismatchError';
   constructor(message: string) {
-    super(message);
-    this.name = 'VersionMismatchError';
+    super('conflict', message, { lostRace: true });
   }
 }
 
 /** The item to change does not exist. */
-export class NotFoundError extends Error {
+export class NotFoundError extends DomainError {
+  override readonly name: string = 'NotFoundError';
   constructor(message: string) {
-    super(message);
-    this.name = 'NotFoundError';
+    super('not-found', message);
   }
+}
+
+/** A user to add to a group does not exist (the group does). */
+export class MemberNotFoundError extends NotFoundError {
+  override readonly name = 'MemberNotFoundError';
+}
+
+/** DynamoDB is throttling or failing for now: the same request may succeed a little later. */
+export class StoreUnavailableError extends DomainError {
+  override readonly name = 'StoreUnavailableError';
+  constructor(message: string) {
+    super('unavailable', message);
+  }
+}
+
+/**
+ * DynamoDB's answers that say "not now" rather than "not so": throttling, limits, timeouts and
+ * its own faults. The SDK has already retried them when they reach Warden.
+ */
+const TRANSIENT = new Set([
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'ThrottlingException',
+  'Throttling',
+  'LimitExceededException',
+  'TransactionInProgressException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+const TRANSIENT_CANCELLATIONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'TransactionConflict']);
+
+type Cancelled = Error & { CancellationReasons?: Array<{ Code?: string }> };
+
+/** True when a DynamoDB failure is transient (a later retry may succeed); false for every other error. */
+export function isTransientStoreFailure(err: unknown): boolean {
+  if (!(err instanceof Error) || err instanceof DomainError) return false;
+  if (TRANSIENT.has(err.name) || NETWORK_CODES.has(String((err as NodeJS.ErrnoException).code))) return true;
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 500) return true;
+  if (err.name !== 'TransactionCanceledException') return false;
+  // Cancelled only for reasons that pass: no condition failed, something throttled.
+  const codes = ((err as Cancelled).CancellationReasons ?? []).map((r) => r.Code ?? 'None').filter((c) => c !== 'None');
+  return codes.length > 0 && codes.every((c) => TRANSIENT_CANCELLATIONS.has(c)) && codes.some((c) => c !== 'TransactionConflict');
+}
+
+/** The error a store caller sees: a transient DynamoDB failure as a `StoreUnavailableError`, anything else as it was. */
+export function storeError(err: unknown): unknown {
+  return isTransientStoreFailure(err) ? new StoreUnavailableError(`dynamodb is unavailable: ${(err as Error).name}`) : err;
 }
 
 /** True for DynamoDB's failed-condition errors, plain or inside a cancelled transaction. */
@@ -27,7 +82,7 @@ export function isConditionFailure(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (err.name === 'ConditionalCheckFailedException') return true;
   if (err.name === 'TransactionCanceledException') {
-    const reasons = (err as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+    const reasons = (err as Cancelled).CancellationReasons ?? [];
     return reasons.some((r) => r.Code === 'ConditionalCheckFailed');
   }
   return false;

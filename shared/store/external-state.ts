@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
-import { keys } from './keys.ts';
+import { identityKeys } from './key-formats.ts';
 
 /** When a user's external source of truth was last asked, and how it answered. */
 export interface ExternalState {
@@ -19,7 +19,7 @@ export class ExternalStateRepository {
   /** The state of `(iamid, userid)`, or undefined when never asked. */
   async get(iamid: string, userid: string): Promise<ExternalState | undefined> {
     const res = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tables.identities, Key: { pk: keys.user(iamid, userid), sk: keys.externalState } }),
+      new GetCommand({ TableName: this.db.tables.identities, Key: { pk: identityKeys.user(iamid, userid), sk: identityKeys.externalState } }),
     );
     if (!res.Item) return undefined;
     const { checkedAt, succeededAt, lastError } = res.Item as Record<string, unknown>;
@@ -33,7 +33,7 @@ export class ExternalStateRepository {
   /** Records an attempt; last writer wins (the state is a cache hint, not a fact). */
   async put(iamid: string, userid: string, state: ExternalState): Promise<void> {
     await this.db.doc.send(
-      new PutCommand({ TableName: this.db.tables.identities, Item: { pk: keys.user(iamid, userid), sk: keys.externalState, ...state } }),
+      new PutCommand({ TableName: this.db.tables.identities, Item: { pk: identityKeys.user(iamid, userid), sk: identityKeys.externalState, ...state } }),
     );
   }
 }

@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
-import type { AuditWriter } from '#shared/audit/writer.ts';
-import { dict } from '#shared/model/dict.ts';
 import type { Attributes, Source } from '#shared/model/identity.ts';
+import { attributeItems, readAttributes, type SourceAttributes } from './attributes.ts';
+import type { AuditRepository } from './audit.ts';
+import { batchDelete } from './batch.ts';
 import type { Db } from './client.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
 import { ConflictError, NotFoundError, VersionMismatchError } from './errors.ts';
-import { keys } from './keys.ts';
-import { batchDelete, nowIso, queryAll, transact, type TransactItem } from './transact.ts';
 import { withoutKeys } from './item.ts';
+import { identityKeys } from './key-formats.ts';
+import { MembershipRepository, type MemberPage } from './memberships.ts';
+import { queryAll, queryPage } from './pages.ts';
 import { readScimDocument, scimDocument } from './scim.ts';
+import { nowIso, transact, transactInChunks, type TransactItem } from './transact.ts';
 
 /** A group's profile item. Groups are named per IAM; the id is stable across renames. */
 export interface GroupRecord {
@@ -27,7 +29,7 @@ export interface GroupRecord {
 /** A group with its attribute values per source. */
 export interface GroupAggregate {
   readonly profile: GroupRecord;
-  readonly attributes: Partial<Record<Source, Attributes>>;
+  readonly attributes: SourceAttributes;
 }
 
 function toRecord(item: Record<string, unknown>): GroupRecord {
@@ -38,26 +40,30 @@ function toRecord(item: Record<string, unknown>): GroupRecord {
 
 /** Groups, their attributes and memberships (one item per member, never a list). */
 export class GroupRepository {
+  private readonly members: MembershipRepository;
+
   constructor(
     private readonly db: Db,
-    private readonly audit: AuditWriter,
-  ) {}
+    private readonly audit: AuditRepository,
+  ) {
+    this.members = new MembershipRepository(db, audit);
+  }
 
   private get table(): string {
     return this.db.tables.identities;
   }
 
   private profileItem(g: GroupRecord): Record<string, unknown> {
-    return { pk: keys.group(g.iamid, g.id), sk: keys.profile, gsi2pk: keys.groupsOfIam(g.iamid), gsi2sk: g.id, ...g, ...(g.scim ? { scim: scimDocument(g.scim) } : {}) };
+    return { pk: identityKeys.group(g.iamid, g.id), sk: identityKeys.profile, gsi2pk: identityKeys.groupsOfIam(g.iamid), gsi2sk: g.id, ...g, ...(g.scim ? { scim: scimDocument(g.scim) } : {}) };
   }
 
   private nameMarker(g: Pick<GroupRecord, 'iamid' | 'id' | 'displayName'>): Record<string, unknown> {
-    return { pk: keys.groupName(g.iamid, g.displayName), sk: keys.marker, groupId: g.id };
+    return { pk: identityKeys.groupName(g.iamid, g.displayName), sk: identityKeys.marker, groupId: g.id };
   }
 
   /** The non-unique `externalId` lookup item of a group, so SCIM `externalId eq` never scans. */
   private externalIdItem(g: Pick<GroupRecord, 'iamid' | 'id' | 'externalId'>): { pk: string; sk: string; groupId: string } | undefined {
-    return g.externalId ? { pk: keys.groupExternalId(g.iamid, g.externalId), sk: keys.lookup(g.id), groupId: g.id } : undefined;
+    return g.externalId ? { pk: identityKeys.groupExternalId(g.iamid, g.externalId), sk: identityKeys.lookup(g.id), groupId: g.id } : undefined;
   }
 
   /** Creates a group; a displayName already used in the IAM (case-insensitively) is a `ConflictError`. */
@@ -85,7 +91,7 @@ export class GroupRepository {
     const items = await queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.group(iamid, id) },
+      ExpressionAttributeValues: { ':pk': identityKeys.group(iamid, id) },
     });
     return assembleGroup(items);
   }
@@ -93,7 +99,7 @@ export class GroupRepository {
   /** The id of the group with this displayName (case-insensitive), if any. */
   async idByName(iamid: string, displayName: string): Promise<string | undefined> {
     const res = await this.db.doc.send(
-      new GetCommand({ TableName: this.table, Key: { pk: keys.groupName(iamid, displayName), sk: keys.marker } }),
+      new GetCommand({ TableName: this.table, Key: { pk: identityKeys.groupName(iamid, displayName), sk: identityKeys.marker } }),
     );
     return res.Item?.groupId as string | undefined;
   }
@@ -121,7 +127,7 @@ export class GroupRepository {
     const items = await queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.groupExternalId(iamid, externalId) },
+      ExpressionAttributeValues: { ':pk': identityKeys.groupExternalId(iamid, externalId) },
     });
     return items.map((i) => i.groupId as string);
   }
@@ -168,20 +174,20 @@ export class GroupRepository {
     const own = await queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.group(iamid, id) },
+      ExpressionAttributeValues: { ':pk': identityKeys.group(iamid, id) },
       ProjectionExpression: 'pk, sk',
     });
     const memberships = await queryAll(this.db, {
       TableName: this.table,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.group(iamid, id) },
+      ExpressionAttributeValues: { ':pk': identityKeys.group(iamid, id) },
       ProjectionExpression: 'pk, sk',
     });
-    await batchDelete(this.db, this.table, [...memberships, ...own.filter((i) => i.sk !== keys.profile)]);
+    await batchDelete(this.db, this.table, [...memberships, ...own.filter((i) => i.sk !== identityKeys.profile)]);
     const marker = this.nameMarker(group.profile);
     await transact(this.db, [
-      { Delete: { TableName: this.table, Key: { pk: keys.group(iamid, id), sk: keys.profile } } },
+      { Delete: { TableName: this.table, Key: { pk: identityKeys.group(iamid, id), sk: identityKeys.profile } } },
       { Delete: { TableName: this.table, Key: { pk: marker.pk, sk: marker.sk } } },
       ...optional(this.externalIdItem(group.profile)).map((l) => ({ Delete: { TableName: this.table, Key: { pk: l.pk, sk: l.sk } } })),
       ...(audit ? [this.audit.put(audit)] : []),
@@ -189,113 +195,38 @@ export class GroupRepository {
     return true;
   }
 
-  /**
-   * Adds members: one item per (user, group, source), each conditional on the user and the
-   * group existing. Costs the same for a group of 10 or 100,000 members.
-   */
-  async addMembers(iamid: string, groupId: string, userids: readonly string[], source: Source, audit?: AuditInput): Promise<void> {
-    const groupCheck: TransactItem = {
-      ConditionCheck: { TableName: this.table, Key: { pk: keys.group(iamid, groupId), sk: keys.profile }, ConditionExpression: 'attribute_exists(pk)' },
-    };
-    const unique = [...new Set(userids)];
-    // Each member needs two items (user check + membership); 49 members + group check + audit fit in one transaction.
-    for (let i = 0; i < Math.max(unique.length, 1); i += 49) {
-      const batch = unique.slice(i, i + 49);
-      const items: TransactItem[] = [groupCheck];
-      for (const userid of batch) {
-        items.push({
-          ConditionCheck: { TableName: this.table, Key: { pk: keys.user(iamid, userid), sk: keys.profile }, ConditionExpression: 'attribute_exists(pk)' },
-        });
-        items.push({ Put: { TableName: this.table, Item: this.membershipItem(iamid, groupId, userid, source) } });
-      }
-      if (audit && i === 0) items.push(this.audit.put(audit));
-      await transact(this.db, items, (index) => {
-        if (index <= 0) return new NotFoundError(`group \`${groupId}\` not found`);
-        const userid = batch[Math.floor((index - 1) / 2)];
-        return new NotFoundError(`user \`${userid}\` not found in iam \`${iamid}\``);
-      });
-    }
-  }
-
-  private membershipItem(iamid: string, groupId: string, userid: string, source: Source): Record<string, unknown> {
-    return {
-      pk: keys.user(iamid, userid),
-      sk: keys.member(groupId, source),
-      gsi1pk: keys.group(iamid, groupId),
-      gsi1sk: keys.memberOf(userid, source),
-      iamid,
-      userid,
-      groupId,
-      source,
-    };
+  /** Adds members (see `MembershipRepository.add`); an unknown user or group is a `NotFoundError`. */
+  addMembers(iamid: string, groupId: string, userids: readonly string[], source: Source, audit?: AuditInput): Promise<void> {
+    return this.members.add(iamid, groupId, userids, source, audit);
   }
 
   /** Removes members that one source added (other sources' memberships stay). */
-  async removeMembers(iamid: string, groupId: string, userids: readonly string[], source: Source, audit?: AuditInput): Promise<void> {
-    const unique = [...new Set(userids)];
-    for (let i = 0; i < unique.length; i += 98) {
-      const items: TransactItem[] = unique.slice(i, i + 98).map((userid) => ({
-        Delete: { TableName: this.table, Key: { pk: keys.user(iamid, userid), sk: keys.member(groupId, source) } },
-      }));
-      if (audit && i === 0) items.push(this.audit.put(audit));
-      await transact(this.db, items);
-    }
-    if (!unique.length && audit) await this.audit.write(audit);
+  removeMembers(iamid: string, groupId: string, userids: readonly string[], source: Source, audit?: AuditInput): Promise<void> {
+    return this.members.remove(iamid, groupId, userids, source, audit);
   }
 
   /** One page of a group's members (userids with the sources that added them). */
-  async listMembers(
-    iamid: string,
-    groupId: string,
-    options: { limit?: number; cursor?: string | null; source?: Source } = {},
-  ): Promise<{ members: Array<{ userid: string; source: Source }>; cursor: string | null }> {
-    const res = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.group(iamid, groupId), ...(options.source ? { ':s': options.source } : {}) },
-        ...(options.source ? { FilterExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'source' } } : {}),
-        Limit: options.limit ?? 1000,
-        ExclusiveStartKey: decodeCursor(options.cursor),
-      }),
-    );
-    const members = (res.Items ?? []).map((i) => ({ userid: i.userid as string, source: i.source as Source }));
-    return { members, cursor: encodeCursor(res.LastEvaluatedKey) };
+  listMembers(iamid: string, groupId: string, options: { limit?: number; cursor?: string | null; source?: Source } = {}): Promise<MemberPage> {
+    return this.members.list(iamid, groupId, options);
   }
 
   /** Replaces one source's values for the given keys of a group's attributes. */
   async setAttributes(iamid: string, groupId: string, source: Source, values: Attributes, audit?: AuditInput): Promise<void> {
-    const pk = keys.group(iamid, groupId);
-    const items: TransactItem[] = [
-      { ConditionCheck: { TableName: this.table, Key: { pk, sk: keys.profile }, ConditionExpression: 'attribute_exists(pk)' } },
-    ];
-    for (const [key, vals] of Object.entries(values)) {
-      const sk = keys.attr(source, key);
-      const unique = [...new Set(vals)];
-      items.push(
-        unique.length
-          ? { Put: { TableName: this.table, Item: { pk, sk, source, key, values: unique } } }
-          : { Delete: { TableName: this.table, Key: { pk, sk } } },
-      );
-    }
-    if (audit) items.push(this.audit.put(audit));
-    await transact(this.db, items, () => new NotFoundError(`group \`${groupId}\` not found in iam \`${iamid}\``));
+    const pk = identityKeys.group(iamid, groupId);
+    const check = { ConditionCheck: { TableName: this.table, Key: { pk, sk: identityKeys.profile }, ConditionExpression: 'attribute_exists(pk)' } };
+    const units = attributeItems(this.table, pk, source, values).map((item) => [item]);
+    await transactInChunks(this.db, { check, units, ...(audit ? { first: this.audit.put(audit) } : {}) }, () => new NotFoundError(`group \`${groupId}\` not found in iam \`${iamid}\``));
   }
 
   /** One page of an IAM's groups, ordered by id. */
   async list(iamid: string, options: { limit?: number; cursor?: string | null } = {}): Promise<{ groups: GroupRecord[]; cursor: string | null }> {
-    const res = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.groupsOfIam(iamid) },
-        Limit: options.limit ?? 100,
-        ExclusiveStartKey: decodeCursor(options.cursor),
-      }),
+    const page = await queryPage(
+      this.db,
+      { TableName: this.table, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': identityKeys.groupsOfIam(iamid) }, Limit: options.limit ?? 100 },
+      options.cursor,
+      toRecord,
     );
-    return { groups: (res.Items ?? []).map(toRecord), cursor: encodeCursor(res.LastEvaluatedKey) };
+    return { groups: page.items, cursor: page.cursor };
   }
 }
 
@@ -305,13 +236,6 @@ function optional<T>(value: T | undefined): T[] {
 
 /** Builds a group aggregate from the items of its partition. */
 export function assembleGroup(items: Array<Record<string, unknown>>): GroupAggregate | undefined {
-  const profile = items.find((i) => i.sk === keys.profile);
-  if (!profile) return undefined;
-  const attributes: Partial<Record<Source, Attributes>> = {};
-  for (const item of items) {
-    if ((item.sk as string).startsWith(keys.attrPrefix)) {
-      (attributes[item.source as Source] ??= dict())[item.key as string] = item.values as string[];
-    }
-  }
-  return { profile: toRecord(profile), attributes };
+  const profile = items.find((i) => i.sk === identityKeys.profile);
+  return profile ? { profile: toRecord(profile), attributes: readAttributes(items) } : undefined;
 }

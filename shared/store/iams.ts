@@ -1,10 +1,11 @@
-import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
-import type { AuditWriter } from '#shared/audit/writer.ts';
+import type { AuditRepository } from './audit.ts';
 import type { Db } from './client.ts';
 import { ConflictError, VersionMismatchError } from './errors.ts';
 import { isTrustedIam, markIamTrust, readIamTrust } from './iam-trust.ts';
-import { keys } from './keys.ts';
+import { identityKeys } from './key-formats.ts';
+import { scanAll } from './pages.ts';
 import { bumpSnapshot } from './policies.ts';
 import { nowIso, transact } from './transact.ts';
 import { withoutKeys } from './item.ts';
@@ -37,7 +38,7 @@ const toRecord = (item: Record<string, unknown>): IamRecord => withoutKeys<IamRe
 export class IamRepository {
   constructor(
     private readonly db: Db,
-    private readonly audit: AuditWriter,
+    private readonly audit: AuditRepository,
   ) {}
 
   /** Creates an IAM; an existing id is a `ConflictError`. */
@@ -47,7 +48,7 @@ export class IamRepository {
     await transact(
       this.db,
       [
-        { Put: { TableName: this.db.tables.identities, Item: { pk: keys.iam(input.id), sk: keys.profile, ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: this.db.tables.identities, Item: { pk: identityKeys.iam(input.id), sk: identityKeys.profile, ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
         ...(record.scim.tokenHash ? [{ Put: { TableName: this.db.tables.identities, Item: this.tokenMarker(record.id, record.scim.tokenHash) } }] : []),
         ...(audit ? [this.audit.put(audit)] : []),
       ],
@@ -57,12 +58,12 @@ export class IamRepository {
   }
 
   private tokenMarker(iamid: string, tokenHash: string): Record<string, unknown> {
-    return { pk: keys.scimToken(tokenHash), sk: keys.marker, iamid, tokenHash };
+    return { pk: identityKeys.scimToken(tokenHash), sk: identityKeys.marker, iamid, tokenHash };
   }
 
   /** The IAM whose SCIM token has this hash, or undefined. */
   async getByScimTokenHash(tokenHash: string): Promise<IamRecord | undefined> {
-    const res = await this.db.doc.send(new GetCommand({ TableName: this.db.tables.identities, Key: { pk: keys.scimToken(tokenHash), sk: keys.marker } }));
+    const res = await this.db.doc.send(new GetCommand({ TableName: this.db.tables.identities, Key: { pk: identityKeys.scimToken(tokenHash), sk: identityKeys.marker } }));
     if (!res.Item) return undefined;
     const iam = await this.get(res.Item.iamid as string);
     // The marker may outlive a rotation for an instant; the IAM item is the authority.
@@ -71,7 +72,7 @@ export class IamRepository {
 
   /** The IAM, or undefined. */
   async get(id: string): Promise<IamRecord | undefined> {
-    const res = await this.db.doc.send(new GetCommand({ TableName: this.db.tables.identities, Key: { pk: keys.iam(id), sk: keys.profile } }));
+    const res = await this.db.doc.send(new GetCommand({ TableName: this.db.tables.identities, Key: { pk: identityKeys.iam(id), sk: identityKeys.profile } }));
     return res.Item ? toRecord(res.Item) : undefined;
   }
 
@@ -98,7 +99,7 @@ export class IamRepository {
       oldHash === newHash
         ? []
         : [
-            ...(oldHash ? [{ Delete: { TableName: this.db.tables.identities, Key: { pk: keys.scimToken(oldHash), sk: keys.marker } } }] : []),
+            ...(oldHash ? [{ Delete: { TableName: this.db.tables.identities, Key: { pk: identityKeys.scimToken(oldHash), sk: identityKeys.marker } } }] : []),
             ...(newHash ? [{ Put: { TableName: this.db.tables.identities, Item: this.tokenMarker(current.id, newHash) } }] : []),
           ];
     await transact(
@@ -107,7 +108,7 @@ export class IamRepository {
         {
           Put: {
             TableName: this.db.tables.identities,
-            Item: { pk: keys.iam(current.id), sk: keys.profile, ...next },
+            Item: { pk: identityKeys.iam(current.id), sk: identityKeys.profile, ...next },
             ConditionExpression: 'version = :v',
             ExpressionAttributeValues: { ':v': current.version },
           },
@@ -125,7 +126,7 @@ export class IamRepository {
   async put(record: Omit<IamRecord, 'version' | 'createdAt' | 'updatedAt'>): Promise<void> {
     const now = nowIso();
     await this.db.doc.send(
-      new PutCommand({ TableName: this.db.tables.identities, Item: { pk: keys.iam(record.id), sk: keys.profile, ...record, version: 1, createdAt: now, updatedAt: now } }),
+      new PutCommand({ TableName: this.db.tables.identities, Item: { pk: identityKeys.iam(record.id), sk: identityKeys.profile, ...record, version: 1, createdAt: now, updatedAt: now } }),
     );
     if (record.scim.tokenHash) {
       await this.db.doc.send(new PutCommand({ TableName: this.db.tables.identities, Item: this.tokenMarker(record.id, record.scim.tokenHash) }));
@@ -134,20 +135,11 @@ export class IamRepository {
 
   /** Every IAM (few: a scan filtered on the key prefix). */
   async list(): Promise<IamRecord[]> {
-    const out: IamRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.doc.send(
-        new ScanCommand({
-          TableName: this.db.tables.identities,
-          FilterExpression: 'begins_with(pk, :p) AND sk = :sk',
-          ExpressionAttributeValues: { ':p': 'IAM#', ':sk': keys.profile },
-          ExclusiveStartKey: start,
-        }),
-      );
-      out.push(...(page.Items ?? []).map(toRecord));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await scanAll(this.db, {
+      TableName: this.db.tables.identities,
+      FilterExpression: 'begins_with(pk, :p) AND sk = :sk',
+      ExpressionAttributeValues: { ':p': identityKeys.iamPrefix, ':sk': identityKeys.profile },
+    });
+    return items.map(toRecord);
   }
 }

@@ -1,6 +1,7 @@
 import type { Db } from './client.ts';
-import { keys } from './keys.ts';
-import { queryAll, type TransactItem } from './transact.ts';
+import { identityKeys } from './key-formats.ts';
+import { type TransactItem } from './transact.ts';
+import { queryAll } from './pages.ts';
 
 /** What identifies one incarnation of a user, as stored on its profile. */
 export interface UserIdentityFields {
@@ -35,7 +36,7 @@ export function identityCheck(db: Db, u: UserIdentityFields, options: { active?:
   return {
     ConditionCheck: {
       TableName: db.tables.identities,
-      Key: { pk: keys.user(u.iamid, u.userid), sk: keys.profile },
+      Key: { pk: identityKeys.user(u.iamid, u.userid), sk: identityKeys.profile },
       ConditionExpression: parts.join(' AND '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
@@ -49,6 +50,6 @@ export function apiKeysOfUser(db: Db, iamid: string, userid: string): Promise<Ar
     TableName: db.tables.identities,
     IndexName: 'gsi2',
     KeyConditionExpression: 'gsi2pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.apiKeysOf({ type: 'user', iamid, id: userid }) },
+    ExpressionAttributeValues: { ':pk': identityKeys.apiKeysOf({ type: 'user', iamid, id: userid }) },
   });
 }

@@ -1,21 +1,12 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
-import type { AuditWriter } from '#shared/audit/writer.ts';
+import type { AuditRepository } from './audit.ts';
 import type { PolicyDocument, StoredPolicy } from '#shared/model/policy.ts';
 import type { Db } from './client.ts';
 import { NotFoundError, VersionMismatchError } from './errors.ts';
-import { SNAPSHOT_PARTITION } from './tables.ts';
-import { nowIso, queryAll, transact, type TransactItem } from './transact.ts';
-
-/** Key formats of the policies table (see `tables.ts`). */
-export const policyKeys = {
-  policy: (key: string) => `POLICY#${key}`,
-  current: 'CURRENT',
-  all: 'POLICIES',
-  historyPrefix: 'V#',
-  history: (version: number) => `V#${String(version).padStart(6, '0')}`,
-  snapshot: { pk: SNAPSHOT_PARTITION, sk: 'VERSION' },
-} as const;
+import { policyKeys } from './key-formats.ts';
+import { nowIso, transact, type TransactItem } from './transact.ts';
+import { queryAll } from './pages.ts';
 
 /**
  * The transaction item that bumps the snapshot version: every catalog or policy change carries
@@ -52,11 +43,16 @@ function toStored(item: Record<string, unknown>): StoredPolicy {
 export class PolicyRepository {
   constructor(
     private readonly db: Db,
-    private readonly audit: AuditWriter,
+    private readonly audit: AuditRepository,
   ) {}
 
   private get table(): string {
     return this.db.tables.policies;
+  }
+
+  /** The snapshot version (see `readSnapshotVersion`). */
+  snapshotVersion(): Promise<number> {
+    return readSnapshotVersion(this.db);
   }
 
   /** The current version of a policy, or undefined. */

@@ -1,7 +1,7 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from './batch.ts';
 import type { Db } from './client.ts';
-import { keys } from './keys.ts';
-import { queryAll } from './transact.ts';
+import { identityKeys } from './key-formats.ts';
+import { queryAll } from './pages.ts';
 
 /**
  * A SCIM resource as stored in its profile item: JSON text, not a DynamoDB map. The document
@@ -26,37 +26,17 @@ export interface MemberProfile {
   readonly displayName?: string;
 }
 
-/** Profile items of `itemKeys`, projected, read 100 keys per BatchGetItem; unprocessed keys are retried with backoff. */
-async function profileItems(db: Db, itemKeys: ReadonlyArray<Record<string, unknown>>, projection: { expression: string; names?: Record<string, string> }): Promise<Array<Record<string, unknown>>> {
-  const out: Array<Record<string, unknown>> = [];
-  const table = db.tables.identities;
-  for (let i = 0; i < itemKeys.length; i += 100) {
-    let pending = itemKeys.slice(i, i + 100);
-    for (let attempt = 0; pending.length && attempt < 8; attempt++) {
-      if (attempt) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-      const res = await db.doc.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [table]: { Keys: [...pending], ProjectionExpression: projection.expression, ...(projection.names ? { ExpressionAttributeNames: projection.names } : {}) },
-          },
-        }),
-      );
-      out.push(...(res.Responses?.[table] ?? []));
-      pending = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Array<Record<string, unknown>>;
-    }
-  }
-  return out;
-}
-
 /** The profiles of `userids` (missing users left out), projected to what a member list shows. */
 export async function memberProfiles(db: Db, iamid: string, userids: readonly string[]): Promise<Map<string, MemberProfile>> {
-  const items = await profileItems(db, userids.map((u) => ({ pk: keys.user(iamid, u), sk: keys.profile })), { expression: 'userid, scimId, displayName' });
+  const keys = userids.map((u) => ({ pk: identityKeys.user(iamid, u), sk: identityKeys.profile }));
+  const items = await batchGetAll(db, db.tables.identities, keys, { ProjectionExpression: 'userid, scimId, displayName' });
   return new Map(items.map((item) => [item.userid as string, item as unknown as MemberProfile]));
 }
 
 /** The displayNames of groups by id (missing groups left out). */
 export async function groupNames(db: Db, iamid: string, groupIds: readonly string[]): Promise<Map<string, string>> {
-  const items = await profileItems(db, groupIds.map((g) => ({ pk: keys.group(iamid, g), sk: keys.profile })), { expression: '#id, displayName', names: { '#id': 'id' } });
+  const keys = groupIds.map((g) => ({ pk: identityKeys.group(iamid, g), sk: identityKeys.profile }));
+  const items = await batchGetAll(db, db.tables.identities, keys, { ProjectionExpression: '#id, displayName', ExpressionAttributeNames: { '#id': 'id' } });
   return new Map(items.map((item) => [item.id as string, item.displayName as string]));
 }
 
@@ -70,7 +50,7 @@ export async function scimGroupIds(db: Db, iamid: string, userid: string): Promi
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :member)',
     FilterExpression: '#source = :scim',
     ExpressionAttributeNames: { '#source': 'source' },
-    ExpressionAttributeValues: { ':pk': keys.user(iamid, userid), ':member': keys.memberPrefix, ':scim': 'scim' },
+    ExpressionAttributeValues: { ':pk': identityKeys.user(iamid, userid), ':member': identityKeys.memberPrefix, ':scim': 'scim' },
   });
   return items.map((i) => i.groupId as string);
 }

@@ -1,9 +1,11 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { dictFrom } from '#shared/model/dict.ts';
 import type { Attributes, Source, Subject } from '#shared/model/identity.ts';
 import type { Db } from './client.ts';
+import { identityKeys } from './key-formats.ts';
+import { scanAll } from './pages.ts';
 import { assembleGroup, type GroupAggregate, type GroupRepository } from './groups.ts';
-import { assembleUser, type UserAggregate, type UserRepository } from './users.ts';
+import { type UserRepository } from './users.ts';
+import { assembleUser, type UserAggregate } from './user-record.ts';
 
 /** A user as the API shows it: per-source values, groups, and the merged view. */
 export interface UserView {
@@ -67,22 +69,17 @@ export async function loadUserView(
 /** Every user of every IAM, merged, in one scan of the identities table (simulation). */
 export async function scanAllViews(db: Db): Promise<UserView[]> {
   const partitions = new Map<string, Array<Record<string, unknown>>>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(new ScanCommand({ TableName: db.tables.identities, ExclusiveStartKey: start }));
-    for (const item of page.Items ?? []) {
-      const pk = item.pk as string;
-      if (!pk.startsWith('USER#') && !pk.startsWith('GROUP#')) continue;
-      let list = partitions.get(pk);
-      if (!list) partitions.set(pk, (list = []));
-      list.push(item);
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for (const item of await scanAll(db, { TableName: db.tables.identities })) {
+    const pk = item.pk as string;
+    if (!pk.startsWith(identityKeys.userPrefix) && !pk.startsWith(identityKeys.groupPrefix)) continue;
+    let list = partitions.get(pk);
+    if (!list) partitions.set(pk, (list = []));
+    list.push(item);
+  }
   const groupsByKey = new Map<string, GroupAggregate>();
   const users: UserAggregate[] = [];
   for (const [pk, items] of partitions) {
-    if (pk.startsWith('GROUP#')) {
+    if (pk.startsWith(identityKeys.groupPrefix)) {
       const g = assembleGroup(items);
       if (g) groupsByKey.set(`${g.profile.iamid}#${g.profile.id}`, g);
     } else {

@@ -3,7 +3,7 @@
  * and the local runtime both build tables from this module; nothing else declares a key.
  *
  * All tables use generic `pk`/`sk` keys and overloaded `gsi1`/`gsi2` indexes; the item key
- * formats live in `keys.ts`. Access patterns, by table (→ how it is answered):
+ * formats live in `key-formats.ts`. Access patterns, by table (→ how it is answered):
  *
  * identities
  *   user by (iamid, userid), with its attribute values per source and memberships

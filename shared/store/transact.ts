@@ -1,14 +1,11 @@
-import {
-  BatchWriteCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type QueryCommandInput,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
 import { ConflictError, failedConditionIndex, isConditionFailure } from './errors.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** DynamoDB transactions hold at most 100 items. */
+export const MAX_TRANSACTION_ITEMS = 100;
 
 /**
  * Writes items atomically. When the condition of item `i` fails, `onConflict(i)` names the
@@ -27,28 +24,41 @@ export async function transact(
   }
 }
 
-/** Runs a query to the end, page by page (bounded collections only). */
-export async function queryAll<T = Record<string, unknown>>(db: Db, input: QueryCommandInput): Promise<T[]> {
-  const out: T[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    out.push(...((page.Items ?? []) as T[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
-}
+/** Which part of a chunked write failed its condition: the shared check, or one unit (by index), or neither known. */
+export type FailedPart = { readonly check: true } | { readonly unit: number } | { readonly unknown: true };
 
-/** Deletes keys in batches of 25, retrying unprocessed ones. */
-export async function batchDelete(db: Db, table: string, itemKeys: Array<Record<string, unknown>>): Promise<void> {
-  for (let i = 0; i < itemKeys.length; i += 25) {
-    let requests = itemKeys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-    for (let attempt = 0; requests.length && attempt < 8; attempt++) {
-      const res = await db.doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-      requests = (res.UnprocessedItems?.[table] ?? []) as typeof requests;
-      if (requests.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+/**
+ * Writes `units` (each a group of items that must share a transaction) in as few transactions
+ * as fit, each led by the same `check` (a condition every part must hold on) and with `first`
+ * (an audit record) in the first one only. A change too large for one transaction is atomic
+ * per part, never as a whole; with no unit, the check and `first` are written alone.
+ */
+export async function transactInChunks(
+  db: Db,
+  parts: { readonly check?: TransactItem; readonly units: ReadonlyArray<readonly TransactItem[]>; readonly first?: TransactItem },
+  onConflict: (failed: FailedPart) => Error = () => new ConflictError('conflicting write'),
+): Promise<void> {
+  const lead = parts.check ? [parts.check] : [];
+  let u = 0;
+  let firstChunk = true;
+  do {
+    const items: TransactItem[] = [...lead];
+    const unitOf: number[] = lead.map(() => -1);
+    const room = MAX_TRANSACTION_ITEMS - (parts.first && firstChunk ? 1 : 0);
+    const from = u;
+    for (; u < parts.units.length && items.length + parts.units[u]!.length <= room; u++) {
+      items.push(...parts.units[u]!);
+      unitOf.push(...parts.units[u]!.map(() => u));
     }
-  }
+    if (u === from && u < parts.units.length) throw new Error('a unit of a chunked write does not fit in one transaction');
+    if (parts.first && firstChunk) items.push(parts.first);
+    firstChunk = false;
+    if (!items.length) return;
+    await transact(db, items, (i) => {
+      const unit = unitOf[i];
+      return onConflict(unit === undefined ? { unknown: true } : unit < 0 ? { check: true } : { unit });
+    });
+  } while (u < parts.units.length);
 }
 
 /** The current time as ISO-8601. */

@@ -2,7 +2,7 @@ import type { AuditInput } from '#shared/audit/record.ts';
 import { dictFrom } from '#shared/model/dict.ts';
 import type { Attributes } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
-import type { UserAggregate } from '#shared/store/users.ts';
+import type { UserAggregate } from '#shared/store/user-record.ts';
 import type { ImmutaUserInfo } from './immuta-body.ts';
 
 /** What one external answer changed for a user. */

@@ -3,7 +3,8 @@ import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { ExternalSource } from '#shared/store/iams.ts';
 import { immutaUserInfoSchema, type ImmutaUserInfo } from './immuta-body.ts';
-import { checkedLookup, isAllowedHost, RefusedTargetError, refusedHost, systemResolver, type AllowedHost, type Resolver } from './target.ts';
+import type { AllowedHost } from '#shared/config.ts';
+import { checkedLookup, isAllowedHost, RefusedTargetError, refusedHost, systemResolver, type Resolver } from './target.ts';
 
 /** Hard limit on one call to an external source: a decision never waits longer. */
 export const EXTERNAL_TIMEOUT_MS = 2000;

@@ -1,6 +1,5 @@
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { Services } from '#shared/services.ts';
-import { ExternalStateRepository } from '#shared/store/external-state.ts';
 import type { ExternalSource } from '#shared/store/iams.ts';
 import { applyExternal, changed } from './apply.ts';
 import { fetchExternal } from './fetch.ts';
@@ -42,7 +41,7 @@ function failureAudit(iamid: string, userid: string, reason: string, keptValuesF
 async function refresh(services: Services, iamid: string, userid: string, options: RefreshOptions = {}): Promise<RefreshOutcome> {
   const source = options.source ?? (await services.iams.get(iamid))?.externalSource;
   if (!source) return 'no-source';
-  const states = new ExternalStateRepository(services.db);
+  const states = services.externalState;
   const state = await states.get(iamid, userid);
   if (!options.force && isFresh(state, source.ttlSeconds * 1000, Date.now())) return 'cached';
 

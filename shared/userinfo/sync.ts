@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Services } from '#shared/services.ts';
 import { NotFoundError } from '#shared/store/errors.ts';
 import { NoExternalSourceError } from './errors.ts';
@@ -54,11 +55,13 @@ export function startExternalSync(services: Services, intervalMs: number): () =>
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    syncAll(services)
+    // Every line of the run, down to each user's refresh, names the job.
+    const log = services.log.child({ job: 'external-sync', jobId: randomUUID() });
+    syncAll({ ...services, log })
       .then((results) => {
-        if (results.length) services.log.info('external sync', { results });
+        if (results.length) log.info('external sync', { results });
       })
-      .catch((err: unknown) => services.log.error('external sync failed', { error: err instanceof Error ? err.message : String(err) }))
+      .catch((err: unknown) => log.error('external sync failed', { error: err instanceof Error ? err.message : String(err) }))
       .finally(() => {
         running = false;
       });

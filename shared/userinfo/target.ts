@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import type { AllowedHost } from '#shared/config.ts';
 
 /**
  * Which hosts an external source may be: only public unicast addresses, unless the host is
@@ -11,45 +12,12 @@ import ipaddr from 'ipaddr.js';
  * `169.254.170.2`, `fd00:ec2::254`, `100.100.100.200`) fall in the refused ranges.
  */
 
-/** A host, optionally with a port, exempt from the address checks. */
-export interface AllowedHost {
-  /** As `URL.hostname` normalises it: lowercase, IPv4 in dotted form, IPv6 in brackets. */
-  readonly host: string;
-  /** Absent: every port. */
-  readonly port?: number;
-}
-
-/** An entry of `WARDEN_EXTERNAL_SOURCE_ALLOWED_HOSTS` that is not a `host` or `host:port`. */
-export class InvalidAllowedHostError extends Error {
-  constructor(entry: string) {
-    super(`invalid WARDEN_EXTERNAL_SOURCE_ALLOWED_HOSTS entry \`${entry}\`: expected \`host\` or \`host:port\` (IPv6 in brackets)`);
-    this.name = 'InvalidAllowedHostError';
-  }
-}
-
 /** A connection the address checks refused; `reason` is one of a fixed set of words. */
 export class RefusedTargetError extends Error {
   constructor(readonly reason: string) {
     super(`refused target: ${reason}`);
     this.name = 'RefusedTargetError';
   }
-}
-
-/** Parses `WARDEN_EXTERNAL_SOURCE_ALLOWED_HOSTS`: comma-separated `host` or `host:port`. */
-export function parseAllowedHosts(text: string): AllowedHost[] {
-  return text
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const url = URL.canParse(`http://${entry}`) ? new URL(`http://${entry}`) : undefined;
-      if (!url || url.username || url.password || url.pathname !== '/' || url.search || url.hash || entry.includes('/')) {
-        throw new InvalidAllowedHostError(entry);
-      }
-      // `URL` drops a port equal to the scheme's default, so read it from the entry itself.
-      const port = /\]?:(\d+)$/.exec(entry)?.[1];
-      return { host: url.hostname, ...(port !== undefined ? { port: Number(port) } : {}) };
-    });
 }
 
 /** The port a URL connects to. */

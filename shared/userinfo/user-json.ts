@@ -1,7 +1,7 @@
 import { dict, dictFrom } from '#shared/model/dict.ts';
 import { SOURCES, type Attributes, type Source } from '#shared/model/identity.ts';
 import { mergeSources, type UserView } from '#shared/store/subjects.ts';
-import type { UserRecord } from '#shared/store/users.ts';
+import type { UserRecord } from '#shared/store/user-record.ts';
 
 /** A user as `GET /v1/users/{iamid}/{userid}` shows it: merged view plus provenance. */
 export interface UserJson extends Pick<UserRecord, 'iamid' | 'userid' | 'displayName' | 'email' | 'active' | 'permissions'> {

@@ -1,6 +1,6 @@
 import { createPolicyApp } from '#functions/policy/app.ts';
 import { sha256Hex } from '#shared/auth/secrets.ts';
-import { DecisionService, type DecisionOptions } from '#shared/decisions/index.ts';
+import { DecisionService, type DecisionOptions } from '#shared/decision-service/index.ts';
 import type { Permission, Principal } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
 import { ADMIN_KEY, localServices } from './services.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { sha256Hex } from '#shared/auth/secrets.ts';
-import { createLogger } from '#shared/http/logger.ts';
+import { readConfig } from '#shared/config.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#shared/local/dynamo.ts';
 import { prepareServices } from '#shared/local/bootstrap.ts';
 import { createServices, type Services } from '#shared/services.ts';
@@ -24,7 +24,7 @@ export async function testServices(): Promise<Services> {
   });
   await ensureTables(db);
   const hash = sha256Hex(ADMIN_KEY);
-  return createServices(db, { bootstrapKeyHash: async () => hash }, { log: createLogger('test', 'silent') });
+  return createServices(db, readConfig({ ...process.env, LOG_LEVEL: 'silent' }), { bootstrapKeyHash: async () => hash });
 }
 
 /** Services as `npm start` prepares them (okta IAM with a SCIM token; seed optional). */

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Services } from '#shared/services.ts';
-import type { UserRecord } from '#shared/store/users.ts';
+import type { UserRecord } from '#shared/store/user-record.ts';
 import { attributeProjection } from '../rfc/projection.ts';
 import { listParams, projectionParams, searchParams, type ListParams } from '../rfc/query.ts';
 import { ScimUsers, userResource } from '../services/users.ts';

@@ -1,7 +1,7 @@
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { Services } from '#shared/services.ts';
 import { allPages } from '#shared/store/cursor.ts';
-import { NotFoundError } from '#shared/store/errors.ts';
+import { MemberNotFoundError } from '#shared/store/errors.ts';
 import { memberProfiles } from '#shared/store/scim.ts';
 import { InvalidValueError } from '../rfc/errors.ts';
 import type { MemberDelta } from '../rfc/member-delta.ts';
@@ -73,8 +73,8 @@ export class Membership {
     try {
       await retryRaces(() => groups.addMembers(iamid, groupId, change.add, 'scim', a), { versions: false });
     } catch (err) {
-      // The user vanished between the lookup and the write (a concurrent DELETE).
-      if (err instanceof NotFoundError && err.message.startsWith('user')) throw new InvalidValueError(err.message);
+      // The user vanished between the lookup and the write (a concurrent DELETE): the member value is invalid.
+      if (err instanceof MemberNotFoundError) throw new InvalidValueError(err.message);
       throw err;
     }
   }

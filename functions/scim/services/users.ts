@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Attributes } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
 import { allPages } from '#shared/store/cursor.ts';
-import type { UserAggregate, UserRecord } from '#shared/store/users.ts';
+import type { UserAggregate, UserRecord } from '#shared/store/user-record.ts';
 import { ScimError } from '../rfc/errors.ts';
 import { extensionAttributes } from '../rfc/extension-attributes.ts';
 import { indexableEquality, relationConjunct, relationIds, withRelation } from '../rfc/filter-lookups.ts';

@@ -3,8 +3,6 @@ import type { DataSourceInput, DomainInput } from '#shared/model/catalog.ts';
 import type { PolicyDocument } from '#shared/model/policy.ts';
 import { parsePolicyDocument } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
-import { CatalogRepository } from '#shared/store/catalog.ts';
-import { PolicyRepository } from '#shared/store/policies.ts';
 
 const col = (name: string, type: string, tags: string[] = []) => ({ name, type, tags });
 
@@ -121,8 +119,7 @@ const seedAudit = (targetType: string, id: string): AuditInput => ({
 
 /** Seeds the demo catalog and policies; anything already there is left as it is. */
 export async function seedCatalog(services: Services): Promise<number> {
-  const catalog = new CatalogRepository(services.db, services.audit, services.config.defaultIam);
-  const policies = new PolicyRepository(services.db, services.audit);
+  const { catalog, policies } = services;
   let created = 0;
   for (const [id, input] of Object.entries(DEMO_DOMAINS)) {
     if (await catalog.getDomain(id)) continue;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_IAM, type Subject } from '#shared/model/identity.ts';
+import type { Subject } from '#shared/model/identity.ts';
 import type { SubscriptionVerdict } from '#shared/model/decision.ts';
 import type { StoredPolicy, SubscriptionPolicy } from '#shared/model/policy.ts';
 import type { CompiledCondition } from '../condition/compile.ts';
@@ -30,8 +30,8 @@ export function subscriptionFingerprint(doc: unknown, trusted: TrustedIams): str
   return fingerprint({ document: doc, trustedIams: trustKey(trusted) });
 }
 
-function individuals(list: NonNullable<SubscriptionPolicy['actions']['individuals']>): CompiledCondition {
-  const ids = new Set(list.map((i) => `${i.iamid ?? DEFAULT_IAM}\u0000${i.userid}`));
+function individuals(list: NonNullable<SubscriptionPolicy['actions']['individuals']>, defaultIam: string): CompiledCondition {
+  const ids = new Set(list.map((i) => `${i.iamid ?? defaultIam}\u0000${i.userid}`));
   const test = (s: Subject): boolean => ids.has(`${s.iamid}\u0000${s.userid}`);
   return {
     test,
@@ -42,7 +42,7 @@ function individuals(list: NonNullable<SubscriptionPolicy['actions']['individual
 const ANYONE: CompiledCondition = { test: () => true, evaluate: () => ({ holds: true, explanation: 'anyone' }) };
 
 /** Only entitlements look at groups and attributes, so only they depend on which IAMs are trusted. */
-function condition(p: SubscriptionPolicy, trusted: TrustedIams): CompiledCondition | undefined {
+function condition(p: SubscriptionPolicy, trusted: TrustedIams, defaultIam: string): CompiledCondition | undefined {
   switch (p.actions.type) {
     case 'anyone':
       return ANYONE;
@@ -54,19 +54,20 @@ function condition(p: SubscriptionPolicy, trusted: TrustedIams): CompiledConditi
       return withTrust(e, e.readsUserData, trusted);
     }
     case 'individuals':
-      return individuals(p.actions.individuals ?? []);
+      return individuals(p.actions.individuals ?? [], defaultIam);
   }
 }
 
 /**
  * Compiles one (validated) subscription policy. Its groups and attributes count only for users
- * of `trusted` IAMs (the policy's `trustedIams`, else the deployment's: see `policyTrust`).
+ * of `trusted` IAMs (the policy's `trustedIams`, else the deployment's: see `policyTrust`); an
+ * individual listed without IAM is of `defaultIam`.
  */
-export function compileSubscription(stored: StoredPolicy & { document: SubscriptionPolicy }, trusted: TrustedIams): CompiledSubscription {
+export function compileSubscription(stored: StoredPolicy & { document: SubscriptionPolicy }, trusted: TrustedIams, defaultIam: string): CompiledSubscription {
   const policy = stored.document;
   const { merge } = policy.actions;
   const policyKey = policy.policyKey;
-  const cond = condition(policy, trusted);
+  const cond = condition(policy, trusted, defaultIam);
   const verdict = (satisfied: boolean, explanation: string): SubscriptionVerdict => ({ policyKey, merge, satisfied, explanation });
   return {
     policy,

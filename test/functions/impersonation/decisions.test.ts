@@ -1,12 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createImpersonationApp } from '#functions/impersonation/app.ts';
-import { settingsFromEnv } from '#shared/impersonation/settings.ts';
+import type { createImpersonationApp } from '#functions/impersonation/app.ts';
 import { POSITIVE_CACHE_MS } from '#shared/impersonation/verifier.ts';
 import type { Decision } from '#shared/model/decision.ts';
 import type { Services } from '#shared/services.ts';
 import { keyFor, pause, seededPolicyApp } from '../../support/policy.ts';
 import { ADMIN_KEY, auditRecords, bearer, json } from '../../support/services.ts';
-import { putSession, type SessionAnswer } from './support.ts';
+import { impersonationApp, putSession, type SessionAnswer } from './support.ts';
 
 let s: Services;
 let policy: Awaited<ReturnType<typeof seededPolicyApp>>['app'];
@@ -18,7 +17,7 @@ beforeAll(async () => {
   s = ctx.services;
   policy = ctx.app;
   // The BI tool may ask about anyone on its own key, and impersonate because it is allow-listed.
-  impersonation = createImpersonationApp(s, { defaults: settingsFromEnv({ WARDEN_USER_MAPPING_IAMID: 'okta' }) });
+  impersonation = impersonationApp(s, { get now() { return Date.now(); } }, { userMappingIamid: 'okta' });
   biKey = await keyFor(s, { type: 'service', id: 'bi-tool' }, ['QUERY_ENGINE']);
   const settings = json('PUT', { allowedImpersonators: [{ type: 'service', id: 'bi-tool' }], userMappingIamid: 'okta' }, bearer(ADMIN_KEY));
   expect((await impersonation.request('/v1/settings/impersonation', settings)).status).toBe(200);

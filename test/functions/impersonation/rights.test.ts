@@ -5,7 +5,7 @@ import { createUserinfoApp } from '#functions/userinfo/app.ts';
 import { DEFAULT_AUTH_CACHE_MS } from '#shared/auth/authenticate.ts';
 import { sha256Hex } from '#shared/auth/secrets.ts';
 import { LocalSigner } from '#shared/impersonation/local-signer.ts';
-import { SigningKeyStore } from '#shared/impersonation/signing-keys.ts';
+import { SigningKeyRepository } from '#shared/store/signing-keys.ts';
 import type { ImpersonationClaims } from '#shared/impersonation/tokens.ts';
 import { POSITIVE_CACHE_MS } from '#shared/impersonation/verifier.ts';
 import type { Services } from '#shared/services.ts';
@@ -217,7 +217,7 @@ describe('act must name the session\'s impersonator', () => {
   it('refuses over HTTP a token forged with the signing key from the table, naming another impersonator than the session\'s', async () => {
     const { apiKey } = await newKey({ type: 'service', id: 'sigma' });
     const real = decodeJwt(await mint(apiKey, 'forged-act')) as unknown as ImpersonationClaims;
-    const signer = new LocalSigner(new SigningKeyStore(s.db));
+    const signer = new LocalSigner(new SigningKeyRepository(s.db));
     const holder = await scimImpersonator('forger');
     const forger = decodeJwt(await mint(holder.apiKey, 'forger-own')) as unknown as ImpersonationClaims;
     // The session id and generation of sigma's session, the act of another impersonator.

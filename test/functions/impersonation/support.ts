@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { createImpersonationApp } from '#functions/impersonation/app.ts';
 import { sha256Hex } from '#shared/auth/secrets.ts';
-import { createLogger } from '#shared/http/logger.ts';
-import { settingsFromEnv, type ImpersonationSettings } from '#shared/impersonation/settings.ts';
-import { createImpersonationVerifier } from '#shared/impersonation/verifier.ts';
+import { readConfig } from '#shared/config.ts';
+import { settingsFromEnv } from '#shared/impersonation/settings.ts';
+import type { ImpersonationSettings } from '#shared/model/impersonation.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#shared/local/dynamo.ts';
 import type { Permission } from '#shared/model/identity.ts';
 import { createServices, type Services } from '#shared/services.ts';
@@ -26,21 +26,23 @@ export async function impersonationServices(cacheMs = 0, deployment: Deployment 
   await ensureTables(db);
   const hash = sha256Hex(ADMIN_KEY);
   const clock = { now: Date.now() };
-  const impersonation = createImpersonationVerifier({
-    db,
-    issuer: ISSUER,
-    cacheMs,
-    now: () => clock.now,
-    defaults: { ...settingsFromEnv({}), ...deployment.defaults },
+  const config = {
+    ...readConfig({ ...process.env, WARDEN_ISSUER: ISSUER, LOG_LEVEL: 'silent' }),
+    impersonationDefaults: { ...settingsFromEnv({}), ...deployment.defaults },
     requireAllowList: deployment.requireAllowList ?? false,
-  });
-  const services = createServices(db, { issuer: ISSUER, bootstrapKeyHash: async () => hash }, { log: createLogger('test', 'silent'), impersonation });
+  };
+  const services = createServices(db, config, { bootstrapKeyHash: async () => hash, verifierCacheMs: cacheMs, now: () => clock.now });
   return { services, clock };
 }
 
-/** The impersonation app with explicit defaults (no environment) and the test clock. */
+/**
+ * The impersonation app with its own deployment defaults (as a separate function would have
+ * them), over the same tables, authenticator and verifier as `services`, on the test clock.
+ */
 export function impersonationApp(services: Services, clock: { now: number }, defaults: Partial<ImpersonationSettings> = {}, requireAllowList = false) {
-  return createImpersonationApp(services, { defaults: { ...settingsFromEnv({}), ...defaults }, requireAllowList, now: () => clock.now });
+  const config = { ...services.config, impersonationDefaults: { ...settingsFromEnv({}), ...defaults }, requireAllowList };
+  const own = createServices(services.db, config, { bootstrapKeyHash: async () => sha256Hex(ADMIN_KEY), now: () => clock.now, signer: () => services.signer });
+  return createImpersonationApp({ ...own, authenticator: services.authenticator, impersonation: services.impersonation });
 }
 
 /** Creates an active user in `iamid`, optionally with permissions. */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPolicyApp } from '#functions/policy/app.ts';
-import { DecisionService } from '#shared/decisions/index.ts';
+import { DecisionService } from '#shared/decision-service/index.ts';
 import type { Decision } from '#shared/model/decision.ts';
 import type { Services } from '#shared/services.ts';
 import { ADMIN_KEY, auditRecords, bearer, json, testServices } from '../../support/services.ts';

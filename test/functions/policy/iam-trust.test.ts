@@ -1,10 +1,11 @@
 import type { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPolicyApp } from '#functions/policy/app.ts';
-import { DecisionService } from '#shared/decisions/index.ts';
+import { DecisionService } from '#shared/decision-service/index.ts';
 import { createFunctionApps, createLocalServer } from '#shared/local/compose.ts';
 import type { ColumnDecision, Decision } from '#shared/model/decision.ts';
-import { VERSION, type Services } from '#shared/services.ts';
+import { VERSION } from '#shared/config.ts';
+import { type Services } from '#shared/services.ts';
 import { auditRecords, bearer, json, localServices } from '../../support/services.ts';
 import { keyFor, pause } from '../../support/policy.ts';
 

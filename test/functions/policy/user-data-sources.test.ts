@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { userDataSourceRoutes } from '#functions/userinfo/data-sources.ts';
-import { DecisionService } from '#shared/decisions/index.ts';
+import { DecisionService } from '#shared/decision-service/index.ts';
 import { createBaseApp } from '#shared/http/app.ts';
 import { authenticate } from '#shared/http/auth.ts';
 import type { Services } from '#shared/services.ts';

@@ -4,8 +4,7 @@ import { createScimApp } from '#functions/scim/app.ts';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
 import { sha256Hex } from '#shared/auth/secrets.ts';
 import { createServices, type Services } from '#shared/services.ts';
-import { keys } from '#shared/store/keys.ts';
-import { createLogger } from '#shared/http/logger.ts';
+import { identityKeys as keys } from '#shared/store/key-formats.ts';
 import { ADMIN_KEY, auditRecords, bearer, json, localServices } from '../../support/services.ts';
 import { caller, oktaUser, type Caller } from '../scim/client.ts';
 
@@ -15,7 +14,7 @@ let app: ReturnType<typeof createUserinfoApp>;
 beforeAll(async () => {
   const local = await localServices();
   // No key cache: each request asks the tables, as a cold instance does.
-  s = createServices(local.services.db, { bootstrapKeyHash: async () => sha256Hex(ADMIN_KEY) }, { log: createLogger('test', 'silent'), authCacheMs: 0 });
+  s = createServices(local.services.db, local.services.config, { bootstrapKeyHash: async () => sha256Hex(ADMIN_KEY), authCacheMs: 0 });
   scim = caller(createScimApp(s), local.scimToken);
   app = createUserinfoApp(s);
 });

@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
 import { DEFAULT_AUTH_CACHE_MS } from '#shared/auth/authenticate.ts';
-import { createLogger } from '#shared/http/logger.ts';
 import { createServices } from '#shared/services.ts';
 import type { Services } from '#shared/services.ts';
 import { ADMIN_KEY, auditRecords, bearer, json, testServices } from '../../support/services.ts';
@@ -84,7 +83,7 @@ describe('api keys and authentication', () => {
   });
 
   it('stops accepting a deleted key on every other instance within the cache time', async () => {
-    const other = createUserinfoApp(createServices(s.db, { bootstrapKeyHash: async () => undefined }, { log: createLogger('test', 'silent') }));
+    const other = createUserinfoApp(createServices(s.db, s.config, { bootstrapKeyHash: async () => undefined }));
     const created = await app.request('/v1/api-keys', json('POST', { principal: { type: 'service', id: 'shared' }, name: 's', permissions: ['USER_ADMIN'] }, bearer(ADMIN_KEY)));
     const { keyId, apiKey } = (await created.json()) as { keyId: string; apiKey: string };
     expect((await other.request('/v1/iams', json('POST', { id: 'warm', name: 'Warm' }, bearer(apiKey)))).status).toBe(201);

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { judge, type Found, type RevocationRules } from '#shared/impersonation/revocation.ts';
-import type { SessionRecord } from '#shared/impersonation/sessions.ts';
+import { judge, type RevocationRules } from '#shared/impersonation/revocation.ts';
+import type { SessionRecord } from '#shared/model/impersonation.ts';
+import type { TokenState as Found } from '#shared/store/token-state.ts';
 import { settingsFromEnv } from '#shared/impersonation/settings.ts';
 import { buildClaims, minterOf, type Minter, type VerifiedClaims } from '#shared/impersonation/tokens.ts';
 import type { Principal } from '#shared/model/identity.ts';
-import type { UserRecord } from '#shared/store/users.ts';
+import type { UserRecord } from '#shared/store/user-record.ts';
 
 const profile = (iamid: string, userid: string, extra: Partial<UserRecord> = {}): UserRecord => ({
   iamid,

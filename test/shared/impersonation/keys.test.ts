@@ -4,7 +4,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { KmsSigner, type KmsPort } from '#shared/impersonation/kms-signer.ts';
 import { LocalSigner } from '#shared/impersonation/local-signer.ts';
 import { RETIRE_GRACE_SECONDS } from '#shared/impersonation/signer.ts';
-import { SigningKeyStore } from '#shared/impersonation/signing-keys.ts';
+import { SigningKeyRepository } from '#shared/store/signing-keys.ts';
 import { buildClaims } from '#shared/impersonation/tokens.ts';
 import type { Services } from '#shared/services.ts';
 import { impersonationServices, ISSUER } from '../../functions/impersonation/support.ts';
@@ -20,7 +20,7 @@ function claims(now: number, jti = 'j1') {
   return buildClaims({ issuer: ISSUER, user: { iamid: 'okta', userid: 'jdoe', uid: 'u1', stamp: 'st1' }, minter: { principal: { type: 'service', id: 'bi-tool' }, keyId: 'k1' }, sessionId: 's1', gen: 'g1', jti, issuedAt: iat, expiresAt: iat + 900 });
 }
 
-async function verifyWithJwks(store: SigningKeyStore, token: string, now = Date.now()) {
+async function verifyWithJwks(store: SigningKeyRepository, token: string, now = Date.now()) {
   const jwks = createLocalJWKSet({ keys: await store.publicKeys(Math.floor(now / 1000)) });
   return jwtVerify(token, jwks, { issuer: ISSUER, audience: ISSUER, algorithms: ['ES256'], currentDate: new Date(now) });
 }
@@ -45,7 +45,7 @@ function fakeKms(): KmsPort & { calls: string[] } {
 
 describe('signing keys', () => {
   it('signs with a KMS key through the port: jose verifies the token against the published JWKS', async () => {
-    const store = new SigningKeyStore(s.db);
+    const store = new SigningKeyRepository(s.db);
     const kms = fakeKms();
     const signer = new KmsSigner(kms, 'arn:aws:kms:eu-west-1:1:key/a', store);
     for (let i = 0; i < 20; i++) {
@@ -57,7 +57,7 @@ describe('signing keys', () => {
   });
 
   it('keeps the replaced key in the JWKS until its tokens have expired', async () => {
-    const store = new SigningKeyStore(s.db);
+    const store = new SigningKeyRepository(s.db);
     const t = { now: Date.now() };
     const signer = new LocalSigner(store, () => t.now);
     const oldToken = await signer.sign(claims(t.now));
@@ -74,7 +74,7 @@ describe('signing keys', () => {
   });
 
   it('reuses the stored key after a restart, and a new KMS key retires the local one', async () => {
-    const store = new SigningKeyStore(s.db);
+    const store = new SigningKeyRepository(s.db);
     const first = decodeProtectedHeader(await new LocalSigner(store).sign(claims(Date.now()))).kid;
     const second = decodeProtectedHeader(await new LocalSigner(store).sign(claims(Date.now()))).kid;
     expect(second).toBe(first);

@@ -1,15 +1,14 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { principalLabel } from '#shared/auth/caller.ts';
-import { sessionKeys } from '#shared/impersonation/keys.ts';
+import { type Principal, principalLabel } from '#shared/model/identity.ts';
+import { sessionKeys } from '#shared/store/key-formats.ts';
 import { LocalSigner } from '#shared/impersonation/local-signer.ts';
 import type { RevocationReason } from '#shared/impersonation/revocation.ts';
 import { settingsFromEnv } from '#shared/impersonation/settings.ts';
-import { SigningKeyStore } from '#shared/impersonation/signing-keys.ts';
+import { SigningKeyRepository } from '#shared/store/signing-keys.ts';
 import type { ImpersonationClaims } from '#shared/impersonation/tokens.ts';
 import { createImpersonationVerifier } from '#shared/impersonation/verifier.ts';
-import type { Principal } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
 import { ADMIN_KEY, auditRecords, bearer, json } from '../../support/services.ts';
 import { apiKeyFor, impersonationApp, impersonationServices, ISSUER, putSession, user, type SessionAnswer } from '../../functions/impersonation/support.ts';
@@ -153,7 +152,7 @@ describe('every revocation reason, by name', () => {
     await user(s, 'okta', 'r-forged');
     const { key } = await userImpersonator('r-forged-holder');
     const real = decodeJwt(await mint(key, 'r-forged', 'r-forged')) as unknown as ImpersonationClaims;
-    const signer = new LocalSigner(new SigningKeyStore(s.db));
+    const signer = new LocalSigner(new SigningKeyRepository(s.db));
     const forged = await signer.sign({ ...real, jti: 'forged-1', act: { ...real.act, uid: 'someone-else' } });
     await refusedFor(forged, 'impersonator mismatch');
     // `act` naming one impersonator while its parts name another is not even a valid token.
@@ -177,9 +176,9 @@ describe('the settings a verdict rests on', () => {
     const holder = await minted(await apiKeyFor(services, { type: 'user', iamid: 'bim', id: 'd-holder' }), 'd-2');
     await expect(services.impersonation!.verify(service)).resolves.toBeDefined();
     await expect(services.impersonation!.verify(holder)).resolves.toBeDefined();
-    const unlisted = createImpersonationVerifier({ db: services.db, issuer: ISSUER, defaults: settingsFromEnv({}) });
+    const unlisted = createImpersonationVerifier(services, { issuer: ISSUER, defaults: settingsFromEnv({}), requireAllowList: false });
     await expect(unlisted.verify(service)).rejects.toThrow('impersonator left the allow list');
-    const strict = createImpersonationVerifier({ db: services.db, issuer: ISSUER, defaults: { ...settingsFromEnv({}), ...defaults }, requireAllowList: true });
+    const strict = createImpersonationVerifier(services, { issuer: ISSUER, defaults: { ...settingsFromEnv({}), ...defaults }, requireAllowList: true });
     await expect(strict.verify(service)).resolves.toBeDefined();
     await expect(strict.verify(holder)).rejects.toThrow('impersonator left the allow list');
   });

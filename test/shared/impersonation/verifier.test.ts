@@ -50,13 +50,13 @@ describe('impersonation token verification', () => {
 
   it('rejects an expired token', async () => {
     const token = await mint('v-exp');
-    const later = createImpersonationVerifier({ db: s.db, issuer: ISSUER, now: () => clock.now + 901_000 });
+    const later = createImpersonationVerifier(s, { issuer: ISSUER, defaults: settingsFromEnv({}), requireAllowList: false, now: () => clock.now + 901_000 });
     await expect(later.verify(token)).rejects.toThrow('impersonation token expired');
   });
 
   it('rejects a token for another audience or issuer', async () => {
     const token = await mint('v-aud');
-    await rejects(token, createImpersonationVerifier({ db: s.db, issuer: 'https://other.example' }));
+    await rejects(token, createImpersonationVerifier(s, { issuer: 'https://other.example', defaults: settingsFromEnv({}), requireAllowList: false }));
   });
 
   it('rejects `alg: none` and HS256 signed with the public key', async () => {
@@ -79,7 +79,7 @@ describe('impersonation token verification', () => {
 
   it('reuses a positive check for at most the cache time: a revocation reaches a warm verifier within it', async () => {
     const t = { now: clock.now };
-    const warm = createImpersonationVerifier({ db: s.db, issuer: ISSUER, cacheMs: 1000, now: () => t.now, defaults: { ...settingsFromEnv({}), ...defaults } });
+    const warm = createImpersonationVerifier(s, { issuer: ISSUER, cacheMs: 1000, now: () => t.now, defaults: { ...settingsFromEnv({}), ...defaults }, requireAllowList: false });
     const token = await mint('v-cache');
     await warm.verify(token);
     expect((await app.request('/v1/impersonation/sessions/v-cache', { method: 'DELETE', headers: { authorization: `Bearer ${key}` } })).status).toBe(204);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createFunctionApps, createLocalServer } from '#shared/local/compose.ts';
 import { FUNCTIONS, functionFor } from '#shared/local/router.ts';
-import { VERSION } from '#shared/services.ts';
+import { VERSION } from '#shared/config.ts';
 import { localServices } from '../../support/services.ts';
 
 let server: ReturnType<typeof createLocalServer>;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkedLookup, parseAllowedHosts, RefusedTargetError, refusedAddress, refusedHost, systemResolver } from '#shared/userinfo/target.ts';
+import { parseAllowedHosts } from '#shared/config.ts';
+import { checkedLookup, RefusedTargetError, refusedAddress, refusedHost, systemResolver } from '#shared/userinfo/target.ts';
 
 const refused = (uri: string, allowed = parseAllowedHosts('')) => refusedHost(new URL(uri), allowed);
 

@@ -1,13 +1,26 @@
 import type { UserRef, Subject } from '#shared/model/identity.ts';
 import type { PolicyDocument, StoredPolicy } from '#shared/model/policy.ts';
 import { compileSnapshot, simulate, type SimulationResult } from '#shared/policy/index.ts';
-import type { Services } from '#shared/services.ts';
+import type { CatalogRepository } from '#shared/store/catalog.ts';
+import type { Db } from '#shared/store/client.ts';
 import { NotFoundError } from '#shared/store/errors.ts';
-import { readIamTrust, trustedIams } from '#shared/store/iam-trust.ts';
+import { trustedIams, type IamTrustRepository } from '#shared/store/iam-trust.ts';
 import { PolicyRepository } from '#shared/store/policies.ts';
+import type { GroupRepository } from '#shared/store/groups.ts';
 import { loadUserView, scanAllViews } from '#shared/store/subjects.ts';
+import type { UserRepository } from '#shared/store/users.ts';
 import { UnknownUserError } from './errors.ts';
-import type { GovernanceStores } from './stores.ts';
+
+/** What a simulation reads: the live catalog, policies, users and groups, and the IAMs trusted. */
+export interface SimulationDeps {
+  readonly db: Db;
+  readonly catalog: CatalogRepository;
+  readonly policies: PolicyRepository;
+  readonly users: UserRepository;
+  readonly groups: GroupRepository;
+  readonly iamTrust: IamTrustRepository;
+  readonly config: { readonly defaultIam: string };
+}
 
 /** A proposed change: policies to upsert (validated documents) and keys to remove. */
 export interface SimulationRequest {
@@ -19,7 +32,7 @@ export interface SimulationRequest {
   readonly dataSources?: readonly string[];
 }
 
-async function subjectsFor(services: Services, users: readonly UserRef[] | undefined): Promise<Subject[]> {
+async function subjectsFor(services: SimulationDeps, users: readonly UserRef[] | undefined): Promise<Subject[]> {
   if (!users) return (await scanAllViews(services.db)).map((v) => v.subject);
   const views = await Promise.all(
     users.map(async (u) => {
@@ -45,10 +58,11 @@ function changedPolicies(current: readonly StoredPolicy[], req: SimulationReques
  * catalog, users, groups and attributes, and returns only the differences (access, discovery,
  * masked columns and row filters, as the engine's `simulate` compares them). Nothing is written.
  */
-export async function runSimulation(services: Services, stores: GovernanceStores, req: SimulationRequest): Promise<SimulationResult> {
-  const [catalog, policies, subjects, trust] = await Promise.all([stores.catalog.scan(), stores.policies.list(), subjectsFor(services, req.users), readIamTrust(services.db)]);
-  const trusted = trustedIams(trust, services.config.defaultIam);
-  const before = compileSnapshot({ ...catalog, policies, trustedIams: trusted });
-  const after = compileSnapshot({ ...catalog, policies: changedPolicies(policies, req), trustedIams: trusted }, before);
+export async function runSimulation(services: SimulationDeps, req: SimulationRequest): Promise<SimulationResult> {
+  const [catalog, policies, subjects, trust] = await Promise.all([services.catalog.scan(), services.policies.list(), subjectsFor(services, req.users), services.iamTrust.read()]);
+  const { defaultIam } = services.config;
+  const trusted = trustedIams(trust, defaultIam);
+  const before = compileSnapshot({ ...catalog, policies, trustedIams: trusted, defaultIam });
+  const after = compileSnapshot({ ...catalog, policies: changedPolicies(policies, req), trustedIams: trusted, defaultIam }, before);
   return simulate(before, after, subjects, req.dataSources);
 }

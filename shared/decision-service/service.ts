@@ -2,15 +2,33 @@ import { userAuditId, type AuditInput } from '#shared/audit/record.ts';
 import { auditIdentity, type Caller } from '#shared/auth/caller.ts';
 import type { Decision, Dialect } from '#shared/model/decision.ts';
 import type { UserRef } from '#shared/model/identity.ts';
+import type { Logger } from '#shared/log/logger.ts';
+import type { Metrics } from '#shared/log/metrics.ts';
 import { decide, decideSubscription, type DecideOptions, type Snapshot } from '#shared/policy/index.ts';
-import type { Services } from '#shared/services.ts';
-import { readIamTrust, trustedIams } from '#shared/store/iam-trust.ts';
-import { readSnapshotVersion } from '#shared/store/policies.ts';
-import { AuditBatcher } from './audit-batch.ts';
+import type { AccessRequestRepository } from '#shared/store/access-requests.ts';
+import type { AuditBatcher } from '#shared/store/audit-batch.ts';
+import type { CatalogRepository } from '#shared/store/catalog.ts';
+import type { GroupRepository } from '#shared/store/groups.ts';
+import { trustedIams, type IamTrustRepository } from '#shared/store/iam-trust.ts';
+import type { PolicyRepository } from '#shared/store/policies.ts';
+import type { UserRepository } from '#shared/store/users.ts';
 import { UnknownDataSourceError, UnknownUserError } from './errors.ts';
 import { SnapshotCache, type LoadedSnapshot } from './snapshot-cache.ts';
-import { governanceStores, type GovernanceStores } from './stores.ts';
 import { UserCache, type CachedUser } from './user-cache.ts';
+
+/** What decisions are made from: the repositories, the audit batcher, the deployment's IAM and refresh settings. */
+export interface DecisionDeps {
+  readonly catalog: CatalogRepository;
+  readonly policies: PolicyRepository;
+  readonly accessRequests: AccessRequestRepository;
+  readonly users: UserRepository;
+  readonly groups: GroupRepository;
+  readonly iamTrust: IamTrustRepository;
+  readonly auditBatcher: AuditBatcher;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  readonly config: { readonly defaultIam: string; readonly snapshotRefreshMs: number };
+}
 
 /**
  * Consistency promise: a catalog, tag or policy change is reflected by every decision that
@@ -20,7 +38,7 @@ import { UserCache, type CachedUser } from './user-cache.ts';
  * catalog and policy reads (strongly consistent); only decisions see this bounded lag.
  */
 export interface DecisionOptions {
-  /** How often the snapshot version is checked (env `WARDEN_SNAPSHOT_REFRESH_MS`). */
+  /** How often the snapshot version is checked (default: `WARDEN_SNAPSHOT_REFRESH_MS`). */
   readonly refreshMs?: number;
   /** How long a user's groups, attributes and approvals are reused. */
   readonly userCacheMs?: number;
@@ -45,31 +63,29 @@ function approvalFor(user: CachedUser, sourceId: string): DecideOptions {
   return approvedRequest ? { approvedRequest } : {};
 }
 
-function envMs(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value >= 0 ? value : fallback;
-}
-
 /** Explained access decisions over a cached snapshot; every decision audited. */
 export class DecisionService {
-  readonly stores: GovernanceStores;
   private readonly snapshots: SnapshotCache;
   private readonly usersCache: UserCache;
   private readonly audit: AuditBatcher;
+  private readonly metrics: Metrics;
 
-  constructor(services: Services, options: DecisionOptions = {}) {
-    this.stores = governanceStores(services);
-    const refreshMs = options.refreshMs ?? envMs('WARDEN_SNAPSHOT_REFRESH_MS', 1000);
+  constructor(deps: DecisionDeps, options: DecisionOptions = {}) {
+    const { defaultIam } = deps.config;
     this.snapshots = new SnapshotCache(
-      () => readSnapshotVersion(services.db),
+      () => deps.policies.snapshotVersion(),
       async () => {
-        const [catalog, policies, trust] = await Promise.all([this.stores.catalog.scan(), this.stores.policies.list(), readIamTrust(services.db)]);
-        return { ...catalog, policies, trustedIams: trustedIams(trust, services.config.defaultIam) };
+        const started = performance.now();
+        const [catalog, policies, trust] = await Promise.all([deps.catalog.scan(), deps.policies.list(), deps.iamTrust.read()]);
+        // Logged with the request whose decision found the snapshot stale (see `createLogger`).
+        deps.log.info('snapshot loaded', { sources: catalog.sources.length, policies: policies.length, ms: Math.round(performance.now() - started) });
+        return { ...catalog, policies, trustedIams: trustedIams(trust, defaultIam), defaultIam };
       },
-      refreshMs,
+      options.refreshMs ?? deps.config.snapshotRefreshMs,
     );
-    this.usersCache = new UserCache(services, this.stores.requests, options.userCacheMs ?? 1000);
-    this.audit = new AuditBatcher(services.db, services.audit);
+    this.usersCache = new UserCache(deps, options.userCacheMs ?? 1000);
+    this.audit = deps.auditBatcher;
+    this.metrics = deps.metrics;
   }
 
   /** The compiled snapshot decisions currently use. */
@@ -133,11 +149,14 @@ export class DecisionService {
 
   /** Decides several sources for one user; any unknown source fails the whole batch with 404. */
   async decideMany(ctx: DecisionContext, user: UserRef, sourceIds: readonly string[], dialect: Dialect): Promise<Decision[]> {
+    const started = performance.now();
     const [{ snapshot }, cached] = await Promise.all([this.snapshots.current(), this.user(user)]);
     const unknown = sourceIds.filter((id) => !snapshot.source(id));
     if (unknown.length) throw new UnknownDataSourceError(unknown.slice(0, 10));
     const decisions = sourceIds.map((id) => this.evaluate(ctx, snapshot, cached, id, dialect));
     await Promise.all(decisions.map((d) => this.audit.write(this.record(ctx, d, dialect))));
+    this.metrics.count('Decisions', decisions.length);
+    this.metrics.latency('DecisionLatency', performance.now() - started);
     return decisions;
   }
 

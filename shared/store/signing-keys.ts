@@ -1,26 +1,17 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { JWK } from 'jose';
-import type { Db } from '#shared/store/client.ts';
-import { ConflictError } from '#shared/store/errors.ts';
-import { transact, type TransactItem } from '#shared/store/transact.ts';
-import { sessionKeys } from './keys.ts';
+import type { SigningKeyRecord } from '#shared/model/impersonation.ts';
+import type { Db } from './client.ts';
+import { ConflictError } from './errors.ts';
+import { withoutKeys } from './item.ts';
+import { sessionKeys } from './key-formats.ts';
+import { queryAll } from './pages.ts';
+import { transact, type TransactItem } from './transact.ts';
 
-/** A signing key as the JWKS and the signers know it. */
-export interface SigningKeyRecord {
-  /** RFC 7638 thumbprint of the public key. */
-  readonly kid: string;
-  readonly publicJwk: JWK;
-  /** Local runtime only: the private key, kept with the data so restarts with `--data-dir` reuse it. */
-  readonly privateJwk?: JWK;
-  /** AWS: the KMS key that holds the private half. */
-  readonly kmsKeyArn?: string;
-  readonly createdAt: string;
-  /** Epoch seconds after which a replaced key leaves the JWKS (every token it signed has expired). */
-  readonly retireAfter?: number;
-}
+const strip = (item: Record<string, unknown>): SigningKeyRecord => withoutKeys<SigningKeyRecord>(item);
 
 /** Signing keys in the sessions table: one item per key and a pointer to the current one. */
-export class SigningKeyStore {
+export class SigningKeyRepository {
   constructor(private readonly db: Db) {}
 
   /** The key new tokens are signed with, if one was installed. */
@@ -36,15 +27,13 @@ export class SigningKeyStore {
 
   /** Public keys that may still have live tokens (current and not yet retired), as JWKs with `kid`. */
   async publicKeys(nowSeconds: number): Promise<JWK[]> {
-    const res = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.db.tables.sessions,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :key)',
-        ExpressionAttributeValues: { ':pk': sessionKeys.signingKeysPk, ':key': 'KEY#' },
-        ConsistentRead: true,
-      }),
-    );
-    return (res.Items ?? [])
+    const items = await queryAll(this.db, {
+      TableName: this.db.tables.sessions,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :key)',
+      ExpressionAttributeValues: { ':pk': sessionKeys.signingKeysPk, ':key': sessionKeys.signingKeyPrefix },
+      ConsistentRead: true,
+    });
+    return items
       .map(strip)
       .filter((k) => k.retireAfter === undefined || k.retireAfter > nowSeconds)
       .map((k) => ({ ...k.publicJwk, kid: k.kid, alg: 'ES256', use: 'sig' }));
@@ -85,9 +74,4 @@ export class SigningKeyStore {
       throw err;
     }
   }
-}
-
-function strip(item: Record<string, unknown>): SigningKeyRecord {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as unknown as SigningKeyRecord;
 }

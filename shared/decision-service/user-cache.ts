@@ -1,6 +1,7 @@
-import type { Services } from '#shared/services.ts';
 import type { AccessRequestRepository } from '#shared/store/access-requests.ts';
+import type { GroupRepository } from '#shared/store/groups.ts';
 import { loadUserView, type UserView } from '#shared/store/subjects.ts';
+import type { UserRepository } from '#shared/store/users.ts';
 
 /** An approved access request as decisions use it. */
 export interface Approval {
@@ -35,8 +36,7 @@ export class UserCache {
   private readonly entries = new Map<string, Entry>();
 
   constructor(
-    private readonly services: Pick<Services, 'users' | 'groups'>,
-    private readonly requests: AccessRequestRepository,
+    private readonly stores: { readonly users: UserRepository; readonly groups: GroupRepository; readonly accessRequests: AccessRequestRepository },
     private readonly ttlMs: number,
     private readonly clock: () => number = () => performance.now(),
   ) {}
@@ -57,8 +57,8 @@ export class UserCache {
 
   private async load(iamid: string, userid: string): Promise<CachedUser | undefined> {
     const [view, requests] = await Promise.all([
-      loadUserView(this.services.users, this.services.groups, iamid, userid),
-      this.requests.ofUser(iamid, userid),
+      loadUserView(this.stores.users, this.stores.groups, iamid, userid),
+      this.stores.accessRequests.ofUser(iamid, userid),
     ]);
     if (!view) return undefined;
     const approvals = new Map<string, Approval>();

@@ -1,7 +1,9 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { completeRecord, type AuditInput } from '#shared/audit/record.ts';
-import type { AuditWriter } from '#shared/audit/writer.ts';
-import type { Db } from '#shared/store/client.ts';
+import type { Logger } from '#shared/log/logger.ts';
+import type { AuditRepository } from './audit.ts';
+import { batchWrite } from './batch.ts';
+import type { Db } from './client.ts';
+import { StoreUnavailableError } from './errors.ts';
 
 interface Pending {
   readonly item: Record<string, unknown>;
@@ -10,7 +12,6 @@ interface Pending {
 }
 
 const BATCH = 25;
-const ATTEMPTS = 8;
 
 /**
  * Writes the audit records of concurrent decisions together (BatchWriteItem, 25 a call).
@@ -23,13 +24,14 @@ export class AuditBatcher {
 
   constructor(
     private readonly db: Db,
-    private readonly writer: AuditWriter,
+    private readonly audit: AuditRepository,
+    private readonly log: Logger,
   ) {}
 
   /** Queues a record; resolves when it is durably written, rejects if it could not be. */
   write(input: AuditInput): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ item: this.writer.item(completeRecord(input)), resolve, reject });
+      this.queue.push({ item: this.audit.item(completeRecord(input)), resolve, reject });
       if (this.queue.length >= BATCH) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
@@ -45,21 +47,18 @@ export class AuditBatcher {
   }
 
   private async send(batch: Pending[]): Promise<void> {
-    const table = this.db.tables.audit;
-    let requests = batch.map((p) => ({ PutRequest: { Item: p.item } }));
+    let unwritten: Set<unknown>;
     try {
-      for (let attempt = 0; requests.length && attempt < ATTEMPTS; attempt++) {
-        if (attempt) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
-        const res = await this.db.doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-        requests = (res.UnprocessedItems?.[table] ?? []) as typeof requests;
-      }
+      const left = await batchWrite(this.db, this.db.tables.audit, batch.map((p) => ({ PutRequest: { Item: p.item } })));
+      unwritten = new Set(left.map((r) => ('PutRequest' in r ? r.PutRequest.Item.sk : undefined)));
     } catch (err) {
+      // The batch outlives the request that opened it: name every request it held.
+      this.log.error('audit batch failed', { requestIds: batch.map((p) => p.item.requestId), error: err instanceof Error ? err.message : String(err) });
       for (const p of batch) p.reject(err);
       return;
     }
-    const unwritten = new Set(requests.map((r) => r.PutRequest.Item.sk));
     for (const p of batch) {
-      if (unwritten.has(p.item.sk)) p.reject(new Error('audit record could not be written'));
+      if (unwritten.has(p.item.sk)) p.reject(new StoreUnavailableError('audit record could not be written'));
       else p.resolve();
     }
   }

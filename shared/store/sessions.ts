@@ -1,40 +1,15 @@
-import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
-import type { AuditWriter } from '#shared/audit/writer.ts';
-import { principalLabel } from '#shared/auth/caller.ts';
-import type { Principal, UserRef } from '#shared/model/identity.ts';
-import type { Db } from '#shared/store/client.ts';
-import { decodeCursor, encodeCursor, InvalidCursorError, type Key } from '#shared/store/cursor.ts';
-import { VersionMismatchError } from '#shared/store/errors.ts';
-import { withoutKeys } from '#shared/store/item.ts';
-import { queryAll, transact, type TransactItem } from '#shared/store/transact.ts';
-import { sessionKeys } from './keys.ts';
-
-/** An impersonation session: who impersonates whom, and until when tokens of it may live. */
-export interface SessionRecord {
-  readonly sessionId: string;
-  readonly user: UserRef;
-  readonly impersonator: Principal;
-  /** A user impersonator's uid: a later user of the same userid does not inherit the session. */
-  readonly impersonatorUid?: string;
-  /** The API key of the latest mint (each token names its own in `act.key`). */
-  readonly keyId: string;
-  /** Changes whenever the session's user changes: tokens of an earlier generation are revoked. */
-  readonly gen: string;
-  readonly version: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  /** Epoch seconds: expiry of the session's latest token, the item's TTL. */
-  readonly expiresAt: number;
-  readonly lastJti: string;
-}
-
-/** The marker left by an ended session: its tokens are revoked, not merely unknown. */
-export interface RevocationMarker {
-  readonly gen: string;
-  readonly revokedAt: string;
-  readonly expiresAt: number;
-}
+import { type Principal, principalLabel, type UserRef } from '#shared/model/identity.ts';
+import type { RevocationMarker, SessionRecord } from '#shared/model/impersonation.ts';
+import type { AuditRepository } from './audit.ts';
+import type { Db } from './client.ts';
+import { decodeCursor, encodeCursor, InvalidCursorError, type Key } from './cursor.ts';
+import { VersionMismatchError } from './errors.ts';
+import { withoutKeys } from './item.ts';
+import { sessionKeys } from './key-formats.ts';
+import { queryAll, queryPage } from './pages.ts';
+import { transact, type TransactItem } from './transact.ts';
 
 /** A condition the minting transaction rides on, and the error its failure means. */
 export interface MintCheck {
@@ -69,12 +44,12 @@ function continuation(cursor: string | null, names: string[], partition: Key): K
 }
 
 /** Impersonation sessions and their end markers, each under its impersonator. */
-export class SessionStore {
+export class SessionRepository {
   private readonly seen = new Map<string, SessionRecord>();
 
   constructor(
     private readonly db: Db,
-    private readonly audit: AuditWriter,
+    private readonly audit: AuditRepository,
   ) {}
 
   /** The live session (one consistent read); an expired one whose TTL has not run yet counts as none. */
@@ -165,35 +140,37 @@ export class SessionStore {
     const label = q.impersonator ? principalLabel(q.impersonator) : undefined;
     const common = { TableName: this.db.tables.sessions, Limit: q.limit, FilterExpression: 'expiresAt > :now' };
     const live = { ':now': q.nowSeconds };
-    let res;
-    if (q.target) {
-      const partition = sessionKeys.target(q.target.iamid, q.target.userid);
-      res = await this.db.doc.send(
-        new QueryCommand({
-          ...common,
-          IndexName: 'gsi1',
-          KeyConditionExpression: label ? 'gsi1pk = :t AND begins_with(gsi1sk, :p)' : 'gsi1pk = :t',
-          ExpressionAttributeValues: { ...live, ':t': partition, ...(label ? { ':p': `${label}#` } : {}) },
-          ExclusiveStartKey: continuation(q.cursor, INDEX_KEY, { gsi1pk: partition }),
-        }),
-      );
-    } else if (label) {
-      const partition = sessionKeys.sessionsOf(label);
-      res = await this.db.doc.send(
-        new QueryCommand({
-          ...common,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :session)',
-          ExpressionAttributeValues: { ...live, ':pk': partition, ':session': sessionKeys.sessionPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: continuation(q.cursor, TABLE_KEY, { pk: partition }),
-        }),
-      );
-    } else {
-      res = await this.db.doc.send(
+    if (!q.target && !label) {
+      const res = await this.db.doc.send(
         new ScanCommand({ ...common, IndexName: 'gsi1', ExpressionAttributeValues: live, ExclusiveStartKey: continuation(q.cursor, INDEX_KEY, {}) }),
       );
+      return { sessions: (res.Items ?? []).map(toRecord), nextCursor: encodeCursor(res.LastEvaluatedKey) };
     }
-    return { sessions: (res.Items ?? []).map(toRecord), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+    let input: QueryCommandInput;
+    let names: string[];
+    let partition: Key;
+    if (q.target) {
+      partition = { gsi1pk: sessionKeys.target(q.target.iamid, q.target.userid) };
+      names = INDEX_KEY;
+      input = {
+        ...common,
+        IndexName: 'gsi1',
+        KeyConditionExpression: label ? 'gsi1pk = :t AND begins_with(gsi1sk, :p)' : 'gsi1pk = :t',
+        ExpressionAttributeValues: { ...live, ':t': partition.gsi1pk, ...(label ? { ':p': `${label}#` } : {}) },
+      };
+    } else {
+      partition = { pk: sessionKeys.sessionsOf(label!) };
+      names = TABLE_KEY;
+      input = {
+        ...common,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :session)',
+        ExpressionAttributeValues: { ...live, ':pk': partition.pk, ':session': sessionKeys.sessionPrefix },
+        ConsistentRead: true,
+      };
+    }
+    continuation(q.cursor, names, partition);
+    const page = await queryPage(this.db, input, q.cursor, toRecord);
+    return { sessions: page.items, nextCursor: page.cursor };
   }
 
   private remember(impersonator: Principal, sessionId: string, record: SessionRecord | undefined): void {

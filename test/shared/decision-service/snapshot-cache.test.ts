@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SnapshotCache } from '#shared/decisions/snapshot-cache.ts';
+import { SnapshotCache } from '#shared/decision-service/snapshot-cache.ts';
 import type { SnapshotInput } from '#shared/policy/index.ts';
 
 const source = (id: string) => ({ id, name: id, platform: 'postgres' as const, database: 'd', schema: 's', table: id, owners: [], tags: [], columns: [], version: 1, createdAt: '', updatedAt: '' });

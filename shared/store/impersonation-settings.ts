@@ -1,28 +1,23 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
-import type { AuditWriter } from '#shared/audit/writer.ts';
-import type { Db } from '#shared/store/client.ts';
-import { VersionMismatchError } from '#shared/store/errors.ts';
-import { nowIso, transact } from '#shared/store/transact.ts';
-import { sessionKeys } from './keys.ts';
-import type { ImpersonationSettings } from './settings.ts';
-
-/** Settings as stored, with the version the next write is conditional on (0: never stored). */
-export interface StoredSettings extends ImpersonationSettings {
-  readonly version: number;
-  readonly updatedAt?: string;
-}
+import type { ImpersonationSettings, StoredSettings } from '#shared/model/impersonation.ts';
+import type { AuditRepository } from './audit.ts';
+import type { Db } from './client.ts';
+import { VersionMismatchError } from './errors.ts';
+import { withoutKeys } from './item.ts';
+import { sessionKeys } from './key-formats.ts';
+import { nowIso, transact } from './transact.ts';
 
 /** Minting reuses settings this long: a change reaches every warm instance within a second. */
 const SETTINGS_CACHE_MS = 1000;
 
 /** The impersonation settings item; absent, the deployment defaults apply. */
-export class SettingsStore {
+export class ImpersonationSettingsRepository {
   private cache: { value: Promise<StoredSettings>; until: number } | undefined;
 
   constructor(
     private readonly db: Db,
-    private readonly audit: AuditWriter,
+    private readonly audit: AuditRepository,
     private readonly defaults: ImpersonationSettings,
     private readonly now: () => number = Date.now,
   ) {}
@@ -41,9 +36,7 @@ export class SettingsStore {
   /** The settings in force: stored ones, else the defaults (version 0). */
   async get(): Promise<StoredSettings> {
     const res = await this.db.doc.send(new GetCommand({ TableName: this.db.tables.sessions, Key: sessionKeys.settings, ConsistentRead: true }));
-    if (!res.Item) return { ...this.defaults, version: 0 };
-    const { pk: _pk, sk: _sk, ...rest } = res.Item;
-    return rest as StoredSettings;
+    return res.Item ? withoutKeys<StoredSettings>(res.Item) : { ...this.defaults, version: 0 };
   }
 
   /** Replaces the settings if they are still at `expectedVersion` (else `VersionMismatchError`). */
@@ -68,4 +61,3 @@ export class SettingsStore {
     return next;
   }
 }
-

@@ -1,0 +1,49 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { bareId, completeRecord, type AuditInput, type AuditRecord } from '#shared/audit/record.ts';
+import { queryAudit, type AuditPage, type AuditQuery } from './audit-query.ts';
+import type { Db } from './client.ts';
+import { auditKeys } from './key-formats.ts';
+import type { TransactItem } from './transact.ts';
+
+/** Audit records are kept one year unless configured otherwise (DynamoDB TTL deletes them). */
+export const DEFAULT_RETENTION_DAYS = 365;
+
+/** The audit trail: records written alone or inside the transaction of the change they describe, and read back. */
+export class AuditRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly retentionDays = DEFAULT_RETENTION_DAYS,
+  ) {}
+
+  /** The DynamoDB item of a record; the by-user index is keyed by the bare id (any IAM, or a service). */
+  item(record: AuditRecord): Record<string, unknown> {
+    const sk = auditKeys.sort(record.eventTimestamp, record.id);
+    return {
+      pk: auditKeys.day(record.eventTimestamp),
+      sk,
+      gsi1pk: auditKeys.user(bareId(record.userId)),
+      gsi1sk: sk,
+      gsi2pk: auditKeys.action(record.action),
+      gsi2sk: sk,
+      expiresAt: Math.floor(Date.parse(record.eventTimestamp) / 1000) + this.retentionDays * 86_400,
+      ...record,
+    };
+  }
+
+  /** A transaction item that writes the record atomically with the change it audits. */
+  put(input: AuditInput): TransactItem {
+    return { Put: { TableName: this.db.tables.audit, Item: this.item(completeRecord(input)) } };
+  }
+
+  /** Writes one record now (decisions, refusals, authentication failures). */
+  async write(input: AuditInput): Promise<AuditRecord> {
+    const record = completeRecord(input);
+    await this.db.doc.send(new PutCommand({ TableName: this.db.tables.audit, Item: this.item(record) }));
+    return record;
+  }
+
+  /** One page of the trail, newest first (see `queryAudit`). */
+  query(q: AuditQuery): Promise<AuditPage> {
+    return queryAudit(this.db, q);
+  }
+}

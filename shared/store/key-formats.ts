@@ -1,0 +1,133 @@
+/**
+ * Item key formats of every table, the one place a key is spelled (the access patterns they
+ * serve are listed in `tables.ts`).
+ */
+import { createHash } from 'node:crypto';
+import type { Principal } from '#shared/model/identity.ts';
+import { SNAPSHOT_PARTITION } from './tables.ts';
+
+const lower = (s: string) => s.toLowerCase();
+const apiKey = (hash: string) => `APIKEY#${hash}`;
+const apiKeyRef = (keyId: string) => `KEYREF#${keyId}`;
+const PROFILE = 'PROFILE';
+const MARKER = 'MARKER';
+
+/** The identities table: users, groups, memberships, IAMs, API keys. */
+export const identityKeys = {
+  user: (iamid: string, userid: string) => `USER#${iamid}#${userid}`,
+  userPrefix: 'USER#',
+  usersOfIam: (iamid: string) => `USERS#${iamid}`,
+  userName: (iamid: string, userName: string) => `USERNAME#${iamid}#${lower(userName)}`,
+  scimUser: (iamid: string, scimId: string) => `SCIMUSER#${iamid}#${scimId}`,
+  userExternalId: (iamid: string, externalId: string) => `USEREXT#${iamid}#${externalId}`,
+  userDisplayName: (iamid: string, displayName: string) => `USERDN#${iamid}#${lower(displayName)}`,
+  lookup: (userid: string) => `MARKER#${userid}`,
+  group: (iamid: string, groupId: string) => `GROUP#${iamid}#${groupId}`,
+  groupPrefix: 'GROUP#',
+  groupsOfIam: (iamid: string) => `GROUPS#${iamid}`,
+  groupName: (iamid: string, name: string) => `GROUPNAME#${iamid}#${lower(name)}`,
+  groupExternalId: (iamid: string, externalId: string) => `GROUPEXT#${iamid}#${externalId}`,
+  iam: (iamid: string) => `IAM#${iamid}`,
+  iamPrefix: 'IAM#',
+  scimToken: (hash: string) => `SCIMTOKEN#${hash}`,
+  apiKey,
+  apiKeyId: (keyId: string) => `KEYID#${keyId}`,
+  /** The item that stands for a key by its id: impersonation tokens name it, verifiers read it. */
+  apiKeyRef,
+  /** gsi2 partition of a principal's keys (deleted with a user). */
+  apiKeysOf: (p: Principal) => (p.type === 'user' ? `APIKEYS#user#${p.iamid}#${p.id}` : `APIKEYS#service#${p.id}`),
+  /** Both items of an API key: the one found by hash (authentication) and the one named by id. */
+  apiKeyItems: (hash: string, keyId: string) => [
+    { pk: apiKey(hash), sk: PROFILE },
+    { pk: apiKeyRef(keyId), sk: MARKER },
+  ],
+  profile: PROFILE,
+  marker: MARKER,
+  attr: (source: string, key: string) => `ATTR#${source}#${key}`,
+  attrPrefix: 'ATTR#',
+  member: (groupId: string, source: string) => `MEMBER#${groupId}#${source}`,
+  memberPrefix: 'MEMBER#',
+  memberOf: (userid: string, source: string) => `MEMBER#${userid}#${source}`,
+  /** In a user's partition: when its external source was last asked, and how it answered. */
+  externalState: 'EXTERNAL#STATE',
+} as const;
+
+/** The catalog table: data sources and domains. */
+export const catalogKeys = {
+  source: (id: string) => `SOURCE#${id}`,
+  sourcePrefix: 'SOURCE#',
+  domain: (id: string) => `DOMAIN#${id}`,
+  domainPrefix: 'DOMAIN#',
+  meta: 'META',
+} as const;
+
+/** The policies table: policies and their history, the snapshot version, IAM trust, access requests. */
+export const policyKeys = {
+  policy: (key: string) => `POLICY#${key}`,
+  current: 'CURRENT',
+  all: 'POLICIES',
+  historyPrefix: 'V#',
+  history: (version: number) => `V#${String(version).padStart(6, '0')}`,
+  snapshot: { pk: SNAPSHOT_PARTITION, sk: 'VERSION' },
+  /** Beside the snapshot version: an IAM change writes both in one transaction. */
+  iamTrust: { pk: SNAPSHOT_PARTITION, sk: 'IAMTRUST' },
+  request: (id: string) => `REQUEST#${id}`,
+  requestMeta: 'META',
+  requestsOfUser: (iamid: string, userid: string) => `REQUESTUSER#${iamid}#${userid}`,
+  requestsOfSource: (id: string) => `REQUESTSOURCE#${id}`,
+} as const;
+
+const sessionsOf = (impersonator: string) => `SESSIONS#${impersonator}`;
+const SIGNING_KEYS = 'SIGNINGKEYS';
+
+/**
+ * The sessions table. A session is named by its impersonator's label and its id: the same id
+ * from two impersonators is two sessions.
+ */
+export const sessionKeys = {
+  sessionsOf,
+  sessionPrefix: 'SESSION#',
+  session: (impersonator: string, sessionId: string) => ({ pk: sessionsOf(impersonator), sk: `SESSION#${sessionId}` }),
+  /** Left by an ended session until its last token expires: its tokens are revoked, not merely unknown. */
+  ended: (impersonator: string, sessionId: string) => ({ pk: sessionsOf(impersonator), sk: `ENDED#${sessionId}` }),
+  /** gsi1 of a session item: by target user, then impersonator and id. */
+  target: (iamid: string, userid: string) => `SESSIONTARGET#${iamid}#${userid}`,
+  targetSort: (impersonator: string, sessionId: string) => `${impersonator}#${sessionId}`,
+  settings: { pk: 'SETTINGS', sk: 'IMPERSONATION' },
+  signingKeysPk: SIGNING_KEYS,
+  signingKeyPrefix: 'KEY#',
+  signingKey: (kid: string) => ({ pk: SIGNING_KEYS, sk: `KEY#${kid}` }),
+  currentSigningKey: { pk: SIGNING_KEYS, sk: 'CURRENT' },
+} as const;
+
+/** DynamoDB refuses a partition key (of the table or an index) longer than this many bytes. */
+const MAX_PARTITION_KEY_BYTES = 2048;
+
+/**
+ * A key attribute that DynamoDB accepts whatever the record holds: values that fit are kept
+ * as they are (queries match them exactly); a longer one keeps its head, cut on a character
+ * boundary, and a SHA-256 of the whole so two long values never share a key.
+ */
+function boundedKey(key: string): string {
+  if (Buffer.byteLength(key, 'utf8') <= MAX_PARTITION_KEY_BYTES) return key;
+  const digest = `~${createHash('sha256').update(key, 'utf8').digest('hex')}`;
+  let head = '';
+  let bytes = 0;
+  for (const ch of key) {
+    const size = Buffer.byteLength(ch, 'utf8');
+    if (bytes + size > MAX_PARTITION_KEY_BYTES - digest.length) break;
+    head += ch;
+    bytes += size;
+  }
+  return head + digest;
+}
+
+/** The audit table: one partition per day, an index by bare user id and one by action. */
+export const auditKeys = {
+  /** `date` is `yyyy-mm-dd`, or any ISO instant (its day is taken). */
+  day: (date: string) => `AUDIT#${date.slice(0, 10)}`,
+  sort: (eventTimestamp: string, id: string) => `${eventTimestamp}#${id}`,
+  // Ids and actions come from requests: bounded, so an audit write never fails on a key.
+  user: (bareUserId: string) => boundedKey(`AUDITUSER#${bareUserId}`),
+  action: (action: string) => boundedKey(`AUDITACTION#${action}`),
+} as const;
