@@ -17,6 +17,7 @@ import { GroupRepository } from './store/groups.ts';
 import { IamTrustRepository } from './store/iam-trust.ts';
 import { IamRepository } from './store/iams.ts';
 import { ImpersonationSettingsRepository } from './store/impersonation-settings.ts';
+import { MembershipRepository } from './store/memberships.ts';
 import { PolicyRepository } from './store/policies.ts';
 import { SessionRepository } from './store/sessions.ts';
 import { SigningKeyRepository } from './store/signing-keys.ts';
@@ -74,7 +75,7 @@ export function createServices(db: Db, config: Config, options: ServiceOptions):
   const metrics = options.metrics ?? (config.metrics ? createMetrics({ service: config.serviceName }) : NO_METRICS);
   const audit = new AuditRepository(db);
   const users = new UserRepository(db, audit);
-  const groups = new GroupRepository(db, audit);
+  const groups = new GroupRepository(db, audit, new MembershipRepository(db, audit));
   const apiKeys = new ApiKeyRepository(db, audit, users);
   const signingKeys = new SigningKeyRepository(db);
   const tokenState = new TokenStateRepository(db);

@@ -13,6 +13,8 @@ function operation(op: Operation): Record<string, unknown> {
     responses[status] = Number(status) >= 400 ? { ...problem, description } : { description, content: { 'application/json': { schema: { type: 'object' } } } };
   }
   for (const s of ['400', '401', '403']) if (!responses[s] && op.auth !== 'none') responses[s] = problem;
+  // Any operation that reads the store may meet a throttled DynamoDB: answered 503 with Retry-After.
+  responses['503'] ??= { ...problem, description: 'the store is throttled or failing: retry after `Retry-After` seconds' };
   const params = [...(op.path.match(/\{(\w+)\}/g) ?? [])].map((p) => ({ name: p.slice(1, -1), in: 'path', required: true, schema: { type: 'string' } }));
   return {
     summary: op.summary,

@@ -21,6 +21,3 @@ export class DomainError extends Error {
     this.lostRace = options.lostRace ?? false;
   }
 }
-
-/** True for a domain error (of any module). */
-export const isDomainError = (err: unknown): err is DomainError => err instanceof DomainError;

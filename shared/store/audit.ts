@@ -6,7 +6,7 @@ import { auditKeys } from './key-formats.ts';
 import type { TransactItem } from './transact.ts';
 
 /** Audit records are kept one year unless configured otherwise (DynamoDB TTL deletes them). */
-export const DEFAULT_RETENTION_DAYS = 365;
+const DEFAULT_RETENTION_DAYS = 365;
 
 /** The audit trail: records written alone or inside the transaction of the change they describe, and read back. */
 export class AuditRepository {

@@ -9,7 +9,7 @@ import type { Db } from './client.ts';
 import { ConflictError, NotFoundError, VersionMismatchError } from './errors.ts';
 import { withoutKeys } from './item.ts';
 import { identityKeys } from './key-formats.ts';
-import { MembershipRepository, type MemberPage } from './memberships.ts';
+import type { MembershipRepository, MemberPage } from './memberships.ts';
 import { queryAll, queryPage } from './pages.ts';
 import { readScimDocument, scimDocument } from './scim.ts';
 import { nowIso, transact, transactInChunks, type TransactItem } from './transact.ts';
@@ -40,14 +40,11 @@ function toRecord(item: Record<string, unknown>): GroupRecord {
 
 /** Groups, their attributes and memberships (one item per member, never a list). */
 export class GroupRepository {
-  private readonly members: MembershipRepository;
-
   constructor(
     private readonly db: Db,
     private readonly audit: AuditRepository,
-  ) {
-    this.members = new MembershipRepository(db, audit);
-  }
+    private readonly members: MembershipRepository,
+  ) {}
 
   private get table(): string {
     return this.db.tables.identities;

@@ -6,7 +6,7 @@ type IndexItem = { pk: string; sk: string; userid: string };
 type Indexed = Pick<UserRecord, 'iamid' | 'userid' | 'displayName' | 'externalId' | 'scimId' | 'userName'>;
 
 /** The unique SCIM `userName` marker of a user (case-insensitive per IAM), if it has one. */
-export function userNameMarkers(r: Pick<UserRecord, 'iamid' | 'userid' | 'userName'>): IndexItem[] {
+function userNameMarkers(r: Pick<UserRecord, 'iamid' | 'userid' | 'userName'>): IndexItem[] {
   return r.userName ? [{ pk: identityKeys.userName(r.iamid, r.userName), sk: identityKeys.marker, userid: r.userid }] : [];
 }
 
@@ -14,7 +14,7 @@ export function userNameMarkers(r: Pick<UserRecord, 'iamid' | 'userid' | 'userNa
  * Non-unique lookup items of SCIM users (`externalId`, case-folded `displayName`), one per
  * user under the value's partition, so SCIM `eq` filters on them never scan.
  */
-export function lookupItems(r: Indexed): IndexItem[] {
+function lookupItems(r: Indexed): IndexItem[] {
   if (!r.scimId) return [];
   const sk = identityKeys.lookup(r.userid);
   return [
