@@ -6,7 +6,7 @@ import { requirePermission } from '#shared/http/auth.ts';
 import { badRequest } from '#shared/http/errors.ts';
 import { idSchema, userRefSchema } from '#shared/model/identity.ts';
 import { policyKeySchema, type PolicyDocument } from '#shared/model/policy.ts';
-import { parsePolicyDocument } from '#shared/policy/index.ts';
+import { parsePolicyDocument, PolicyValidationError } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
 import { runSimulation } from '#shared/decision-service/index.ts';
 import { checkAgainstCatalog } from './policies.ts';
@@ -28,7 +28,8 @@ export function simulationRoutes(services: Services): Hono<AppEnv> {
       try {
         return parsePolicyDocument(raw);
       } catch (err) {
-        throw badRequest(`\`upsert[${i}]\`: ${(err as Error).message}`);
+        // Which document of the proposal is invalid; still a 400 by the error's kind.
+        throw new PolicyValidationError(`\`upsert[${i}]\`: ${(err as Error).message}`);
       }
     });
     const keys = upsert.map((d) => d.policyKey);
