@@ -23,7 +23,7 @@ const batchSchema = z.strictObject({
 });
 
 /** `POST /v1/decisions`, `POST /v1/decisions/batch`: explained, audited access decisions. */
-export function decisionRoutes(services: Services, decisions: DecisionService): Hono<AppEnv> {
+export function decisionRoutes(services: Pick<Services, 'config'>, decisions: DecisionService): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.post('/', async (c) => {

@@ -10,7 +10,7 @@ import { policyKeySchema, type PolicyDocument, type StoredPolicy } from '#shared
 import { checkDataPolicyAgainstSources } from '#shared/policy/data/index.ts';
 import { compileTargeting, parsePolicyDocument } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
-import { runSimulation } from '#shared/decision-service/index.ts';
+import { runSimulation, type SimulationDeps } from '#shared/decision-service/index.ts';
 import { changeAudit } from '#shared/http/audit.ts';
 import { checkStorable } from './guard.ts';
 
@@ -52,7 +52,7 @@ export async function checkAgainstCatalog(services: Pick<Services, 'catalog'>, d
 }
 
 /** `PUT|GET|DELETE /v1/policies/{policyKey}`, `GET /v1/policies` (GOVERNANCE). */
-export function policyRoutes(services: Services): Hono<AppEnv> {
+export function policyRoutes(services: SimulationDeps & Pick<Services, 'catalog' | 'policies'>): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/', async (c) => {

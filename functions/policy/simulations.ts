@@ -8,7 +8,7 @@ import { idSchema, userRefSchema } from '#shared/model/identity.ts';
 import { policyKeySchema, type PolicyDocument } from '#shared/model/policy.ts';
 import { parsePolicyDocument, PolicyValidationError } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
-import { runSimulation } from '#shared/decision-service/index.ts';
+import { runSimulation, type SimulationDeps } from '#shared/decision-service/index.ts';
 import { checkAgainstCatalog } from './policies.ts';
 
 const simulationSchema = z.strictObject({
@@ -19,7 +19,7 @@ const simulationSchema = z.strictObject({
 });
 
 /** `POST /v1/simulations` (GOVERNANCE): the differences a policy change would make; writes nothing. */
-export function simulationRoutes(services: Services): Hono<AppEnv> {
+export function simulationRoutes(services: SimulationDeps & Pick<Services, 'catalog'>): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post('/', async (c) => {
     requirePermission(c, 'GOVERNANCE');

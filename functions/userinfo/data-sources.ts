@@ -10,7 +10,7 @@ import type { DecisionService } from '#shared/decision-service/index.ts';
  * `GET /v1/users/{iamid}/{userid}/data-sources` (self, QUERY_ENGINE or GOVERNANCE): every
  * source the user may query, from the same cached snapshot as decisions; one audit record.
  */
-export function userDataSourceRoutes(services: Services, decisions: DecisionService = services.decisions): Hono<AppEnv> {
+export function userDataSourceRoutes(services: Pick<Services, 'decisions'>, decisions: DecisionService = services.decisions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/:iamid/:userid/data-sources', async (c) => {
     const iamid = c.req.param('iamid');

@@ -5,7 +5,7 @@ import type { AppEnv } from '#shared/http/context.ts';
 import { isSelf } from '#shared/http/auth.ts';
 import { badRequest, forbidden } from '#shared/http/errors.ts';
 import { iamIdSchema, idSchema } from '#shared/model/identity.ts';
-import type { Services } from '#shared/services.ts';
+import type { RefreshServices } from '#shared/userinfo/refresh.ts';
 import { toUserInfoBody } from '#shared/userinfo/immuta-body.ts';
 import { freshView, pathParam } from './params.ts';
 
@@ -17,7 +17,7 @@ const querySchema = z.object({ userid: idSchema, iamid: iamIdSchema.optional() }
  * its own, so Immuta can append `?userid=` to it. The user itself may ask (an impersonation
  * token only about its own user); anyone else needs `QUERY_ENGINE` or `USER_ADMIN`.
  */
-export function userinfoRoutes(services: Services): Hono<AppEnv> {
+export function userinfoRoutes(services: RefreshServices): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   const answer = async (c: Context<AppEnv>, iamid: string, userid: string): Promise<Response> => {

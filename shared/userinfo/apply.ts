@@ -31,7 +31,7 @@ function audit(iamid: string, userid: string, payload: Record<string, unknown>):
  * memberships it no longer sends are removed; groups are created by name as needed. Each
  * write carries its own audit record in the same transaction.
  */
-export async function applyExternal(services: Services, user: UserAggregate, info: ImmutaUserInfo): Promise<AppliedChanges> {
+export async function applyExternal(services: Pick<Services, 'users' | 'groups'>, user: UserAggregate, info: ImmutaUserInfo): Promise<AppliedChanges> {
   const { iamid, userid } = user.profile;
   const values: Attributes = dictFrom(Object.entries(info.authorizations).filter(([, vals]) => vals.length > 0));
   // The audit lists keys as values: a map keyed by the source's names could not be stored (see `scimDocument`).

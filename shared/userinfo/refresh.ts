@@ -10,6 +10,9 @@ const FAILURE_BACKOFF_MS = 30_000;
 /** The audited reason of a refresh that failed for a reason of Warden's own (details are logged). */
 const INTERNAL_ERROR = 'internal error';
 
+/** What refreshing a user's external values reads and writes. */
+export type RefreshServices = Pick<Services, 'iams' | 'users' | 'groups' | 'externalState' | 'audit' | 'log' | 'config'>;
+
 /** What a refresh did. */
 export type RefreshOutcome = 'no-source' | 'unknown-user' | 'cached' | 'unchanged' | 'updated' | 'failed';
 
@@ -38,7 +41,7 @@ function failureAudit(iamid: string, userid: string, reason: string, keptValuesF
   };
 }
 
-async function refresh(services: Services, iamid: string, userid: string, options: RefreshOptions = {}): Promise<RefreshOutcome> {
+async function refresh(services: RefreshServices, iamid: string, userid: string, options: RefreshOptions = {}): Promise<RefreshOutcome> {
   const source = options.source ?? (await services.iams.get(iamid))?.externalSource;
   if (!source) return 'no-source';
   const states = services.externalState;
@@ -67,7 +70,7 @@ async function refresh(services: Services, iamid: string, userid: string, option
  * answer keeps the last good values; a failure of Warden's own (an answer the store refuses, a
  * store outage) is audited as `internal error` with the details in the log.
  */
-export async function refreshExternal(services: Services, iamid: string, userid: string, options: RefreshOptions = {}): Promise<RefreshOutcome> {
+export async function refreshExternal(services: RefreshServices, iamid: string, userid: string, options: RefreshOptions = {}): Promise<RefreshOutcome> {
   try {
     return await refresh(services, iamid, userid, options);
   } catch (err) {

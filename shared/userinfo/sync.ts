@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Services } from '#shared/services.ts';
 import { NotFoundError } from '#shared/store/errors.ts';
 import { NoExternalSourceError } from './errors.ts';
-import { refreshExternal, type RefreshOutcome } from './refresh.ts';
+import { refreshExternal, type RefreshOutcome, type RefreshServices } from './refresh.ts';
 
 /** Users asked at once during a sync: bounded so a slow source is not flooded. */
 const CONCURRENCY = 8;
@@ -17,7 +16,7 @@ export interface SyncResult {
 }
 
 /** Asks the IAM's external source about every user of the IAM now, ignoring the cache. */
-export async function syncIam(services: Services, iamid: string): Promise<SyncResult> {
+export async function syncIam(services: RefreshServices, iamid: string): Promise<SyncResult> {
   const iam = await services.iams.get(iamid);
   if (!iam) throw new NotFoundError(`iam \`${iamid}\` not found`);
   const source = iam.externalSource;
@@ -39,7 +38,7 @@ export async function syncIam(services: Services, iamid: string): Promise<SyncRe
 }
 
 /** Syncs every IAM that has an external source (the scheduled entry). */
-export async function syncAll(services: Services): Promise<SyncResult[]> {
+export async function syncAll(services: RefreshServices): Promise<SyncResult[]> {
   const iams = (await services.iams.list()).filter((iam) => iam.externalSource);
   const results: SyncResult[] = [];
   for (const iam of iams) results.push(await syncIam(services, iam.id));
@@ -50,7 +49,7 @@ export async function syncAll(services: Services): Promise<SyncResult[]> {
  * Runs `syncAll` every `intervalMs` (the local runtime's stand-in for the EventBridge rule);
  * a run still going when the next is due is not overlapped. Returns a stop function.
  */
-export function startExternalSync(services: Services, intervalMs: number): () => void {
+export function startExternalSync(services: RefreshServices, intervalMs: number): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
