@@ -1,6 +1,6 @@
 import { createAuthenticator, type Authenticator, type ImpersonationVerifier } from './auth/authenticate.ts';
 import type { Config } from './config.ts';
-import { DecisionService } from './decision-service/service.ts';
+import type { DecisionDeps, DecisionService } from './decision-service/service.ts';
 import { LocalSigner } from './impersonation/local-signer.ts';
 import { refusingSigner, type TokenSigner } from './impersonation/signer.ts';
 import { createImpersonationVerifier } from './impersonation/verifier.ts';
@@ -51,8 +51,18 @@ export interface Services {
   readonly authenticator: Authenticator;
   /** Verifies impersonation tokens where routes accept them. */
   readonly impersonation: ImpersonationVerifier;
-  readonly decisions: DecisionService;
+  /**
+   * Decisions over the compiled policy snapshot: present where an entry point asked for it
+   * (`ServiceOptions.decisions`), so functions that never decide do not bundle the engine.
+   */
+  readonly decisions?: DecisionService;
 }
+
+/** Services of an entry point that decides (the policy and userinfo functions, the local runtime). */
+export type DecidingServices = Services & { readonly decisions: DecisionService };
+
+/** Builds the decision service; an entry point that decides passes `decisionService` from `decision-service/`. */
+export type DecisionServiceFactory = (deps: DecisionDeps) => DecisionService;
 
 /** What is not configuration: secrets resolved at run time, and the seams tests and entry points set. */
 export interface ServiceOptions {
@@ -66,9 +76,13 @@ export interface ServiceOptions {
   readonly authCacheMs?: number;
   /** How long a verified impersonation token is reused (default 1 s). */
   readonly verifierCacheMs?: number;
+  /** Builds the decision service, for entry points that decide. */
+  readonly decisions?: DecisionServiceFactory;
 }
 
 /** Builds every repository and collaborator once, over one database: the composition root. */
+export function createServices(db: Db, config: Config, options: ServiceOptions & { readonly decisions: DecisionServiceFactory }): DecidingServices;
+export function createServices(db: Db, config: Config, options: ServiceOptions): Services;
 export function createServices(db: Db, config: Config, options: ServiceOptions): Services {
   const now = options.now ?? Date.now;
   const log = options.log ?? createLogger({ service: config.serviceName, level: config.logLevel });
@@ -114,6 +128,6 @@ export function createServices(db: Db, config: Config, options: ServiceOptions):
       now,
       ...(options.verifierCacheMs !== undefined ? { cacheMs: options.verifierCacheMs } : {}),
     }),
-    decisions: new DecisionService(repositories),
+    ...(options.decisions ? { decisions: options.decisions(repositories) } : {}),
   };
 }

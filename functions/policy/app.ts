@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { authenticate } from '#shared/http/auth.ts';
 import { createBaseApp } from '#shared/http/app.ts';
 import type { AppEnv } from '#shared/http/context.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import type { DecisionService } from '#shared/decision-service/index.ts';
 import { accessRequestRoutes } from './access-requests.ts';
 import { auditRoutes } from './audit.ts';
@@ -16,7 +16,7 @@ import { tagRoutes } from './tags.ts';
 const isDecisionPath = (path: string): boolean => path === '/v1/decisions' || path.startsWith('/v1/decisions/');
 
 /** The `policy` function: catalog, policies, decisions, simulations, access requests, audit. */
-export function createPolicyApp(services: Services, decisions: DecisionService = services.decisions): Hono<AppEnv> {
+export function createPolicyApp(services: DecidingServices, decisions: DecisionService = services.decisions): Hono<AppEnv> {
   const app = createBaseApp('policy', services);
   const keysOnly = authenticate(services);
   // Impersonation tokens act as their user on decisions only.

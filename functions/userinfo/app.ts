@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { authenticate } from '#shared/http/auth.ts';
 import { createBaseApp } from '#shared/http/app.ts';
 import type { AppEnv } from '#shared/http/context.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { userDataSourceRoutes } from './data-sources.ts';
 import { groupRoutes } from './groups.ts';
@@ -11,7 +11,7 @@ import { userinfoRoutes } from './userinfo.ts';
 import { userRoutes } from './users.ts';
 
 /** The `userinfo` function: user info endpoint, users, groups, IAMs and API keys. */
-export function createUserinfoApp(services: Services): Hono<AppEnv> {
+export function createUserinfoApp(services: DecidingServices): Hono<AppEnv> {
   const app = createBaseApp('userinfo', services);
   app.use('/v1/*', authenticate(services));
   app.use('/userinfo/*', authenticate(services, { allowBasic: true, acceptImpersonation: true }));

@@ -3,14 +3,14 @@ import { isSelf } from '#shared/http/auth.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { badRequest, forbidden } from '#shared/http/errors.ts';
 import { iamIdSchema, idSchema } from '#shared/model/identity.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import type { DecisionService } from '#shared/decision-service/index.ts';
 
 /**
  * `GET /v1/users/{iamid}/{userid}/data-sources` (self, QUERY_ENGINE or GOVERNANCE): every
  * source the user may query, from the same cached snapshot as decisions; one audit record.
  */
-export function userDataSourceRoutes(services: Pick<Services, 'decisions'>, decisions: DecisionService = services.decisions): Hono<AppEnv> {
+export function userDataSourceRoutes(services: Pick<DecidingServices, 'decisions'>, decisions: DecisionService = services.decisions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/:iamid/:userid/data-sources', async (c) => {
     const iamid = c.req.param('iamid');

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { sha256Hex } from '#shared/auth/secrets.ts';
 import { readConfig, type Config } from '#shared/config.ts';
-import { createServices, type ServiceOptions, type Services } from '#shared/services.ts';
+import { createServices, type DecidingServices, type DecisionServiceFactory, type ServiceOptions, type Services } from '#shared/services.ts';
 import { createDb } from '#shared/store/client.ts';
 
 function secretHashLoader(arn: string | undefined): () => Promise<string | undefined> {
@@ -24,6 +24,8 @@ function secretHashLoader(arn: string | undefined): () => Promise<string | undef
  * Services of a Lambda function: the configuration read (and checked: a cold start fails with
  * every problem named) from the environment, the admin key's hash from Secrets Manager.
  */
+export function servicesFromEnv(extra: (config: Config) => Partial<ServiceOptions> & { readonly decisions: DecisionServiceFactory }, env?: NodeJS.ProcessEnv): DecidingServices;
+export function servicesFromEnv(extra?: (config: Config) => Partial<ServiceOptions>, env?: NodeJS.ProcessEnv): Services;
 export function servicesFromEnv(extra: (config: Config) => Partial<ServiceOptions> = () => ({}), env: NodeJS.ProcessEnv = process.env): Services {
   const config = readConfig(env);
   const db = createDb({ tableNames: config.tableNames, ...(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}) });

@@ -182,3 +182,6 @@ export class DecisionService {
     return out;
   }
 }
+
+/** The decision service over the composition root's repositories (`ServiceOptions.decisions`). */
+export const decisionService = (deps: DecisionDeps): DecisionService => new DecisionService(deps);

@@ -3,7 +3,8 @@ import { newSecret, sha256Hex } from '#shared/auth/secrets.ts';
 import { readConfig, type Config } from '#shared/config.ts';
 import type { LogLevel } from '#shared/log/logger.ts';
 import { BUILT_IN_IAM } from '#shared/model/identity.ts';
-import { createServices, type Services } from '#shared/services.ts';
+import { decisionService } from '#shared/decision-service/index.ts';
+import { createServices, type DecidingServices } from '#shared/services.ts';
 import { createDb } from '#shared/store/client.ts';
 import { ensureTables } from '#shared/store/create-tables.ts';
 import { createFunctionApps, createLocalServer } from './compose.ts';
@@ -34,12 +35,12 @@ export interface LocalWarden {
   readonly url: string;
   readonly adminKey: string;
   readonly scimToken: string;
-  readonly services: Services;
+  readonly services: DecidingServices;
   stop(): Promise<void>;
 }
 
 /** Builds services over a DynamoDB endpoint, with the tables created and the `okta` IAM in place. */
-export async function prepareServices(options: LocalOptions & { dynamoEndpoint: string }): Promise<{ services: Services; adminKey: string; scimToken: string }> {
+export async function prepareServices(options: LocalOptions & { dynamoEndpoint: string }): Promise<{ services: DecidingServices; adminKey: string; scimToken: string }> {
   const db = createDb({ endpoint: options.dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, tablePrefix: options.tablePrefix ?? '' });
   await ensureTables(db);
   const adminKey = options.adminKey ?? newSecret('wdn');
@@ -48,7 +49,7 @@ export async function prepareServices(options: LocalOptions & { dynamoEndpoint: 
   const base = options.config ?? readConfig(process.env);
   const issuer = `http://${options.host ?? '127.0.0.1'}:${options.port ?? base.local.port}`;
   const config: Config = { ...base, issuer, logLevel: options.logLevel ?? base.logLevel };
-  const services = createServices(db, config, { bootstrapKeyHash: async () => adminHash });
+  const services = createServices(db, config, { bootstrapKeyHash: async () => adminHash, decisions: decisionService });
   // The signing key is generated at first start and kept in the sessions table (reused with --data-dir).
   await services.signer.ready();
   const okta = await services.iams.get('okta');

@@ -3,7 +3,7 @@ import { createImpersonationApp } from '#functions/impersonation/app.ts';
 import { createPolicyApp } from '#functions/policy/app.ts';
 import { createScimApp } from '#functions/scim/app.ts';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { FUNCTIONS, functionFor, type FunctionName } from './router.ts';
 
 /** Anything with a fetch handler, like a Hono app. */
@@ -12,7 +12,7 @@ interface Fetchable {
 }
 
 /** The four function apps over one set of services. */
-export function createFunctionApps(services: Services): Record<FunctionName, Fetchable> {
+export function createFunctionApps(services: DecidingServices): Record<FunctionName, Fetchable> {
   return {
     scim: createScimApp(services),
     userinfo: createUserinfoApp(services),

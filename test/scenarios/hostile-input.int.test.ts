@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { loadUserView } from '#shared/store/subjects.ts';
 import { refreshExternal } from '#shared/userinfo/refresh.ts';
 import { ENTERPRISE, GROUP, oktaUser, PATCH_OP, scimSetup, type Caller } from '../functions/scim/client.ts';
@@ -22,7 +22,7 @@ process.env.WARDEN_EXTERNAL_SOURCE_ALLOWED_HOSTS = '127.0.0.1';
 const CUSTOM = 'urn:ietf:params:scim:schemas:extension:Acme:2.0:User';
 const CUSTOM_GROUP = 'urn:example:params:scim:schemas:extension:acme:2.0:Group';
 
-let services: Services;
+let services: DecidingServices;
 let call: Caller;
 let admin: ReturnType<typeof createUserinfoApp>;
 let source: SourceServer;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
 import { isReservedKey } from '#shared/model/dict.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { refreshExternal } from '#shared/userinfo/refresh.ts';
 import { ENTERPRISE, GROUP, PATCH_OP, expectScimError, oktaUser, q, scimSetup, type Caller } from '../functions/scim/client.ts';
 import { startSourceServer, type SourceServer } from '../shared/userinfo/source-server.ts';
@@ -22,7 +22,7 @@ const NAMES = Object.getOwnPropertyNames(Object.prototype);
 const ATTRNAME = /^[A-Za-z][\w-]*$/;
 const CUSTOM_GROUP = 'urn:example:params:scim:schemas:extension:acme:2.0:Group';
 
-let services: Services;
+let services: DecidingServices;
 let call: Caller;
 let admin: (path: string, init?: RequestInit) => Promise<{ status: number; body: Record<string, any> }>; // any: JSON under test
 let source: SourceServer;

@@ -4,7 +4,8 @@ import { sha256Hex } from '#shared/auth/secrets.ts';
 import { readConfig } from '#shared/config.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#shared/local/dynamo.ts';
 import { prepareServices } from '#shared/local/bootstrap.ts';
-import { createServices, type Services } from '#shared/services.ts';
+import { decisionService } from '#shared/decision-service/index.ts';
+import { createServices, type DecidingServices, type Services } from '#shared/services.ts';
 import { createDb } from '#shared/store/client.ts';
 import { ensureTables } from '#shared/store/create-tables.ts';
 
@@ -15,7 +16,7 @@ export const ADMIN_KEY = 'wdn_test-admin-key';
  * Services over fresh tables (a unique prefix) on the run's DynamoDB Local: every test file
  * gets its own data.
  */
-export async function testServices(): Promise<Services> {
+export async function testServices(): Promise<DecidingServices> {
   const db = createDb({
     endpoint: inject('dynamoEndpoint'),
     region: LOCAL_REGION,
@@ -24,11 +25,11 @@ export async function testServices(): Promise<Services> {
   });
   await ensureTables(db);
   const hash = sha256Hex(ADMIN_KEY);
-  return createServices(db, readConfig({ ...process.env, LOG_LEVEL: 'silent' }), { bootstrapKeyHash: async () => hash });
+  return createServices(db, readConfig({ ...process.env, LOG_LEVEL: 'silent' }), { bootstrapKeyHash: async () => hash, decisions: decisionService });
 }
 
 /** Services as `npm start` prepares them (okta IAM with a SCIM token; seed optional). */
-export async function localServices(seed = false): Promise<{ services: Services; adminKey: string; scimToken: string }> {
+export async function localServices(seed = false): Promise<{ services: DecidingServices; adminKey: string; scimToken: string }> {
   return prepareServices({
     dynamoEndpoint: inject('dynamoEndpoint'),
     tablePrefix: `t${randomUUID().slice(0, 8)}_`,

@@ -2,12 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { createImpersonationApp } from '#functions/impersonation/app.ts';
 import { POSITIVE_CACHE_MS } from '#shared/impersonation/verifier.ts';
 import type { Decision } from '#shared/model/decision.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { keyFor, pause, seededPolicyApp } from '../../support/policy.ts';
 import { ADMIN_KEY, auditRecords, bearer, json } from '../../support/services.ts';
 import { impersonationApp, putSession, type SessionAnswer } from './support.ts';
 
-let s: Services;
+let s: DecidingServices;
 let policy: Awaited<ReturnType<typeof seededPolicyApp>>['app'];
 let impersonation: ReturnType<typeof createImpersonationApp>;
 let biKey: string;

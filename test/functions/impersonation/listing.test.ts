@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { ADMIN_KEY, auditRecords, bearer, json } from '../../support/services.ts';
 import { apiKeyFor, impersonationApp, impersonationServices, putSession, user, type SessionAnswer } from './support.ts';
 
@@ -10,7 +10,7 @@ interface Listed {
   nextCursor: string | null;
 }
 
-let s: Services;
+let s: DecidingServices;
 let app: ReturnType<typeof impersonationApp>;
 let userinfo: ReturnType<typeof createUserinfoApp>;
 let biKey: string;

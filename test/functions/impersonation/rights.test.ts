@@ -8,7 +8,7 @@ import { LocalSigner } from '#shared/impersonation/local-signer.ts';
 import { SigningKeyRepository } from '#shared/store/signing-keys.ts';
 import type { ImpersonationClaims } from '#shared/impersonation/tokens.ts';
 import { POSITIVE_CACHE_MS } from '#shared/impersonation/verifier.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { pause } from '../../support/policy.ts';
 import { ADMIN_KEY, auditRecords, bearer, json } from '../../support/services.ts';
 import { caller, oktaUser, PATCH_OP, type Caller } from '../scim/client.ts';
@@ -17,7 +17,7 @@ import { impersonationApp, impersonationServices, putSession, type SessionAnswer
 const SCIM_TOKEN = 'scim_rights-test';
 const LISTED = ['bi-tool', 'tableau', 'looker', 'sigma'].map((id) => ({ type: 'service', id }));
 
-let s: Services;
+let s: DecidingServices;
 let clock: { now: number };
 let app: ReturnType<typeof impersonationApp>;
 let userinfo: ReturnType<typeof createUserinfoApp>;

@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { ADMIN_KEY, auditRecords, bearer, json } from '../../support/services.ts';
 import { apiKeyFor, impersonationApp, impersonationServices, ISSUER, putSession, user, type SessionAnswer } from './support.ts';
 
-let s: Services;
+let s: DecidingServices;
 let clock: { now: number };
 let app: ReturnType<typeof impersonationApp>;
 let userinfo: ReturnType<typeof createUserinfoApp>;

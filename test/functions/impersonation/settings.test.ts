@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { ADMIN_KEY, auditRecords, bearer, json } from '../../support/services.ts';
 import { apiKeyFor, impersonationApp, impersonationServices, putSession, user } from './support.ts';
 
-let s: Services;
+let s: DecidingServices;
 let app: ReturnType<typeof impersonationApp>;
 beforeAll(async () => {
   const built = await impersonationServices();

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createFunctionApps, createLocalServer } from '#shared/local/compose.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { VERSION } from '#shared/config.ts';
 import { ADMIN_KEY, bearer, json, localServices } from '../../support/services.ts';
 
-let s: Services;
+let s: DecidingServices;
 let server: ReturnType<typeof createLocalServer>;
 const keys: Record<string, string> = {};
 

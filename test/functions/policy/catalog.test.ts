@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPolicyApp } from '#functions/policy/app.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { ADMIN_KEY, auditRecords, bearer, json, testServices } from '../../support/services.ts';
 import { keyFor } from '../../support/policy.ts';
 
-let s: Services;
+let s: DecidingServices;
 let app: ReturnType<typeof createPolicyApp>;
 const admin = bearer(ADMIN_KEY);
 

@@ -5,12 +5,12 @@ import { DecisionService } from '#shared/decision-service/index.ts';
 import { createFunctionApps, createLocalServer } from '#shared/local/compose.ts';
 import type { ColumnDecision, Decision } from '#shared/model/decision.ts';
 import { VERSION } from '#shared/config.ts';
-import { type Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { auditRecords, bearer, json, localServices } from '../../support/services.ts';
 import { keyFor, pause } from '../../support/policy.ts';
 
 const TTL = 50;
-let s: Services;
+let s: DecidingServices;
 let api: Hono;
 let admin: Record<string, string>;
 let partnerScim: string;

@@ -3,7 +3,8 @@ import { createPolicyApp } from '#functions/policy/app.ts';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
 import { sha256Hex } from '#shared/auth/secrets.ts';
 import type { MetricName, Metrics } from '#shared/log/metrics.ts';
-import { createServices, type Services } from '#shared/services.ts';
+import { decisionService } from '#shared/decision-service/index.ts';
+import { createServices, type DecidingServices } from '#shared/services.ts';
 import { ADMIN_KEY, bearer, json, localServices } from '../../support/services.ts';
 
 /** Metrics that remember what was recorded and when it was flushed. */
@@ -18,7 +19,7 @@ function recorder() {
   return { metrics, recorded, flushes: () => flushes };
 }
 
-let seeded: Services;
+let seeded: DecidingServices;
 beforeAll(async () => {
   ({ services: seeded } = await localServices(true));
 });
@@ -26,7 +27,7 @@ beforeAll(async () => {
 describe('decision metrics', () => {
   it('count every decision with its latency, flushed with the request', async () => {
     const r = recorder();
-    const s = createServices(seeded.db, seeded.config, { bootstrapKeyHash: async () => sha256Hex(ADMIN_KEY), metrics: r.metrics });
+    const s = createServices(seeded.db, seeded.config, { bootstrapKeyHash: async () => sha256Hex(ADMIN_KEY), metrics: r.metrics, decisions: decisionService });
     const res = await createPolicyApp(s).request('/v1/decisions', json('POST', { user: { iamid: 'okta', userid: 'jdoe' }, dataSource: 'hr_data' }, bearer(ADMIN_KEY)));
     expect(res.status).toBe(200);
     expect(r.recorded.filter((m) => m.name === 'Decisions')).toEqual([{ name: 'Decisions', value: 1 }]);
@@ -37,7 +38,7 @@ describe('decision metrics', () => {
 
 describe('the default IAM', () => {
   it('is a setting: a user named without IAM is looked up in `WARDEN_DEFAULT_IAM`', async () => {
-    const s = createServices(seeded.db, { ...seeded.config, defaultIam: 'okta' }, { bootstrapKeyHash: async () => sha256Hex(ADMIN_KEY) });
+    const s = createServices(seeded.db, { ...seeded.config, defaultIam: 'okta' }, { bootstrapKeyHash: async () => sha256Hex(ADMIN_KEY), decisions: decisionService });
     const res = await createUserinfoApp(s).request('/userinfo?userid=jdoe', { headers: bearer(ADMIN_KEY) });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ userid: 'jdoe', iamid: 'okta' });

@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createPolicyApp } from '#functions/policy/app.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { ADMIN_KEY, auditRecords, bearer, json, testServices } from '../../support/services.ts';
 
-let s: Services;
+let s: DecidingServices;
 let app: ReturnType<typeof createPolicyApp>;
 const admin = bearer(ADMIN_KEY);
 

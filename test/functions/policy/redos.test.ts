@@ -2,11 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createPolicyApp } from '#functions/policy/app.ts';
 import { DecisionService } from '#shared/decision-service/index.ts';
 import type { Decision } from '#shared/model/decision.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { ADMIN_KEY, bearer, json, testServices } from '../../support/services.ts';
 import { pause } from '../../support/policy.ts';
 
-let s: Services;
+let s: DecidingServices;
 let app: ReturnType<typeof createPolicyApp>;
 const admin = bearer(ADMIN_KEY);
 const TTL = 30;

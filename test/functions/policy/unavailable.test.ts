@@ -7,13 +7,14 @@ import { createScimApp } from '#functions/scim/app.ts';
 import { sha256Hex } from '#shared/auth/secrets.ts';
 import { readConfig } from '#shared/config.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#shared/local/dynamo.ts';
-import { createServices, type Services } from '#shared/services.ts';
+import { decisionService } from '#shared/decision-service/index.ts';
+import { createServices, type DecidingServices } from '#shared/services.ts';
 import { createDb } from '#shared/store/client.ts';
 import { ensureTables } from '#shared/store/create-tables.ts';
 import { ADMIN_KEY, bearer } from '../../support/services.ts';
 
 /** Services whose DynamoDB answers every request, after the SDK's own retries, with a throttling error. */
-async function throttledServices(): Promise<Services> {
+async function throttledServices(): Promise<DecidingServices> {
   const db = createDb({ endpoint: inject('dynamoEndpoint'), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, tablePrefix: `t${randomUUID().slice(0, 8)}_` });
   await ensureTables(db);
   // In place of the network: what DynamoDB answers a table over its provisioned throughput.
@@ -24,10 +25,10 @@ async function throttledServices(): Promise<Services> {
     { step: 'finalizeRequest', name: 'throttleEverything' },
   );
   const hash = sha256Hex(ADMIN_KEY);
-  return createServices(db, readConfig({ LOG_LEVEL: 'silent' }), { bootstrapKeyHash: async () => hash });
+  return createServices(db, readConfig({ LOG_LEVEL: 'silent' }), { bootstrapKeyHash: async () => hash, decisions: decisionService });
 }
 
-let s: Services;
+let s: DecidingServices;
 beforeAll(async () => {
   s = await throttledServices();
 });

@@ -3,11 +3,11 @@ import { userDataSourceRoutes } from '#functions/userinfo/data-sources.ts';
 import { DecisionService } from '#shared/decision-service/index.ts';
 import { createBaseApp } from '#shared/http/app.ts';
 import { authenticate } from '#shared/http/auth.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { auditRecords, bearer } from '../../support/services.ts';
 import { keyFor, seededPolicyApp } from '../../support/policy.ts';
 
-let s: Services;
+let s: DecidingServices;
 let app: ReturnType<typeof createBaseApp>;
 let admin: Record<string, string>;
 

@@ -6,12 +6,12 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { ADMIN_KEY, bearer, json } from '../../support/services.ts';
 import { identitiesSnapshot } from '../../support/snapshot.ts';
 import { expectScimError, oktaUser, PATCH_OP, scimSetup, type Caller } from './client.ts';
 
-let services: Services;
+let services: DecidingServices;
 let call: Caller;
 let admin: ReturnType<typeof createUserinfoApp>;
 let userId: string;

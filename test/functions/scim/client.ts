@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { createScimApp } from '#functions/scim/app.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { localServices } from '../../support/services.ts';
 
 export const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -17,7 +17,7 @@ export interface ScimReply {
 }
 
 /** The scim app on fresh tables, with a client holding the okta IAM's SCIM token. */
-export async function scimSetup(): Promise<{ services: Services; token: string; call: Caller }> {
+export async function scimSetup(): Promise<{ services: DecidingServices; token: string; call: Caller }> {
   const { services, scimToken } = await localServices();
   const app = createScimApp(services);
   return { services, token: scimToken, call: caller(app, scimToken) };

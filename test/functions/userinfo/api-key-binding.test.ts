@@ -1,20 +1,21 @@
+import { decisionService } from '#shared/decision-service/index.ts';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createScimApp } from '#functions/scim/app.ts';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
 import { sha256Hex } from '#shared/auth/secrets.ts';
-import { createServices, type Services } from '#shared/services.ts';
+import { createServices, type DecidingServices } from '#shared/services.ts';
 import { identityKeys as keys } from '#shared/store/key-formats.ts';
 import { ADMIN_KEY, auditRecords, bearer, json, localServices } from '../../support/services.ts';
 import { caller, oktaUser, type Caller } from '../scim/client.ts';
 
-let s: Services;
+let s: DecidingServices;
 let scim: Caller;
 let app: ReturnType<typeof createUserinfoApp>;
 beforeAll(async () => {
   const local = await localServices();
   // No key cache: each request asks the tables, as a cold instance does.
-  s = createServices(local.services.db, local.services.config, { bootstrapKeyHash: async () => sha256Hex(ADMIN_KEY), authCacheMs: 0 });
+  s = createServices(local.services.db, local.services.config, { bootstrapKeyHash: async () => sha256Hex(ADMIN_KEY), authCacheMs: 0, decisions: decisionService });
   scim = caller(createScimApp(s), local.scimToken);
   app = createUserinfoApp(s);
 });

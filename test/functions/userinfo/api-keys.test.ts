@@ -1,12 +1,13 @@
+import { decisionService } from '#shared/decision-service/index.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
 import { DEFAULT_AUTH_CACHE_MS } from '#shared/auth/authenticate.ts';
 import { createServices } from '#shared/services.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { ADMIN_KEY, auditRecords, bearer, json, testServices } from '../../support/services.ts';
 
-let s: Services;
+let s: DecidingServices;
 let app: ReturnType<typeof createUserinfoApp>;
 beforeAll(async () => {
   s = await testServices();
@@ -83,7 +84,7 @@ describe('api keys and authentication', () => {
   });
 
   it('stops accepting a deleted key on every other instance within the cache time', async () => {
-    const other = createUserinfoApp(createServices(s.db, s.config, { bootstrapKeyHash: async () => undefined }));
+    const other = createUserinfoApp(createServices(s.db, s.config, { bootstrapKeyHash: async () => undefined, decisions: decisionService }));
     const created = await app.request('/v1/api-keys', json('POST', { principal: { type: 'service', id: 'shared' }, name: 's', permissions: ['USER_ADMIN'] }, bearer(ADMIN_KEY)));
     const { keyId, apiKey } = (await created.json()) as { keyId: string; apiKey: string };
     expect((await other.request('/v1/iams', json('POST', { id: 'warm', name: 'Warm' }, bearer(apiKey)))).status).toBe(201);

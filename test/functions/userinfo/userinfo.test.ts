@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
 import type { Caller } from '#shared/auth/caller.ts';
 import { AuthenticationError } from '#shared/auth/errors.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { ADMIN_KEY, auditRecords, bearer, json, testServices } from '../../support/services.ts';
 import { startSourceServer, type SourceServer } from '../../shared/userinfo/source-server.ts';
 
 /** A token shaped like a JWT; the fake verifier below makes it act as `corp/ana`. */
 const TOKEN = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbmEifQ.c2ln';
 
-let s: Services;
+let s: DecidingServices;
 let app: ReturnType<typeof createUserinfoApp>;
 let source: SourceServer;
 let engineKey: string;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { ADMIN_KEY, auditRecords, bearer, json, testServices } from '../../support/services.ts';
 import { startSourceServer, type SourceServer } from '../../shared/userinfo/source-server.ts';
 import { DEFAULT_AUTH_CACHE_MS } from '#shared/auth/authenticate.ts';
 
-let s: Services;
+let s: DecidingServices;
 let app: ReturnType<typeof createUserinfoApp>;
 let source: SourceServer;
 const admin = bearer(ADMIN_KEY);

@@ -4,7 +4,7 @@ import { impersonate } from '#shared/impersonation/impersonate.ts';
 import { settingsFromEnv } from '#shared/impersonation/settings.ts';
 import { createImpersonationVerifier } from '#shared/impersonation/verifier.ts';
 import type { MetricName, Metrics } from '#shared/log/metrics.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { impersonationServices, ISSUER, user } from '../../functions/impersonation/support.ts';
 
 /** Metrics that count what was recorded, by name. */
@@ -15,7 +15,7 @@ function recorder(): { metrics: Metrics; counts: Partial<Record<MetricName, numb
 }
 
 const defaults = { allowedImpersonators: [{ type: 'service', id: 'bi-tool' }] } as const;
-let s: Services;
+let s: DecidingServices;
 let caller: Caller;
 
 beforeAll(async () => {

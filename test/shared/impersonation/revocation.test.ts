@@ -9,11 +9,11 @@ import { settingsFromEnv } from '#shared/impersonation/settings.ts';
 import { SigningKeyRepository } from '#shared/store/signing-keys.ts';
 import type { ImpersonationClaims } from '#shared/impersonation/tokens.ts';
 import { createImpersonationVerifier } from '#shared/impersonation/verifier.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { ADMIN_KEY, auditRecords, bearer, json } from '../../support/services.ts';
 import { apiKeyFor, impersonationApp, impersonationServices, ISSUER, putSession, user, type SessionAnswer } from '../../functions/impersonation/support.ts';
 
-let s: Services;
+let s: DecidingServices;
 let app: ReturnType<typeof impersonationApp>;
 let biKey: string;
 const biTool: Principal = { type: 'service', id: 'bi-tool' };

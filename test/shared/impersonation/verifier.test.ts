@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { base64url, decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
 import { AuthenticationError } from '#shared/auth/errors.ts';
-import type { Services } from '#shared/services.ts';
+import type { DecidingServices } from '#shared/services.ts';
 import { settingsFromEnv } from '#shared/impersonation/settings.ts';
 import { createImpersonationVerifier } from '#shared/impersonation/verifier.ts';
 import { auditRecords } from '../../support/services.ts';
 import { apiKeyFor, impersonationApp, impersonationServices, ISSUER, putSession, user, type SessionAnswer } from '../../functions/impersonation/support.ts';
 
-let s: Services;
+let s: DecidingServices;
 let clock: { now: number };
 let app: ReturnType<typeof impersonationApp>;
 let key: string;
