@@ -10,7 +10,7 @@ export { PolicyIndex } from './policy-index.ts';
 export { parsePolicyDocument } from './validate.ts';
 export { compileSubscription, failClosed, fingerprint, subscriptionFingerprint, type CompiledSubscription } from './subscription/compile.ts';
 export { compileEntitlements } from './subscription/entitlements.ts';
-export { compileSnapshot, type Snapshot, type SnapshotInput, type SourceEntry, type TagCount } from './snapshot.ts';
+export { compileSnapshot, physicalTableKey, type PhysicalTable, type Snapshot, type SnapshotInput, type SourceEntry, type TagCount } from './snapshot.ts';
 export { decideSubscription, grants, mergeSatisfied, type DecideOptions, type SubscriptionDecision } from './subscription-decision.ts';
 export { decide, type DecisionBody } from './full-decision.ts';
 export { simulate, sourcesToCompare, type SimulationChange, type SimulationResult, type SimulatedOutcome } from './simulate.ts';

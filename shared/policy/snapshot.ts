@@ -40,6 +40,24 @@ export interface Snapshot {
   readonly tagCounts: ReadonlyMap<string, TagCount>;
   /** The IAMs trusted for policy matching where a policy names no `trustedIams`. */
   readonly trustedIams: TrustedIams;
+  /**
+   * The ids of the sources registered for a physical table, matched case-insensitively (Trino
+   * lowercases identifiers, PostgreSQL folds unquoted ones), in id order; none: `[]`.
+   */
+  sourcesAt(table: PhysicalTable): readonly string[];
+}
+
+/** Where a source's rows live: the catalog fields a query engine resolves a table reference to. */
+export interface PhysicalTable {
+  readonly platform: DataSource['platform'];
+  readonly database: string;
+  readonly schema: string;
+  readonly table: string;
+}
+
+/** The lookup key of a physical table: its parts lowercased, joined by a character no name holds. */
+export function physicalTableKey(t: PhysicalTable): string {
+  return [t.platform, t.database, t.schema, t.table].map((p) => p.toLowerCase()).join('\u0000');
 }
 
 /** What a snapshot is compiled from. */
@@ -119,7 +137,12 @@ export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snap
   }
 
   const entries = new Map<string, SourceEntry>();
+  const byTable = new Map<string, string[]>();
   for (const source of input.sources) {
+    const key = physicalTableKey(source);
+    const ids = byTable.get(key);
+    if (ids) ids.push(source.id);
+    else byTable.set(key, [source.id]);
     const facts = sourceFacts(source);
     const inDomains = domainsOf(source, facts, domainsByTag);
     const applicable = subscriptionIndex.applicable(facts, inDomains, domains);
@@ -143,5 +166,6 @@ export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snap
     subscriptions,
     tagCounts: countTags(input.sources),
     trustedIams,
+    sourcesAt: (table) => byTable.get(physicalTableKey(table)) ?? [],
   };
 }
