@@ -10,10 +10,8 @@ import { settingsRoutes } from './settings.ts';
 /** The `impersonation` function: impersonation settings, sessions, token minting and JWKS. */
 export function createImpersonationApp(services: Services): Hono<AppEnv> {
   const app = createBaseApp('impersonation', services);
-  app.route('/.well-known/jwks.json', jwksRoutes(services));
   // Impersonation tokens are refused here (403): a token cannot mint further tokens.
   app.use('/v1/*', authenticate(services));
-  app.route('/v1/settings/impersonation', settingsRoutes(services));
-  app.route('/v1/impersonation/sessions', sessionRoutes(services));
+  for (const routes of [jwksRoutes(services), settingsRoutes(services), sessionRoutes(services)]) app.route(routes.base, routes);
   return app;
 }

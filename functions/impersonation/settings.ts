@@ -1,9 +1,7 @@
-import { Hono } from 'hono';
 import { auditIdentity } from '#shared/auth/caller.ts';
-import { requirePermission } from '#shared/http/auth.ts';
-import { readBody } from '#shared/http/body.ts';
-import type { AppEnv } from '#shared/http/context.ts';
-import { normalize, settingsBodySchema } from '#shared/impersonation/settings.ts';
+import { RouteGroup } from '#shared/http/route-group.ts';
+import { getImpersonationSettings, putImpersonationSettings } from '#shared/http/routes/impersonation.ts';
+import { normalize } from '#shared/impersonation/settings.ts';
 import type { Principal } from '#shared/model/identity.ts';
 import type { ImpersonationSettings, StoredSettings } from '#shared/model/impersonation.ts';
 import type { Services } from '#shared/services.ts';
@@ -21,19 +19,14 @@ function view(s: StoredSettings) {
 }
 
 /** `GET|PUT /v1/settings/impersonation` (USER_ADMIN); omitted fields take the deployment defaults. */
-export function settingsRoutes(services: Pick<Services, 'impersonationSettings' | 'config'>): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function settingsRoutes(services: Pick<Services, 'impersonationSettings' | 'config'>): RouteGroup {
+  const app = new RouteGroup('/v1/settings/impersonation');
   const store = services.impersonationSettings;
   const { impersonationDefaults: defaults, defaultIam } = services.config;
 
-  app.get('/', async (c) => {
-    requirePermission(c, 'USER_ADMIN');
-    return c.json(view(await store.get()));
-  });
+  app.serve(getImpersonationSettings, async (c) => c.json(view(await store.get()), 200));
 
-  app.put('/', async (c) => {
-    const caller = requirePermission(c, 'USER_ADMIN');
-    const body = await readBody(c, settingsBodySchema);
+  app.serve(putImpersonationSettings, async (c, { body }) => {
     const current = await store.get();
     const next: ImpersonationSettings = {
       allowedImpersonators: body.allowedImpersonators?.map((e) => normalize(e, defaultIam)) ?? defaults.allowedImpersonators,
@@ -42,7 +35,7 @@ export function settingsRoutes(services: Pick<Services, 'impersonationSettings' 
       tokenTtlSeconds: body.tokenTtlSeconds ?? defaults.tokenTtlSeconds,
     };
     const saved = await store.put(next, current.version, {
-      ...auditIdentity(caller),
+      ...auditIdentity(c.get('caller')),
       action: 'UPDATE',
       actionStatus: 'SUCCESS',
       targetType: 'impersonationSettings',
@@ -50,7 +43,7 @@ export function settingsRoutes(services: Pick<Services, 'impersonationSettings' 
       payload: { before: view(current), after: { ...next, allowedImpersonators: next.allowedImpersonators.map(wire) } },
       requestId: c.get('requestId'),
     });
-    return c.json(view(saved));
+    return c.json(view(saved), 200);
   });
 
   return app;

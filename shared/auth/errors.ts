@@ -7,3 +7,11 @@ export class AuthenticationError extends DomainError {
     super('unauthenticated', message);
   }
 }
+
+/** The caller is neither the one acted for nor holds a permission that the action requires. */
+export class PermissionError extends DomainError {
+  override readonly name = 'PermissionError';
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}

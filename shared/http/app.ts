@@ -9,6 +9,8 @@ import { HttpError } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { problem, toHttpError } from './problem.ts';
 import { auditRefusal } from './refusal.ts';
+import { RouteGroup } from './route-group.ts';
+import { getHealth, getOpenApiDocument } from './routes/base.ts';
 
 /** Longest client `x-request-id` recorded. */
 const MAX_CLIENT_REQUEST_ID = 128;
@@ -37,6 +39,7 @@ export function createBaseApp(name: string, services: Pick<Services, 'log' | 'me
     const log = services.log.child({ function: name, ...ids });
     c.set('requestId', requestId);
     c.set('log', log);
+    c.set('checkReplies', !services.config.inAws);
     const started = performance.now();
     try {
       await runInRequest(ids, next);
@@ -57,7 +60,9 @@ export function createBaseApp(name: string, services: Pick<Services, 'log' | 'me
     return problem(c, mapped);
   });
   app.notFound((c) => problem(c, new HttpError(404, 'Not Found', `no route for \`${c.req.method} ${c.req.path}\``)));
-  app.get('/health', (c) => c.json({ status: 'ok', version: services.config.version }));
-  app.get('/openapi.json', (c) => c.json(openApiDocument(services.config)));
+  const base = new RouteGroup('/');
+  base.serve(getHealth, (c) => c.json({ status: 'ok' as const, version: services.config.version }, 200));
+  base.serve(getOpenApiDocument, (c) => c.json(openApiDocument(services.config) as { openapi: '3.1.0'; info: { title: string; version: string }; paths: Record<string, Record<string, unknown>> }, 200));
+  app.route('/', base);
   return app;
 }

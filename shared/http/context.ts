@@ -7,5 +7,7 @@ export interface AppEnv {
     caller: Caller;
     requestId: string;
     log: Logger;
+    /** Outside AWS every success answer is checked against its route's declared schema. */
+    checkReplies: boolean;
   };
 }

@@ -8,14 +8,6 @@ export class ImpersonationNotAllowedError extends DomainError {
   }
 }
 
-/** Another impersonator's sessions are addressed only with `USER_ADMIN`; whether they exist is not told. */
-export class ForeignSessionsError extends DomainError {
-  override readonly name = 'ForeignSessionsError';
-  constructor(label: string) {
-    super('forbidden', `requires permission \`USER_ADMIN\` to address the sessions of \`${label}\``);
-  }
-}
-
 /** The user to impersonate cannot be named at all (a `useridTemplate` expansion too long or malformed). */
 export class InvalidTargetError extends DomainError {
   override readonly name = 'InvalidTargetError';

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
 import { auditId, userAuditId, type AuditInput } from '#shared/audit/record.ts';
 import { actorOf, type Caller } from '#shared/auth/caller.ts';
-import { iamIdSchema, idSchema, principalLabel, type UserRef } from '#shared/model/identity.ts';
+import { idSchema, principalLabel, type UserRef } from '#shared/model/identity.ts';
 import type { Metrics } from '#shared/log/metrics.ts';
-import type { SessionRecord } from '#shared/model/impersonation.ts';
+import type { ImpersonateRequest, SessionRecord } from '#shared/model/impersonation.ts';
 import type { ApiKeyRepository } from '#shared/store/api-keys.ts';
 import type { AuditRepository } from '#shared/store/audit.ts';
 import type { ImpersonationSettingsRepository } from '#shared/store/impersonation-settings.ts';
@@ -17,14 +16,6 @@ import { ImpersonationNotAllowedError, InvalidTargetError, SessionConflictError,
 import { mayImpersonate } from './rule.ts';
 import type { TokenSigner } from './signer.ts';
 import { buildClaims, type Minter } from './tokens.ts';
-
-/** The body of `PUT /v1/impersonation/sessions/{sessionId}`. */
-export const impersonateBodySchema = z.strictObject({
-  userid: idSchema,
-  iamid: iamIdSchema.optional(),
-  useridTemplate: z.string().min(1).max(256).includes('{userid}', { message: 'must contain `{userid}`' }).optional(),
-});
-export type ImpersonateRequest = z.infer<typeof impersonateBodySchema>;
 
 /** What the session routes work with (the shared services hold each). */
 export interface ImpersonationDeps {

@@ -1,8 +1,8 @@
 import { auditId, userAuditId } from '#shared/audit/record.ts';
 import { actorOf, principalActor, type Caller } from '#shared/auth/caller.ts';
-import { type Principal, principalLabel, type UserRef } from '#shared/model/identity.ts';
+import type { Principal, UserRef } from '#shared/model/identity.ts';
 import { VersionMismatchError } from '#shared/store/errors.ts';
-import { ForeignSessionsError, SessionNotFoundError } from './errors.ts';
+import { SessionNotFoundError } from './errors.ts';
 import type { ImpersonationDeps } from './impersonate.ts';
 import type { SessionRecord } from '#shared/model/impersonation.ts';
 
@@ -14,14 +14,11 @@ const END_ATTEMPTS = 3;
 const seconds = (deps: ImpersonationDeps) => Math.floor(deps.now() / 1000);
 
 /**
- * Whose sessions a request addresses: the caller's own, or with `USER_ADMIN` the named
- * impersonator's. Anyone else naming another impersonator is refused whether or not it has sessions.
+ * Whose sessions a request addresses: the named impersonator's, else the caller's own. Only the
+ * impersonator itself or a `USER_ADMIN` may name one: the sessions routes declare that guard
+ * (`shared/http/routes/impersonation.ts`), refusing anyone else whether or not it has sessions.
  */
-export function ownerFor(caller: Caller, impersonator: Principal | undefined): Principal {
-  if (!impersonator || principalLabel(impersonator) === principalLabel(caller.principal)) return caller.principal;
-  if (!caller.permissions.has('USER_ADMIN')) throw new ForeignSessionsError(principalLabel(impersonator));
-  return impersonator;
-}
+const ownerFor = (caller: Caller, impersonator: Principal | undefined): Principal => impersonator ?? caller.principal;
 
 /**
  * Whether the caller may see the session: a `USER_ADMIN` any, others their own, and not one left

@@ -1,24 +1,7 @@
-import * as z from 'zod';
-import { BUILT_IN_IAM, iamIdSchema, idSchema, type Principal, type UserRef } from '#shared/model/identity.ts';
-import type { ImpersonationSettings } from '#shared/model/impersonation.ts';
+import type * as z from 'zod';
+import { BUILT_IN_IAM, iamIdSchema, type Principal } from '#shared/model/identity.ts';
+import { impersonatorSchema, MAX_TOKEN_TTL_SECONDS, MIN_TOKEN_TTL_SECONDS, type ImpersonationSettings } from '#shared/model/impersonation.ts';
 import { InvalidSettingError } from './errors.ts';
-
-/** Bounds of the token lifetime: short enough to limit a leaked token, long enough for a dashboard refresh. */
-export const MIN_TOKEN_TTL_SECONDS = 60;
-export const MAX_TOKEN_TTL_SECONDS = 3600;
-
-export const impersonatorSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('service'), id: idSchema }),
-  z.strictObject({ type: z.literal('user'), id: idSchema, iamid: iamIdSchema.optional() }),
-]);
-
-/** The body of `PUT /v1/settings/impersonation`; omitted fields take the deployment defaults. */
-export const settingsBodySchema = z.strictObject({
-  allowedImpersonators: z.array(impersonatorSchema).max(1000).optional(),
-  singleImpersonationPerSession: z.boolean().optional(),
-  userMappingIamid: iamIdSchema.optional(),
-  tokenTtlSeconds: z.number().int().min(MIN_TOKEN_TTL_SECONDS).max(MAX_TOKEN_TTL_SECONDS).optional(),
-});
 
 /** Parses `service:bi-tool,user:okta/edixon,user:dakota@example.com` (a user without IAM is in `defaultIam`). */
 export function parseImpersonatorList(text: string, defaultIam: string): Principal[] {
@@ -37,23 +20,6 @@ export function parseImpersonatorList(text: string, defaultIam: string): Princip
     out.push(normalize(parsed.data, defaultIam));
   }
   return out;
-}
-
-/** `iamid/userid` as a user reference (the IAM id never holds a `/`, the userid may); undefined when malformed. */
-export function parseUserRef(text: string): UserRef | undefined {
-  const slash = text.indexOf('/');
-  const ref = { iamid: text.slice(0, slash), userid: text.slice(slash + 1) };
-  return slash > 0 && iamIdSchema.safeParse(ref.iamid).success && idSchema.safeParse(ref.userid).success ? ref : undefined;
-}
-
-/** A principal's label as `principalLabel` writes it (`service:bi-tool`, `user:okta/edixon`); undefined when malformed. */
-export function parseLabel(text: string): Principal | undefined {
-  if (text.startsWith('service:')) {
-    const id = text.slice('service:'.length);
-    return idSchema.safeParse(id).success ? { type: 'service', id } : undefined;
-  }
-  const user = text.startsWith('user:') ? parseUserRef(text.slice('user:'.length)) : undefined;
-  return user ? { type: 'user', iamid: user.iamid, id: user.userid } : undefined;
 }
 
 /** An allow-list entry as a principal (a user without IAM belongs to `defaultIam`). */

@@ -1,4 +1,4 @@
-import { MAX_TOKEN_TTL_SECONDS } from './settings.ts';
+import { MAX_TOKEN_TTL_SECONDS } from '#shared/model/impersonation.ts';
 import type { ImpersonationClaims } from './tokens.ts';
 
 /** Signs impersonation tokens (ES256, `kid` in the header). */

@@ -83,3 +83,20 @@ export type Principal =
 export function principalLabel(p: Principal): string {
   return p.type === 'user' ? `user:${p.iamid}/${p.id}` : `service:${p.id}`;
 }
+
+/** `iamid/userid` as a user reference (the IAM id never holds a `/`, the userid may); undefined when malformed. */
+export function parseUserRef(text: string): UserRef | undefined {
+  const slash = text.indexOf('/');
+  const ref = { iamid: text.slice(0, slash), userid: text.slice(slash + 1) };
+  return slash > 0 && iamIdSchema.safeParse(ref.iamid).success && idSchema.safeParse(ref.userid).success ? ref : undefined;
+}
+
+/** A principal's label as `principalLabel` writes it (`service:bi-tool`, `user:okta/edixon`); undefined when malformed. */
+export function parseLabel(text: string): Principal | undefined {
+  if (text.startsWith('service:')) {
+    const id = text.slice('service:'.length);
+    return idSchema.safeParse(id).success ? { type: 'service', id } : undefined;
+  }
+  const user = text.startsWith('user:') ? parseUserRef(text.slice('user:'.length)) : undefined;
+  return user ? { type: 'user', iamid: user.iamid, id: user.userid } : undefined;
+}

@@ -1,6 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { JWK } from 'jose';
-import type { SigningKeyRecord } from '#shared/model/impersonation.ts';
+import type { PublicSigningKey, SigningKeyRecord } from '#shared/model/impersonation.ts';
 import type { Db } from './client.ts';
 import { ConflictError } from './errors.ts';
 import { withoutKeys } from './item.ts';
@@ -26,7 +25,7 @@ export class SigningKeyRepository {
   }
 
   /** Public keys that may still have live tokens (current and not yet retired), as JWKs with `kid`. */
-  async publicKeys(nowSeconds: number): Promise<JWK[]> {
+  async publicKeys(nowSeconds: number): Promise<PublicSigningKey[]> {
     const items = await queryAll(this.db, {
       TableName: this.db.tables.sessions,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :key)',
@@ -36,7 +35,8 @@ export class SigningKeyRepository {
     return items
       .map(strip)
       .filter((k) => k.retireAfter === undefined || k.retireAfter > nowSeconds)
-      .map((k) => ({ ...k.publicJwk, kid: k.kid, alg: 'ES256', use: 'sig' }));
+      // Every key is minted as, and its public half stored as, an EC P-256 JWK.
+      .map((k) => ({ ...(k.publicJwk as Pick<PublicSigningKey, 'kty' | 'crv' | 'x' | 'y'>), kid: k.kid, alg: 'ES256', use: 'sig' }));
   }
 
   /**

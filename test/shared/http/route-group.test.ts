@@ -1,0 +1,137 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import type { Caller } from '#shared/auth/caller.ts';
+import { createBaseApp } from '#shared/http/app.ts';
+import { requires } from '#shared/http/guard.ts';
+import { RouteGroup } from '#shared/http/route-group.ts';
+import { route } from '#shared/http/route.ts';
+import type { Services } from '#shared/services.ts';
+import { testServices } from '../../support/services.ts';
+
+const item = z.object({ id: z.string(), name: z.string() });
+
+const putThing = route({
+  method: 'put',
+  path: '/v1/things/{id}',
+  operationId: 'putThing',
+  summary: 'a test route',
+  guard: requires('GOVERNANCE'),
+  params: z.object({ id: z.string().regex(/^[a-z]+$/, 'lowercase letters only') }),
+  query: z.strictObject({ limit: z.coerce.number().int().max(10).optional() }),
+  body: { schema: z.strictObject({ name: z.string().min(1) }) },
+  responses: { 200: { description: 'the thing', schema: item } },
+});
+
+const readUser = route({
+  method: 'post',
+  path: '/v1/things/{iamid}/{userid}',
+  operationId: 'readUser',
+  summary: 'a self-or test route',
+  guard: requires('USER_ADMIN'),
+  self: { subject: ({ params }) => params, who: 'the user itself', refusal: () => 'only the user or `USER_ADMIN`' },
+  params: z.object({ iamid: z.string(), userid: z.string() }),
+  body: { schema: z.strictObject({ note: z.string().optional() }), optional: true },
+  responses: { 200: { description: 'the user', schema: z.object({ iamid: z.string(), userid: z.string(), note: z.string().nullable() }) } },
+});
+
+const drifting = route({
+  method: 'get',
+  path: '/v1/things/{id}',
+  operationId: 'drifting',
+  summary: 'a route whose handler answers off its declaration',
+  guard: requires('GOVERNANCE'),
+  params: z.object({ id: z.string() }),
+  responses: { 200: { description: 'the thing', schema: item } },
+});
+
+const user = (permissions: Caller['permissions'] = new Set()): Caller => ({ principal: { type: 'user', iamid: 'okta', id: 'ann' }, permissions, via: 'api-key' });
+
+let services: Services;
+beforeAll(async () => {
+  services = await testServices();
+});
+
+/** A base app serving the test routes as `caller`, in or outside AWS. */
+function appFor(caller: Caller, inAws = false) {
+  const app = createBaseApp('policy', { ...services, config: { ...services.config, inAws } });
+  app.use((c, next) => {
+    c.set('caller', caller);
+    return next();
+  });
+  const group = new RouteGroup('/v1/things');
+  group.serve(putThing, (c, { params, body }) => c.json({ id: params.id, name: body.name }, 200));
+  group.serve(readUser, (c, { params, body }) => c.json({ ...params, note: body.note ?? null }, 200));
+  // Off its schema on purpose: `name` missing, and a 201 it does not declare.
+  group.serve(drifting, ((c: { json: (b: unknown, s: number) => Response }, { params }: { params: { id: string } }) =>
+    c.json(params.id === 'created' ? { id: 'x', name: 'y' } : { id: params.id }, params.id === 'created' ? 201 : 200)) as never);
+  app.route(group.base, group);
+  return app;
+}
+
+const put = (app: ReturnType<typeof appFor>, path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  app.request(path, { method: 'PUT', headers, body });
+const detail = async (res: Response) => ((await res.json()) as { detail: string }).detail;
+
+describe('a route group', () => {
+  it('checks the declared permission before it reads anything: 403, not 400', async () => {
+    const res = await put(appFor(user()), '/v1/things/BAD?limit=x', '{');
+    expect(res.status).toBe(403);
+    expect(await detail(res)).toBe('requires permission `GOVERNANCE`');
+  });
+
+  it('validates path, query and body with the declared schemas, in Warden’s words', async () => {
+    const app = appFor(user(new Set(['GOVERNANCE'])));
+    const ok = await put(app, '/v1/things/abc?limit=2&limit=99', JSON.stringify({ name: 'n' }));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ id: 'abc', name: 'n' });
+    expect(await detail(await put(app, '/v1/things/A1', '{}'))).toBe('invalid path parameter `id`: lowercase letters only');
+    expect(await detail(await put(app, '/v1/things/abc?limit=99', '{}'))).toMatch(/^invalid query: `limit`: /);
+    expect(await detail(await put(app, '/v1/things/abc?other=1', '{}'))).toMatch(/^invalid query: Unrecognized key/);
+    expect(await detail(await put(app, '/v1/things/abc', JSON.stringify({ name: '', x: 1 })))).toMatch(/^invalid body: /);
+    expect(await detail(await put(app, '/v1/things/abc', '{"name":'))).toMatch(/^malformed JSON: /);
+    expect(await detail(await put(app, '/v1/things/abc', ''))).toBe('request body is empty');
+    // No content type is read as JSON, as every Warden endpoint always did.
+    expect((await put(app, '/v1/things/abc', JSON.stringify({ name: 'n' }), {})).status).toBe(200);
+    const yaml = await put(app, '/v1/things/abc', 'name: n', { 'content-type': 'application/yaml' });
+    expect([yaml.status, await detail(yaml)]).toEqual([415, 'this endpoint takes `application/json`']);
+    const big = await put(app, '/v1/things/abc', JSON.stringify({ name: 'x'.repeat(1024 * 1024) }));
+    expect([big.status, await detail(big)]).toEqual([413, 'request body exceeds 1 MiB']);
+  });
+
+  it('never answers a 5xx to a malformed path, query or body', async () => {
+    const app = appFor(user(new Set(['GOVERNANCE'])));
+    await fc.assert(
+      fc.asyncProperty(fc.string(), fc.string(), fc.string(), async (id, limit, body) => {
+        const res = await put(app, `/v1/things/${encodeURIComponent(id) || 'a'}?limit=${encodeURIComponent(limit)}`, body);
+        expect(res.status).toBeLessThan(500);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('lets the subject itself through a self rule, and others only with a permission', async () => {
+    const get = (caller: Caller, path: string) => appFor(caller).request(path, { method: 'POST' });
+    expect(await (await get(user(), '/v1/things/okta/ann')).json()).toEqual({ iamid: 'okta', userid: 'ann', note: null });
+    const other = await get(user(), '/v1/things/okta/bob');
+    expect([other.status, await detail(other)]).toEqual([403, 'only the user or `USER_ADMIN`']);
+    expect((await get(user(new Set(['USER_ADMIN'])), '/v1/things/okta/bob')).status).toBe(200);
+    // The self rule judges validated input: a bad body is a 400 before the 403.
+    const bad = await appFor(user()).request('/v1/things/okta/bob', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"note":5}' });
+    expect(bad.status).toBe(400);
+  });
+
+  it('fails a success answer its route does not declare, outside AWS only', async () => {
+    const caller = user(new Set(['GOVERNANCE']));
+    const off = await appFor(caller).request('/v1/things/abc');
+    expect(off.status).toBe(500);
+    expect((await appFor(caller).request('/v1/things/created')).status).toBe(500);
+    expect((await appFor(caller, true).request('/v1/things/abc')).status).toBe(200);
+  });
+
+  it('refuses a declaration whose path parameters and params differ, or a route outside its group', () => {
+    const misnamed = { method: 'get', path: '/v1/things/{id}', operationId: 'misnamed', summary: 's', guard: requires('GOVERNANCE'), responses: {} } as const;
+    expect(() => route({ ...misnamed, params: z.object({ key: z.string() }) })).toThrow('path parameters id but params key');
+    expect(() => new RouteGroup('/v1/other').serve(drifting, (c) => c.json({ id: 'a', name: 'b' }, 200))).toThrow('is not under `/v1/other`');
+  });
+});
