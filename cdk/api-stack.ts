@@ -3,7 +3,8 @@ import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLE_NAMES, tableEnvVar, type TableName } from '#shared/store/tables.ts';
-import { ENTRIES } from './bundling.ts';
+import { functionFor } from '#shared/http/path-prefixes.ts';
+import { DOCS_BUNDLE_FILES, ENTRIES } from './bundling.ts';
 import { ROUTES, type ApiFunctionName } from './routes.ts';
 import { ScheduledFunction } from './scheduled-function.ts';
 import { WardenFunction } from './warden-function.ts';
@@ -88,6 +89,7 @@ export class ApiStack extends Stack {
       const fn = new WardenFunction(this, name, {
         entry: ENTRIES[name],
         ...SETTINGS[name],
+        ...(functionFor('/docs') === name ? { files: DOCS_BUNDLE_FILES } : {}),
         environment: {
           ...environment,
           ...(name === 'scim' ? {} : props.impersonationDefaults),

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
+import { DOCS_ASSET_DIR, DOCS_ASSETS } from '#shared/http/docs-assets.ts';
 
 /** Repository root: esbuild resolves `#shared/*` through its `package.json` `imports`. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -58,5 +59,27 @@ export function esbuildOptions(entry: string): BuildOptions & { outfile: string 
     external: EXTERNAL_MODULES,
     // What NodejsFunction names an ESM bundle; the Lambda handler is `index.handler`.
     outfile: 'index.mjs',
+  };
+}
+
+/**
+ * Files copied beside `index.mjs` of the function serving `/docs`: the reference's scripts and
+ * styles, read at run time, so they weigh nothing in the bundle that a cold start parses.
+ * Bundle-relative path → repository-relative source.
+ */
+export const DOCS_BUNDLE_FILES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.keys(DOCS_ASSETS).map((name) => [`${DOCS_ASSET_DIR}/${name}`, `node_modules/swagger-ui-dist/${name}`]),
+);
+
+/** `BUNDLING` with `files` (bundle-relative target → repository-relative source) copied after esbuild. */
+export function bundlingWithFiles(files: Readonly<Record<string, string>>): BundlingOptions {
+  const copies = Object.entries(files).flatMap(([to, from]) => [`mkdir -p "$(dirname "OUT/${to}")"`, `cp "IN/${from}" "OUT/${to}"`]);
+  return {
+    ...BUNDLING,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir, outputDir) => copies.map((cmd) => cmd.replaceAll('IN/', `${inputDir}/`).replaceAll('OUT/', `${outputDir}/`)),
+    },
   };
 }

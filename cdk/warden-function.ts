@@ -4,7 +4,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BUNDLING, DEPS_LOCK_FILE, PROJECT_ROOT, entryPath } from './bundling.ts';
+import { BUNDLING, DEPS_LOCK_FILE, PROJECT_ROOT, bundlingWithFiles, entryPath } from './bundling.ts';
 
 export interface WardenFunctionProps {
   /** Entry file relative to the repository root, e.g. `functions/scim/handler.ts`. */
@@ -26,6 +26,11 @@ export interface WardenFunctionProps {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Files shipped beside the bundle, read at run time: bundle-relative path → repository-relative source.
+   * @default - none
+   */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -60,7 +65,7 @@ export class WardenFunction extends Construct {
       tracing: Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,
-      bundling: BUNDLING,
+      bundling: props.files ? bundlingWithFiles(props.files) : BUNDLING,
       environment: {
         // Stack traces point into the TypeScript sources through the bundled source maps.
         NODE_OPTIONS: '--enable-source-maps',

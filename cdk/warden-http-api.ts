@@ -70,7 +70,7 @@ export class WardenHttpApi extends Construct {
       Validations.of(route!).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'the function authenticates every request itself (hashed API keys, SCIM bearer tokens, impersonation JWTs) and answers problem+json 401/403 as the contract requires; /health, /openapi.json and /.well-known/jwks.json are public by design',
+          'the function authenticates every request itself (hashed API keys, SCIM bearer tokens, impersonation JWTs) and answers problem+json 401/403 as the contract requires; /health, /openapi.json, /docs and /.well-known/jwks.json are public by design',
       });
     }
   }

@@ -10,7 +10,9 @@ import { openApiDocument } from './openapi.ts';
 import { problem, toHttpError } from './problem.ts';
 import { auditRefusal } from './refusal.ts';
 import { RouteGroup } from './route-group.ts';
-import { getHealth, getOpenApiDocument } from './routes/base.ts';
+import { getDocs, getDocsScript, getDocsStyles, getHealth, getOpenApiDocument } from './routes/base.ts';
+import { DOCS_ASSETS } from './docs-assets.ts';
+import { DOCS_PAGE, docsAsset } from './docs.ts';
 
 /** Longest client `x-request-id` recorded. */
 const MAX_CLIENT_REQUEST_ID = 128;
@@ -23,7 +25,7 @@ function clientRequestIdOf(header: string | undefined): string | undefined {
 
 /**
  * The base of every function app: request id and logging, problem+json errors (refusals
- * audited), `GET /health` and `GET /openapi.json`. The request id is always Warden's own (a
+ * audited), `GET /health`, `GET /openapi.json` and the reference at `GET /docs`. The request id is always Warden's own (a
  * client could otherwise make its records pass for another request's); the client's
  * `x-request-id` is logged and audited apart, as `clientRequestId`.
  */
@@ -63,6 +65,10 @@ export function createBaseApp(name: string, services: Pick<Services, 'log' | 'me
   const base = new RouteGroup('/');
   base.serve(getHealth, (c) => c.json({ status: 'ok' as const, version: services.config.version }, 200));
   base.serve(getOpenApiDocument, (c) => c.json(openApiDocument(services.config) as { openapi: '3.1.0'; info: { title: string; version: string }; paths: Record<string, Record<string, unknown>> }, 200));
+  base.serve(getDocs, (c) => c.html(DOCS_PAGE, 200));
+  for (const [reply, name] of [[getDocsScript, 'swagger-ui-bundle.js'], [getDocsStyles, 'swagger-ui.css']] as const) {
+    base.serve(reply, async (c) => c.body(await docsAsset(name), 200, { 'content-type': DOCS_ASSETS[name], 'cache-control': 'public, max-age=86400' }));
+  }
   app.route('/', base);
   return app;
 }

@@ -28,9 +28,11 @@ export const PATH_PREFIXES = {
     '/v1/simulations': 'exact',
     '/v1/access-requests': 'both',
     '/v1/audit': 'exact',
-    // Every function serves these two; in AWS one of them answers for the whole API.
+    // Every function serves these; in AWS this one answers for the whole API (and its bundle
+    // carries the reference's static files, `shared/http/docs-assets.ts`).
     '/health': 'exact',
     '/openapi.json': 'exact',
+    '/docs': 'both',
   },
   impersonation: {
     '/v1/impersonation': 'below',

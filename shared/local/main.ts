@@ -43,6 +43,7 @@ try {
       `  curl -s ${u}/health`,
       ...examples,
       '',
+      `API reference:     ${u}/docs`,
       `ready on ${u} (${Math.round(performance.now() - started)} ms)`,
       '',
     ].join('\n'),

@@ -1,9 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { ENTRIES, PROJECT_ROOT, esbuildOptions } from '../../cdk/bundling.ts';
+import { functionFor } from '#shared/http/path-prefixes.ts';
+import { DOCS_BUNDLE_FILES, ENTRIES, PROJECT_ROOT, esbuildOptions } from '../../cdk/bundling.ts';
 
 /** An API Gateway HTTP API (payload 2.0) event for `GET <path>`. */
 function httpEvent(path: string): Record<string, unknown> {
@@ -46,19 +47,43 @@ describe('function bundles', () => {
     expect(result.outputFiles[0]!.contents.byteLength).toBeLessThan(650_000);
   });
 
+  it('the function serving /docs answers the reference and its files from beside its bundle', async () => {
+    const fn = functionFor('/docs')!;
+    // A mark on each copy tells a file read beside the bundle from one read in node_modules.
+    const bundle = await bundleAndImport(`${fn}-docs`, ENTRIES[fn], (text) => `${text}\n/* beside the bundle */`);
+    const page = await bundle.handler(httpEvent('/docs'), {});
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("url: '/openapi.json'");
+    for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) {
+      const res = await bundle.handler(httpEvent(`/docs/${file}`), {});
+      expect(res.statusCode, file).toBe(200);
+      expect(res.body.endsWith('/* beside the bundle */'), file).toBe(true);
+    }
+  });
+
   it('userinfoSync: the bundle loads and exports its handler', async () => {
     const bundle = await bundleAndImport('userinfoSync', ENTRIES.userinfoSync);
     expect(typeof bundle.handler).toBe('function');
   });
 });
 
-/** Bundles an entry with the CDK settings, writes it where node_modules is reachable, imports it. */
-async function bundleAndImport(name: string, entry: string): Promise<{
+/**
+ * Bundles an entry with the CDK settings, writes it where node_modules is reachable, imports it.
+ * With `mark`, the files CDK ships beside the bundle are copied there too, each through `mark`.
+ */
+async function bundleAndImport(name: string, entry: string, mark?: (text: string) => string): Promise<{
   handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
 }> {
   const result = await build({ ...esbuildOptions(entry), write: false, sourcemap: false, logLevel: 'silent' });
-  const file = join(OUT_DIR, `${name}.mjs`);
-  mkdirSync(OUT_DIR, { recursive: true });
+  const dir = join(OUT_DIR, name);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'index.mjs');
   writeFileSync(file, result.outputFiles[0]!.contents);
+  if (mark) {
+    for (const [to, from] of Object.entries(DOCS_BUNDLE_FILES)) {
+      mkdirSync(dirname(join(dir, to)), { recursive: true });
+      writeFileSync(join(dir, to), mark(readFileSync(join(PROJECT_ROOT, from), 'utf8')));
+    }
+  }
   return import(pathToFileURL(file).href);
 }

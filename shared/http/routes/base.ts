@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DOCS_ASSETS, type DocsAsset } from '../docs-assets.ts';
 import { open } from '../guard.ts';
 import { route, type AnyRoute } from '../route.ts';
 
@@ -29,5 +30,30 @@ export const getOpenApiDocument = route({
   },
 });
 
+/** `GET /docs`: the human-readable reference, rendered from this document. */
+export const getDocs = route({
+  method: 'get',
+  path: '/docs',
+  operationId: 'getDocs',
+  summary: 'the API reference, for people: this document rendered by Swagger UI',
+  description: 'Served with its scripts and styles by Warden itself, so it renders where the internet is out of reach.',
+  guard: open(),
+  responses: { 200: { description: 'an HTML page that loads `/openapi.json`', contentType: 'text/html' } },
+});
+
+/** One static file of the reference, served from the function's own copy of `swagger-ui-dist`. */
+const docsAssetRoute = (name: DocsAsset, operationId: string) =>
+  route({
+    method: 'get',
+    path: `/docs/${name}`,
+    operationId,
+    summary: `\`${name}\` of the API reference (Swagger UI)`,
+    guard: open(),
+    responses: { 200: { description: name, contentType: DOCS_ASSETS[name].split(';')[0]!, headers: { 'Cache-Control': '`public, max-age=86400`' } } },
+  });
+
+export const getDocsScript = docsAssetRoute('swagger-ui-bundle.js', 'getDocsScript');
+export const getDocsStyles = docsAssetRoute('swagger-ui.css', 'getDocsStyles');
+
 /** The routes every function serves. */
-export const BASE_ROUTES: readonly AnyRoute[] = [getHealth, getOpenApiDocument];
+export const BASE_ROUTES: readonly AnyRoute[] = [getHealth, getOpenApiDocument, getDocs, getDocsScript, getDocsStyles];
