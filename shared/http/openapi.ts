@@ -6,7 +6,7 @@ import { BRIDGED_OPERATIONS } from './openapi/index.ts';
 import { bridgedOperation } from './openapi/operations.ts';
 import { functionFor, FUNCTIONS } from './path-prefixes.ts';
 import type { AnyRoute, ErrorStatus } from './route.ts';
-import { BASE_ROUTES } from './routes/base.ts';
+import { BASE_ROUTES, type OpenApiDocument } from './routes/base.ts';
 import { IMPERSONATION_ROUTES } from './routes/impersonation.ts';
 
 /** Every declared route of every function: the source of the document. */
@@ -79,7 +79,7 @@ const TAGS: Readonly<Record<(typeof FUNCTIONS)[number], string>> = {
 };
 
 /** Builds the document: the declared routes, generated, and the bridged hand-written operations. */
-function buildDocument(config: Pick<Config, 'version' | 'issuer'>): Record<string, unknown> {
+function buildDocument(config: Pick<Config, 'version' | 'issuer'>): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -106,13 +106,13 @@ function buildDocument(config: Pick<Config, 'version' | 'issuer'>): Record<strin
     if (item[op.method]) throw new Error(`\`${op.method} ${op.path}\` is both declared and bridged`);
     item[op.method] = { ...bridgedOperation(op), tags: [functionFor(op.path) ?? 'unrouted'] };
   }
-  return doc as unknown as Record<string, unknown>;
+  return { ...doc, openapi: '3.1.0', paths };
 }
 
-let built: { readonly key: string; readonly doc: Record<string, unknown> } | undefined;
+let built: { readonly key: string; readonly doc: OpenApiDocument } | undefined;
 
 /** The OpenAPI 3.1 document of every non-SCIM path, whichever function serves it; built once. */
-export function openApiDocument(config: Pick<Config, 'version' | 'issuer'>): Record<string, unknown> {
+export function openApiDocument(config: Pick<Config, 'version' | 'issuer'>): OpenApiDocument {
   const key = `${config.version} ${config.issuer}`;
   if (built?.key !== key) built = { key, doc: buildDocument(config) };
   return built.doc;

@@ -14,6 +14,14 @@ export const getHealth = route({
   responses: { 200: { description: 'the function is up', schema: z.object({ status: z.literal('ok'), version: z.string() }) } },
 });
 
+/** The OpenAPI document, as far as `/openapi.json` promises its shape. */
+export const openApiDocumentView = z.object({
+  openapi: z.literal('3.1.0'),
+  info: z.object({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
+export type OpenApiDocument = z.infer<typeof openApiDocumentView>;
+
 /** `GET /openapi.json`: the document of every non-SCIM path, generated from the declared routes. */
 export const getOpenApiDocument = route({
   method: 'get',
@@ -23,10 +31,7 @@ export const getOpenApiDocument = route({
   description: 'Generated from the routes as each function declares them, with their schemas and the permission each requires.',
   guard: open(),
   responses: {
-    200: {
-      description: 'the OpenAPI 3.1 document',
-      schema: z.object({ openapi: z.literal('3.1.0'), info: z.object({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.record(z.string(), z.unknown())) }),
-    },
+    200: { description: 'the OpenAPI 3.1 document', schema: openApiDocumentView },
   },
 });
 
