@@ -41,6 +41,7 @@ export function createBaseApp(name: string, services: Pick<Services, 'log' | 'me
     const log = services.log.child({ function: name, ...ids });
     c.set('requestId', requestId);
     c.set('log', log);
+    c.set('defaultIam', services.config.defaultIam);
     c.set('checkReplies', !services.config.inAws);
     const started = performance.now();
     try {

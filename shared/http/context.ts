@@ -7,6 +7,8 @@ export interface AppEnv {
     caller: Caller;
     requestId: string;
     log: Logger;
+    /** The IAM of a user named without one (`WARDEN_DEFAULT_IAM`), for routes' self rules. */
+    defaultIam: string;
     /** Outside AWS every success answer is checked against its route's declared schema. */
     checkReplies: boolean;
   };

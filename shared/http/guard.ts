@@ -15,8 +15,11 @@ export type Guard = { readonly kind: 'open' } | { readonly kind: 'caller'; reado
  * the path, the impersonator of the query). `I` is the route's validated input.
  */
 export interface SelfRule<I> {
-  /** The subject the validated input names; undefined: the caller itself. */
-  readonly subject: (input: I) => Subject | undefined;
+  /**
+   * The subject the validated input names; undefined: the caller itself. `defaultIam` is the
+   * IAM of a user the request names without one (`{"user":{"userid":"bob"}}`).
+   */
+  readonly subject: (input: I, deployment: { readonly defaultIam: string }) => Subject | undefined;
   /** Who may, for the document: `the user itself`. */
   readonly who: string;
   /** The refusal's message, when the default (the permissions, `or to be the user`) says too little. */
@@ -53,7 +56,7 @@ export function guardBeforeInput(c: Context<AppEnv>, guard: Guard, self: boolean
 export function guardOnInput<I>(c: Context<AppEnv>, guard: Guard, self: SelfRule<I> | undefined, input: I): void {
   if (!self || guard.kind !== 'permission') return;
   const caller = callerOf(c);
-  const subject = self.subject(input) ?? caller.principal;
+  const subject = self.subject(input, { defaultIam: c.get('defaultIam') }) ?? caller.principal;
   requireSelfOr(caller, subject, guard.anyOf, self.refusal?.(subjectPrincipal(subject)));
 }
 

@@ -35,6 +35,17 @@ const readUser = route({
   responses: { 200: { description: 'the user', schema: z.object({ iamid: z.string(), userid: z.string(), note: z.string().nullable() }) } },
 });
 
+const decide = route({
+  method: 'post',
+  path: '/v1/things/decide',
+  operationId: 'decide',
+  summary: 'a self rule on a user named in the body, perhaps without its IAM',
+  guard: requires('QUERY_ENGINE'),
+  self: { subject: ({ body }, { defaultIam }) => body.user && { iamid: body.user.iamid ?? defaultIam, userid: body.user.userid }, who: 'the user itself' },
+  body: { schema: z.strictObject({ user: z.strictObject({ userid: z.string(), iamid: z.string().optional() }).optional() }) },
+  responses: { 200: { description: 'whom it was about', schema: z.object({ about: z.string() }) } },
+});
+
 const drifting = route({
   method: 'get',
   path: '/v1/things/{id}',
@@ -62,6 +73,7 @@ function appFor(caller: Caller, inAws = false) {
   const group = new RouteGroup('/v1/things');
   group.serve(putThing, (c, { params, body }) => c.json({ id: params.id, name: body.name }, 200));
   group.serve(readUser, (c, { params, body }) => c.json({ ...params, note: body.note ?? null }, 200));
+  group.serve(decide, (c, { body }) => c.json({ about: body.user?.userid ?? 'the caller' }, 200));
   // Off its schema on purpose: `name` missing, and a 201 it does not declare.
   group.serve(drifting, ((c: { json: (b: unknown, s: number) => Response }, { params }: { params: { id: string } }) =>
     c.json(params.id === 'created' ? { id: 'x', name: 'y' } : { id: params.id }, params.id === 'created' ? 201 : 200)) as never);
@@ -119,6 +131,16 @@ describe('a route group', () => {
     // The self rule judges validated input: a bad body is a 400 before the 403.
     const bad = await appFor(user()).request('/v1/things/okta/bob', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"note":5}' });
     expect(bad.status).toBe(400);
+  });
+
+  it('reads a user named without an IAM as one of the default IAM', async () => {
+    const ask = (caller: Caller, user?: { userid: string; iamid?: string }) => appFor(caller).request('/v1/things/decide', { method: 'POST', body: JSON.stringify({ ...(user ? { user } : {}) }) });
+    const bim = (permissions: Caller['permissions'] = new Set()): Caller => ({ principal: { type: 'user', iamid: services.config.defaultIam, id: 'ann' }, permissions, via: 'api-key' });
+    expect((await ask(bim(), { userid: 'ann' })).status).toBe(200);
+    expect((await ask(bim())).status).toBe(200);
+    expect((await ask(user(), { userid: 'ann' })).status).toBe(403);
+    expect((await ask(user(), { userid: 'ann', iamid: 'okta' })).status).toBe(200);
+    expect((await ask(bim(new Set(['QUERY_ENGINE'])), { userid: 'bob' })).status).toBe(200);
   });
 
   it('fails a success answer its route does not declare, outside AWS only', async () => {
