@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { Caller } from '#shared/auth/caller.ts';
 import { permissionsText, requireSelfOr, subjectPrincipal, type Permissions, type Subject } from '#shared/auth/permission.ts';
 import type { Principal } from '#shared/model/identity.ts';
 import type { AppEnv } from './context.ts';
@@ -22,8 +23,11 @@ export interface SelfRule<I> {
   readonly subject: (input: I, deployment: { readonly defaultIam: string }) => Subject | undefined;
   /** Who may, for the document: `the user itself`. */
   readonly who: string;
-  /** The refusal's message, when the default (the permissions, `or to be the user`) says too little. */
-  readonly refusal?: (subject: Principal) => string;
+  /**
+   * The refusal's message, when the default (the permissions, `or to be the user`) says too
+   * little about this subject or this caller; undefined: the default.
+   */
+  readonly refusal?: (subject: Principal, caller: Caller) => string | undefined;
 }
 
 /** No credentials at all (JWKS, health, the document). */
@@ -57,7 +61,7 @@ export function guardOnInput<I>(c: Context<AppEnv>, guard: Guard, self: SelfRule
   if (!self || guard.kind !== 'permission') return;
   const caller = callerOf(c);
   const subject = self.subject(input, { defaultIam: c.get('defaultIam') }) ?? caller.principal;
-  requireSelfOr(caller, subject, guard.anyOf, self.refusal?.(subjectPrincipal(subject)));
+  requireSelfOr(caller, subject, guard.anyOf, self.refusal?.(subjectPrincipal(subject), caller));
 }
 
 /** What the document says of a guard: the `x-warden-permission` extension and a sentence. */

@@ -53,7 +53,7 @@ function routeConfig(route: AnyRoute): RouteConfig {
     description: route.description ? `${route.description} ${guard.sentence}` : guard.sentence,
     tags: [functionFor(route.path) ?? 'unrouted'],
     ...(guard.permission ? { 'x-warden-permission': guard.permission } : {}),
-    ...(route.guard.kind === 'open' ? { security: [] } : {}),
+    ...(route.guard.kind === 'open' ? { security: [] } : route.security ? { security: route.security.map((scheme) => ({ [scheme]: [] })) } : {}),
     request: {
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { query: route.query } : {}),

@@ -32,6 +32,9 @@ export interface ReplySpec {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** A security scheme of the document: an API key or token as bearer, or an API key as the Basic password. */
+export type SecurityScheme = 'bearer' | 'basic';
+
 /** The failures a route documents besides those every guarded route has (400, 401, 403, 503). */
 export type ErrorStatus = 400 | 404 | 409 | 412 | 413 | 415;
 
@@ -54,6 +57,8 @@ export interface RouteSpec<P, Q, B, R extends Readonly<Record<number, ReplySpec>
   readonly summary: string;
   readonly description?: string;
   readonly guard: Guard;
+  /** The credentials a guarded route takes, each alone; default: bearer only. */
+  readonly security?: readonly [SecurityScheme, ...SecurityScheme[]];
   /** With a `requires(…)` guard: the subject the request names may act for itself too. */
   readonly self?: SelfRule<RouteInput<P, Q, B>>;
   readonly params?: P;
