@@ -1,68 +1,38 @@
-import { Hono } from 'hono';
-import * as z from 'zod';
-import { auditIdentity } from '#shared/auth/caller.ts';
 import { newSecret, sha256Hex } from '#shared/auth/secrets.ts';
-import { readBody } from '#shared/http/body.ts';
-import type { AppEnv } from '#shared/http/context.ts';
-import { requirePermission } from '#shared/http/auth.ts';
+import { auditIdentity } from '#shared/auth/caller.ts';
+import { changeAudit } from '#shared/http/audit.ts';
 import { notFound } from '#shared/http/errors.ts';
-import { iamIdSchema, idSchema, permissionSchema, type Principal } from '#shared/model/identity.ts';
+import { RouteGroup } from '#shared/http/route-group.ts';
+import { createApiKey, deleteApiKey } from '#shared/http/routes/iams.ts';
+import type { Principal } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
 
-const createKeySchema = z.strictObject({
-  principal: z.strictObject({ type: z.enum(['user', 'service']), id: idSchema, iamid: iamIdSchema.optional() }),
-  name: z.string().min(1).max(256),
-  permissions: z.array(permissionSchema).max(5).default([]),
-});
-
 /** `POST /v1/api-keys`, `DELETE /v1/api-keys/{keyId}` (USER_ADMIN). */
-export function apiKeyRoutes(services: Services): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function apiKeyRoutes(services: Pick<Services, 'apiKeys' | 'authenticator' | 'config'>): RouteGroup {
+  const app = new RouteGroup('/v1/api-keys');
 
-  app.post('/', async (c) => {
-    const caller = requirePermission(c, 'USER_ADMIN');
-    const body = await readBody(c, createKeySchema);
+  app.serve(createApiKey, async (c, { body }) => {
     // A user's key is bound to the user's uid: it never acts for a later user of the same userid.
     const principal: Principal =
       body.principal.type === 'user'
         ? { type: 'user', iamid: body.principal.iamid ?? services.config.defaultIam, id: body.principal.id }
         : { type: 'service', id: body.principal.id };
+    const permissions = principal.type === 'service' ? body.permissions : [];
     const apiKey = newSecret('wdn');
     const record = await services.apiKeys.create(
-      {
-        hash: sha256Hex(apiKey),
-        name: body.name,
-        principal,
-        permissions: principal.type === 'service' ? body.permissions : [],
-        createdBy: auditIdentity(caller).userId,
-      },
-      {
-        ...auditIdentity(caller),
-        action: 'CREATE',
-        actionStatus: 'SUCCESS',
-        targetType: 'apiKey',
-        targets: [principal.id],
-        payload: { name: body.name, principal, permissions: principal.type === 'service' ? body.permissions : [] },
-        requestId: c.get('requestId'),
-      },
+      { hash: sha256Hex(apiKey), name: body.name, principal, permissions, createdBy: auditIdentity(c.get('caller')).userId },
+      changeAudit(c, { action: 'CREATE', targetType: 'apiKey', targets: [principal.id], payload: { name: body.name, principal, permissions } }),
     );
     return c.json({ keyId: record.keyId, apiKey }, 201);
   });
 
-  app.delete('/:keyId', async (c) => {
-    const caller = requirePermission(c, 'USER_ADMIN');
-    const keyId = c.req.param('keyId');
+  app.serve(deleteApiKey, async (c, { params: { keyId } }) => {
     const record = await services.apiKeys.getById(keyId);
     if (!record) throw notFound(`api key \`${keyId}\` not found`);
-    await services.apiKeys.delete(record, {
-      ...auditIdentity(caller),
-      action: 'DELETE',
-      actionStatus: 'SUCCESS',
-      targetType: 'apiKey',
-      targets: [keyId],
-      payload: { name: record.name, principal: record.principal },
-      requestId: c.get('requestId'),
-    });
+    await services.apiKeys.delete(
+      record,
+      changeAudit(c, { action: 'DELETE', targetType: 'apiKey', targets: [keyId], payload: { name: record.name, principal: record.principal } }),
+    );
     // Other instances drop it within the cache time; this one at once.
     services.authenticator.forget(record.hash);
     return c.body(null, 204);

@@ -14,12 +14,9 @@ import { userRoutes } from './users.ts';
 export function createUserinfoApp(services: DecidingServices): Hono<AppEnv> {
   const app = createBaseApp('userinfo', services);
   app.use('/v1/*', authenticate(services));
+  // As the routes declare: Basic with the API key as password, and impersonation tokens, here only.
   app.use('/userinfo/*', authenticate(services, { allowBasic: true, acceptImpersonation: true }));
-  app.route('/userinfo', userinfoRoutes(services));
-  app.route('/v1/api-keys', apiKeyRoutes(services));
-  app.route('/v1/iams', iamRoutes(services));
-  app.route('/v1/users', userRoutes(services));
-  app.route('/v1/users', userDataSourceRoutes(services));
-  app.route('/v1/groups', groupRoutes(services));
+  const groups = [userinfoRoutes(services), apiKeyRoutes(services), iamRoutes(services), userRoutes(services), userDataSourceRoutes(services), groupRoutes(services)];
+  for (const routes of groups) app.route(routes.base, routes);
   return app;
 }

@@ -1,28 +1,7 @@
-import type { Context } from 'hono';
-import * as z from 'zod';
-import { describeZodError } from '#shared/http/body.ts';
-import type { AppEnv } from '#shared/http/context.ts';
-import { badRequest, notFound } from '#shared/http/errors.ts';
-import { iamIdSchema, idSchema } from '#shared/model/identity.ts';
+import { notFound } from '#shared/http/errors.ts';
 import type { Services } from '#shared/services.ts';
-import type { RefreshServices } from '#shared/userinfo/refresh.ts';
 import { loadUserView, type UserView } from '#shared/store/subjects.ts';
-import { refreshExternal } from '#shared/userinfo/refresh.ts';
-
-/** Attribute values as a body sends them. */
-export const valuesBodySchema = z.strictObject({ values: z.array(z.string().max(1024)).max(1000) });
-
-/** A path parameter, URL-decoded by Hono, checked against a schema (400 names it). */
-export function pathParam<S extends z.ZodType<string>>(c: Context<AppEnv>, name: string, schema: S): string {
-  const parsed = schema.safeParse(c.req.param(name));
-  if (!parsed.success) throw badRequest(`invalid path parameter \`${name}\`: ${describeZodError(parsed.error)}`);
-  return parsed.data;
-}
-
-/** `{iamid}/{userid}` of the path. */
-export function pathUser(c: Context<AppEnv>): { iamid: string; userid: string } {
-  return { iamid: pathParam(c, 'iamid', iamIdSchema), userid: pathParam(c, 'userid', idSchema) };
-}
+import { refreshExternal, type RefreshServices } from '#shared/userinfo/refresh.ts';
 
 /** Fails with 404 unless the IAM exists; the default (built-in) IAM always does. */
 export async function requireIam(services: Pick<Services, 'iams' | 'config'>, iamid: string): Promise<void> {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { attributeKeySchema, groupNameSchema, withoutReservedKeys, type Attributes } from '#shared/model/identity.ts';
+import { attributeKeySchema, groupNameSchema, withoutReservedKeys } from '#shared/model/identity.ts';
+import type { UserInfoBody } from '#shared/model/users.ts';
 import type { UserView } from '#shared/store/subjects.ts';
 
 /**
@@ -19,15 +20,6 @@ export const immutaUserInfoSchema = z.object({
 });
 
 export type ImmutaUserInfo = z.infer<typeof immutaUserInfoSchema>;
-
-/** What `GET /userinfo` answers: Immuta's body plus `userid`, `iamid`, `active`. */
-export interface UserInfoBody {
-  readonly groups: ReadonlyArray<{ readonly name: string }>;
-  readonly authorizations: Attributes;
-  readonly userid: string;
-  readonly iamid: string;
-  readonly active: boolean;
-}
 
 /** The Immuta-shaped body of a merged user view (group attributes already applied). */
 export function toUserInfoBody(view: UserView): UserInfoBody {

@@ -1,17 +1,7 @@
 import { dict, dictFrom } from '#shared/model/dict.ts';
 import { SOURCES, type Attributes, type Source } from '#shared/model/identity.ts';
+import type { UserJson } from '#shared/model/users.ts';
 import { mergeSources, type UserView } from '#shared/store/subjects.ts';
-import type { UserRecord } from '#shared/store/user-record.ts';
-
-/** A user as `GET /v1/users/{iamid}/{userid}` shows it: merged view plus provenance. */
-export interface UserJson extends Pick<UserRecord, 'iamid' | 'userid' | 'displayName' | 'email' | 'active' | 'permissions'> {
-  readonly groups: readonly string[];
-  readonly attributes: Attributes;
-  /** Values per source; `groups` holds each group's attributes (all its sources merged). */
-  readonly sources: Record<Source, Attributes> & { readonly groups: Record<string, Attributes> };
-  /** Per group name, the sources that made the user a member. */
-  readonly memberships: Record<string, Source[]>;
-}
 
 /** The admin representation of a merged user view. */
 export function toUserJson(view: UserView): UserJson {
@@ -31,7 +21,7 @@ export function toUserJson(view: UserView): UserJson {
     displayName: p.displayName,
     ...(p.email ? { email: p.email } : {}),
     active: p.active,
-    permissions: p.permissions,
+    permissions: [...p.permissions],
     groups: [...byName.values()].sort((a, b) => a.localeCompare(b)),
     attributes: view.merged,
     sources: { ...sources, groups },

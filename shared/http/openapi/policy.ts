@@ -28,7 +28,7 @@ const consistency =
   '`WARDEN_SNAPSHOT_REFRESH_MS` (default 1000 ms); user groups, attributes and approvals are cached 1 s. A change is reflected by ' +
   'every decision that starts more than that interval after the change was acknowledged.';
 
-/** The operations of the `policy` function (and the user data-source listing it powers). */
+/** The operations of the `policy` function. */
 export const POLICY_OPERATIONS: readonly Operation[] = [
   {
     method: 'get',
@@ -135,11 +135,5 @@ export const POLICY_OPERATIONS: readonly Operation[] = [
     summary: 'deny (source owner or GOVERNANCE); `decidedBy` names the decider as `iamid/userid` or `service:name`',
     body: obj({ reason: str }),
     responses: { '200': 'the denied request', '409': 'not pending' },
-  },
-  {
-    method: 'get',
-    path: '/v1/users/{iamid}/{userid}/data-sources',
-    summary: 'every data source the user may query (self, QUERY_ENGINE or GOVERNANCE); one audit record',
-    responses: { '200': '{"dataSources":[{"id","name","access":"granted"}]}', '404': 'unknown user' },
   },
 ];

@@ -49,4 +49,12 @@ describe('GET /v1/users/{iamid}/{userid}/data-sources', () => {
     expect((await list('okta/bob', engine)).status).toBe(200);
     expect((await list('okta/ghost', engine)).status).toBe(404);
   });
+
+  it('says why it refuses another user, and which path parameter is malformed', async () => {
+    const sam = bearer(await keyFor(s, { type: 'user', iamid: 'okta', id: 'smwilliams@example.com' }));
+    const other = await app.request('/v1/users/okta/jdoe/data-sources', { headers: sam });
+    expect([other.status, ((await other.json()) as { detail: string }).detail]).toEqual([403, "listing another user's data sources requires permission `QUERY_ENGINE` or `GOVERNANCE`"]);
+    const malformed = await app.request('/v1/users/ok%23ta/jdoe/data-sources', { headers: admin });
+    expect([malformed.status, ((await malformed.json()) as { detail: string }).detail]).toEqual([400, 'invalid path parameter `iamid`: letters, digits, `.`, `_` and `-` only']);
+  });
 });

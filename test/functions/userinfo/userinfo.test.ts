@@ -99,6 +99,11 @@ describe('GET /userinfo/{iamid}', () => {
     expect((await problem('/userinfo/c%23rp?userid=bo')).detail).toMatch(/^invalid path parameter `iamid`/);
     expect((await problem('/userinfo/corp/more?userid=bo')).status).toBe(404);
   });
+
+  it('answers a contradicted IAM with a 400 before it asks whether the caller may ask at all', async () => {
+    const res = await app.request('/userinfo/corp?userid=bo&iamid=bim', { headers: bearer(plainKey) });
+    expect([res.status, ((await res.json()) as { detail: string }).detail]).toEqual([400, "query `iamid` `bim` differs from the path's iam `corp`"]);
+  });
 });
 
 describe('GET /userinfo', () => {
@@ -135,6 +140,14 @@ describe('GET /userinfo', () => {
     expect(((await own.json()) as { userid: string }).userid).toBe('ana@example.com');
     expect((await app.request('/userinfo?userid=bo&iamid=corp', { headers: bearer(TOKEN) })).status).toBe(403);
     expect((await app.request('/v1/users/corp/ana%40example.com', { headers: bearer(TOKEN) })).status).toBe(403);
+  });
+
+  it('says why it refuses: the permissions a key lacks, or that a token asks only about its own user', async () => {
+    const detail = async (path: string, headers: Record<string, string>) => ((await (await app.request(path, { headers })).json()) as { detail: string }).detail;
+    expect(await detail('/userinfo?userid=bo&iamid=corp', bearer(plainKey))).toBe('requires permission `QUERY_ENGINE` or `USER_ADMIN`, or to be the user');
+    expect(await detail('/userinfo?userid=bo&iamid=corp', bearer(anaKey))).toBe('requires permission `QUERY_ENGINE` or `USER_ADMIN`, or to be the user');
+    expect(await detail('/userinfo?userid=bo&iamid=corp', bearer(TOKEN))).toBe('an impersonation token may only ask about its own user');
+    expect(await detail('/userinfo/corp?userid=bo', basic(TOKEN))).toBe('an impersonation token may only ask about its own user');
   });
 
   it('answers 404 for an unknown user and 400 without a userid', async () => {

@@ -1,0 +1,210 @@
+import type { Caller } from '#shared/auth/caller.ts';
+import { iamParamsSchema } from '#shared/model/iams.ts';
+import type { UserRef } from '#shared/model/identity.ts';
+import {
+  accessibleSourcesView,
+  createUserBodySchema,
+  groupAttributeParamsSchema,
+  groupMemberParamsSchema,
+  groupParamsSchema,
+  groupView,
+  memberBodySchema,
+  permissionsBodySchema,
+  userAttributeParamsSchema,
+  userInfoQuerySchema,
+  userInfoView,
+  userParamsSchema,
+  userView,
+  valuesBodySchema,
+} from '#shared/model/users.ts';
+import { badRequest } from '../errors.ts';
+import { requires } from '../guard.ts';
+import { route, type AnyRoute } from '../route.ts';
+import { IAM_ROUTES } from './iams.ts';
+
+const reservedKey = 'a key or name over 256 characters or with control characters, or the reserved key `__proto__`';
+const userAnswer = { description: 'the user, as `GET /v1/users/{iamid}/{userid}` shows it', schema: userView } as const;
+
+/** The user `/userinfo/{iamid}?userid=` asks about; a query `iamid` other than the path's is a 400, before any 403. */
+export function userOfIamPath({ params, query }: { readonly params: { readonly iamid: string }; readonly query: { readonly userid: string; readonly iamid?: string | undefined } }): UserRef {
+  if (query.iamid !== undefined && query.iamid !== params.iamid) throw badRequest(`query \`iamid\` \`${query.iamid}\` differs from the path's iam \`${params.iamid}\``);
+  return { iamid: params.iamid, userid: query.userid };
+}
+
+/** Who may ask `/userinfo` about a user: the user itself; an impersonation token is refused in its own words. */
+const askingSelf = {
+  who: 'the user itself (an impersonation token: its own user only)',
+  refusal: (_: unknown, caller: Caller) => (caller.impersonation ? 'an impersonation token may only ask about its own user' : undefined),
+};
+
+const userInfoDescription =
+  'Answers `{"groups":[{"name"}],"authorizations":{"key":["value"]}}` merged from every source (SCIM, manual, external) with group attributes applied, plus `userid`, `iamid`, `active`. ' +
+  'Accepts a bearer API key, HTTP Basic with the API key as password (any username), or an impersonation token. ' +
+  "When the user's IAM has an external source, its answer is refreshed first if older than the source's TTL (at most 2 s; a failing source keeps the last good values).";
+
+export const getUserInfo = route({
+  method: 'get',
+  path: '/userinfo',
+  operationId: 'getUserInfo',
+  summary: "Immuta's External Groups and Authorizations Endpoint",
+  description: userInfoDescription,
+  guard: requires('QUERY_ENGINE', 'USER_ADMIN'),
+  security: ['bearer', 'basic'],
+  self: { ...askingSelf, subject: ({ query }, { defaultIam }) => ({ iamid: query.iamid ?? defaultIam, userid: query.userid }) },
+  query: userInfoQuerySchema,
+  responses: { 200: { description: "the user's groups and authorizations", schema: userInfoView } },
+  errors: { 404: 'unknown user' },
+});
+
+export const getIamUserInfo = route({
+  method: 'get',
+  path: '/userinfo/{iamid}',
+  operationId: 'getIamUserInfo',
+  summary: 'the same endpoint for the users of one IAM',
+  description:
+    'Same credentials and body as `GET /userinfo`, with the IAM in the path, so a URL such as `https://<warden>/userinfo/okta` can be given to Immuta, which appends `?userid=`. ' +
+    "A query `iamid` other than the path's is a 400.",
+  guard: requires('QUERY_ENGINE', 'USER_ADMIN'),
+  security: ['bearer', 'basic'],
+  self: { ...askingSelf, subject: userOfIamPath },
+  params: iamParamsSchema,
+  query: userInfoQuerySchema,
+  responses: { 200: { description: "the user's groups and authorizations", schema: userInfoView } },
+  errors: { 404: 'unknown user' },
+});
+
+export const createUser = route({
+  method: 'post',
+  path: '/v1/users',
+  operationId: 'createUser',
+  summary: 'create a user (iamid defaults to the default IAM; another IAM must exist)',
+  guard: requires('USER_ADMIN'),
+  body: { schema: createUserBodySchema },
+  responses: { 201: { ...userAnswer, description: 'the created user' } },
+  errors: { 404: 'unknown IAM', 409: 'the user exists' },
+});
+
+export const getUser = route({
+  method: 'get',
+  path: '/v1/users/{iamid}/{userid}',
+  operationId: 'getUser',
+  summary: 'a user with its merged attributes, its values per source and group memberships per source',
+  description: 'Extension: `memberships` names, per group, the sources that made the user a member.',
+  guard: requires('USER_ADMIN', 'QUERY_ENGINE'),
+  self: { subject: ({ params }) => params, who: 'the user itself' },
+  params: userParamsSchema,
+  responses: { 200: userAnswer },
+  errors: { 404: 'unknown user' },
+});
+
+export const putUserPermissions = route({
+  method: 'put',
+  path: '/v1/users/{iamid}/{userid}/permissions',
+  operationId: 'putUserPermissions',
+  summary: "replace a user's permissions (conditional on the version read)",
+  guard: requires('USER_ADMIN'),
+  params: userParamsSchema,
+  body: { schema: permissionsBodySchema },
+  responses: { 200: userAnswer },
+  errors: { 404: 'unknown user', 409: 'changed concurrently' },
+});
+
+export const putUserAttribute = route({
+  method: 'put',
+  path: '/v1/users/{iamid}/{userid}/attributes/{key}',
+  operationId: 'putUserAttribute',
+  summary: 'set the manual values of one attribute (an empty list removes it)',
+  description: 'Any printable key of at most 256 characters is a key like any other (`constructor` and `toString` too), except `__proto__`, which is reserved.',
+  guard: requires('USER_ADMIN'),
+  params: userAttributeParamsSchema,
+  body: { schema: valuesBodySchema },
+  responses: { 200: userAnswer },
+  errors: { 400: reservedKey, 404: 'unknown user' },
+});
+
+export const deleteUserAttribute = route({
+  method: 'delete',
+  path: '/v1/users/{iamid}/{userid}/attributes/{key}',
+  operationId: 'deleteUserAttribute',
+  summary: 'remove the manual values of one attribute',
+  guard: requires('USER_ADMIN'),
+  params: userAttributeParamsSchema,
+  responses: { 204: { description: 'removed' } },
+  errors: { 400: reservedKey, 404: 'unknown user' },
+});
+
+export const listUserDataSources = route({
+  method: 'get',
+  path: '/v1/users/{iamid}/{userid}/data-sources',
+  operationId: 'listUserDataSources',
+  summary: 'every data source the user may query; one audit record',
+  description: 'From the same cached snapshot as decisions.',
+  guard: requires('QUERY_ENGINE', 'GOVERNANCE'),
+  self: { subject: ({ params }) => params, who: 'the user itself', refusal: () => "listing another user's data sources requires permission `QUERY_ENGINE` or `GOVERNANCE`" },
+  params: userParamsSchema,
+  responses: { 200: { description: 'the sources the user may query', schema: accessibleSourcesView } },
+  errors: { 404: 'unknown user' },
+});
+
+export const putGroupAttribute = route({
+  method: 'put',
+  path: '/v1/groups/{iamid}/{name}/attributes/{key}',
+  operationId: 'putGroupAttribute',
+  summary: "set the manual values of one of a group's attributes; the group is created if it does not exist",
+  guard: requires('USER_ADMIN'),
+  params: groupAttributeParamsSchema,
+  body: { schema: valuesBodySchema },
+  responses: { 200: { description: 'the group', schema: groupView } },
+  errors: { 400: reservedKey, 404: 'unknown IAM' },
+});
+
+export const deleteGroupAttribute = route({
+  method: 'delete',
+  path: '/v1/groups/{iamid}/{name}/attributes/{key}',
+  operationId: 'deleteGroupAttribute',
+  summary: "remove the manual values of one of a group's attributes",
+  guard: requires('USER_ADMIN'),
+  params: groupAttributeParamsSchema,
+  responses: { 204: { description: 'removed' } },
+  errors: { 400: reservedKey, 404: 'unknown group' },
+});
+
+export const addGroupMember = route({
+  method: 'post',
+  path: '/v1/groups/{iamid}/{name}/members',
+  operationId: 'addGroupMember',
+  summary: 'add a manual member; the group is created if it does not exist',
+  guard: requires('USER_ADMIN'),
+  params: groupParamsSchema,
+  body: { schema: memberBodySchema },
+  responses: { 200: { ...userAnswer, description: 'the member' } },
+  errors: { 404: 'unknown user or IAM' },
+});
+
+export const removeGroupMember = route({
+  method: 'delete',
+  path: '/v1/groups/{iamid}/{name}/members/{userid}',
+  operationId: 'removeGroupMember',
+  summary: 'remove a manual membership (other sources stay)',
+  guard: requires('USER_ADMIN'),
+  params: groupMemberParamsSchema,
+  responses: { 204: { description: 'removed' } },
+  errors: { 404: 'unknown group' },
+});
+
+/** The routes of the `userinfo` function: these, and those of IAMs and API keys (`iams.ts`). */
+export const USERINFO_ROUTES: readonly AnyRoute[] = [
+  getUserInfo,
+  getIamUserInfo,
+  createUser,
+  getUser,
+  putUserPermissions,
+  putUserAttribute,
+  deleteUserAttribute,
+  listUserDataSources,
+  putGroupAttribute,
+  deleteGroupAttribute,
+  addGroupMember,
+  removeGroupMember,
+  ...IAM_ROUTES,
+];

@@ -1,0 +1,15 @@
+import * as z from 'zod';
+import { iamIdSchema, idSchema, permissionSchema } from './identity.ts';
+
+/** `{keyId}` of `DELETE /v1/api-keys/{keyId}`. */
+export const apiKeyParamsSchema = z.object({ keyId: z.string().meta({ description: 'the `keyId` the key was created with' }) });
+
+/** The body of `POST /v1/api-keys`: a user without `iamid` is in the default IAM. */
+export const createApiKeyBodySchema = z.strictObject({
+  principal: z.strictObject({ type: z.enum(['user', 'service']), id: idSchema, iamid: iamIdSchema.optional() }),
+  name: z.string().min(1).max(256),
+  permissions: z.array(permissionSchema).max(5).default([]).meta({ description: "what a service principal's key may do; a user's key carries the user's permissions" }),
+});
+
+/** A created API key: the key itself only in this answer (it is stored as a SHA-256 hash). */
+export const createdApiKeyView = z.object({ keyId: z.string(), apiKey: z.string() });
