@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { iamIdSchema, idSchema, permissionSchema } from './identity.ts';
 
-/** `{keyId}` of `DELETE /v1/api-keys/{keyId}`. */
-export const apiKeyParamsSchema = z.object({ keyId: z.string().meta({ description: 'the `keyId` the key was created with' }) });
+/** `{keyId}` of `DELETE /v1/api-keys/{keyId}`: bounded like every id that reaches a key (DynamoDB refuses keys over 2 KB). */
+export const apiKeyParamsSchema = z.object({ keyId: idSchema.meta({ description: 'the `keyId` the key was created with' }) });
 
 /** The body of `POST /v1/api-keys`: a user without `iamid` is in the default IAM. */
 export const createApiKeyBodySchema = z.strictObject({

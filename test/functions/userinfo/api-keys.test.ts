@@ -73,6 +73,17 @@ describe('api keys and authentication', () => {
     expect((await app.request(`/v1/api-keys/${keyId}`, { method: 'DELETE', headers: bearer(ADMIN_KEY) })).status).toBe(404);
   });
 
+  it('answers a key id no key could have with a 400 naming it, deleting nothing', async () => {
+    const created = await app.request('/v1/api-keys', json('POST', { principal: { type: 'service', id: 'kept' }, name: 'k', permissions: ['USER_ADMIN'] }, bearer(ADMIN_KEY)));
+    const { apiKey } = (await created.json()) as { apiKey: string };
+    for (const id of ['k'.repeat(3000), encodeURIComponent('a#b'), encodeURIComponent('\u0001')]) {
+      const res = await app.request(`/v1/api-keys/${id}`, { method: 'DELETE', headers: bearer(ADMIN_KEY) });
+      expect(res.status).toBe(400);
+      expect((await problemOf(res)).detail).toMatch(/^invalid path parameter `keyId`/);
+    }
+    expect((await app.request('/v1/iams', json('POST', { id: 'still', name: 'Still' }, bearer(apiKey)))).status).toBe(201);
+  });
+
   it('gives a user key the user permissions and refuses it once the user is inactive', async () => {
     const u = await s.users.create({ iamid: 'bim', userid: 'admin-user', displayName: 'A', permissions: ['USER_ADMIN'] });
     const created = await app.request('/v1/api-keys', json('POST', { principal: { type: 'user', id: 'admin-user' }, name: 'mine' }, bearer(ADMIN_KEY)));
