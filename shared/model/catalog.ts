@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { iamIdSchema, idSchema, type UserRef } from './identity.ts';
+import { userRefView } from './impersonation.ts';
 
 export const PLATFORMS = ['postgres', 'trino', 'snowflake', 'databricks'] as const;
 
@@ -77,3 +78,37 @@ export function normaliseOwners(owners: readonly OwnerInput[], defaultIam: strin
 export function isOwner(source: Pick<DataSource, 'owners'>, iamid: string, userid: string): boolean {
   return source.owners.some((o) => o.iamid === iamid && o.userid === userid);
 }
+
+/** `{id}` of the data source and domain routes: an id that ends up in a key. */
+export const catalogParamsSchema = z.object({ id: idSchema.meta({ description: 'the id, chosen by the writer' }) });
+
+/** The query of `GET /v1/data-sources`. */
+export const dataSourceListQuerySchema = z.strictObject({
+  tag: tagSchema.optional().meta({ description: 'hierarchical: `A.B` matches `A.B` and `A.B.*`, on the source or a column' }),
+  domain: idSchema.optional().meta({ description: 'a domain: its sources by `domain` field or by tag' }),
+});
+
+/** A data source as stored: every owner names its IAM. */
+export const dataSourceView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    platform: z.enum(PLATFORMS),
+    database: z.string(),
+    schema: z.string(),
+    table: z.string(),
+    domain: z.string().optional(),
+    owners: z.array(userRefView).readonly().meta({ description: "owners may list and decide the source's access requests" }),
+    tags: z.array(z.string()).readonly(),
+    columns: z.array(z.object({ name: z.string(), type: z.string(), tags: z.array(z.string()) })).readonly(),
+    version: z.int(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'DataSource' });
+
+/** A domain: a source belongs to it by its `domain` field or by one of the tags. */
+export const domainView = z.object({ id: z.string(), name: z.string(), tags: z.array(z.string()).readonly(), version: z.int() }).meta({ id: 'Domain' });
+
+/** A tag in use, with exact counts of the sources and columns that carry it. */
+export const tagCountView = z.object({ tag: z.string(), dataSources: z.int().min(0), columns: z.int().min(0) });

@@ -59,22 +59,25 @@ export const subscriptionActionsSchema = z.strictObject({
   allowRequests: z.boolean().default(false),
 });
 
-export const subscriptionPolicySchema = z
-  .strictObject({
-    policyKey: policyKeySchema,
-    name: z.string().min(1).max(256).optional(),
-    type: z.literal('subscription'),
-    actions: subscriptionActionsSchema,
-    ...targeting,
-  })
-  .superRefine((p, ctx) => {
-    if (p.actions.type === 'entitlements' && !p.actions.entitlements) {
-      ctx.addIssue({ code: 'custom', path: ['actions', 'entitlements'], message: 'required when `actions.type` is `entitlements`' });
-    }
-    if (p.actions.type === 'individuals' && !p.actions.individuals?.length) {
-      ctx.addIssue({ code: 'custom', path: ['actions', 'individuals'], message: 'required when `actions.type` is `individuals`' });
-    }
-  });
+const subscriptionFields = {
+  policyKey: policyKeySchema,
+  name: z.string().min(1).max(256).optional(),
+  type: z.literal('subscription'),
+  actions: subscriptionActionsSchema,
+  ...targeting,
+};
+
+/** `actions` names the entitlements or the individuals its type needs. */
+function checkActions(p: { readonly actions: z.output<typeof subscriptionActionsSchema> }, ctx: z.RefinementCtx): void {
+  if (p.actions.type === 'entitlements' && !p.actions.entitlements) {
+    ctx.addIssue({ code: 'custom', path: ['actions', 'entitlements'], message: 'required when `actions.type` is `entitlements`' });
+  }
+  if (p.actions.type === 'individuals' && !p.actions.individuals?.length) {
+    ctx.addIssue({ code: 'custom', path: ['actions', 'individuals'], message: 'required when `actions.type` is `individuals`' });
+  }
+}
+
+export const subscriptionPolicySchema = z.strictObject(subscriptionFields).superRefine(checkActions).meta({ id: 'SubscriptionPolicy' });
 export type SubscriptionPolicy = z.infer<typeof subscriptionPolicySchema>;
 
 export const maskingSchema = z.discriminatedUnion('type', [
@@ -135,13 +138,15 @@ export const dataRuleSchema = z
   });
 export type DataRule = z.infer<typeof dataRuleSchema>;
 
-export const dataPolicySchema = z.strictObject({
+const dataFields = {
   policyKey: policyKeySchema,
   name: z.string().min(1).max(256).optional(),
   type: z.literal('data'),
   rules: z.array(dataRuleSchema).min(1).max(100),
   ...targeting,
-});
+};
+
+export const dataPolicySchema = z.strictObject(dataFields).meta({ id: 'DataPolicy' });
 export type DataPolicy = z.infer<typeof dataPolicySchema>;
 
 /** A policy document as written by an admin (JSON or YAML), before engine validation. */
@@ -155,3 +160,41 @@ export interface StoredPolicy {
   readonly createdAt: string;
   readonly updatedAt: string;
 }
+
+/** A policy document, a subscription or a data policy by `type` (docs/api.md, section 4). */
+export const policyDocumentSchema = z.discriminatedUnion('type', [subscriptionPolicySchema, dataPolicySchema]).meta({ id: 'PolicyDocument' });
+
+/** `{policyKey}` of the policy routes. */
+export const policyParamsSchema = z.object({ policyKey: policyKeySchema.meta({ description: 'the policy key; a body key must equal it' }) });
+
+/** The query of `PUT /v1/policies/{policyKey}`. */
+export const policyPutQuerySchema = z.strictObject({
+  dryRun: z.enum(['true', 'false']).optional().meta({ description: '`true`: store nothing and answer the simulation of the change' }),
+});
+
+/** Accepted on a PUT so that GET → PUT works, and ignored. */
+const readOnly = {
+  version: z.int().optional().meta({ description: 'read-only: ignored' }),
+  createdAt: z.string().optional().meta({ description: 'read-only: ignored' }),
+  updatedAt: z.string().optional().meta({ description: 'read-only: ignored' }),
+};
+const keyInPath = { policyKey: policyKeySchema.optional().meta({ description: 'absent, or the key in the path' }) };
+
+/**
+ * The body of `PUT /v1/policies/{policyKey}`, JSON or YAML, as documented: the engine checks it
+ * (`parsePolicyDocument`), with the conditions these schemas cannot say.
+ */
+export const policyBodySchema = z
+  .discriminatedUnion('type', [z.strictObject({ ...subscriptionFields, ...keyInPath, ...readOnly }), z.strictObject({ ...dataFields, ...keyInPath, ...readOnly })])
+  .meta({ id: 'PolicyBody' });
+
+const bookkeeping = {
+  version: z.int(),
+  createdAt: z.iso.datetime().meta({ description: 'of the first version: the older policy wins mask conflicts of equal depth' }),
+  updatedAt: z.iso.datetime(),
+};
+
+/** A stored policy as answers show it: the document with its bookkeeping. */
+export const storedPolicyView = z
+  .discriminatedUnion('type', [z.object({ ...subscriptionFields, ...bookkeeping }), z.object({ ...dataFields, ...bookkeeping })])
+  .meta({ id: 'StoredPolicy' });

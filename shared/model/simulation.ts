@@ -1,0 +1,41 @@
+import * as z from 'zod';
+import { idSchema, userRefSchema } from './identity.ts';
+import { userRefView } from './impersonation.ts';
+import { policyDocumentSchema, policyKeySchema } from './policy.ts';
+
+const MAX_DOCUMENTS = 1000;
+
+const scope = {
+  remove: z.array(policyKeySchema).max(MAX_DOCUMENTS).default([]).meta({ description: 'keys of current policies the change deletes' }),
+  users: z.array(userRefSchema).min(1).max(10_000).optional().meta({ description: 'the users to compare; absent: every user' }),
+  dataSources: z.array(idSchema).min(1).max(100_000).optional().meta({ description: 'the sources to compare; absent: every source' }),
+};
+
+/**
+ * The body of `POST /v1/simulations` as read: each document of `upsert` is checked by the
+ * engine, whose message names which one is invalid.
+ */
+export const simulationBodySchema = z.strictObject({ upsert: z.array(z.unknown()).max(MAX_DOCUMENTS).default([]), ...scope });
+
+/** The same body as documented, with the documents it takes. */
+export const simulationDocumentedBodySchema = z.strictObject({
+  upsert: z.array(policyDocumentSchema).max(MAX_DOCUMENTS).default([]).meta({ description: 'documents the change creates or replaces' }),
+  ...scope,
+});
+
+const outcomeView = z.object({
+  access: z.enum(['granted', 'denied']),
+  discoverable: z.boolean(),
+  maskedColumns: z.array(z.string()).readonly().optional().meta({ description: 'columns masked for the user, when granted' }),
+  rowFilter: z.string().nullable().optional().meta({ description: 'the row filter (PostgreSQL), when granted' }),
+});
+
+const count = z.int().min(0);
+
+/** The differences a policy change would make, and counts; writes nothing. */
+export const simulationView = z
+  .object({
+    changes: z.array(z.object({ user: userRefView, dataSource: z.string(), before: outcomeView, after: outcomeView })).readonly(),
+    summary: z.object({ gained: count, lost: count, masksChanged: count, rowFiltersChanged: count, usersEvaluated: count, dataSourcesEvaluated: count }),
+  })
+  .meta({ id: 'Simulation' });
