@@ -22,13 +22,16 @@ export function createPolicyApp(services: DecidingServices, decisions: DecisionS
   // Impersonation tokens act as their user on decisions only.
   const keysOrTokens = authenticate(services, { acceptImpersonation: true });
   app.use('/v1/*', (c, next) => (isDecisionPath(c.req.path) ? keysOrTokens(c, next) : keysOnly(c, next)));
-  app.route('/v1/data-sources', dataSourceRoutes(services));
-  app.route('/v1/domains', domainRoutes(services));
-  app.route('/v1/tags', tagRoutes(services));
-  app.route('/v1/policies', policyRoutes(services));
-  app.route('/v1/decisions', decisionRoutes(services, decisions));
-  app.route('/v1/simulations', simulationRoutes(services));
-  app.route('/v1/access-requests', accessRequestRoutes(services));
-  app.route('/v1/audit', auditRoutes(services));
+  const groups = [
+    dataSourceRoutes(services),
+    domainRoutes(services),
+    tagRoutes(services),
+    policyRoutes(services),
+    decisionRoutes(decisions),
+    simulationRoutes(services),
+    accessRequestRoutes(services),
+    auditRoutes(services),
+  ];
+  for (const group of groups) app.route(group.base, group);
   return app;
 }

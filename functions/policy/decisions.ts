@@ -1,44 +1,33 @@
-import { Hono } from 'hono';
-import * as z from 'zod';
-import { readBody } from '#shared/http/body.ts';
+import type { Context } from 'hono';
 import type { AppEnv } from '#shared/http/context.ts';
-import { DIALECTS } from '#shared/model/decision.ts';
-import { idSchema, userRefSchema } from '#shared/model/identity.ts';
-import type { Services } from '#shared/services.ts';
+import { badRequest } from '#shared/http/errors.ts';
+import { RouteGroup } from '#shared/http/route-group.ts';
+import { decide, decideBatch } from '#shared/http/routes/policy.ts';
+import { withDefaultIam, type UserInput } from '#shared/model/decision.ts';
+import type { UserRef } from '#shared/model/identity.ts';
 import type { DecisionService } from '#shared/decision-service/index.ts';
-import { decisionSubject } from './subject.ts';
 
-const MAX_BATCH = 1000;
-
-const decisionSchema = z.strictObject({
-  user: userRefSchema.optional(),
-  dataSource: idSchema,
-  dialect: z.enum(DIALECTS).default('postgres'),
-});
-
-const batchSchema = z.strictObject({
-  user: userRefSchema.optional(),
-  dataSources: z.array(idSchema).min(1).max(MAX_BATCH),
-  dialect: z.enum(DIALECTS).default('postgres'),
-});
+/**
+ * The user a decision is about: the one named (the route's guard has let the caller ask about
+ * it), else the calling user itself (the impersonated user under impersonation).
+ */
+function subjectOf(c: Context<AppEnv>, named: UserInput | undefined): UserRef {
+  if (named) return withDefaultIam(named, c.get('defaultIam'));
+  const { principal } = c.get('caller');
+  if (principal.type !== 'user') throw badRequest('`user`: required when the caller is a service account');
+  return { iamid: principal.iamid, userid: principal.id };
+}
 
 /** `POST /v1/decisions`, `POST /v1/decisions/batch`: explained, audited access decisions. */
-export function decisionRoutes(services: Pick<Services, 'config'>, decisions: DecisionService): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function decisionRoutes(decisions: DecisionService): RouteGroup {
+  const app = new RouteGroup('/v1/decisions');
+  const contextOf = (c: Context<AppEnv>) => ({ caller: c.get('caller'), requestId: c.get('requestId') });
 
-  app.post('/', async (c) => {
-    const body = await readBody(c, decisionSchema);
-    const user = decisionSubject(c, body.user, services.config.defaultIam);
-    const ctx = { caller: c.get('caller'), requestId: c.get('requestId') };
-    return c.json(await decisions.decide(ctx, user, body.dataSource, body.dialect));
-  });
+  app.serve(decide, async (c, { body }) => c.json(await decisions.decide(contextOf(c), subjectOf(c, body.user), body.dataSource, body.dialect), 200));
 
-  app.post('/batch', async (c) => {
-    const body = await readBody(c, batchSchema);
-    const user = decisionSubject(c, body.user, services.config.defaultIam);
-    const ctx = { caller: c.get('caller'), requestId: c.get('requestId') };
+  app.serve(decideBatch, async (c, { body }) => {
     const ids = [...new Set(body.dataSources)];
-    return c.json({ decisions: await decisions.decideMany(ctx, user, ids, body.dialect) });
+    return c.json({ decisions: await decisions.decideMany(contextOf(c), subjectOf(c, body.user), ids, body.dialect) }, 200);
   });
 
   return app;

@@ -1,34 +1,22 @@
-import { Hono } from 'hono';
-import { readBody } from '#shared/http/body.ts';
-import type { AppEnv } from '#shared/http/context.ts';
-import { requirePermission } from '#shared/http/auth.ts';
-import { notFound } from '#shared/http/errors.ts';
-import { domainInputSchema } from '#shared/model/catalog.ts';
-import type { Services } from '#shared/services.ts';
-import { pathId } from './data-sources.ts';
 import { changeAudit } from '#shared/http/audit.ts';
+import { notFound } from '#shared/http/errors.ts';
+import { RouteGroup } from '#shared/http/route-group.ts';
+import { getDomain, listDomains, putDomain } from '#shared/http/routes/catalog.ts';
+import type { Services } from '#shared/services.ts';
 
-/** `PUT|GET /v1/domains/{id}`, `GET /v1/domains` (GOVERNANCE). */
-export function domainRoutes(services: Pick<Services, 'catalog'>): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+/** `PUT|GET /v1/domains/{id}`, `GET /v1/domains`. */
+export function domainRoutes(services: Pick<Services, 'catalog'>): RouteGroup {
+  const app = new RouteGroup('/v1/domains');
 
-  app.get('/', async (c) => {
-    requirePermission(c, 'GOVERNANCE');
-    return c.json({ domains: (await services.catalog.scan()).domains });
-  });
+  app.serve(listDomains, async (c) => c.json({ domains: (await services.catalog.scan()).domains }, 200));
 
-  app.get('/:id', async (c) => {
-    requirePermission(c, 'GOVERNANCE');
-    const id = pathId(c.req.param('id'), 'domain id');
+  app.serve(getDomain, async (c, { params: { id } }) => {
     const domain = await services.catalog.getDomain(id);
     if (!domain) throw notFound(`domain \`${id}\` not found`);
-    return c.json(domain);
+    return c.json(domain, 200);
   });
 
-  app.put('/:id', async (c) => {
-    requirePermission(c, 'GOVERNANCE');
-    const id = pathId(c.req.param('id'), 'domain id');
-    const input = await readBody(c, domainInputSchema);
+  app.serve(putDomain, async (c, { params: { id }, body: input }) => {
     const current = await services.catalog.getDomain(id);
     const saved = await services.catalog.putDomain(
       id,
@@ -36,7 +24,7 @@ export function domainRoutes(services: Pick<Services, 'catalog'>): Hono<AppEnv> 
       current,
       changeAudit(c, { action: current ? 'UPDATE' : 'CREATE', targetType: 'domain', targets: [id], payload: { version: (current?.version ?? 0) + 1, name: input.name, tags: input.tags } }),
     );
-    return c.json(saved, current ? 200 : 201);
+    return current ? c.json(saved, 200) : c.json(saved, 201);
   });
 
   return app;

@@ -1,34 +1,22 @@
-import { Hono, type Context } from 'hono';
-import * as z from 'zod';
-import { readQuery } from '#shared/http/body.ts';
-import { readJsonOrYaml } from '#shared/http/yaml-body.ts';
-import { checkIfMatch, etag } from '#shared/http/etag.ts';
-import type { AppEnv } from '#shared/http/context.ts';
-import { requirePermission } from '#shared/http/auth.ts';
+import { changeAudit } from '#shared/http/audit.ts';
 import { badRequest, notFound } from '#shared/http/errors.ts';
-import { policyKeySchema, type PolicyDocument, type StoredPolicy } from '#shared/model/policy.ts';
+import { checkIfMatch, etag } from '#shared/http/etag.ts';
+import { RouteGroup } from '#shared/http/route-group.ts';
+import { deletePolicy, getPolicy, listPolicies, putPolicy } from '#shared/http/routes/policy.ts';
+import { readJsonOrYaml } from '#shared/http/yaml-body.ts';
+import type { PolicyDocument, StoredPolicy } from '#shared/model/policy.ts';
+import { runSimulation, type SimulationDeps } from '#shared/decision-service/index.ts';
 import { checkDataPolicyAgainstSources } from '#shared/policy/data/index.ts';
 import { compileTargeting, parsePolicyDocument } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
-import { runSimulation, type SimulationDeps } from '#shared/decision-service/index.ts';
-import { changeAudit } from '#shared/http/audit.ts';
-import { checkStorable } from './guard.ts';
-
-const putQuery = z.strictObject({ dryRun: z.enum(['true', 'false']).optional() });
+import { checkStorable } from './storable.ts';
 
 /** Read-only fields of the stored representation: accepted on PUT (so GET → PUT works), ignored. */
 const READ_ONLY = new Set(['version', 'createdAt', 'updatedAt']);
 
 /** The wire form of a stored policy: the document plus its bookkeeping. */
-export function policyView(p: StoredPolicy): Record<string, unknown> {
+export function policyView(p: StoredPolicy) {
   return { ...p.document, version: p.version, createdAt: p.createdAt, updatedAt: p.updatedAt };
-}
-
-function pathKey(c: Context<AppEnv>): string {
-  const raw = c.req.param('policyKey') ?? '';
-  const parsed = policyKeySchema.safeParse(raw);
-  if (!parsed.success) throw badRequest(`invalid policy key \`${raw.slice(0, 100)}\`: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  return parsed.data;
 }
 
 /** Validates a document as written, taking the key from the path when the body has none. */
@@ -51,32 +39,24 @@ export async function checkAgainstCatalog(services: Pick<Services, 'catalog'>, d
   if (errors.length) throw badRequest(errors.slice(0, 5).join('; '));
 }
 
-/** `PUT|GET|DELETE /v1/policies/{policyKey}`, `GET /v1/policies` (GOVERNANCE). */
-export function policyRoutes(services: SimulationDeps & Pick<Services, 'catalog' | 'policies'>): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+/** `PUT|GET|DELETE /v1/policies/{policyKey}`, `GET /v1/policies`. */
+export function policyRoutes(services: SimulationDeps & Pick<Services, 'catalog' | 'policies'>): RouteGroup {
+  const app = new RouteGroup('/v1/policies');
 
-  app.get('/', async (c) => {
-    requirePermission(c, 'GOVERNANCE');
-    return c.json({ policies: (await services.policies.list()).map(policyView) });
-  });
+  app.serve(listPolicies, async (c) => c.json({ policies: (await services.policies.list()).map(policyView) }, 200));
 
-  app.get('/:policyKey', async (c) => {
-    requirePermission(c, 'GOVERNANCE');
-    const key = pathKey(c);
+  app.serve(getPolicy, async (c, { params: { policyKey: key } }) => {
     const stored = await services.policies.get(key);
     if (!stored) throw notFound(`policy \`${key}\` not found`);
     c.header('ETag', etag(stored.version));
-    return c.json(policyView(stored));
+    return c.json(policyView(stored), 200);
   });
 
-  app.put('/:policyKey', async (c) => {
-    requirePermission(c, 'GOVERNANCE');
-    const key = pathKey(c);
-    const { dryRun } = readQuery(c, putQuery);
+  app.serve(putPolicy, async (c, { params: { policyKey: key }, query: { dryRun } }) => {
     const doc = documentFor(await readJsonOrYaml(c), key);
     checkStorable('policy document', doc);
     await checkAgainstCatalog(services, doc);
-    if (dryRun === 'true') return c.json(await runSimulation(services, { upsert: [doc], remove: [] }));
+    if (dryRun === 'true') return c.json(await runSimulation(services, { upsert: [doc], remove: [] }), 200);
     // With If-Match the write happens only at that version: a policy-as-code pipeline never
     // overwrites a change it has not seen (412), even one made between this check and the write.
     const conditional = c.req.header('if-match') !== undefined;
@@ -94,12 +74,10 @@ export function policyRoutes(services: SimulationDeps & Pick<Services, 'catalog'
       expected,
     );
     c.header('ETag', etag(stored.version));
-    return c.json(policyView(stored), created ? 201 : 200);
+    return created ? c.json(policyView(stored), 201) : c.json(policyView(stored), 200);
   });
 
-  app.delete('/:policyKey', async (c) => {
-    requirePermission(c, 'GOVERNANCE');
-    const key = pathKey(c);
+  app.serve(deletePolicy, async (c, { params: { policyKey: key } }) => {
     await services.policies.delete(key, changeAudit(c, { action: 'DELETE', targetType: 'policy', targets: [key], payload: {} }));
     return c.body(null, 204);
   });

@@ -1,29 +1,20 @@
-import { Hono } from 'hono';
-import * as z from 'zod';
 import { readBody } from '#shared/http/body.ts';
-import type { AppEnv } from '#shared/http/context.ts';
-import { requirePermission } from '#shared/http/auth.ts';
 import { badRequest } from '#shared/http/errors.ts';
-import { idSchema, userRefSchema } from '#shared/model/identity.ts';
-import { policyKeySchema, type PolicyDocument } from '#shared/model/policy.ts';
+import { RouteGroup } from '#shared/http/route-group.ts';
+import { simulate } from '#shared/http/routes/policy.ts';
+import { withDefaultIam } from '#shared/model/decision.ts';
+import type { PolicyDocument } from '#shared/model/policy.ts';
+import { simulationBodySchema } from '#shared/model/simulation.ts';
 import { parsePolicyDocument, PolicyValidationError } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
 import { runSimulation, type SimulationDeps } from '#shared/decision-service/index.ts';
 import { checkAgainstCatalog } from './policies.ts';
 
-const simulationSchema = z.strictObject({
-  upsert: z.array(z.unknown()).max(1000).default([]),
-  remove: z.array(policyKeySchema).max(1000).default([]),
-  users: z.array(userRefSchema).min(1).max(10_000).optional(),
-  dataSources: z.array(idSchema).min(1).max(100_000).optional(),
-});
-
-/** `POST /v1/simulations` (GOVERNANCE): the differences a policy change would make; writes nothing. */
-export function simulationRoutes(services: SimulationDeps & Pick<Services, 'catalog'>): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.post('/', async (c) => {
-    requirePermission(c, 'GOVERNANCE');
-    const body = await readBody(c, simulationSchema);
+/** `POST /v1/simulations`: the differences a policy change would make; writes nothing. */
+export function simulationRoutes(services: SimulationDeps & Pick<Services, 'catalog'>): RouteGroup {
+  const app = new RouteGroup('/v1/simulations');
+  app.serve(simulate, async (c) => {
+    const body = await readBody(c, simulationBodySchema);
     const upsert: PolicyDocument[] = body.upsert.map((raw, i) => {
       try {
         return parsePolicyDocument(raw);
@@ -36,7 +27,7 @@ export function simulationRoutes(services: SimulationDeps & Pick<Services, 'cata
     const duplicate = keys.find((k, i) => keys.indexOf(k) !== i);
     if (duplicate) throw badRequest(`\`upsert\`: policy \`${duplicate}\` appears twice`);
     for (const doc of upsert) await checkAgainstCatalog(services, doc);
-    const users = body.users?.map((u) => ({ iamid: u.iamid ?? services.config.defaultIam, userid: u.userid }));
+    const users = body.users?.map((u) => withDefaultIam(u, services.config.defaultIam));
     return c.json(
       await runSimulation(services, {
         upsert,
@@ -44,6 +35,7 @@ export function simulationRoutes(services: SimulationDeps & Pick<Services, 'cata
         ...(users ? { users } : {}),
         ...(body.dataSources ? { dataSources: body.dataSources } : {}),
       }),
+      200,
     );
   });
   return app;

@@ -8,10 +8,11 @@ import { functionFor, FUNCTIONS } from './path-prefixes.ts';
 import type { AnyRoute, ErrorStatus } from './route.ts';
 import { BASE_ROUTES, type OpenApiDocument } from './routes/base.ts';
 import { IMPERSONATION_ROUTES } from './routes/impersonation.ts';
+import { POLICY_ROUTES } from './routes/policy.ts';
 import { USERINFO_ROUTES } from './routes/userinfo.ts';
 
 /** Every declared route of every function: the source of the document. */
-export const DECLARED_ROUTES: readonly AnyRoute[] = [...BASE_ROUTES, ...IMPERSONATION_ROUTES, ...USERINFO_ROUTES];
+export const DECLARED_ROUTES: readonly AnyRoute[] = [...BASE_ROUTES, ...IMPERSONATION_ROUTES, ...USERINFO_ROUTES, ...POLICY_ROUTES];
 
 const problemSchema = z
   .object({ type: z.string(), title: z.string(), status: z.int(), detail: z.string() })

@@ -1,0 +1,98 @@
+import * as z from 'zod';
+import { catalogParamsSchema, dataSourceInputSchema, dataSourceListQuerySchema, dataSourceView, domainInputSchema, domainView, tagCountView } from '#shared/model/catalog.ts';
+import { requires } from '../guard.ts';
+import { route, type AnyRoute } from '../route.ts';
+
+const etag = { ETag: 'the version, `W/"<version>"`: send it back as `If-Match`' };
+
+export const listDataSources = route({
+  method: 'get',
+  path: '/v1/data-sources',
+  operationId: 'listDataSources',
+  summary: 'list data sources, optionally by tag (hierarchical: `A.B` matches `A.B.*`, on the source or a column) and domain',
+  guard: requires('GOVERNANCE'),
+  query: dataSourceListQuerySchema,
+  responses: { 200: { description: 'the matching sources, by id', schema: z.object({ dataSources: z.array(dataSourceView) }) } },
+});
+
+export const getDataSource = route({
+  method: 'get',
+  path: '/v1/data-sources/{id}',
+  operationId: 'getDataSource',
+  summary: 'a data source with its columns',
+  guard: requires('GOVERNANCE', 'QUERY_ENGINE'),
+  params: catalogParamsSchema,
+  responses: { 200: { description: 'the data source', schema: dataSourceView, headers: etag } },
+  errors: { 404: 'unknown data source' },
+});
+
+export const putDataSource = route({
+  method: 'put',
+  path: '/v1/data-sources/{id}',
+  operationId: 'putDataSource',
+  summary: 'create or replace a data source (versioned; audited)',
+  description: 'With `If-Match` the write happens only at that version (`*`: only if it exists). A bare userid in `owners` is a user of the default IAM.',
+  guard: requires('GOVERNANCE'),
+  params: catalogParamsSchema,
+  body: { schema: dataSourceInputSchema },
+  responses: {
+    200: { description: 'replaced', schema: dataSourceView, headers: etag },
+    201: { description: 'created', schema: dataSourceView, headers: etag },
+  },
+  errors: { 409: 'changed concurrently', 412: '`If-Match` does not hold' },
+});
+
+export const deleteDataSource = route({
+  method: 'delete',
+  path: '/v1/data-sources/{id}',
+  operationId: 'deleteDataSource',
+  summary: 'delete a data source (audited)',
+  guard: requires('GOVERNANCE'),
+  params: catalogParamsSchema,
+  responses: { 204: { description: 'deleted' } },
+  errors: { 404: 'unknown data source' },
+});
+
+export const listDomains = route({
+  method: 'get',
+  path: '/v1/domains',
+  operationId: 'listDomains',
+  summary: 'list domains',
+  guard: requires('GOVERNANCE'),
+  responses: { 200: { description: 'every domain, by id', schema: z.object({ domains: z.array(domainView) }) } },
+});
+
+export const getDomain = route({
+  method: 'get',
+  path: '/v1/domains/{id}',
+  operationId: 'getDomain',
+  summary: 'a domain',
+  guard: requires('GOVERNANCE'),
+  params: catalogParamsSchema,
+  responses: { 200: { description: 'the domain', schema: domainView } },
+  errors: { 404: 'unknown domain' },
+});
+
+export const putDomain = route({
+  method: 'put',
+  path: '/v1/domains/{id}',
+  operationId: 'putDomain',
+  summary: 'create or replace a domain; a source belongs if its `domain` is the id or it carries one of the tags',
+  guard: requires('GOVERNANCE'),
+  params: catalogParamsSchema,
+  body: { schema: domainInputSchema },
+  responses: { 200: { description: 'replaced', schema: domainView }, 201: { description: 'created', schema: domainView } },
+  errors: { 409: 'changed concurrently' },
+});
+
+export const listTags = route({
+  method: 'get',
+  path: '/v1/tags',
+  operationId: 'listTags',
+  summary: 'every tag in use, with exact counts of sources and columns',
+  guard: requires('GOVERNANCE'),
+  responses: { 200: { description: 'the tags in use, sorted', schema: z.object({ tags: z.array(tagCountView) }) } },
+});
+
+/** The catalog routes of the `policy` function: data sources, domains, tags. */
+export const CATALOG_ROUTES: readonly AnyRoute[] = [listDataSources, getDataSource, putDataSource, deleteDataSource, listDomains, getDomain, putDomain, listTags];
