@@ -1,7 +1,6 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { looksLikeJwt } from '#shared/auth/authenticate.ts';
 import type { Caller } from '#shared/auth/caller.ts';
-import type { Permission } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
 import type { AppEnv } from './context.ts';
 import { forbidden, unauthorized } from './errors.ts';
@@ -42,14 +41,3 @@ export function authenticate(services: Pick<Services, 'authenticator' | 'imperso
   };
 }
 
-/** Fails with 403 unless the caller holds `permission`. */
-export function requirePermission(c: Context<AppEnv>, permission: Permission): Caller {
-  const caller = c.get('caller');
-  if (!caller.permissions.has(permission)) throw forbidden(`requires permission \`${permission}\``);
-  return caller;
-}
-
-/** True when the caller is the user `(iamid, userid)` itself. */
-export function isSelf(caller: Caller, iamid: string, userid: string): boolean {
-  return caller.principal.type === 'user' && caller.principal.iamid === iamid && caller.principal.id === userid;
-}

@@ -2,8 +2,6 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteCo
 import * as z from 'zod';
 import type { Config } from '#shared/config.ts';
 import { describeGuard } from './guard.ts';
-import { BRIDGED_OPERATIONS } from './openapi/index.ts';
-import { bridgedOperation } from './openapi/operations.ts';
 import { functionFor, FUNCTIONS } from './path-prefixes.ts';
 import type { AnyRoute, ErrorStatus } from './route.ts';
 import { BASE_ROUTES, type OpenApiDocument } from './routes/base.ts';
@@ -80,7 +78,7 @@ const TAGS: Readonly<Record<(typeof FUNCTIONS)[number], string>> = {
   impersonation: 'impersonation settings, sessions, tokens and their public keys',
 };
 
-/** Builds the document: the declared routes, generated, and the bridged hand-written operations. */
+/** Builds the document from the declared routes. */
 function buildDocument(config: Pick<Config, 'version' | 'issuer'>): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', {
@@ -102,13 +100,7 @@ function buildDocument(config: Pick<Config, 'version' | 'issuer'>): OpenApiDocum
     security: [{ bearer: [] }],
     tags: FUNCTIONS.filter((fn) => fn !== 'scim').map((name) => ({ name, description: `served by the \`${name}\` function: ${TAGS[name]}` })),
   });
-  const paths = doc.paths as Record<string, Record<string, unknown>>;
-  for (const op of BRIDGED_OPERATIONS) {
-    const item = (paths[op.path] ??= {});
-    if (item[op.method]) throw new Error(`\`${op.method} ${op.path}\` is both declared and bridged`);
-    item[op.method] = { ...bridgedOperation(op), tags: [functionFor(op.path) ?? 'unrouted'] };
-  }
-  return { ...doc, openapi: '3.1.0', paths };
+  return { ...doc, openapi: '3.1.0', paths: doc.paths as Record<string, Record<string, unknown>> };
 }
 
 let built: { readonly key: string; readonly doc: OpenApiDocument } | undefined;
