@@ -1,12 +1,7 @@
-import { DomainError } from '#shared/model/errors.ts';
+import { domainError } from '#shared/model/errors.ts';
 
 /** A policy document that cannot be stored: the message names the field and the problem. */
-export class PolicyValidationError extends DomainError {
-  override readonly name = 'PolicyValidationError';
-  constructor(message: string) {
-    super('invalid', message);
-  }
-}
+export class PolicyValidationError extends domainError('PolicyValidationError', 'invalid') {}
 
 /** An advanced condition that does not parse; `position` is the 0-based offset in the text. */
 export class ConditionSyntaxError extends Error {

@@ -1,15 +1,10 @@
 /** Opaque pagination cursors: a DynamoDB `LastEvaluatedKey` as base64url JSON. */
-import { DomainError } from '#shared/model/errors.ts';
+import { domainError } from '#shared/model/errors.ts';
 
 export type Key = Record<string, unknown>;
 
 /** Thrown for a cursor the service did not issue. */
-export class InvalidCursorError extends DomainError {
-  override readonly name = 'InvalidCursorError';
-  constructor() {
-    super('invalid', 'invalid cursor');
-  }
-}
+export class InvalidCursorError extends domainError('InvalidCursorError', 'invalid', { message: () => 'invalid cursor' }) {}
 
 /** Encodes a key as a cursor, or `null` at the end. */
 export function encodeCursor(key: Key | undefined): string | null {

@@ -1,41 +1,19 @@
-import { DomainError } from '#shared/model/errors.ts';
+import { DomainError, domainError, domainSubError } from '#shared/model/errors.ts';
 
 /** A uniqueness marker already exists (duplicate userName, group name, key …). */
-export class ConflictError extends DomainError {
-  override readonly name: string = 'ConflictError';
-  constructor(message: string) {
-    super('conflict', message);
-  }
-}
+export class ConflictError extends domainError('ConflictError', 'conflict') {}
 
 /** A conditional write lost a race: the item changed since it was read. */
-export class VersionMismatchError extends DomainError {
-  override readonly name = 'VersionMismatchError';
-  constructor(message: string) {
-    super('conflict', message, { lostRace: true });
-  }
-}
+export class VersionMismatchError extends domainError('VersionMismatchError', 'conflict', { lostRace: true }) {}
 
 /** The item to change does not exist. */
-export class NotFoundError extends DomainError {
-  override readonly name: string = 'NotFoundError';
-  constructor(message: string) {
-    super('not-found', message);
-  }
-}
+export class NotFoundError extends domainError('NotFoundError', 'not-found') {}
 
 /** A user to add to a group does not exist (the group does). */
-export class MemberNotFoundError extends NotFoundError {
-  override readonly name = 'MemberNotFoundError';
-}
+export class MemberNotFoundError extends domainSubError(NotFoundError, 'MemberNotFoundError') {}
 
 /** DynamoDB is throttling or failing for now: the same request may succeed a little later. */
-export class StoreUnavailableError extends DomainError {
-  override readonly name = 'StoreUnavailableError';
-  constructor(message: string) {
-    super('unavailable', message);
-  }
-}
+export class StoreUnavailableError extends domainError('StoreUnavailableError', 'unavailable') {}
 
 /**
  * DynamoDB's answers that say "not now" rather than "not so": throttling, limits, timeouts and

@@ -23,53 +23,33 @@ export class ScimError extends Error {
   }
 }
 
-/** A filter (or PATCH path filter) that does not parse or compares what cannot be compared. */
-export class InvalidFilterError extends ScimError {
-  override readonly name = 'InvalidFilterError';
-  constructor(detail: string) {
-    super(400, detail, 'invalidFilter');
-  }
+/** The base of a named 400 `ScimError` of one `scimType` (the name spelled out: bundles are minified). */
+function badRequest(name: string, scimType: ScimType): new (detail: string) => ScimError {
+  return class extends ScimError {
+    override readonly name: string = name;
+    constructor(detail: string) {
+      super(400, detail, scimType);
+    }
+  };
 }
+
+/** A filter (or PATCH path filter) that does not parse or compares what cannot be compared. */
+export class InvalidFilterError extends badRequest('InvalidFilterError', 'invalidFilter') {}
 
 /** A PATCH `path` that is malformed or names nothing patchable. */
-export class InvalidPathError extends ScimError {
-  override readonly name = 'InvalidPathError';
-  constructor(detail: string) {
-    super(400, detail, 'invalidPath');
-  }
-}
+export class InvalidPathError extends badRequest('InvalidPathError', 'invalidPath') {}
 
 /** A PATCH operation whose target matched nothing. */
-export class NoTargetError extends ScimError {
-  override readonly name = 'NoTargetError';
-  constructor(detail: string) {
-    super(400, detail, 'noTarget');
-  }
-}
+export class NoTargetError extends badRequest('NoTargetError', 'noTarget') {}
 
 /** A value of the wrong type, or a required value missing. */
-export class InvalidValueError extends ScimError {
-  override readonly name = 'InvalidValueError';
-  constructor(detail: string) {
-    super(400, detail, 'invalidValue');
-  }
-}
+export class InvalidValueError extends badRequest('InvalidValueError', 'invalidValue') {}
 
 /** An attempt to change a read-only or immutable attribute (`id`, `meta`). */
-export class MutabilityError extends ScimError {
-  override readonly name = 'MutabilityError';
-  constructor(detail: string) {
-    super(400, detail, 'mutability');
-  }
-}
+export class MutabilityError extends badRequest('MutabilityError', 'mutability') {}
 
 /** A request body that is not the shape the endpoint takes. */
-export class InvalidSyntaxError extends ScimError {
-  override readonly name = 'InvalidSyntaxError';
-  constructor(detail: string) {
-    super(400, detail, 'invalidSyntax');
-  }
-}
+export class InvalidSyntaxError extends badRequest('InvalidSyntaxError', 'invalidSyntax') {}
 
 /** A client's text as an error message shows it: control characters escaped, a long one cut. */
 export function excerpt(text: string): string {
