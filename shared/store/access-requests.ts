@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
-import type { AuditRepository } from './audit.ts';
-import type { Db } from './client.ts';
 import { ConflictError } from './errors.ts';
 import { nowIso, transact } from './transact.ts';
 import { queryAll } from './pages.ts';
 import { withoutKeys } from './item.ts';
 import { policyKeys } from './key-formats.ts';
+import { AuditedRepository } from './repository.ts';
 
 export type RequestState = 'pending' | 'approved' | 'denied';
 
@@ -30,15 +29,8 @@ export interface AccessRequest {
 const toRequest = (item: Record<string, unknown>): AccessRequest => withoutKeys<AccessRequest>(item);
 
 /** Access requests: by id, of a user (decisions), of a source (owners). */
-export class AccessRequestRepository {
-  constructor(
-    private readonly db: Db,
-    private readonly audit: AuditRepository,
-  ) {}
-
-  private get table(): string {
-    return this.db.tables.policies;
-  }
+export class AccessRequestRepository extends AuditedRepository {
+  protected readonly tableName = 'policies';
 
   private item(r: AccessRequest): Record<string, unknown> {
     return {

@@ -4,7 +4,7 @@ import type { AuditRepository } from './audit.ts';
 import { normaliseOwners, type DataSource, type DataSourceInput, type Domain, type DomainInput, type OwnerInput } from '#shared/model/catalog.ts';
 import type { Db } from './client.ts';
 import { NotFoundError, VersionMismatchError } from './errors.ts';
-import { bumpSnapshot } from './policies.ts';
+import { bumpSnapshot, deleteDecisionInput } from './policies.ts';
 import { nowIso, transact, type TransactItem } from './transact.ts';
 import { withoutKeys } from './item.ts';
 import { catalogKeys } from './key-formats.ts';
@@ -93,15 +93,8 @@ export class CatalogRepository {
 
   /** Deletes a data source; `NotFoundError` when there is none. */
   async deleteSource(id: string, audit: AuditInput): Promise<void> {
-    await transact(
-      this.db,
-      [
-        { Delete: { TableName: this.table, Key: { pk: catalogKeys.source(id), sk: catalogKeys.meta }, ConditionExpression: 'attribute_exists(pk)' } },
-        bumpSnapshot(this.db),
-        this.audit.put(audit),
-      ],
-      () => new NotFoundError(`data source \`${id}\` not found`),
-    );
+    const at = { TableName: this.table, Key: { pk: catalogKeys.source(id), sk: catalogKeys.meta } };
+    await deleteDecisionInput(this.db, at, this.audit.put(audit), () => new NotFoundError(`data source \`${id}\` not found`));
   }
 
   /** Every source and domain, in one consistent scan (the catalog is bounded; callers cache it). */

@@ -10,7 +10,8 @@ import { ConflictError, NotFoundError, VersionMismatchError } from './errors.ts'
 import { withoutKeys } from './item.ts';
 import { identityKeys } from './key-formats.ts';
 import type { MembershipRepository, MemberPage } from './memberships.ts';
-import { queryAll, queryPage } from './pages.ts';
+import { partitionPage, queryAll, type PageRequest } from './pages.ts';
+import { AuditedRepository } from './repository.ts';
 import { readScimDocument, scimDocument } from './scim.ts';
 import { nowIso, transact, transactInChunks, type TransactItem } from './transact.ts';
 
@@ -39,15 +40,15 @@ function toRecord(item: Record<string, unknown>): GroupRecord {
 }
 
 /** Groups, their attributes and memberships (one item per member, never a list). */
-export class GroupRepository {
-  constructor(
-    private readonly db: Db,
-    private readonly audit: AuditRepository,
-    private readonly members: MembershipRepository,
-  ) {}
+export class GroupRepository extends AuditedRepository {
+  protected readonly tableName = 'identities';
 
-  private get table(): string {
-    return this.db.tables.identities;
+  constructor(
+    db: Db,
+    audit: AuditRepository,
+    private readonly members: MembershipRepository,
+  ) {
+    super(db, audit);
   }
 
   private profileItem(g: GroupRecord): Record<string, unknown> {
@@ -216,13 +217,8 @@ export class GroupRepository {
   }
 
   /** One page of an IAM's groups, ordered by id. */
-  async list(iamid: string, options: { limit?: number; cursor?: string | null } = {}): Promise<{ groups: GroupRecord[]; cursor: string | null }> {
-    const page = await queryPage(
-      this.db,
-      { TableName: this.table, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': identityKeys.groupsOfIam(iamid) }, Limit: options.limit ?? 100 },
-      options.cursor,
-      toRecord,
-    );
+  async list(iamid: string, options: PageRequest = {}): Promise<{ groups: GroupRecord[]; cursor: string | null }> {
+    const page = await partitionPage(this.db, { table: this.table, index: 'gsi2', pk: identityKeys.groupsOfIam(iamid) }, options, toRecord);
     return { groups: page.items, cursor: page.cursor };
   }
 }

@@ -1,11 +1,10 @@
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { Source } from '#shared/model/identity.ts';
-import type { AuditRepository } from './audit.ts';
-import type { Db } from './client.ts';
 import { MemberNotFoundError, NotFoundError } from './errors.ts';
 import { identityKeys } from './key-formats.ts';
 import { queryPage } from './pages.ts';
 import { transactInChunks, type TransactItem } from './transact.ts';
+import { AuditedRepository } from './repository.ts';
 
 /** One page of a group's members: userids with the source that added each. */
 export interface MemberPage {
@@ -17,15 +16,8 @@ export interface MemberPage {
  * Memberships, one item per (user, group, source) in the user's partition, listed by the
  * group's side of gsi1: adding or removing a member costs the same at any group size.
  */
-export class MembershipRepository {
-  constructor(
-    private readonly db: Db,
-    private readonly audit: AuditRepository,
-  ) {}
-
-  private get table(): string {
-    return this.db.tables.identities;
-  }
+export class MembershipRepository extends AuditedRepository {
+  protected readonly tableName = 'identities';
 
   private item(iamid: string, groupId: string, userid: string, source: Source): Record<string, unknown> {
     return {

@@ -42,3 +42,20 @@ export async function queryPage<T>(db: Db, input: QueryCommandInput, cursor: str
   const res = await db.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: decodeCursor(cursor) }));
   return { items: (res.Items ?? []).map(map), cursor: encodeCursor(res.LastEvaluatedKey) };
 }
+
+/** How much of a listing to read: at most `limit` items (default 100), from an opaque cursor. */
+export interface PageRequest {
+  readonly limit?: number;
+  readonly cursor?: string | null;
+}
+
+/** One page of the items of one partition of a global secondary index (`<index>pk = pk`), in the index's order. */
+export async function partitionPage<T>(
+  db: Db,
+  at: { readonly table: string; readonly index: 'gsi1' | 'gsi2'; readonly pk: string },
+  request: PageRequest,
+  map: (item: Item) => T,
+): Promise<Page<T>> {
+  const input = { TableName: at.table, IndexName: at.index, KeyConditionExpression: `${at.index}pk = :pk`, ExpressionAttributeValues: { ':pk': at.pk }, Limit: request.limit ?? 100 };
+  return queryPage(db, input, request.cursor, map);
+}

@@ -1,12 +1,12 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
-import type { AuditRepository } from './audit.ts';
 import type { PolicyDocument, StoredPolicy } from '#shared/model/policy.ts';
 import type { Db } from './client.ts';
 import { NotFoundError, VersionMismatchError } from './errors.ts';
 import { policyKeys } from './key-formats.ts';
 import { nowIso, transact, type TransactItem } from './transact.ts';
 import { queryAll } from './pages.ts';
+import { AuditedRepository } from './repository.ts';
 
 /**
  * The transaction item that bumps the snapshot version: every catalog or policy change carries
@@ -22,6 +22,14 @@ export function bumpSnapshot(db: Db): TransactItem {
       ExpressionAttributeValues: { ':one': 1 },
     },
   };
+}
+
+/**
+ * Deletes an item that decisions read (a policy, a data source), bumping the snapshot version in
+ * the same transaction with its audit record; `notFound()` when there is no such item.
+ */
+export async function deleteDecisionInput(db: Db, at: { readonly TableName: string; readonly Key: Record<string, string> }, audit: TransactItem, notFound: () => Error): Promise<void> {
+  await transact(db, [{ Delete: { ...at, ConditionExpression: 'attribute_exists(pk)' } }, bumpSnapshot(db), audit], notFound);
 }
 
 /** The current snapshot version (0 before any change), read strongly consistent. */
@@ -40,15 +48,8 @@ function toStored(item: Record<string, unknown>): StoredPolicy {
 }
 
 /** Policy documents: one current item per key plus an immutable item per version. */
-export class PolicyRepository {
-  constructor(
-    private readonly db: Db,
-    private readonly audit: AuditRepository,
-  ) {}
-
-  private get table(): string {
-    return this.db.tables.policies;
-  }
+export class PolicyRepository extends AuditedRepository {
+  protected readonly tableName = 'policies';
 
   /** The snapshot version (see `readSnapshotVersion`). */
   snapshotVersion(): Promise<number> {
@@ -148,14 +149,7 @@ export class PolicyRepository {
 
   /** Deletes the current policy (its history stays); `NotFoundError` when there is none. */
   async delete(policyKey: string, audit: AuditInput): Promise<void> {
-    await transact(
-      this.db,
-      [
-        { Delete: { TableName: this.table, Key: { pk: policyKeys.policy(policyKey), sk: policyKeys.current }, ConditionExpression: 'attribute_exists(pk)' } },
-        bumpSnapshot(this.db),
-        this.audit.put(audit),
-      ],
-      () => new NotFoundError(`policy \`${policyKey}\` not found`),
-    );
+    const at = { TableName: this.table, Key: { pk: policyKeys.policy(policyKey), sk: policyKeys.current } };
+    await deleteDecisionInput(this.db, at, this.audit.put(audit), () => new NotFoundError(`policy \`${policyKey}\` not found`));
   }
 }

@@ -3,28 +3,20 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { Attributes, Source } from '#shared/model/identity.ts';
 import { attributeChanges, attributeItems } from './attributes.ts';
-import type { AuditRepository } from './audit.ts';
 import { batchDelete } from './batch.ts';
-import type { Db } from './client.ts';
 import { ConflictError, NotFoundError, VersionMismatchError } from './errors.ts';
 import { apiKeysOfUser, identityCheck } from './identity.ts';
 import { identityKeys } from './key-formats.ts';
-import { queryAll, queryPage } from './pages.ts';
+import { partitionPage, queryAll, type PageRequest } from './pages.ts';
 import { scimDocument } from './scim.ts';
 import { MAX_TRANSACTION_ITEMS, nowIso, transact, transactInChunks, type TransactItem } from './transact.ts';
 import { createIndexItems, indexKeys, updateIndexItems } from './user-index.ts';
 import { assembleUser, toUserRecord, type NewUser, type SourceValues, type UserAggregate, type UserChanges, type UserRecord } from './user-record.ts';
+import { AuditedRepository } from './repository.ts';
 
 /** Users, their attribute values per source, and the user side of memberships. */
-export class UserRepository {
-  constructor(
-    private readonly db: Db,
-    private readonly audit: AuditRepository,
-  ) {}
-
-  private get table(): string {
-    return this.db.tables.identities;
-  }
+export class UserRepository extends AuditedRepository {
+  protected readonly tableName = 'identities';
 
   private profileItem(r: UserRecord): Record<string, unknown> {
     return {
@@ -187,13 +179,8 @@ export class UserRepository {
   }
 
   /** One page of an IAM's user profiles, ordered by userid. */
-  async list(iamid: string, options: { limit?: number; cursor?: string | null } = {}): Promise<{ users: UserRecord[]; cursor: string | null }> {
-    const page = await queryPage(
-      this.db,
-      { TableName: this.table, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': identityKeys.usersOfIam(iamid) }, Limit: options.limit ?? 100 },
-      options.cursor,
-      toUserRecord,
-    );
+  async list(iamid: string, options: PageRequest = {}): Promise<{ users: UserRecord[]; cursor: string | null }> {
+    const page = await partitionPage(this.db, { table: this.table, index: 'gsi2', pk: identityKeys.usersOfIam(iamid) }, options, toUserRecord);
     return { users: page.items, cursor: page.cursor };
   }
 }
