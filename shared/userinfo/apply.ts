@@ -15,15 +15,9 @@ export interface AppliedChanges {
 /** True when anything changed. */
 export const changed = (c: AppliedChanges): boolean => c.attributesChanged || c.groupsAdded.length > 0 || c.groupsRemoved.length > 0;
 
-function audit(iamid: string, userid: string, payload: Record<string, unknown>): AuditInput {
-  return {
-    actor: { type: 'iam', id: iamid },
-    action: 'EXTERNAL_SOURCE',
-    actionStatus: 'SUCCESS',
-    targetType: 'user',
-    targets: [userid],
-    payload: { iamid, ...payload },
-  };
+/** The audit record of what an IAM's external source did to one of its users (or failed to). */
+export function externalSourceAudit(iamid: string, userid: string, payload: Record<string, unknown>, actionStatus: AuditInput['actionStatus'] = 'SUCCESS'): AuditInput {
+  return { actor: { type: 'iam', id: iamid }, action: 'EXTERNAL_SOURCE', actionStatus, targetType: 'user', targets: [userid], payload: { iamid, ...payload } };
 }
 
 /**
@@ -36,7 +30,7 @@ export async function applyExternal(services: Pick<Services, 'users' | 'groups'>
   const values: Attributes = dictFrom(Object.entries(info.authorizations).filter(([, vals]) => vals.length > 0));
   // The audit lists keys as values: a map keyed by the source's names could not be stored (see `scimDocument`).
   const recorded = Object.entries(values).map(([key, vals]) => ({ key, values: vals }));
-  const attributesChanged = await services.users.replaceSourceAttributes(user, 'external', values, audit(iamid, userid, { attributes: recorded }));
+  const attributesChanged = await services.users.replaceSourceAttributes(user, 'external', values, externalSourceAudit(iamid, userid, { attributes: recorded }));
 
   const current = new Set([...user.memberships].filter(([, sources]) => sources.has('external')).map(([gid]) => gid));
   // Group id → name sent; a group the IAM does not have yet is keyed by its name until created
@@ -50,16 +44,16 @@ export async function applyExternal(services: Pick<Services, 'users' | 'groups'>
   for (const [id, name] of wanted) {
     if (current.has(id)) continue;
     const group = id.startsWith('new:')
-      ? await services.groups.getOrCreateByName(iamid, name, { ...audit(iamid, userid, { group: name }), action: 'CREATE', targetType: 'group', targets: [name] })
+      ? await services.groups.getOrCreateByName(iamid, name, { ...externalSourceAudit(iamid, userid, { group: name }), action: 'CREATE', targetType: 'group', targets: [name] })
       : { id };
-    await services.groups.addMembers(iamid, group.id, [userid], 'external', audit(iamid, userid, { addedToGroup: name }));
+    await services.groups.addMembers(iamid, group.id, [userid], 'external', externalSourceAudit(iamid, userid, { addedToGroup: name }));
     groupsAdded.push(name);
   }
   const groupsRemoved: string[] = [];
   for (const gid of current) {
     if (wanted.has(gid)) continue;
     const g = await services.groups.get(iamid, gid);
-    await services.groups.removeMembers(iamid, gid, [userid], 'external', audit(iamid, userid, { removedFromGroup: g?.profile.displayName ?? gid }));
+    await services.groups.removeMembers(iamid, gid, [userid], 'external', externalSourceAudit(iamid, userid, { removedFromGroup: g?.profile.displayName ?? gid }));
     groupsRemoved.push(g?.profile.displayName ?? gid);
   }
   return { attributesChanged, groupsAdded, groupsRemoved };

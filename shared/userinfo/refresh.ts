@@ -1,7 +1,7 @@
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { Services } from '#shared/services.ts';
 import type { ExternalSource } from '#shared/store/iams.ts';
-import { applyExternal, changed } from './apply.ts';
+import { applyExternal, changed, externalSourceAudit } from './apply.ts';
 import { fetchExternal } from './fetch.ts';
 
 /** After a failure the source is asked again sooner than the TTL, but not on every request. */
@@ -31,14 +31,7 @@ function isFresh(state: { checkedAt: number; lastError?: string } | undefined, t
 }
 
 function failureAudit(iamid: string, userid: string, reason: string, keptValuesFrom: number | undefined): AuditInput {
-  return {
-    actor: { type: 'iam', id: iamid },
-    action: 'EXTERNAL_SOURCE',
-    actionStatus: 'FAILURE',
-    targetType: 'user',
-    targets: [userid],
-    payload: { iamid, reason, keptValuesFrom: keptValuesFrom ? new Date(keptValuesFrom).toISOString() : null },
-  };
+  return externalSourceAudit(iamid, userid, { reason, keptValuesFrom: keptValuesFrom ? new Date(keptValuesFrom).toISOString() : null }, 'FAILURE');
 }
 
 async function refresh(services: RefreshServices, iamid: string, userid: string, options: RefreshOptions = {}): Promise<RefreshOutcome> {

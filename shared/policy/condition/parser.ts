@@ -62,22 +62,17 @@ export function parseCondition(text: string): ConditionNode {
     next();
     return { kind: 'not', operand: unary() };
   };
-  const and = (): ConditionNode => {
-    let left = unary();
-    while (peek().type === 'and') {
+  // `a AND b AND c` is `(a AND b) AND c`: one left-associative loop per binary operator.
+  const binary = (kind: 'and' | 'or', operand: () => ConditionNode) => (): ConditionNode => {
+    let left = operand();
+    while (peek().type === kind) {
       next();
-      left = { kind: 'and', left, right: unary() };
+      left = { kind, left, right: operand() };
     }
     return left;
   };
-  const or = (): ConditionNode => {
-    let left = and();
-    while (peek().type === 'or') {
-      next();
-      left = { kind: 'or', left, right: and() };
-    }
-    return left;
-  };
+  const and = binary('and', unary);
+  const or = binary('or', and);
 
   const tree = or();
   const rest = peek();
