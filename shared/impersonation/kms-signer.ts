@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { base64url, calculateJwkThumbprint, type JWK } from 'jose';
 import { nowIso } from '#shared/store/transact.ts';
 import { derToJose } from './der.ts';
-import { joseHeader, RETIRE_GRACE_SECONDS, type TokenSigner } from './signer.ts';
+import { joseHeader, KeyOnce, RETIRE_GRACE_SECONDS, type TokenSigner } from './signer.ts';
 import type { SigningKeyRepository } from '#shared/store/signing-keys.ts';
 import type { ImpersonationClaims } from './tokens.ts';
 
@@ -19,7 +19,7 @@ export interface KmsPort {
  * KMS. On first use it publishes the key's public half in the JWKS, retiring the key it replaces.
  */
 export class KmsSigner implements TokenSigner {
-  private kid: Promise<string> | undefined;
+  private readonly kid = new KeyOnce(() => this.publish());
 
   constructor(
     private readonly kms: KmsPort,
@@ -30,24 +30,16 @@ export class KmsSigner implements TokenSigner {
 
   /** Publishes the KMS key's public key if it is not the current one yet. */
   async ready(): Promise<void> {
-    await this.currentKid();
+    await this.kid.get();
   }
 
   /** The compact JWS: the signing input signed by KMS, DER converted to `r || s`. */
   async sign(claims: ImpersonationClaims): Promise<string> {
-    const kid = await this.currentKid();
+    const kid = await this.kid.get();
     const input = `${base64url.encode(JSON.stringify(joseHeader(kid)))}.${base64url.encode(JSON.stringify(claims))}`;
     // RAW lets KMS hash the input (at most 4 KiB; a token is well under 1 KiB).
     const der = await this.kms.signMessage(this.keyArn, new TextEncoder().encode(input));
     return `${input}.${base64url.encode(derToJose(der))}`;
-  }
-
-  private currentKid(): Promise<string> {
-    this.kid ??= this.publish().catch((err: unknown) => {
-      this.kid = undefined;
-      throw err;
-    });
-    return this.kid;
   }
 
   private async publish(): Promise<string> {

@@ -1,6 +1,6 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey } from 'jose';
 import { nowIso } from '#shared/store/transact.ts';
-import { joseHeader, RETIRE_GRACE_SECONDS, type TokenSigner } from './signer.ts';
+import { joseHeader, KeyOnce, RETIRE_GRACE_SECONDS, type TokenSigner } from './signer.ts';
 import type { SigningKeyRecord } from '#shared/model/impersonation.ts';
 import type { SigningKeyRepository } from '#shared/store/signing-keys.ts';
 import type { ImpersonationClaims } from './tokens.ts';
@@ -26,7 +26,7 @@ async function load(record: SigningKeyRecord): Promise<LoadedKey> {
  * table, so a restart with `--data-dir` signs with the same key.
  */
 export class LocalSigner implements TokenSigner {
-  private loaded: Promise<LoadedKey> | undefined;
+  private readonly loaded = new KeyOnce(() => this.loadOrCreate());
 
   constructor(
     private readonly store: SigningKeyRepository,
@@ -35,12 +35,12 @@ export class LocalSigner implements TokenSigner {
 
   /** Loads the current key, generating and installing one if none exists. */
   async ready(): Promise<void> {
-    await this.key();
+    await this.loaded.get();
   }
 
   /** Signs the claims with the current key. */
   async sign(claims: ImpersonationClaims): Promise<string> {
-    const { kid, key } = await this.key();
+    const { kid, key } = await this.loaded.get();
     return new SignJWT({ ...claims }).setProtectedHeader(joseHeader(kid)).sign(key);
   }
 
@@ -50,16 +50,8 @@ export class LocalSigner implements TokenSigner {
     const record = await newKeyRecord();
     const retireAfter = Math.floor(this.now() / 1000) + RETIRE_GRACE_SECONDS;
     if (!(await this.store.install(record, previous?.kid, retireAfter))) throw new Error('signing key was rotated concurrently');
-    this.loaded = load(record);
+    this.loaded.set(load(record));
     return record.kid;
-  }
-
-  private key(): Promise<LoadedKey> {
-    this.loaded ??= this.loadOrCreate().catch((err: unknown) => {
-      this.loaded = undefined;
-      throw err;
-    });
-    return this.loaded;
   }
 
   private async loadOrCreate(): Promise<LoadedKey> {

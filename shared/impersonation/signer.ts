@@ -22,3 +22,27 @@ export function refusingSigner(missing: string): TokenSigner {
 
 /** The JOSE header of every token signed with `kid`. */
 export const joseHeader = (kid: string) => ({ alg: 'ES256', typ: 'JWT', kid }) as const;
+
+/**
+ * A signing key loaded once and shared by concurrent signs; a failed load is forgotten, so the
+ * next sign tries again (KMS or DynamoDB failing at a cold start must not poison the instance).
+ */
+export class KeyOnce<T> {
+  private value: Promise<T> | undefined;
+
+  constructor(private readonly load: () => Promise<T>) {}
+
+  /** The loaded key, loading it on the first call and after a failed load. */
+  get(): Promise<T> {
+    this.value ??= this.load().catch((err: unknown) => {
+      this.value = undefined;
+      throw err;
+    });
+    return this.value;
+  }
+
+  /** Replaces the key (a rotation that installed a new one). */
+  set(value: Promise<T>): void {
+    this.value = value;
+  }
+}
