@@ -158,69 +158,58 @@ async function state(): Promise<string> {
   return JSON.stringify(items.filter((i) => !i.includes('"EXTERNAL#STATE"')));
 }
 
+/** Checks `numRuns` generated inputs, each with the state it found. */
+const everyInput = <T>(inputs: fc.Arbitrary<T>, numRuns: number, check: (input: T, before: string) => Promise<void>): Promise<void> =>
+  fc.assert(fc.asyncProperty(inputs, async (input) => check(input, await state())), { numRuns });
+
 describe('hostile keys and values', () => {
-  it('through SCIM: never a 5xx, a refusal writes nothing, an accepted resource reads back', async () => {
-    await fc.assert(
-      fc.asyncProperty(scimRequest, async (req) => {
-        const before = await state();
-        const res = await call(req.method, req.path, req.body);
-        expect(res.status).toBeLessThan(500);
-        if (res.status >= 400) {
-          expect(res.body.status).toBe(String(res.status));
-          expect(await state()).toBe(before);
-          return;
-        }
-        const kind = req.path.startsWith('/Users') ? 'Users' : 'Groups';
-        const id = (res.body.id as string | undefined) ?? req.path.split('/')[2];
-        expect((await call('GET', `/${kind}/${id}`)).status).toBe(200);
-        if (kind === 'Users') {
-          const userName = (await call('GET', `/Users/${id}`)).body.userName as string;
-          const listed = await call('GET', `/Users?filter=${encodeURIComponent(`userName eq ${JSON.stringify(userName)}`)}`);
-          expect(listed.body.totalResults).toBe(1);
-        }
-        if (req.method === 'POST') expect((await call('DELETE', `/${kind}/${id}`)).status).toBe(204);
-      }),
-      { numRuns: 250 },
-    );
-  }, 300_000);
+  it('through SCIM: never a 5xx, a refusal writes nothing, an accepted resource reads back', () =>
+    everyInput(scimRequest, 250, async (req, before) => {
+      const res = await call(req.method, req.path, req.body);
+      expect(res.status).toBeLessThan(500);
+      if (res.status >= 400) {
+        expect(res.body.status).toBe(String(res.status));
+        expect(await state()).toBe(before);
+        return;
+      }
+      const kind = req.path.startsWith('/Users') ? 'Users' : 'Groups';
+      const id = (res.body.id as string | undefined) ?? req.path.split('/')[2];
+      expect((await call('GET', `/${kind}/${id}`)).status).toBe(200);
+      if (kind === 'Users') {
+        const userName = (await call('GET', `/Users/${id}`)).body.userName as string;
+        const listed = await call('GET', `/Users?filter=${encodeURIComponent(`userName eq ${JSON.stringify(userName)}`)}`);
+        expect(listed.body.totalResults).toBe(1);
+      }
+      if (req.method === 'POST') expect((await call('DELETE', `/${kind}/${id}`)).status).toBe(204);
+    }), 300_000);
 
-  it('through the admin API: never a 5xx, a refusal writes nothing, an accepted key is kept as sent', async () => {
-    await fc.assert(
-      fc.asyncProperty(adminRequest, async (req) => {
-        const before = await state();
-        const res = await adminCall(req);
-        expect(res.status).toBeLessThan(500);
-        if (res.status >= 400) {
-          expect(res.body.status).toBe(res.status);
-          expect(await state()).toBe(before);
-        } else if ('accepted' in req) req.accepted(res.body);
-        expect((await adminCall({ method: 'GET', path: '/v1/users/okta/target%40example.com' })).status).toBe(200);
-      }),
-      { numRuns: 200 },
-    );
-  }, 300_000);
+  it('through the admin API: never a 5xx, a refusal writes nothing, an accepted key is kept as sent', () =>
+    everyInput(adminRequest, 200, async (req, before) => {
+      const res = await adminCall(req);
+      expect(res.status).toBeLessThan(500);
+      if (res.status >= 400) {
+        expect(res.body.status).toBe(res.status);
+        expect(await state()).toBe(before);
+      } else if ('accepted' in req) req.accepted(res.body);
+      expect((await adminCall({ method: 'GET', path: '/v1/users/okta/target%40example.com' })).status).toBe(200);
+    }), 300_000);
 
-  it('through an external answer: a valid one is stored exactly, any other fails the refresh and changes nothing', async () => {
-    await fc.assert(
-      fc.asyncProperty(externalAnswer, async (answer) => {
-        const before = await state();
-        source.answers.set('ext@example.com', { raw: JSON.stringify(answer) });
-        const outcome = await refreshExternal(services, 'hr', 'ext@example.com');
-        const view = await loadUserView(services.users, services.groups, 'hr', 'ext@example.com');
-        expect(view).toBeDefined();
-        expect(outcome === 'failed').toBe(!acceptable(answer));
-        if (outcome === 'failed') {
-          expect(await state()).toBe(before);
-          return;
-        }
-        // Immuta's body: both keys may be left out.
-        const sent = answer as { groups?: Array<{ name: string }>; authorizations?: Record<string, string[]> };
-        const expected = Object.entries(sent.authorizations ?? {}).filter(([, v]) => v.length > 0);
-        expect(Object.entries(view!.user.attributes.external ?? {}).sort()).toEqual(expected.map(([k, v]) => [k, [...new Set(v)]]).sort());
-        const external = view!.groups.filter((g) => view!.user.memberships.get(g.profile.id)?.has('external'));
-        expect(new Set(external.map((g) => g.profile.displayName.toLowerCase()))).toEqual(new Set((sent.groups ?? []).map((g) => g.name.toLowerCase())));
-      }),
-      { numRuns: 120 },
-    );
-  }, 300_000);
+  it('through an external answer: a valid one is stored exactly, any other fails the refresh and changes nothing', () =>
+    everyInput(externalAnswer, 120, async (answer, before) => {
+      source.answers.set('ext@example.com', { raw: JSON.stringify(answer) });
+      const outcome = await refreshExternal(services, 'hr', 'ext@example.com');
+      const view = await loadUserView(services.users, services.groups, 'hr', 'ext@example.com');
+      expect(view).toBeDefined();
+      expect(outcome === 'failed').toBe(!acceptable(answer));
+      if (outcome === 'failed') {
+        expect(await state()).toBe(before);
+        return;
+      }
+      // Immuta's body: both keys may be left out.
+      const sent = answer as { groups?: Array<{ name: string }>; authorizations?: Record<string, string[]> };
+      const expected = Object.entries(sent.authorizations ?? {}).filter(([, v]) => v.length > 0);
+      expect(Object.entries(view!.user.attributes.external ?? {}).sort()).toEqual(expected.map(([k, v]) => [k, [...new Set(v)]]).sort());
+      const external = view!.groups.filter((g) => view!.user.memberships.get(g.profile.id)?.has('external'));
+      expect(new Set(external.map((g) => g.profile.displayName.toLowerCase()))).toEqual(new Set((sent.groups ?? []).map((g) => g.name.toLowerCase())));
+    }), 300_000);
 });

@@ -47,18 +47,19 @@ const rawJson = (value: unknown, name: string) => JSON.stringify(value).replaceA
 describe.each(NAMES.map((name, i) => [name, i] as const))('the name `%s`', (name, i) => {
   const reserved = isReservedKey(name);
   const userName = `proto${i}@example.com`;
+  /** A SCIM body carrying the reserved name: 400 `invalidValue` naming it, and nothing written. */
+  const refusedNamingIt = async (reply: Awaited<ReturnType<typeof call>>, before: string): Promise<void> => {
+    expectScimError(reply, 400, 'invalidValue');
+    expect(reply.body.detail).toContain(`\`${name}\``);
+    expect(await snapshot()).toBe(before);
+  };
 
   it(reserved ? 'is refused in a SCIM User body, naming it, and nothing is written' : 'is kept wherever a SCIM User body carries it, and maps to a Warden attribute', async () => {
     const before = await snapshot();
     // Built as text: an object literal cannot hold an own `__proto__` key.
     const body = rawJson(oktaUser(userName, { name: { givenName: 'G', KEY: 'n' }, emails: [{ value: userName, KEY: 'e' }], [ENTERPRISE]: { KEY: 'v' } }), name);
     const created = await call('POST', '/Users', body);
-    if (reserved) {
-      expectScimError(created, 400, 'invalidValue');
-      expect(created.body.detail).toContain(`\`${name}\``);
-      expect(await snapshot()).toBe(before);
-      return;
-    }
+    if (reserved) return refusedNamingIt(created, before);
     expect(created.status).toBe(201);
     const read = await call('GET', `/Users/${created.body.id}`);
     expect(Object.hasOwn(read.body.name, name) && read.body.name[name]).toBe('n');
@@ -101,12 +102,7 @@ describe.each(NAMES.map((name, i) => [name, i] as const))('the name `%s`', (name
   it(reserved ? 'is refused in a SCIM Group body, naming it' : 'is kept in a SCIM Group, as its displayName and as an extension attribute', async () => {
     const before = await snapshot();
     const created = await call('POST', '/Groups', rawJson({ schemas: [GROUP, CUSTOM_GROUP], displayName: name, [CUSTOM_GROUP]: { KEY: 'v' } }, name));
-    if (reserved) {
-      expectScimError(created, 400, 'invalidValue');
-      expect(created.body.detail).toContain(`\`${name}\``);
-      expect(await snapshot()).toBe(before);
-      return;
-    }
+    if (reserved) return refusedNamingIt(created, before);
     expect(created.status).toBe(201);
     expect(created.body.displayName).toBe(name);
     expect(created.body[CUSTOM_GROUP]).toEqual({ [name]: 'v' });

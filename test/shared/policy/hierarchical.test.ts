@@ -5,39 +5,16 @@ import { entitlements, source, subject, TRUSTED } from './fixtures.ts';
 
 const exercise = entitlements('exercise', { advanced: "@hasTagAsAttribute('Exercise', 'dataSource')" });
 
-// Seed 003/004, "hierarchical matching" matrix, row by row.
-const MATRIX: Array<{ attributes: Record<string, string[]>; tags: string[]; subscribed: boolean; note: string }> = [
-  {
-    attributes: { Exercise: ['Gym.Treadmill', 'Sports.Football.Quarterback'] },
-    tags: ['Athletes.Performance', 'Sports.Football.Quarterback'],
-    subscribed: true,
-    note: "exact match on 'Sports.Football.Quarterback'",
-  },
-  {
-    attributes: { Exercise: ['Gym.Weightlifting', 'Sports.Football'] },
-    tags: ['Athletes.Performance', 'Sports.Football.Quarterback'],
-    subscribed: true,
-    note: "'Sports.Football' is a hierarchical parent of 'Sports.Football.Quarterback'",
-  },
-  {
-    attributes: { 'News Articles': ['Gym.Weightlifting', 'Sports.Football'] },
-    tags: ['Athletes.Performance', 'Sports.Football.Quarterback'],
-    subscribed: false,
-    note: "only values under 'Exercise' count, not 'News Articles'",
-  },
-  {
-    attributes: { Exercise: ['Sports'] },
-    tags: ['Sports.Baseball.Pitcher'],
-    subscribed: true,
-    note: "'Sports' is a hierarchical parent of 'Sports.Baseball.Pitcher'",
-  },
-  {
-    attributes: { Exercise: ['Gym.Gymnastics.Trapeze', 'Sports.Football.Quarterback'] },
-    tags: ['Gym.Gymnastics', 'Sports.Football'],
-    subscribed: false,
-    note: 'matching goes one way: user values that are children of the tags do not match',
-  },
+// Seed 003/004, "hierarchical matching" matrix, row by row: the user's attributes, the source's tags, subscribed?, why.
+type Row = readonly [attributes: Record<string, string[]>, tags: string[], subscribed: boolean, note: string];
+const ROWS: readonly Row[] = [
+  [{ Exercise: ['Gym.Treadmill', 'Sports.Football.Quarterback'] }, ['Athletes.Performance', 'Sports.Football.Quarterback'], true, "exact match on 'Sports.Football.Quarterback'"],
+  [{ Exercise: ['Gym.Weightlifting', 'Sports.Football'] }, ['Athletes.Performance', 'Sports.Football.Quarterback'], true, "'Sports.Football' is a hierarchical parent of 'Sports.Football.Quarterback'"],
+  [{ 'News Articles': ['Gym.Weightlifting', 'Sports.Football'] }, ['Athletes.Performance', 'Sports.Football.Quarterback'], false, "only values under 'Exercise' count, not 'News Articles'"],
+  [{ Exercise: ['Sports'] }, ['Sports.Baseball.Pitcher'], true, "'Sports' is a hierarchical parent of 'Sports.Baseball.Pitcher'"],
+  [{ Exercise: ['Gym.Gymnastics.Trapeze', 'Sports.Football.Quarterback'] }, ['Gym.Gymnastics', 'Sports.Football'], false, 'matching goes one way: user values that are children of the tags do not match'],
 ];
+const MATRIX = ROWS.map(([attributes, tags, subscribed, note]) => ({ attributes, tags, subscribed, note }));
 
 describe('hierarchical matching matrix (seed 003/004)', () => {
   it.each(MATRIX)('$note', ({ attributes, tags, subscribed }) => {
