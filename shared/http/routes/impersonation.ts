@@ -24,6 +24,17 @@ const ownSessions = {
   refusal: (p: Principal) => `requires permission \`USER_ADMIN\` to address the sessions of \`${principalLabel(p)}\``,
 };
 
+/** The sessions of one impersonator: the caller's own, or with `USER_ADMIN` anyone's. */
+const ofAnImpersonator = { guard: requires('USER_ADMIN'), self: ownSessions } as const;
+
+/** One live session of one impersonator, by id (another impersonator's id answers as an unused one). */
+const oneSession = {
+  ...ofAnImpersonator,
+  params: sessionParamsSchema,
+  query: sessionQuerySchema,
+  errors: { 404: 'no such live session of this impersonator' },
+} as const;
+
 const ttlNote = 'Verifiers cache a positive check for at most 1 s, so a warm function refuses the tokens within 1 s.';
 
 export const getImpersonationSettings = route({
@@ -56,8 +67,7 @@ export const listImpersonationSessions = route({
   summary: 'live impersonation sessions, cursor-paged',
   description:
     'A `USER_ADMIN` sees every session, filtered by `impersonator` and `target`; anyone else sees only its own. `limit` 1–1000 (default 100); `nextCursor` is opaque, and a cursor not issued for this listing is a 400.',
-  guard: requires('USER_ADMIN'),
-  self: ownSessions,
+  ...ofAnImpersonator,
   query: sessionListQuerySchema,
   responses: { 200: { description: 'a page of live sessions; `nextCursor` is null on the last', schema: sessionPageView } },
 });
@@ -68,8 +78,7 @@ export const endImpersonationSessions = route({
   operationId: 'endImpersonationSessions',
   summary: 'end every session of one impersonator: all the tokens it minted stop working',
   description: `\`impersonator\` is required. Each end is audited; sessions started after the call are not ended. ${ttlNote}`,
-  guard: requires('USER_ADMIN'),
-  self: ownSessions,
+  ...ofAnImpersonator,
   query: sessionBulkQuerySchema,
   responses: { 200: { description: 'how many sessions were ended', schema: endedView } },
 });
@@ -109,12 +118,8 @@ export const getImpersonationSession = route({
   operationId: 'getImpersonationSession',
   summary: 'the current state of a session (like SHOW SESSION)',
   description: "The caller's own session, or another impersonator's named with `impersonator=`. Another impersonator's id is a 404, as an unused one.",
-  guard: requires('USER_ADMIN'),
-  self: ownSessions,
-  params: sessionParamsSchema,
-  query: sessionQuerySchema,
+  ...oneSession,
   responses: { 200: { description: 'the live session', schema: sessionView } },
-  errors: { 404: 'no such live session of this impersonator' },
 });
 
 export const endImpersonationSession = route({
@@ -123,12 +128,8 @@ export const endImpersonationSession = route({
   operationId: 'endImpersonationSession',
   summary: 'end a session: every token of it stops working',
   description: `Its impersonator, or a \`USER_ADMIN\` naming it with \`impersonator=\` as a kill switch. ${ttlNote} Audited.`,
-  guard: requires('USER_ADMIN'),
-  self: ownSessions,
-  params: sessionParamsSchema,
-  query: sessionQuerySchema,
+  ...oneSession,
   responses: { 204: { description: 'ended' } },
-  errors: { 404: 'no such live session of this impersonator' },
 });
 
 export const getJwks = route({

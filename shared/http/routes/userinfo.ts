@@ -1,3 +1,4 @@
+import type * as z from 'zod';
 import type { Caller } from '#shared/auth/caller.ts';
 import { iamParamsSchema } from '#shared/model/iams.ts';
 import type { UserRef } from '#shared/model/identity.ts';
@@ -19,7 +20,7 @@ import {
 } from '#shared/model/users.ts';
 import { badRequest } from '../errors.ts';
 import { requires } from '../guard.ts';
-import { route, type AnyRoute } from '../route.ts';
+import { route, type AnyRoute, type ReplySpec } from '../route.ts';
 import { IAM_ROUTES } from './iams.ts';
 
 const reservedKey = 'a key or name over 256 characters or with control characters, or the reserved key `__proto__`';
@@ -41,6 +42,43 @@ const userInfoDescription =
   'Answers `{"groups":[{"name"}],"authorizations":{"key":["value"]}}` merged from every source (SCIM, manual, external) with group attributes applied, plus `userid`, `iamid`, `active`. ' +
   'Accepts a bearer API key, HTTP Basic with the API key as password (any username), or an impersonation token. ' +
   "When the user's IAM has an external source, its answer is refreshed first if older than the source's TTL (at most 2 s; a failing source keeps the last good values).";
+
+/** What differs between the attribute routes of a user and of a group. */
+interface AttributeRoutes<P, A> {
+  /** The path of the user or group; the routes are `…/attributes/{key}` under it. */
+  readonly path: string;
+  readonly params: P;
+  readonly answer: A;
+  readonly put: { readonly summary: string; readonly description?: string; readonly notFound: string };
+  readonly remove: { readonly summary: string; readonly notFound: string };
+}
+
+/** `PUT` and `DELETE …/attributes/{key}`: an admin sets or removes the manual values of one attribute of a user or a group. */
+const attributeRoutes = <P extends z.ZodObject, const A extends ReplySpec>(owner: 'User' | 'Group', at: AttributeRoutes<P, A>) =>
+  [
+    route({
+      method: 'put',
+      path: `${at.path}/attributes/{key}`,
+      operationId: `put${owner}Attribute`,
+      summary: at.put.summary,
+      ...(at.put.description ? { description: at.put.description } : {}),
+      guard: requires('USER_ADMIN'),
+      params: at.params,
+      body: { schema: valuesBodySchema },
+      responses: { 200: at.answer },
+      errors: { 400: reservedKey, 404: at.put.notFound },
+    }),
+    route({
+      method: 'delete',
+      path: `${at.path}/attributes/{key}`,
+      operationId: `delete${owner}Attribute`,
+      summary: at.remove.summary,
+      guard: requires('USER_ADMIN'),
+      params: at.params,
+      responses: { 204: { description: 'removed' } },
+      errors: { 400: reservedKey, 404: at.remove.notFound },
+    }),
+  ] as const;
 
 export const getUserInfo = route({
   method: 'get',
@@ -109,28 +147,16 @@ export const putUserPermissions = route({
   errors: { 404: 'unknown user', 409: 'changed concurrently' },
 });
 
-export const putUserAttribute = route({
-  method: 'put',
-  path: '/v1/users/{iamid}/{userid}/attributes/{key}',
-  operationId: 'putUserAttribute',
-  summary: 'set the manual values of one attribute (an empty list removes it)',
-  description: 'Any printable key of at most 256 characters is a key like any other (`constructor` and `toString` too), except `__proto__`, which is reserved.',
-  guard: requires('USER_ADMIN'),
+export const [putUserAttribute, deleteUserAttribute] = attributeRoutes('User', {
+  path: '/v1/users/{iamid}/{userid}',
   params: userAttributeParamsSchema,
-  body: { schema: valuesBodySchema },
-  responses: { 200: userAnswer },
-  errors: { 400: reservedKey, 404: 'unknown user' },
-});
-
-export const deleteUserAttribute = route({
-  method: 'delete',
-  path: '/v1/users/{iamid}/{userid}/attributes/{key}',
-  operationId: 'deleteUserAttribute',
-  summary: 'remove the manual values of one attribute',
-  guard: requires('USER_ADMIN'),
-  params: userAttributeParamsSchema,
-  responses: { 204: { description: 'removed' } },
-  errors: { 400: reservedKey, 404: 'unknown user' },
+  answer: userAnswer,
+  put: {
+    summary: 'set the manual values of one attribute (an empty list removes it)',
+    description: 'Any printable key of at most 256 characters is a key like any other (`constructor` and `toString` too), except `__proto__`, which is reserved.',
+    notFound: 'unknown user',
+  },
+  remove: { summary: 'remove the manual values of one attribute', notFound: 'unknown user' },
 });
 
 export const listUserDataSources = route({
@@ -146,27 +172,12 @@ export const listUserDataSources = route({
   errors: { 404: 'unknown user' },
 });
 
-export const putGroupAttribute = route({
-  method: 'put',
-  path: '/v1/groups/{iamid}/{name}/attributes/{key}',
-  operationId: 'putGroupAttribute',
-  summary: "set the manual values of one of a group's attributes; the group is created if it does not exist",
-  guard: requires('USER_ADMIN'),
+export const [putGroupAttribute, deleteGroupAttribute] = attributeRoutes('Group', {
+  path: '/v1/groups/{iamid}/{name}',
   params: groupAttributeParamsSchema,
-  body: { schema: valuesBodySchema },
-  responses: { 200: { description: 'the group', schema: groupView } },
-  errors: { 400: reservedKey, 404: 'unknown IAM' },
-});
-
-export const deleteGroupAttribute = route({
-  method: 'delete',
-  path: '/v1/groups/{iamid}/{name}/attributes/{key}',
-  operationId: 'deleteGroupAttribute',
-  summary: "remove the manual values of one of a group's attributes",
-  guard: requires('USER_ADMIN'),
-  params: groupAttributeParamsSchema,
-  responses: { 204: { description: 'removed' } },
-  errors: { 400: reservedKey, 404: 'unknown group' },
+  answer: { description: 'the group', schema: groupView },
+  put: { summary: "set the manual values of one of a group's attributes; the group is created if it does not exist", notFound: 'unknown IAM' },
+  remove: { summary: "remove the manual values of one of a group's attributes", notFound: 'unknown group' },
 });
 
 export const addGroupMember = route({
