@@ -2,8 +2,7 @@ import * as z from 'zod';
 import { catalogParamsSchema, dataSourceInputSchema, dataSourceListQuerySchema, dataSourceView, domainInputSchema, domainView, tagCountView } from '#shared/model/catalog.ts';
 import { requires } from '../guard.ts';
 import { route, type AnyRoute } from '../route.ts';
-
-const etag = { ETag: 'the version, `W/"<version>"`: send it back as `If-Match`' };
+import { CONCURRENT_WRITE, CONDITIONAL_WRITE, createdOrReplaced, etag } from './versioned.ts';
 
 export const listDataSources = route({
   method: 'get',
@@ -35,11 +34,8 @@ export const putDataSource = route({
   guard: requires('GOVERNANCE'),
   params: catalogParamsSchema,
   body: { schema: dataSourceInputSchema },
-  responses: {
-    200: { description: 'replaced', schema: dataSourceView, headers: etag },
-    201: { description: 'created', schema: dataSourceView, headers: etag },
-  },
-  errors: { 409: 'changed concurrently', 412: '`If-Match` does not hold' },
+  responses: createdOrReplaced(dataSourceView, etag),
+  errors: CONDITIONAL_WRITE,
 });
 
 export const deleteDataSource = route({
@@ -81,8 +77,8 @@ export const putDomain = route({
   guard: requires('GOVERNANCE'),
   params: catalogParamsSchema,
   body: { schema: domainInputSchema },
-  responses: { 200: { description: 'replaced', schema: domainView }, 201: { description: 'created', schema: domainView } },
-  errors: { 409: 'changed concurrently' },
+  responses: createdOrReplaced(domainView),
+  errors: CONCURRENT_WRITE,
 });
 
 export const listTags = route({

@@ -2,6 +2,7 @@ import { apiKeyParamsSchema, createApiKeyBodySchema, createdApiKeyView } from '#
 import { createdIamView, createIamBodySchema, externalSourceBodySchema, iamParamsSchema, iamView, syncView, updateIamBodySchema } from '#shared/model/iams.ts';
 import { requires } from '../guard.ts';
 import { route, type AnyRoute } from '../route.ts';
+import { CONCURRENT_WRITE } from './versioned.ts';
 
 const iamAnswer = { description: 'the IAM (never its SCIM token or its source password)', schema: iamView } as const;
 
@@ -41,7 +42,7 @@ export const updateIam = route({
   params: iamParamsSchema,
   body: { schema: updateIamBodySchema },
   responses: { 200: iamAnswer },
-  errors: { 400: 'a mapping whose `to` is not a valid attribute key (see the attribute routes)', 404: 'unknown IAM', 409: 'changed concurrently' },
+  errors: { 400: 'a mapping whose `to` is not a valid attribute key (see the attribute routes)', 404: 'unknown IAM', ...CONCURRENT_WRITE },
 });
 
 export const putIamExternalSource = route({

@@ -16,6 +16,7 @@ import {
 import { principalLabel, type Principal } from '#shared/model/identity.ts';
 import { authenticated, open, requires } from '../guard.ts';
 import { route, type AnyRoute } from '../route.ts';
+import { CONCURRENT_WRITE } from './versioned.ts';
 
 /** Another impersonator's sessions are addressed only with `USER_ADMIN`; whether they exist is not told. */
 const ownSessions = {
@@ -57,7 +58,7 @@ export const putImpersonationSettings = route({
   guard: requires('USER_ADMIN'),
   body: { schema: settingsBodySchema },
   responses: { 200: { description: 'the stored settings', schema: settingsView } },
-  errors: { 409: 'changed concurrently' },
+  errors: CONCURRENT_WRITE,
 });
 
 export const listImpersonationSessions = route({

@@ -7,8 +7,8 @@ import { requires } from '../guard.ts';
 import { route, type AnyRoute } from '../route.ts';
 import { ACCESS_REQUEST_ROUTES } from './access-requests.ts';
 import { CATALOG_ROUTES } from './catalog.ts';
+import { CONDITIONAL_WRITE, etag } from './versioned.ts';
 
-const etag = { ETag: 'the version, `W/"<version>"`: send it back as `If-Match`' };
 const consistency =
   'Decisions use a compiled snapshot of catalog and policies refreshed when its version item changes, checked at most once per ' +
   '`WARDEN_SNAPSHOT_REFRESH_MS` (default 1000 ms); user groups, attributes and approvals are cached 1 s. A change is reflected by ' +
@@ -57,7 +57,7 @@ export const putPolicy = route({
     200: { description: 'replaced (with `ETag`), or on a dry run the simulation of the change', schema: z.union([storedPolicyView, simulationView]), headers: etag },
     201: { description: 'created', schema: storedPolicyView, headers: etag },
   },
-  errors: { 400: 'invalid document: the detail names the field', 409: 'changed concurrently', 412: '`If-Match` does not hold' },
+  errors: { 400: 'invalid document: the detail names the field', ...CONDITIONAL_WRITE },
 });
 
 export const deletePolicy = route({

@@ -22,6 +22,7 @@ import { badRequest } from '../errors.ts';
 import { requires } from '../guard.ts';
 import { route, type AnyRoute, type ReplySpec } from '../route.ts';
 import { IAM_ROUTES } from './iams.ts';
+import { CONCURRENT_WRITE } from './versioned.ts';
 
 const reservedKey = 'a key or name over 256 characters or with control characters, or the reserved key `__proto__`';
 const userAnswer = { description: 'the user, as `GET /v1/users/{iamid}/{userid}` shows it', schema: userView } as const;
@@ -144,7 +145,7 @@ export const putUserPermissions = route({
   params: userParamsSchema,
   body: { schema: permissionsBodySchema },
   responses: { 200: userAnswer },
-  errors: { 404: 'unknown user', 409: 'changed concurrently' },
+  errors: { 404: 'unknown user', ...CONCURRENT_WRITE },
 });
 
 export const [putUserAttribute, deleteUserAttribute] = attributeRoutes('User', {
