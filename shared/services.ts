@@ -17,6 +17,7 @@ import { GroupRepository } from './store/groups.ts';
 import { IamTrustRepository } from './store/iam-trust.ts';
 import { IamRepository } from './store/iams.ts';
 import { ImpersonationSettingsRepository } from './store/impersonation-settings.ts';
+import { IntegrationRepository } from './store/integrations.ts';
 import { MembershipRepository } from './store/memberships.ts';
 import { PolicyRepository } from './store/policies.ts';
 import { SessionRepository } from './store/sessions.ts';
@@ -43,6 +44,8 @@ export interface Services {
   readonly catalog: CatalogRepository;
   readonly policies: PolicyRepository;
   readonly accessRequests: AccessRequestRepository;
+  /** The query-engine integrations (Trino clusters) and their hashed credentials. */
+  readonly integrations: IntegrationRepository;
   readonly sessions: SessionRepository;
   readonly impersonationSettings: ImpersonationSettingsRepository;
   readonly signingKeys: SigningKeyRepository;
@@ -110,6 +113,7 @@ export function createServices(db: Db, config: Config, options: ServiceOptions):
     catalog: new CatalogRepository(db, audit, config.defaultIam),
     policies: new PolicyRepository(db, audit),
     accessRequests: new AccessRequestRepository(db, audit),
+    integrations: new IntegrationRepository(db, audit),
     sessions: new SessionRepository(db, audit),
     impersonationSettings: new ImpersonationSettingsRepository(db, audit, config.impersonationDefaults, now),
     signingKeys,

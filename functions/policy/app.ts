@@ -12,18 +12,24 @@ import { domainRoutes } from './domains.ts';
 import { policyRoutes } from './policies.ts';
 import { simulationRoutes } from './simulations.ts';
 import { tagRoutes } from './tags.ts';
+import { IntegrationCredentials } from './trino/credential.ts';
+import { integrationRoutes } from './trino/integrations.ts';
+import { opaRoutes } from './trino/opa.ts';
 
 const isDecisionPath = (path: string): boolean => path === '/v1/decisions' || path.startsWith('/v1/decisions/');
+// Trino's plugin sends no Authorization header: its routes check the integration's credential themselves.
+const isOpaPath = (path: string): boolean => path.startsWith('/v1/opa/');
 
-/** The `policy` function: catalog, policies, decisions, simulations, access requests, audit. */
+/** The `policy` function: catalog, policies, decisions, simulations, access requests, audit, Trino integrations. */
 export function createPolicyApp(services: DecidingServices, decisions: DecisionService = services.decisions): Hono<AppEnv> {
   const app = createBaseApp('policy', services);
   const keysOnly = authenticate(services);
   // Impersonation tokens act as their user on decisions only.
   const keysOrTokens = authenticate(services, { acceptImpersonation: true });
-  app.use('/v1/*', (c, next) => (isDecisionPath(c.req.path) ? keysOrTokens(c, next) : keysOnly(c, next)));
+  app.use('/v1/*', (c, next) => (isOpaPath(c.req.path) ? next() : isDecisionPath(c.req.path) ? keysOrTokens(c, next) : keysOnly(c, next)));
+  const credentials = new IntegrationCredentials(services.integrations);
   const groups = [
-    dataSourceRoutes(services),
+    dataSourceRoutes(services, decisions),
     domainRoutes(services),
     tagRoutes(services),
     policyRoutes(services),
@@ -31,6 +37,8 @@ export function createPolicyApp(services: DecidingServices, decisions: DecisionS
     simulationRoutes(services),
     accessRequestRoutes(services),
     auditRoutes(services),
+    integrationRoutes(services, credentials),
+    opaRoutes({ ...services, decisions }, credentials),
   ];
   for (const group of groups) app.route(group.base, group);
   return app;

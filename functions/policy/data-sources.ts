@@ -1,10 +1,12 @@
+import { requireSelfOr } from '#shared/auth/permission.ts';
+import type { DecisionService } from '#shared/decision-service/index.ts';
 import { changeAudit } from '#shared/http/audit.ts';
-import { notFound } from '#shared/http/errors.ts';
+import { badRequest, notFound } from '#shared/http/errors.ts';
 import { checkIfMatch, etag } from '#shared/http/etag.ts';
 import { RouteGroup } from '#shared/http/route-group.ts';
 import { deleteDataSource, getDataSource, listDataSources, putDataSource } from '#shared/http/routes/catalog.ts';
 import type { DataSource, Domain } from '#shared/model/catalog.ts';
-import { anyCovered, sourceInDomain } from '#shared/policy/index.ts';
+import { anyCovered, sourceInDomain, type PhysicalTable } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
 import { checkStorable } from './storable.ts';
 
@@ -15,11 +17,29 @@ function inDomain(source: DataSource, id: string, domain: Domain | undefined): b
 /** True when `tag` covers a tag of the source or of one of its columns. */
 const tagged = (source: DataSource, tag: string): boolean => anyCovered(tag, source.tags) || source.columns.some((col) => anyCovered(tag, col.tags));
 
-/** `PUT|GET|DELETE /v1/data-sources/{id}`, `GET /v1/data-sources?tag=&domain=`. */
-export function dataSourceRoutes(services: Pick<Services, 'catalog'>): RouteGroup {
+const PHYSICAL = ['platform', 'database', 'schema', 'table'] as const;
+
+/** The physical table a listing names: all four parts or none (400 for some). */
+function physicalOf(q: Partial<PhysicalTable>): PhysicalTable | undefined {
+  const given = PHYSICAL.filter((k) => q[k] !== undefined);
+  if (given.length === 0) return undefined;
+  if (given.length < PHYSICAL.length) throw badRequest(`invalid query: a physical-table lookup takes \`platform\`, \`database\`, \`schema\` and \`table\` together, not only ${given.map((k) => `\`${k}\``).join(', ')}`);
+  return q as PhysicalTable;
+}
+
+/** `PUT|GET|DELETE /v1/data-sources/{id}`, `GET /v1/data-sources?tag=&domain=`, `GET /v1/data-sources?platform=&database=&schema=&table=`. */
+export function dataSourceRoutes(services: Pick<Services, 'catalog'>, decisions: Pick<DecisionService, 'snapshot'>): RouteGroup {
   const app = new RouteGroup('/v1/data-sources');
 
   app.serve(listDataSources, async (c, { query: q }) => {
+    const physical = physicalOf(q);
+    if (physical) {
+      // The snapshot's index: the same sources, and as fresh, as the decisions a query engine asks for next.
+      const { snapshot } = await decisions.snapshot();
+      const atTable = snapshot.sourcesAt(physical).map((id) => snapshot.source(id)!.facts.source);
+      return c.json({ dataSources: atTable.filter((s) => (q.tag === undefined || tagged(s, q.tag)) && (q.domain === undefined || inDomain(s, q.domain, snapshot.domains.get(q.domain)))) }, 200);
+    }
+    requireSelfOr(c.get('caller'), undefined, ['GOVERNANCE'], 'requires permission `GOVERNANCE`: a `QUERY_ENGINE` key lists only by physical table (`platform`, `database`, `schema`, `table`)');
     const { sources, domains } = await services.catalog.scan();
     const domain = q.domain === undefined ? undefined : domains.find((d) => d.id === q.domain);
     const matching = sources.filter((s) => (q.tag === undefined || tagged(s, q.tag)) && (q.domain === undefined || inDomain(s, q.domain, domain)));

@@ -4,6 +4,7 @@ import type * as catalog from '#shared/http/routes/catalog.ts';
 import type * as iams from '#shared/http/routes/iams.ts';
 import type * as impersonation from '#shared/http/routes/impersonation.ts';
 import type * as policy from '#shared/http/routes/policy.ts';
+import type * as trino from '#shared/http/routes/trino.ts';
 import type * as userinfo from '#shared/http/routes/userinfo.ts';
 import type { Method } from '#shared/http/route.ts';
 import type { Operation } from './types.ts';
@@ -59,6 +60,15 @@ export const OPERATIONS = {
   approveAccessRequest: op<typeof accessRequests.approveAccessRequest>('post', '/v1/access-requests/{id}/approve'),
   denyAccessRequest: op<typeof accessRequests.denyAccessRequest>('post', '/v1/access-requests/{id}/deny'),
   queryAudit: op<typeof policy.queryAudit>('get', '/v1/audit'),
+  createTrinoIntegration: op<typeof trino.createTrinoIntegration>('post', '/v1/integrations/trino'),
+  listTrinoIntegrations: op<typeof trino.listTrinoIntegrations>('get', '/v1/integrations/trino'),
+  rotateTrinoIntegration: op<typeof trino.rotateTrinoIntegration>('post', '/v1/integrations/trino/{id}/rotate'),
+  deleteTrinoIntegration: op<typeof trino.deleteTrinoIntegration>('delete', '/v1/integrations/trino/{id}'),
+  trinoOpaAllow: op<typeof trino.opaAllow>('post', '/v1/opa/trino/{id}/allow'),
+  trinoOpaBatch: op<typeof trino.opaBatch>('post', '/v1/opa/trino/{id}/batch'),
+  trinoOpaRowFilters: op<typeof trino.opaRowFilters>('post', '/v1/opa/trino/{id}/row-filters'),
+  trinoOpaColumnMask: op<typeof trino.opaColumnMask>('post', '/v1/opa/trino/{id}/column-mask'),
+  trinoOpaBatchColumnMask: op<typeof trino.opaBatchColumnMask>('post', '/v1/opa/trino/{id}/batch-column-mask'),
 
   getImpersonationSettings: op<typeof impersonation.getImpersonationSettings>('get', '/v1/settings/impersonation'),
   putImpersonationSettings: op<typeof impersonation.putImpersonationSettings>('put', '/v1/settings/impersonation'),

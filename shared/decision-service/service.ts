@@ -93,7 +93,8 @@ export class DecisionService {
     return this.snapshots.current();
   }
 
-  private async user(ref: UserRef): Promise<CachedUser> {
+  /** The user decisions see (cached `userCacheMs`): groups, attributes, approvals; unknown → `UnknownUserError`. */
+  async user(ref: UserRef): Promise<CachedUser> {
     const user = await this.usersCache.get(ref.iamid, ref.userid);
     if (!user) throw new UnknownUserError(ref.iamid, ref.userid);
     return user;

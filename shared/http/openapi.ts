@@ -7,10 +7,11 @@ import type { AnyRoute, ErrorStatus } from './route.ts';
 import { BASE_ROUTES, type OpenApiDocument } from './routes/base.ts';
 import { IMPERSONATION_ROUTES } from './routes/impersonation.ts';
 import { POLICY_ROUTES } from './routes/policy.ts';
+import { TRINO_ROUTES } from './routes/trino.ts';
 import { USERINFO_ROUTES } from './routes/userinfo.ts';
 
 /** Every declared route of every function: the source of the document. */
-export const DECLARED_ROUTES: readonly AnyRoute[] = [...BASE_ROUTES, ...IMPERSONATION_ROUTES, ...USERINFO_ROUTES, ...POLICY_ROUTES];
+export const DECLARED_ROUTES: readonly AnyRoute[] = [...BASE_ROUTES, ...IMPERSONATION_ROUTES, ...USERINFO_ROUTES, ...POLICY_ROUTES, ...TRINO_ROUTES];
 
 const problemSchema = z
   .object({ type: z.string(), title: z.string(), status: z.int(), detail: z.string() })
@@ -74,7 +75,7 @@ function routeConfig(route: AnyRoute): RouteConfig {
 const TAGS: Readonly<Record<(typeof FUNCTIONS)[number], string>> = {
   scim: 'SCIM 2.0 (RFC 7644), not described here',
   userinfo: 'users, groups, IAMs, API keys and the user info endpoint',
-  policy: 'catalog, policies, decisions, simulations, access requests, audit; also the health check and this document',
+  policy: 'catalog, policies, decisions, simulations, access requests, audit, Trino integrations and their OPA policy endpoints; also the health check and this document',
   impersonation: 'impersonation settings, sessions, tokens and their public keys',
 };
 

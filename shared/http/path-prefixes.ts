@@ -28,6 +28,8 @@ export const PATH_PREFIXES = {
     '/v1/simulations': 'exact',
     '/v1/access-requests': 'both',
     '/v1/audit': 'exact',
+    '/v1/integrations': 'below',
+    '/v1/opa': 'below',
     // Every function serves these; in AWS this one answers for the whole API (and its bundle
     // carries the reference's static files, `shared/http/docs-assets.ts`).
     '/health': 'exact',

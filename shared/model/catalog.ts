@@ -86,6 +86,10 @@ export const catalogParamsSchema = z.object({ id: idSchema.meta({ description: '
 export const dataSourceListQuerySchema = z.strictObject({
   tag: tagSchema.optional().meta({ description: 'hierarchical: `A.B` matches `A.B` and `A.B.*`, on the source or a column' }),
   domain: idSchema.optional().meta({ description: 'a domain: its sources by `domain` field or by tag' }),
+  platform: z.enum(PLATFORMS).optional().meta({ description: 'with `database`, `schema` and `table`: the sources registered for that physical table' }),
+  database: sqlNameSchema.optional().meta({ description: 'the physical table\'s database (a Trino catalog), matched case-insensitively' }),
+  schema: sqlNameSchema.optional().meta({ description: 'its schema, matched case-insensitively' }),
+  table: sqlNameSchema.optional().meta({ description: 'its table, matched case-insensitively' }),
 });
 
 /** A data source as stored: every owner names its IAM. */

@@ -77,6 +77,13 @@ export const policyKeys = {
   requestsOfSource: (id: string) => `REQUESTSOURCE#${id}`,
 } as const;
 
+/** In the policies table: the query-engine integrations (few), one partition, one item each. */
+export const integrationKeys = {
+  partition: 'INTEGRATIONS',
+  trinoPrefix: 'TRINO#',
+  trino: (id: string) => ({ pk: 'INTEGRATIONS', sk: `TRINO#${id}` }),
+} as const;
+
 const sessionsOf = (impersonator: string) => `SESSIONS#${impersonator}`;
 const SIGNING_KEYS = 'SIGNINGKEYS';
 

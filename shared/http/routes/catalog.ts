@@ -8,8 +8,11 @@ export const listDataSources = route({
   method: 'get',
   path: '/v1/data-sources',
   operationId: 'listDataSources',
-  summary: 'list data sources, optionally by tag (hierarchical: `A.B` matches `A.B.*`, on the source or a column) and domain',
-  guard: requires('GOVERNANCE'),
+  summary: 'list data sources, optionally by tag (hierarchical: `A.B` matches `A.B.*`, on the source or a column), domain and physical table',
+  description:
+    'The physical-table lookup (`platform`, `database`, `schema`, `table`, all four) is what query engines resolve a table reference with: ' +
+    'it reads the decisions\' snapshot (as fresh as decisions are) and is the only listing a `QUERY_ENGINE` key may make.',
+  guard: requires('GOVERNANCE', 'QUERY_ENGINE'),
   query: dataSourceListQuerySchema,
   responses: { 200: { description: 'the matching sources, by id', schema: z.object({ dataSources: z.array(dataSourceView) }) } },
 });

@@ -1,0 +1,84 @@
+import * as z from 'zod';
+import {
+  integrationParamsSchema,
+  opaAllowView,
+  opaBatchColumnMaskView,
+  opaBatchView,
+  opaColumnMaskView,
+  opaParamsSchema,
+  opaQuerySchema,
+  opaRequestSchema,
+  opaRowFiltersView,
+  trinoCredentialView,
+  trinoIntegrationInputSchema,
+  trinoIntegrationView,
+} from '#shared/model/trino.ts';
+import { open, requires } from '../guard.ts';
+import { route, type AnyRoute } from '../route.ts';
+
+export const createTrinoIntegration = route({
+  method: 'post',
+  path: '/v1/integrations/trino',
+  operationId: 'createTrinoIntegration',
+  summary: 'register a Trino (or Starburst) cluster: its credential and `etc/access-control.properties` (audited)',
+  description: 'The credential is shown once; Warden stores only its SHA-256. Trino calls the five policy URIs of the properties text.',
+  guard: requires('USER_ADMIN'),
+  body: { schema: trinoIntegrationInputSchema },
+  responses: { 201: { description: 'registered', schema: trinoCredentialView } },
+});
+
+export const listTrinoIntegrations = route({
+  method: 'get',
+  path: '/v1/integrations/trino',
+  operationId: 'listTrinoIntegrations',
+  summary: 'every registered Trino cluster, without credentials',
+  guard: requires('USER_ADMIN'),
+  responses: { 200: { description: 'the integrations', schema: z.object({ integrations: z.array(trinoIntegrationView).readonly() }) } },
+});
+
+export const rotateTrinoIntegration = route({
+  method: 'post',
+  path: '/v1/integrations/trino/{id}/rotate',
+  operationId: 'rotateTrinoIntegration',
+  summary: 'a new credential for a Trino cluster; the old one stops working (audited)',
+  guard: requires('USER_ADMIN'),
+  params: integrationParamsSchema,
+  responses: { 200: { description: 'rotated: the new credential and properties text', schema: trinoCredentialView } },
+  errors: { 404: 'unknown integration', 409: 'changed concurrently' },
+});
+
+export const deleteTrinoIntegration = route({
+  method: 'delete',
+  path: '/v1/integrations/trino/{id}',
+  operationId: 'deleteTrinoIntegration',
+  summary: 'delete a Trino integration: its credential stops working and Trino fails closed (audited)',
+  guard: requires('USER_ADMIN'),
+  params: integrationParamsSchema,
+  responses: { 204: { description: 'deleted' } },
+  errors: { 404: 'unknown integration' },
+});
+
+const opa = (suffix: string, operationId: string, summary: string, schema: z.ZodType, property: string) =>
+  route({
+    method: 'post',
+    path: `/v1/opa/trino/{id}/${suffix}`,
+    operationId,
+    summary,
+    description:
+      `Trino's \`${property}\`. The credential rides in \`?key=\` (the plugin cannot send a header): a missing or wrong one is a 401, ` +
+      'which Trino treats as a failure and denies. The body is the plugin\'s `{"input":{"context":…,"action":…}}`; unknown operations are denied.',
+    guard: open(),
+    params: opaParamsSchema,
+    query: opaQuerySchema,
+    body: { schema: opaRequestSchema, readByHandler: true },
+    responses: { 200: { description: 'the answer, `{"result": …}`', schema } },
+  });
+
+export const opaAllow = opa('allow', 'trinoOpaAllow', 'OPA policy for one Trino operation: allowed or not', opaAllowView, 'opa.policy.uri');
+export const opaBatch = opa('batch', 'trinoOpaBatch', 'OPA batch policy: the indices of the allowed resources', opaBatchView, 'opa.policy.batched-uri');
+export const opaRowFilters = opa('row-filters', 'trinoOpaRowFilters', "OPA row filters of a table for the user, in Trino's SQL", opaRowFiltersView, 'opa.policy.row-filters-uri');
+export const opaColumnMask = opa('column-mask', 'trinoOpaColumnMask', "OPA mask of one column for the user, in Trino's SQL", opaColumnMaskView, 'opa.policy.column-masking-uri');
+export const opaBatchColumnMask = opa('batch-column-mask', 'trinoOpaBatchColumnMask', 'OPA masks of several columns, by index', opaBatchColumnMaskView, 'opa.policy.batch-column-masking-uri');
+
+/** The Trino routes of the `policy` function: the integration object and the OPA policy endpoints. */
+export const TRINO_ROUTES: readonly AnyRoute[] = [createTrinoIntegration, listTrinoIntegrations, rotateTrinoIntegration, deleteTrinoIntegration, opaAllow, opaBatch, opaRowFilters, opaColumnMask, opaBatchColumnMask];
