@@ -3,7 +3,6 @@ import { DIALECTS, type ColumnDecision, type Dialect } from '#shared/model/decis
 import type { ConditionSet, DataRule, Masking, StoredPolicy } from '#shared/model/policy.ts';
 import { compileConditionSet, readsConditionSet, type CompiledConditionSet } from '../conditions.ts';
 import { sqlDialect } from '../sql/dialects.ts';
-import { castableType } from '../sql/column-type.ts';
 import { typedNull } from '../sql/literals.ts';
 import { tableRef } from '../sql/query.ts';
 import { policyTrust, type TrustedIams } from '../trust.ts';
@@ -142,8 +141,7 @@ function planMask(
       if (!failsClosed(err)) throw err;
       note(`${err.message}: the column is masked with NULL instead`);
       applicable.push(c);
-      const nul = typedNull(castableType(column.type));
-      winner ??= { policyKey: c.policyKey, trusted: trustOf(policies[c.order]!), audience: audienceOf(c.rule), sql: DIALECTS.map(() => nul), masking: { type: 'null' } };
+      winner ??= { policyKey: c.policyKey, trusted: trustOf(policies[c.order]!), audience: audienceOf(c.rule), sql: DIALECTS.map((dialect) => typedNull(sqlDialect(dialect).castType(column.type))), masking: { type: 'null' } };
     }
   }
   if (!winner) return null;

@@ -1,5 +1,5 @@
-import { typeKind } from './column-type.ts';
-import { floorMod, noNul, type SqlDialect } from './dialect.ts';
+import { castableType, typeKind } from './column-type.ts';
+import { floorMod, noNul, floorDivision, type SqlDialect } from './dialect.ts';
 
 /**
  * Databricks (Spark SQL) reads `'…'` with backslash escapes and joins adjacent literals, so
@@ -18,6 +18,8 @@ export const databricks: SqlDialect = {
   regexReplace: (expr, pattern, replacement) =>
     `regexp_replace(CAST(${expr} AS STRING), ${literal(pattern)}, ${literal(replacement)})`,
   floorTime,
+  castType: castableType,
+  roundDown: floorDivision,
 };
 
 /**

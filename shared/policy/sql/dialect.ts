@@ -1,3 +1,5 @@
+import { decimalLiteral } from './literals.ts';
+
 /**
  * What differs between the SQL engines Warden writes for. Every method returns a SQL fragment;
  * arguments named `expr` are SQL already, everything else is a value that the dialect escapes.
@@ -19,6 +21,15 @@ export interface SqlDialect {
    * a time zone as the instant it is, one without as if it were UTC, a date as its midnight.
    */
   floorTime(expr: string, seconds: number, type: string): string;
+  /** The catalog type as this engine spells it inside `CAST(… AS …)`, or null when it cannot be written faithfully. */
+  castType(type: string): string | null;
+  /** A number rounded down to a multiple of `bucket` (a positive finite number). */
+  roundDown(expr: string, bucket: number): string;
+}
+
+/** `FLOOR(e / b) * b`, with a decimal `b` so that it never divides integers: the form of the engines whose `mod` takes no fractions. */
+export function floorDivision(e: string, bucket: number): string {
+  return `FLOOR(${e} / ${decimalLiteral(bucket)}) * ${decimalLiteral(bucket)}`;
 }
 
 /** `e` modulo `m` in `[0, m)` whatever the sign of `e`: SQL's `mod` keeps the dividend's sign. */

@@ -1,7 +1,7 @@
 import type { Masking } from '#shared/model/policy.ts';
 import type { SqlDialect } from './dialect.ts';
-import { castableType, typeKind, type TypeKind } from './column-type.ts';
-import { booleanLiteral, decimalLiteral, numberLiteral, typedNull } from './literals.ts';
+import { typeKind, type TypeKind } from './column-type.ts';
+import { booleanLiteral, numberLiteral, typedNull } from './literals.ts';
 
 /** A mask as SQL, or why this mask cannot apply to a column of this type. */
 export type MaskSql = { readonly sql: string } | { readonly error: string };
@@ -18,7 +18,7 @@ const MAX_TIME_BUCKET_SECONDS = 2_147_483_647;
 /** The SQL of `masking` applied to column expression `col` of catalog type `type`. */
 export function maskSql(d: SqlDialect, masking: BuiltInMasking, col: string, type: string): MaskSql {
   const kind = typeKind(type);
-  const cast = castableType(type);
+  const cast = d.castType(type);
   const as = (expr: string) => (cast ? `CAST(${expr} AS ${cast})` : expr);
   switch (masking.type) {
     case 'null':
@@ -33,7 +33,7 @@ export function maskSql(d: SqlDialect, masking: BuiltInMasking, col: string, typ
       if (kind !== 'string') return notFor('regex', type);
       return { sql: d.regexReplace(col, masking.pattern, masking.replacement) };
     case 'rounding':
-      if (kind === 'number') return { sql: as(`FLOOR(${col} / ${decimalLiteral(masking.bucketSize)}) * ${decimalLiteral(masking.bucketSize)}`) };
+      if (kind === 'number') return { sql: as(d.roundDown(col, masking.bucketSize)) };
       if (kind === 'date' || kind === 'timestamp') {
         const seconds = masking.bucketSize;
         if (!Number.isInteger(seconds) || seconds > MAX_TIME_BUCKET_SECONDS) {

@@ -1,5 +1,5 @@
-import { typeKind } from './column-type.ts';
-import { doubleQuotedIdent, floorMod, noNul, type SqlDialect } from './dialect.ts';
+import { castableType, typeKind } from './column-type.ts';
+import { doubleQuotedIdent, floorMod, noNul, floorDivision, type SqlDialect } from './dialect.ts';
 
 /**
  * A literal that means the same whatever `standard_conforming_strings` is: with the setting
@@ -21,6 +21,8 @@ export const postgres: SqlDialect = {
   sha256Hex: (text) => `encode(sha256(convert_to(${text}, 'UTF8')), 'hex')`,
   regexReplace: (expr, pattern, replacement) => `regexp_replace(CAST(${expr} AS text), ${literal(pattern)}, ${literal(replacement)}, 'g')`,
   floorTime,
+  castType: castableType,
+  roundDown: floorDivision,
 };
 
 /**

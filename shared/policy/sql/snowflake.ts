@@ -1,5 +1,5 @@
-import { typeKind } from './column-type.ts';
-import { doubleQuotedIdent, floorMod, noNul, type SqlDialect } from './dialect.ts';
+import { castableType, typeKind } from './column-type.ts';
+import { doubleQuotedIdent, floorMod, noNul, floorDivision, type SqlDialect } from './dialect.ts';
 
 /**
  * Snowflake treats a backslash inside `'…'` as an escape as well as accepting `''`, so a value
@@ -17,6 +17,8 @@ export const snowflake: SqlDialect = {
   regexReplace: (expr, pattern, replacement) =>
     `REGEXP_REPLACE(CAST(${expr} AS VARCHAR), ${literal(pattern)}, ${literal(replacement)})`,
   floorTime,
+  castType: castableType,
+  roundDown: floorDivision,
 };
 
 /**

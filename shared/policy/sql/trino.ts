@@ -1,7 +1,8 @@
 import { typeKind } from './column-type.ts';
+import { trinoType } from './trino-types.ts';
 import { doubledQuoteLiteral, doubleQuotedIdent, floorMod, type SqlDialect } from './dialect.ts';
 
-/** Trino (and Starburst): standard SQL literals, no backslash escapes; `sha256` takes bytes. */
+/** Trino (and Starburst): standard SQL literals, no backslash escapes; `sha256` takes bytes; only Trino's own type names. */
 export const trino: SqlDialect = {
   ident: doubleQuotedIdent,
   string: doubledQuoteLiteral,
@@ -11,6 +12,10 @@ export const trino: SqlDialect = {
   regexReplace: (expr, pattern, replacement) =>
     `regexp_replace(CAST(${expr} AS varchar), ${doubledQuoteLiteral(pattern)}, ${doubledQuoteLiteral(replacement)})`,
   floorTime,
+  castType: trinoType,
+  // `mod` of integers is an integer and of decimals a decimal: the column keeps its type, where
+  // FLOOR over a division would turn an integer into a double or a wider decimal.
+  roundDown: (expr, bucket) => `(${expr} - ${floorMod(expr, bucket)})`,
 };
 
 /**

@@ -45,10 +45,10 @@ describe('the integration object', () => {
         return `opa.policy.${prop}=${s.config.issuer}/v1/opa/trino/${id}/${path}?key=${created.credential}`;
       }),
     ]);
-    const listed = await (await app.request('/v1/integrations/trino', { headers: bearer(admin) })).json();
+    const listed = (await (await app.request('/v1/integrations/trino', { headers: bearer(admin) })).json()) as { integrations: Array<{ id: string }> };
     expect(JSON.stringify(listed)).not.toContain(created.credential);
     expect(JSON.stringify(listed)).not.toContain('secretHash');
-    expect(listed.integrations.find((i: { id: string }) => i.id === id)).toMatchObject({ name: 'prod', userTemplate: '{user}@example.com', ungoverned: 'read' });
+    expect(listed.integrations.find((i) => i.id === id)).toMatchObject({ name: 'prod', userTemplate: '{user}@example.com', ungoverned: 'read' });
 
     const rotated = (await (await app.request(`/v1/integrations/trino/${id}/rotate`, { method: 'POST', headers: bearer(admin) })).json()) as Created;
     expect(rotated.credential).not.toBe(created.credential);
@@ -148,7 +148,7 @@ describe('GET /v1/data-sources by physical table', () => {
     const engine = await keyFor(s, { type: 'service', id: 'trino-engine-2' }, ['QUERY_ENGINE']);
     const partial = await app.request('/v1/data-sources?platform=trino&table=orders', { headers: bearer(engine) });
     expect(partial.status).toBe(400);
-    expect((await partial.json()).detail).toContain('`database`, `schema` and `table` together');
+    expect(((await partial.json()) as { detail: string }).detail).toContain('`database`, `schema` and `table` together');
     expect((await app.request('/v1/data-sources', { headers: bearer(engine) })).status).toBe(403);
   });
 });
