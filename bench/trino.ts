@@ -42,7 +42,7 @@ try {
   await app.request('/v1/data-sources/bench_wide', { method: 'PUT', headers: admin, body: JSON.stringify(wide) });
   await app.request('/v1/data-sources/bench_huge', { method: 'PUT', headers: admin, body: JSON.stringify(huge) });
   await app.request('/v1/policies/bench-masks', { method: 'PUT', headers: admin, body: JSON.stringify(policy) });
-  const created = (await (await app.request('/v1/integrations/trino', { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench', iamid: 'okta', catalogs: ['lake'] }) })).json()) as { integration: { id: string }; credential: string };
+  const created = (await (await app.request('/v1/integrations/trino', { method: 'POST', headers: admin, body: JSON.stringify({ id: 'bench', iamid: 'okta', catalogs: ['lake'] }) })).json()) as { integration: { id: string }; credential: string };
   const path = (suffix: string) => `/v1/opa/trino/${created.integration.id}/${suffix}?key=${created.credential}`;
 
   // Bodies as the plugin builds them (see test/support/trino-plugin.ts).

@@ -11,32 +11,40 @@ export type UngovernedMode = (typeof UNGOVERNED_MODES)[number];
 /** Trino catalog names: Trino lowercases them; bounded, printable. */
 const catalogName = z.string().min(1).max(255).regex(/^[^\u0000-\u001f]+$/, 'must be printable');
 
+/** An integration's id, chosen by its writer: it appears in the policy URIs. */
+export const integrationIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, `.`, `_` and `-` only');
+
 /** The body of `POST /v1/integrations/trino`: one Trino (or Starburst) cluster. */
 export const trinoIntegrationInputSchema = z.strictObject({
-  name: z.string().min(1).max(256).meta({ description: 'what the cluster is called, for people' }),
+  id: integrationIdSchema.meta({ description: 'the id, chosen by the writer (it is part of the policy URIs)' }),
+  name: z.string().min(1).max(256).optional().meta({ description: 'what the cluster is called, for people' }),
   iamid: iamIdSchema.meta({ description: "the Warden IAM whose users Trino's user names are" }),
-  userTemplate: z
+  useridTemplate: z
     .string()
     .min(1)
     .max(256)
-    .regex(/\{user\}/, 'must contain `{user}`')
+    .regex(/\{userid\}/, 'must contain `{userid}`')
     .optional()
-    .meta({ description: 'how a Trino user name becomes a Warden userid: `{user}@example.com`; absent: the name itself' }),
+    .meta({ description: 'how a Trino user name becomes a Warden userid: `{userid}@example.com`; absent: the name itself' }),
   catalogs: z.array(catalogName).min(1).max(200).meta({ description: 'the Trino catalogs Warden governs (matched case-insensitively)' }),
   ungoverned: z.enum(UNGOVERNED_MODES).default('deny').meta({ description: 'other catalogs: `deny` everything, `read` (queries and listings, no writes) or `allow` all' }),
 });
 export type TrinoIntegrationInput = z.infer<typeof trinoIntegrationInputSchema>;
 
 /** `{id}` of the integration routes. */
-export const integrationParamsSchema = z.object({ id: z.uuid().meta({ description: 'the id Warden gave the integration' }) });
+export const integrationParamsSchema = z.object({ id: integrationIdSchema.meta({ description: 'the integration' }) });
 
 /** A registered Trino integration, without its credential. */
 export const trinoIntegrationView = z
   .object({
     id: z.string(),
-    name: z.string(),
+    name: z.string().optional(),
     iamid: z.string(),
-    userTemplate: z.string().optional(),
+    useridTemplate: z.string().optional(),
     catalogs: z.array(z.string()).readonly(),
     ungoverned: z.enum(UNGOVERNED_MODES),
     createdAt: z.iso.datetime(),
@@ -88,7 +96,7 @@ export const opaRequestSchema = z.object({
 export type OpaRequest = z.infer<typeof opaRequestSchema>;
 
 /** `{id}` and `?key=` of the OPA routes: the integration in the path, its credential in the query. */
-export const opaParamsSchema = z.object({ id: z.uuid().meta({ description: 'the integration' }) });
+export const opaParamsSchema = integrationParamsSchema;
 // Optional here so that a missing credential is the handler's 401, not a 400.
 export const opaQuerySchema = z.strictObject({ key: z.string().max(256).optional().meta({ description: "the integration's credential (kept out of access logs, see README)" }) });
 

@@ -1,17 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { TrinoIntegrationInput } from '#shared/model/trino.ts';
 import type { AuditRepository } from './audit.ts';
 import type { Db } from './client.ts';
-import { NotFoundError, VersionMismatchError } from './errors.ts';
+import { ConflictError, NotFoundError, VersionMismatchError } from './errors.ts';
 import { withoutKeys } from './item.ts';
 import { integrationKeys } from './key-formats.ts';
 import { nowIso, transact } from './transact.ts';
 
 /** A registered Trino cluster as stored: never its credential, only the credential's SHA-256. */
 export interface TrinoIntegrationRecord extends TrinoIntegrationInput {
-  readonly id: string;
   readonly secretHash: string;
   readonly version: number;
   readonly createdAt: string;
@@ -30,13 +28,14 @@ export class IntegrationRepository {
     return this.db.tables.policies;
   }
 
-  /** Stores a new integration with its audit record, in one transaction. */
-  async create(input: TrinoIntegrationInput, secretHash: string, createdBy: string, audit: (id: string) => AuditInput): Promise<TrinoIntegrationRecord> {
-    const record: TrinoIntegrationRecord = { ...input, id: randomUUID(), secretHash, version: 1, createdAt: nowIso(), createdBy };
-    await transact(this.db, [
-      { Put: { TableName: this.table, Item: { ...integrationKeys.trino(record.id), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      this.audit.put(audit(record.id)),
-    ]);
+  /** Stores a new integration with its audit record, in one transaction; an id in use → `ConflictError`. */
+  async create(input: TrinoIntegrationInput, secretHash: string, createdBy: string, audit: AuditInput): Promise<TrinoIntegrationRecord> {
+    const record: TrinoIntegrationRecord = { ...input, secretHash, version: 1, createdAt: nowIso(), createdBy };
+    await transact(
+      this.db,
+      [{ Put: { TableName: this.table, Item: { ...integrationKeys.trino(record.id), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } }, this.audit.put(audit)],
+      () => new ConflictError(`integration \`${record.id}\` already exists`),
+    );
     return record;
   }
 
@@ -46,7 +45,7 @@ export class IntegrationRepository {
     return res.Item ? withoutKeys<TrinoIntegrationRecord>(res.Item) : undefined;
   }
 
-  /** Every integration, oldest id order (one page holds them all: at most a few hundred). */
+  /** Every integration, in id order (one page holds them all: at most a few hundred). */
   async list(): Promise<TrinoIntegrationRecord[]> {
     const out: TrinoIntegrationRecord[] = [];
     let start: Record<string, unknown> | undefined;

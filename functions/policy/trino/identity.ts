@@ -6,7 +6,7 @@ import type { TrinoIntegrationRecord } from '#shared/store/integrations.ts';
 
 /** The Warden user a Trino user name stands for, through the integration's IAM and template; undefined when no userid can be. */
 export function wardenRef(integration: TrinoIntegrationRecord, trinoUser: string): UserRef | undefined {
-  const userid = integration.userTemplate ? integration.userTemplate.replaceAll('{user}', trinoUser) : trinoUser;
+  const userid = integration.useridTemplate ? integration.useridTemplate.replaceAll('{userid}', trinoUser) : trinoUser;
   return idSchema.safeParse(userid).success ? { iamid: integration.iamid, userid } : undefined;
 }
 

@@ -12,9 +12,9 @@ import { accessControlProperties } from './properties.ts';
 function view(r: TrinoIntegrationRecord) {
   return {
     id: r.id,
-    name: r.name,
+    ...(r.name !== undefined ? { name: r.name } : {}),
     iamid: r.iamid,
-    ...(r.userTemplate !== undefined ? { userTemplate: r.userTemplate } : {}),
+    ...(r.useridTemplate !== undefined ? { useridTemplate: r.useridTemplate } : {}),
     catalogs: r.catalogs,
     ungoverned: r.ungoverned,
     createdAt: r.createdAt,
@@ -24,10 +24,10 @@ function view(r: TrinoIntegrationRecord) {
 }
 
 /** What the audit keeps of an integration: its settings, never its credential. */
-const settingsOf = (r: Pick<TrinoIntegrationRecord, 'name' | 'iamid' | 'userTemplate' | 'catalogs' | 'ungoverned'>) => ({
-  name: r.name,
+const settingsOf = (r: Pick<TrinoIntegrationRecord, 'name' | 'iamid' | 'useridTemplate' | 'catalogs' | 'ungoverned'>) => ({
+  ...(r.name !== undefined ? { name: r.name } : {}),
   iamid: r.iamid,
-  ...(r.userTemplate !== undefined ? { userTemplate: r.userTemplate } : {}),
+  ...(r.useridTemplate !== undefined ? { useridTemplate: r.useridTemplate } : {}),
   catalogs: r.catalogs,
   ungoverned: r.ungoverned,
 });
@@ -44,9 +44,7 @@ export function integrationRoutes(services: Pick<Services, 'integrations' | 'aud
   app.serve(createTrinoIntegration, async (c, { body }) => {
     const { credential, hash } = newCredential();
     const createdBy = principalLabel(c.get('caller').principal);
-    const saved = await services.integrations.create(body, hash, createdBy, (id) =>
-      changeAudit(c, { action: 'CREATE', targetType: 'trinoIntegration', targets: [id], payload: settingsOf(body) }),
-    );
+    const saved = await services.integrations.create(body, hash, createdBy, changeAudit(c, { action: 'CREATE', targetType: 'trinoIntegration', targets: [body.id], payload: settingsOf(body) }));
     return c.json(answer(saved, credential), 201);
   });
 

@@ -25,6 +25,7 @@ export const createTrinoIntegration = route({
   guard: requires('USER_ADMIN'),
   body: { schema: trinoIntegrationInputSchema },
   responses: { 201: { description: 'registered', schema: trinoCredentialView } },
+  errors: { 409: 'an integration of that id exists' },
 });
 
 export const listTrinoIntegrations = route({

@@ -15,8 +15,9 @@ interface Created {
   accessControlProperties: string;
 }
 
-async function register(body: unknown = { name: 'analytics', iamid: 'okta', catalogs: ['hive'] }): Promise<Created> {
-  const res = await app.request('/v1/integrations/trino', json('POST', body, bearer(admin)));
+let next = 0;
+async function register(body: Record<string, unknown> = { iamid: 'okta', catalogs: ['hive'] }): Promise<Created> {
+  const res = await app.request('/v1/integrations/trino', json('POST', { id: `cluster-${next++}`, ...body }, bearer(admin)));
   expect(res.status).toBe(201);
   return (await res.json()) as Created;
 }
@@ -36,7 +37,7 @@ beforeAll(async () => {
 
 describe('the integration object', () => {
   it('answers the credential once, with the properties text; lists without it; every step audited', async () => {
-    const created = await register({ name: 'prod', iamid: 'okta', userTemplate: '{user}@example.com', catalogs: ['Hive'], ungoverned: 'read' });
+    const created = await register({ id: 'prod', name: 'prod', iamid: 'okta', useridTemplate: '{userid}@example.com', catalogs: ['Hive'], ungoverned: 'read' });
     const { id } = created.integration;
     expect(created.accessControlProperties.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual([
       'access-control.name=opa',
@@ -48,7 +49,7 @@ describe('the integration object', () => {
     const listed = (await (await app.request('/v1/integrations/trino', { headers: bearer(admin) })).json()) as { integrations: Array<{ id: string }> };
     expect(JSON.stringify(listed)).not.toContain(created.credential);
     expect(JSON.stringify(listed)).not.toContain('secretHash');
-    expect(listed.integrations.find((i) => i.id === id)).toMatchObject({ name: 'prod', userTemplate: '{user}@example.com', ungoverned: 'read' });
+    expect(listed.integrations.find((i) => i.id === id)).toMatchObject({ name: 'prod', useridTemplate: '{userid}@example.com', ungoverned: 'read' });
 
     const rotated = (await (await app.request(`/v1/integrations/trino/${id}/rotate`, { method: 'POST', headers: bearer(admin) })).json()) as Created;
     expect(rotated.credential).not.toBe(created.credential);
@@ -58,9 +59,11 @@ describe('the integration object', () => {
     expect((await app.request(`/v1/integrations/trino/${id}`, { method: 'DELETE', headers: bearer(admin) })).status).toBe(204);
     expect((await post(allowPath(rotated), plugin.executeQuery(sam))).status).toBe(401);
     expect((await app.request(`/v1/integrations/trino/${id}`, { method: 'DELETE', headers: bearer(admin) })).status).toBe(404);
+    expect((await app.request('/v1/integrations/trino', json('POST', { id: 'dup', iamid: 'okta', catalogs: ['hive'] }, bearer(admin)))).status).toBe(201);
+    expect((await app.request('/v1/integrations/trino', json('POST', { id: 'dup', iamid: 'okta', catalogs: ['lake'] }, bearer(admin)))).status).toBe(409);
 
     const audit = (await auditRecords(s)).filter((r) => String(r.targetType).startsWith('trinoIntegration'));
-    expect(audit.map((r) => r.action)).toEqual(['CREATE', 'READ', 'ROTATE', 'DELETE']);
+    expect(audit.filter((r) => (r.targets as string[]).includes(id)).map((r) => r.action)).toEqual(['CREATE', 'READ', 'ROTATE', 'DELETE']);
     for (const r of audit) expect(JSON.stringify(r)).not.toContain(created.credential.slice(4));
   });
 
@@ -73,9 +76,10 @@ describe('the integration object', () => {
 
   it('is for USER_ADMIN only, and refuses a bad body with 400', async () => {
     const engine = await keyFor(s, { type: 'service', id: 'engine' }, ['QUERY_ENGINE', 'GOVERNANCE']);
-    expect((await app.request('/v1/integrations/trino', json('POST', { name: 'x', iamid: 'okta', catalogs: ['hive'] }, bearer(engine)))).status).toBe(403);
+    expect((await app.request('/v1/integrations/trino', json('POST', { id: 'x', iamid: 'okta', catalogs: ['hive'] }, bearer(engine)))).status).toBe(403);
     expect((await app.request('/v1/integrations/trino', { headers: bearer(engine) })).status).toBe(403);
-    for (const bad of [{}, { name: 'x', iamid: 'okta', catalogs: [] }, { name: 'x', iamid: 'okta', catalogs: ['hive'], userTemplate: 'no-placeholder' }, { name: 'x', iamid: 'okta', catalogs: ['hive'], ungoverned: 'maybe' }]) {
+    const ok = { id: 'x', iamid: 'okta', catalogs: ['hive'] };
+    for (const bad of [{}, { ...ok, catalogs: [] }, { ...ok, useridTemplate: 'no-placeholder' }, { ...ok, ungoverned: 'maybe' }, { ...ok, id: 'has/slash' }, { ...ok, id: '' }]) {
       expect((await app.request('/v1/integrations/trino', json('POST', bad, bearer(admin)))).status).toBe(400);
     }
   });
@@ -87,7 +91,7 @@ describe('refusals of the OPA endpoints', () => {
     const b = await register();
     for (const suffix of SUFFIXES) {
       const base = `/v1/opa/trino/${a.integration.id}/${suffix}`;
-      for (const path of [base, `${base}?key=`, `${base}?key=wti_wrong`, `${base}?key=${b.credential}`, `/v1/opa/trino/${crypto.randomUUID()}/${suffix}?key=${a.credential}`]) {
+      for (const path of [base, `${base}?key=`, `${base}?key=wti_wrong`, `${base}?key=${b.credential}`, `/v1/opa/trino/unknown-${suffix}/${suffix}?key=${a.credential}`]) {
         const res = await post(path, plugin.executeQuery(sam));
         expect(res.status, path).toBe(401);
         expect(res.headers.get('content-type')).toContain('application/problem+json');

@@ -64,7 +64,7 @@ beforeAll(async () => {
   for (const [id, source] of Object.entries(SOURCES)) expect((await app.request(`/v1/data-sources/${id}`, json('PUT', source, bearer(admin)))).status).toBe(201);
   expect((await app.request('/v1/policies/customer-region', json('PUT', CUSTOMER_FILTER, bearer(admin)))).status).toBe(201);
   await s.users.create({ iamid: 'okta', userid: 'svc-bi', displayName: 'BI service user', permissions: ['IMPERSONATE_USER'] });
-  const res = await app.request('/v1/integrations/trino', json('POST', { name: 'analytics', iamid: 'okta', catalogs: ['lake', 'hive'] }, bearer(admin)));
+  const res = await app.request('/v1/integrations/trino', json('POST', { id: 'analytics', name: 'analytics', iamid: 'okta', catalogs: ['lake', 'hive'] }, bearer(admin)));
   expect(res.status).toBe(201);
   const created = (await res.json()) as { integration: { id: string }; accessControlProperties: string };
   integrationId = created.integration.id;
