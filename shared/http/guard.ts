@@ -9,7 +9,11 @@ import { unauthorized } from './errors.ts';
  * Who may call a route, declared with it: what the route enforces and what the OpenAPI
  * document says come from this one value.
  */
-export type Guard = { readonly kind: 'open' } | { readonly kind: 'caller'; readonly rule?: string } | { readonly kind: 'permission'; readonly anyOf: Permissions };
+export type Guard =
+  | { readonly kind: 'open' }
+  | { readonly kind: 'caller'; readonly rule?: string }
+  | { readonly kind: 'permission'; readonly anyOf: Permissions }
+  | { readonly kind: 'query-key'; readonly rule: string };
 
 /**
  * With a `requires(…)` guard: the caller may also be the subject the request names (a user of
@@ -33,6 +37,12 @@ export interface SelfRule<I> {
 /** No credentials at all (JWKS, health, the document). */
 export const open = (): Guard => ({ kind: 'open' });
 
+/**
+ * A credential of the route's own in the `key` query parameter, which the handler checks before
+ * it reads the request (Trino's OPA plugin sends no headers); `rule` says whose it is.
+ */
+export const queryKey = (rule: string): Guard => ({ kind: 'query-key', rule });
+
 /** Any authenticated caller; what it may do is the domain's rule, which `rule` states. */
 export const authenticated = (rule?: string): Guard => ({ kind: 'caller', ...(rule ? { rule } : {}) });
 
@@ -51,7 +61,7 @@ function callerOf(c: Context<AppEnv>) {
  * subject may act for itself. A 403 comes before any 400, as it always did.
  */
 export function guardBeforeInput(c: Context<AppEnv>, guard: Guard, self: boolean): void {
-  if (guard.kind === 'open') return;
+  if (guard.kind === 'open' || guard.kind === 'query-key') return;
   const caller = callerOf(c);
   if (guard.kind === 'permission' && !self) requireSelfOr(caller, undefined, guard.anyOf);
 }
@@ -71,6 +81,8 @@ export function describeGuard(guard: Guard, self?: SelfRule<never>): { readonly 
       return { sentence: 'No credentials.' };
     case 'caller':
       return { sentence: guard.rule ?? 'Any authenticated caller.' };
+    case 'query-key':
+      return { sentence: guard.rule };
     case 'permission': {
       const permission = guard.anyOf.join(' or ');
       if (!self) return { permission, sentence: `${capitalised(permissionsText(guard.anyOf))}.` };

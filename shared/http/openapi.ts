@@ -21,7 +21,7 @@ const problemSchema = z
 const COMMON_ERRORS: ReadonlyArray<{ readonly status: number; readonly description: string; readonly when: (r: AnyRoute) => boolean }> = [
   { status: 400, description: 'invalid request: the detail names the parameter or field', when: (r) => Boolean(r.params || r.query || r.body) },
   { status: 401, description: 'missing or invalid credentials', when: (r) => r.guard.kind !== 'open' },
-  { status: 403, description: 'the caller may not do this: the detail says what it lacks', when: (r) => r.guard.kind !== 'open' },
+  { status: 403, description: 'the caller may not do this: the detail says what it lacks', when: (r) => r.guard.kind !== 'open' && r.guard.kind !== 'query-key' },
   { status: 413, description: 'request body exceeds 1 MiB', when: (r) => Boolean(r.body) },
   { status: 415, description: 'a YAML body where only JSON is taken', when: (r) => Boolean(r.body && !r.body.mediaTypes) },
   // Any route that reads the store may meet a throttled DynamoDB: answered 503 with Retry-After.
@@ -54,7 +54,7 @@ function routeConfig(route: AnyRoute): RouteConfig {
     description: route.description ? `${route.description} ${guard.sentence}` : guard.sentence,
     tags: [functionFor(route.path) ?? 'unrouted'],
     ...(guard.permission ? { 'x-warden-permission': guard.permission } : {}),
-    ...(route.guard.kind === 'open' ? { security: [] } : route.security ? { security: route.security.map((scheme) => ({ [scheme]: [] })) } : {}),
+    ...(route.guard.kind === 'open' ? { security: [] } : route.guard.kind === 'query-key' ? { security: [{ queryKey: [] }] } : route.security ? { security: route.security.map((scheme) => ({ [scheme]: [] })) } : {}),
     request: {
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { query: route.query } : {}),
@@ -88,6 +88,7 @@ function buildDocument(config: Pick<Config, 'version' | 'issuer'>): OpenApiDocum
     description: 'an API key, or on /v1/decisions* and /userinfo an impersonation token',
   });
   registry.registerComponent('securitySchemes', 'basic', { type: 'http', scheme: 'basic', description: '/userinfo only: the API key as password' });
+  registry.registerComponent('securitySchemes', 'queryKey', { type: 'apiKey', in: 'query', name: 'key', description: '/v1/opa/trino/* only: the Trino integration\'s credential' });
   for (const route of DECLARED_ROUTES) registry.registerPath(routeConfig(route));
   const doc = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

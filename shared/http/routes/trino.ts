@@ -13,7 +13,7 @@ import {
   trinoIntegrationInputSchema,
   trinoIntegrationView,
 } from '#shared/model/trino.ts';
-import { open, requires } from '../guard.ts';
+import { queryKey, requires } from '../guard.ts';
 import { route, type AnyRoute } from '../route.ts';
 
 export const createTrinoIntegration = route({
@@ -66,9 +66,8 @@ const opa = (suffix: string, operationId: string, summary: string, schema: z.Zod
     operationId,
     summary,
     description:
-      `Trino's \`${property}\`. The credential rides in \`?key=\` (the plugin cannot send a header): a missing or wrong one is a 401, ` +
-      'which Trino treats as a failure and denies. The body is the plugin\'s `{"input":{"context":…,"action":…}}`; unknown operations are denied.',
-    guard: open(),
+      `Trino's \`${property}\`. The body is the plugin's \`{"input":{"context":…,"action":…}}\`; unknown operations are denied.`,
+    guard: queryKey('The integration\'s credential in `?key=` (the plugin cannot send a header); a missing or wrong one is a 401, on which Trino denies.'),
     params: opaParamsSchema,
     query: opaQuerySchema,
     body: { schema: opaRequestSchema, readByHandler: true },
