@@ -95,9 +95,9 @@ export const opaRequestSchema = z.object({
 });
 export type OpaRequest = z.infer<typeof opaRequestSchema>;
 
-/** `{id}` and `?key=` of the OPA routes: the integration in the path, its credential in the query. */
+/** `{id}` of the OPA routes: the integration whose credential `?key=` must be. */
 export const opaParamsSchema = integrationParamsSchema;
-// Optional here so that a missing credential is the handler's 401, not a 400.
+/** `?key=` of the OPA routes: optional here, so that a missing credential is the handler's 401, not a 400. */
 export const opaQuerySchema = z.strictObject({ key: z.string().max(256).optional().meta({ description: "the integration's credential (kept out of access logs, see README)" }) });
 
 const viewExpression = z.object({ expression: z.string() });

@@ -32,7 +32,7 @@ function trinoIndex(snapshot: Snapshot): TrinoIndex {
 }
 
 /** The user's approved request on a source, as the engine takes it. */
-export function approvalOf(user: CachedUser, id: string): DecideOptions {
+function approvalOf(user: CachedUser, id: string): DecideOptions {
   const approvedRequest = user.approvals.get(id);
   return approvedRequest ? { approvedRequest } : {};
 }

@@ -3,7 +3,7 @@ import { unauthorized } from '#shared/http/errors.ts';
 import type { IntegrationRepository, TrinoIntegrationRecord } from '#shared/store/integrations.ts';
 
 /** The prefix of a Trino integration's credential (`wti_…`, 256 random bits). */
-export const CREDENTIAL_PREFIX = 'wti';
+const CREDENTIAL_PREFIX = 'wti';
 
 /** A new credential and the only form Warden keeps of it. */
 export function newCredential(): { readonly credential: string; readonly hash: string } {

@@ -86,9 +86,6 @@ export function operationRule(operation: string): OperationRule | undefined {
   return RULES.get(operation);
 }
 
-/** Every operation name Warden knows. */
-export const KNOWN_OPERATIONS: readonly string[] = [...RULES.keys()];
-
 /** Most distinct unknown names logged by one instance: a caller cannot flood the log. */
 const MAX_LOGGED = 256;
 const logged = new Set<string>();

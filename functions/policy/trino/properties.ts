@@ -1,5 +1,5 @@
 /** The plugin's five policy URIs: property name → the path below the integration. */
-export const POLICY_URIS = [
+const POLICY_URIS = [
   ['opa.policy.uri', 'allow'],
   ['opa.policy.batched-uri', 'batch'],
   ['opa.policy.row-filters-uri', 'row-filters'],
