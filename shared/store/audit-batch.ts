@@ -14,13 +14,15 @@ interface Pending {
 const BATCH = 25;
 
 /**
- * Writes the audit records of concurrent decisions together (BatchWriteItem, 25 a call).
- * Each `write` resolves only once its record is stored, so a decision is answered only after
- * its audit record exists, at a fraction of one PutItem per decision.
+ * Writes the audit records of concurrent decisions together (BatchWriteItem, 25 a call), as a
+ * database commits a group: a record that finds no write in flight is sent at once; records that
+ * arrive while one is go together when it lands (or as soon as 25 wait). Each `write` resolves
+ * only once its record is stored, so a decision is answered only after its audit record exists;
+ * a lone decision waits for one write and no window, a busy instance for a fraction of one.
  */
 export class AuditBatcher {
   private queue: Pending[] = [];
-  private scheduled = false;
+  private inFlight = 0;
 
   constructor(
     private readonly db: Db,
@@ -32,18 +34,18 @@ export class AuditBatcher {
   write(input: AuditInput): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ item: this.audit.item(completeRecord(input)), resolve, reject });
-      if (this.queue.length >= BATCH) this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        // A 2 ms window lets concurrent decisions share one BatchWriteItem.
-        setTimeout(() => this.flush(), 2);
-      }
+      if (this.inFlight === 0 || this.queue.length >= BATCH) this.flush();
     });
   }
 
   private flush(): void {
-    this.scheduled = false;
-    while (this.queue.length) void this.send(this.queue.splice(0, BATCH));
+    while (this.queue.length) {
+      this.inFlight++;
+      void this.send(this.queue.splice(0, BATCH)).finally(() => {
+        this.inFlight--;
+        if (this.queue.length) this.flush();
+      });
+    }
   }
 
   private async send(batch: Pending[]): Promise<void> {
