@@ -60,7 +60,8 @@ describe('simulate', () => {
     expect(sourcesToCompare(before, snap([hrPolicy(['US'])]))).toEqual(['sales']);
   });
 
-  it('handles 5,000 users × 2,000 sources in seconds', () => {
+  // How long this takes is measured by `npm run bench:simulate`, never here: the machines are shared.
+  it('finds every pair a guard on all of 2,000 sources takes from 5,000 users', () => {
     const many = Array.from({ length: 2000 }, (_, i) => source(`s${i}`, [`Dept.D${i % 40}.Team${i % 7}`]));
     const users = Array.from({ length: 5000 }, (_, i) =>
       subject(`u${i}`, { groups: [`G${i % 50}`], attributes: { Dept: [`Dept.D${i % 40}`], Country: [i % 3 ? 'US' : 'France'] } }),
@@ -73,11 +74,8 @@ describe('simulate', () => {
     // Worst case: a new guard on every source, so no source can be skipped.
     const guard = entitlements('guard', { attributes: [{ name: 'Country', value: 'US' }] }, { merge: 'alwaysRequired' });
     const after = compileSnapshot({ sources: many, domains: [], policies: [...base, open, guard], trustedIams: TRUSTED }, before);
-    const started = performance.now();
     const result = simulate(before, after, users);
-    const elapsed = performance.now() - started;
     expect(result.summary.lost).toBe(Math.ceil(5000 / 3) * 2000);
     expect(result.summary.gained).toBe(0);
-    expect(elapsed).toBeLessThan(10_000);
   });
 });
