@@ -40,6 +40,20 @@ export function accessRequestRoutes(services: Pick<Services, 'catalog' | 'access
     return { request, owners: (await services.catalog.getSource(request.dataSource))?.owners ?? [] };
   }
 
+  /** The pending requests the caller may decide: every one for GOVERNANCE, else those on the sources it owns. */
+  async function toDecide(caller: Caller): Promise<AccessRequest[]> {
+    const pending = await services.accessRequests.pending();
+    if (caller.permissions.has('GOVERNANCE')) return pending;
+    const p = caller.principal;
+    if (p.type !== 'user') return [];
+    const owns = new Map<string, boolean>();
+    for (const id of new Set(pending.map((r) => r.dataSource))) {
+      const owners = (await services.catalog.getSource(id))?.owners ?? [];
+      owns.set(id, owners.some((o) => o.iamid === p.iamid && o.userid === p.id));
+    }
+    return pending.filter((r) => owns.get(r.dataSource));
+  }
+
   app.serve(requestAccess, async (c) => {
     const caller = c.get('caller');
     if (caller.principal.type !== 'user') throw forbidden('only a user may request access, for itself');
@@ -55,7 +69,10 @@ export function accessRequestRoutes(services: Pick<Services, 'catalog' | 'access
   app.serve(listAccessRequests, async (c, { query }) => {
     const caller = c.get('caller');
     let requests: AccessRequest[];
-    if (query.dataSource) {
+    if (query.toDecide) {
+      if (query.dataSource || query.state) throw badRequest('`toDecide`: takes no `dataSource` nor `state`');
+      requests = await toDecide(caller);
+    } else if (query.dataSource) {
       const source = await services.catalog.getSource(query.dataSource);
       if (!source) throw notFound(`data source \`${query.dataSource}\` not found`);
       requireOneOfOrGovernance(caller, source.owners, 'only an owner of the data source or `GOVERNANCE` may list its requests');
@@ -79,22 +96,22 @@ export function accessRequestRoutes(services: Pick<Services, 'catalog' | 'access
     const { request, owners } = await load(id);
     requireOneOfOrGovernance(c.get('caller'), owners, 'only an owner of the data source or `GOVERNANCE` may decide access requests');
     let expiresAt: string | undefined;
+    let reason: string | undefined;
     if (verdict === 'approve') {
-      expiresAt = (await readBody(c, approveBodySchema, { optional: true })).expiresAt;
+      ({ expiresAt, reason } = await readBody(c, approveBodySchema, { optional: true }));
       if (expiresAt && Date.parse(expiresAt) <= Date.now()) throw badRequest('`expiresAt`: must be in the future');
     } else {
-      await readBody(c, denyBodySchema, { optional: true });
+      ({ reason } = await readBody(c, denyBodySchema, { optional: true }));
     }
     const decidedBy = deciderId(c.get('caller').principal);
     return services.accessRequests.decide(
       request,
-      verdict === 'approve' ? 'approved' : 'denied',
-      decidedBy,
-      expiresAt,
+      { state: verdict === 'approve' ? 'approved' : 'denied', decidedBy, expiresAt, reason },
       changeAudit(c, { action: verdict === 'approve' ? 'APPROVE_ACCESS' : 'DENY_ACCESS', targetType: 'accessRequest', targets: [request.id, request.dataSource], payload: {
         user: { iamid: request.iamid, userid: request.userid },
         decidedBy,
         ...(expiresAt ? { expiresAt } : {}),
+        ...(reason ? { reason } : {}),
       } }),
     );
   }

@@ -10,15 +10,20 @@ export const accessRequestBodySchema = z.strictObject({ dataSource: idSchema, re
 /** The body of `POST /v1/access-requests/{id}/approve`. */
 export const approveBodySchema = z.strictObject({
   expiresAt: z.iso.datetime({ offset: true }).optional().meta({ description: 'when the access ends, in the future; absent: never' }),
+  reason: reason.meta({ description: "the decider's comment, kept with the request" }),
 });
 
 /** The body of `POST /v1/access-requests/{id}/deny`. */
-export const denyBodySchema = z.strictObject({ reason });
+export const denyBodySchema = z.strictObject({ reason: reason.meta({ description: "the decider's comment, kept with the request" }) });
 
 /** The query of `GET /v1/access-requests`. */
 export const accessRequestListQuerySchema = z.strictObject({
   dataSource: idSchema.optional().meta({ description: "the source whose requests to list; absent: the caller's own" }),
   state: z.enum(STATES).optional(),
+  toDecide: z
+    .enum(['true'])
+    .optional()
+    .meta({ description: '`true`: the pending requests the caller may decide, oldest first (all of them for `GOVERNANCE`, those on its sources for an owner); with no other parameter' }),
 });
 
 /** `{id}` of one request: an unknown or malformed id is a 404 alike. */
@@ -36,6 +41,7 @@ export const accessRequestView = z
     createdAt: z.iso.datetime(),
     decidedAt: z.iso.datetime().optional(),
     decidedBy: z.string().optional().meta({ description: 'the decider: `iamid/userid`, or `service:name`' }),
+    decisionReason: z.string().optional().meta({ description: "the decider's comment (`reason` of the approval or denial)" }),
     expiresAt: z.iso.datetime({ offset: true }).optional().meta({ description: 'approved only: when the access ends (absent: never)' }),
   })
   .meta({ id: 'AccessRequest' });

@@ -22,6 +22,8 @@ export interface AccessRequest {
   readonly decidedAt?: string;
   /** `iamid/userid` of the deciding user, `service:name` of a deciding service principal. */
   readonly decidedBy?: string;
+  /** The decider's comment. */
+  readonly decisionReason?: string;
   /** Approved requests only: when the access ends (absent: never). */
   readonly expiresAt?: string;
 }
@@ -44,11 +46,16 @@ export class AccessRequestRepository extends AuditedRepository {
     };
   }
 
-  /** Files a pending request, audited in the same transaction. */
+  private pendingKey(r: AccessRequest): { pk: string; sk: string } {
+    return { pk: policyKeys.pendingRequests, sk: policyKeys.pendingRequest(r.createdAt, r.id) };
+  }
+
+  /** Files a pending request with its pending marker, audited in the same transaction. */
   async create(input: Pick<AccessRequest, 'iamid' | 'userid' | 'dataSource' | 'reason'>, audit: (id: string) => AuditInput): Promise<AccessRequest> {
     const request: AccessRequest = { id: randomUUID(), ...input, state: 'pending', createdAt: nowIso() };
     await transact(this.db, [
       { Put: { TableName: this.table, Item: this.item(request), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.table, Item: { ...this.pendingKey(request), ...request } } },
       this.audit.put(audit(request.id)),
     ]);
     return request;
@@ -60,15 +67,14 @@ export class AccessRequestRepository extends AuditedRepository {
     return res.Item ? toRequest(res.Item) : undefined;
   }
 
-  /** Approves or denies a pending request; one already decided is a `ConflictError`. */
+  /** Approves or denies a pending request, removing its pending marker; one already decided is a `ConflictError`. */
   async decide(
     current: AccessRequest,
-    state: 'approved' | 'denied',
-    decidedBy: string,
-    expiresAt: string | undefined,
+    verdict: { readonly state: 'approved' | 'denied'; readonly decidedBy: string; readonly expiresAt?: string | undefined; readonly reason?: string | undefined },
     audit: AuditInput,
   ): Promise<AccessRequest> {
-    const next: AccessRequest = { ...current, state, decidedBy, decidedAt: nowIso(), ...(expiresAt ? { expiresAt } : {}) };
+    const { state, decidedBy, expiresAt, reason } = verdict;
+    const next: AccessRequest = { ...current, state, decidedBy, decidedAt: nowIso(), ...(expiresAt ? { expiresAt } : {}), ...(reason ? { decisionReason: reason } : {}) };
     await transact(
       this.db,
       [
@@ -81,6 +87,7 @@ export class AccessRequestRepository extends AuditedRepository {
             ExpressionAttributeValues: { ':pending': 'pending' },
           },
         },
+        { Delete: { TableName: this.table, Key: this.pendingKey(current) } },
         this.audit.put(audit),
       ],
       () => new ConflictError(`access request \`${current.id}\` is no longer pending`),
@@ -96,6 +103,12 @@ export class AccessRequestRepository extends AuditedRepository {
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': policyKeys.requestsOfUser(iamid, userid) },
     });
+    return items.map(toRequest);
+  }
+
+  /** Every pending request, oldest first: what owners and GOVERNANCE have to decide (bounded by the requests awaiting a decision). */
+  async pending(): Promise<AccessRequest[]> {
+    const items = await queryAll(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': policyKeys.pendingRequests } });
     return items.map(toRequest);
   }
 

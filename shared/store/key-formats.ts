@@ -75,6 +75,9 @@ export const policyKeys = {
   requestMeta: 'META',
   requestsOfUser: (iamid: string, userid: string) => `REQUESTUSER#${iamid}#${userid}`,
   requestsOfSource: (id: string) => `REQUESTSOURCE#${id}`,
+  /** One item per pending request, removed when it is decided: what owners and GOVERNANCE have to decide. */
+  pendingRequests: 'REQUESTS#PENDING',
+  pendingRequest: (createdAt: string, id: string) => `${createdAt}#${id}`,
 } as const;
 
 /** In the policies table: the query-engine integrations (few), one partition, one item each. */

@@ -44,6 +44,8 @@
  *   access request by id             → GetItem pk=REQUEST#id sk=META
  *   access requests of a user / of a source → gsi1 pk=REQUESTUSER#iamid#userid ; gsi2 pk=REQUESTSOURCE#id
  *   Trino integrations (listing; by id, then its credential hash compared) → Query pk=INTEGRATIONS sk begins_with TRINO# ; GetItem sk=TRINO#id
+ *   pending requests, oldest first (what owners and GOVERNANCE have to decide; a marker item
+ *   written with the request and deleted with its decision) → Query pk=REQUESTS#PENDING, sk=<created>#id
  *
  * sessions (a session id is scoped to its impersonator's label: `service:bi-tool`, `user:okta/edixon`)
  *   session by (impersonator, id)    → GetItem pk=SESSIONS#label sk=SESSION#id (TTL: expiresAt)

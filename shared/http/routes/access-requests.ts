@@ -30,7 +30,7 @@ export const listAccessRequests = route({
   path: '/v1/access-requests',
   operationId: 'listAccessRequests',
   summary: "a data source's access requests, or without `dataSource` the caller's own",
-  guard: authenticated("With `dataSource`: an owner of the source or a caller with permission `GOVERNANCE`; without it a user, for its own requests."),
+  guard: authenticated("With `dataSource`: an owner of the source or a caller with permission `GOVERNANCE`; with `toDecide=true`: anyone, for the pending requests it may decide; without either a user, for its own requests."),
   query: accessRequestListQuerySchema,
   responses: { 200: { description: 'the requests, of `state` if given', schema: accessRequestListView } },
   errors: { 400: 'invalid query, or no `dataSource` from a service account', 404: 'unknown data source' },
