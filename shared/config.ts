@@ -34,6 +34,8 @@ export interface Config {
   readonly impersonationDefaults: ImpersonationSettings;
   /** Users need a place on the allow list besides `IMPERSONATE_USER`. */
   readonly requireAllowList: boolean;
+  /** How long a console sign-in lasts, whatever the activity (`WARDEN_CONSOLE_SESSION_TTL_SECONDS`). */
+  readonly consoleSessionTtlSeconds: number;
   /** The local runtime only (`npm start`). */
   readonly local: { readonly port: number; readonly adminKey?: string; readonly scimToken?: string; readonly syncIntervalMs: number };
 }
@@ -98,6 +100,7 @@ const envSchema = z.object({
   WARDEN_ADMIN_KEY_SECRET_ARN: optional(z.string()),
   WARDEN_SIGNING_KEY_ARN: optional(z.string()),
   WARDEN_SNAPSHOT_REFRESH_MS: milliseconds(1000),
+  WARDEN_CONSOLE_SESSION_TTL_SECONDS: optional(z.coerce.number().int().min(60).max(43_200)).transform((v) => v ?? 3600),
   PORT: optional(z.coerce.number().int().min(0).max(65_535)).transform((v) => v ?? 8080),
   WARDEN_ADMIN_API_KEY: optional(z.string()),
   WARDEN_SCIM_TOKEN: optional(z.string()),
@@ -153,6 +156,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     snapshotRefreshMs: e.WARDEN_SNAPSHOT_REFRESH_MS,
     impersonationDefaults,
     requireAllowList,
+    consoleSessionTtlSeconds: e.WARDEN_CONSOLE_SESSION_TTL_SECONDS,
     local: {
       port: e.PORT,
       ...(e.WARDEN_ADMIN_API_KEY ? { adminKey: e.WARDEN_ADMIN_API_KEY } : {}),

@@ -1,4 +1,5 @@
 import { createAuthenticator, type Authenticator, type ImpersonationVerifier } from './auth/authenticate.ts';
+import { ConsoleSessions } from './auth/console-session.ts';
 import type { Config } from './config.ts';
 import type { DecisionDeps, DecisionService } from './decision-service/service.ts';
 import { LocalSigner } from './impersonation/local-signer.ts';
@@ -11,6 +12,7 @@ import { ApiKeyRepository } from './store/api-keys.ts';
 import { AuditBatcher } from './store/audit-batch.ts';
 import { AuditRepository } from './store/audit.ts';
 import { CatalogRepository } from './store/catalog.ts';
+import { ConsoleSessionRepository } from './store/console-sessions.ts';
 import type { Db } from './store/client.ts';
 import { ExternalStateRepository } from './store/external-state.ts';
 import { GroupRepository } from './store/groups.ts';
@@ -52,6 +54,8 @@ export interface Services {
   readonly tokenState: TokenStateRepository;
   readonly signer: TokenSigner;
   readonly authenticator: Authenticator;
+  /** Console sign-in sessions: cookie secrets exchanged for an API key. */
+  readonly consoleSessions: ConsoleSessions;
   /** Verifies impersonation tokens where routes accept them. */
   readonly impersonation: ImpersonationVerifier;
   /**
@@ -119,11 +123,13 @@ export function createServices(db: Db, config: Config, options: ServiceOptions):
     signingKeys,
     tokenState,
   };
+  const authenticator = createAuthenticator({ apiKeys, users, bootstrapKeyHash: options.bootstrapKeyHash, ...(options.authCacheMs !== undefined ? { cacheMs: options.authCacheMs } : {}) });
   const signer = options.signer ? options.signer(signingKeys) : config.inAws ? refusingSigner('WARDEN_SIGNING_KEY_ARN') : new LocalSigner(signingKeys, now);
   return {
     ...repositories,
     signer,
-    authenticator: createAuthenticator({ apiKeys, users, bootstrapKeyHash: options.bootstrapKeyHash, ...(options.authCacheMs !== undefined ? { cacheMs: options.authCacheMs } : {}) }),
+    authenticator,
+    consoleSessions: new ConsoleSessions(new ConsoleSessionRepository(db, audit), authenticator, config.consoleSessionTtlSeconds, now),
     // Every function verifies impersonation tokens the same way: JWKS and revocation from the sessions table.
     impersonation: createImpersonationVerifier(repositories, {
       issuer: config.issuer,

@@ -4,6 +4,7 @@ import { createBaseApp } from '#shared/http/app.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import type { DecidingServices } from '#shared/services.ts';
 import { apiKeyRoutes } from './api-keys.ts';
+import { consoleRoutes } from './console.ts';
 import { userDataSourceRoutes } from './data-sources.ts';
 import { groupRoutes } from './groups.ts';
 import { iamRoutes } from './iams.ts';
@@ -16,7 +17,7 @@ export function createUserinfoApp(services: DecidingServices): Hono<AppEnv> {
   app.use('/v1/*', authenticate(services));
   // As the routes declare: Basic with the API key as password, and impersonation tokens, here only.
   app.use('/userinfo/*', authenticate(services, { allowBasic: true, acceptImpersonation: true }));
-  const groups = [userinfoRoutes(services), apiKeyRoutes(services), iamRoutes(services), userRoutes(services), userDataSourceRoutes(services), groupRoutes(services)];
+  const groups = [userinfoRoutes(services), apiKeyRoutes(services), iamRoutes(services), userRoutes(services), userDataSourceRoutes(services), groupRoutes(services), consoleRoutes(services)];
   for (const routes of groups) app.route(routes.base, routes);
   return app;
 }

@@ -16,6 +16,8 @@ export interface ImpersonationVerifier {
 export interface Authenticator {
   /** The caller behind a bearer API key; `AuthenticationError` when unknown. */
   apiKey(key: string): Promise<Caller>;
+  /** The caller behind the API key of this SHA-256 (a console session's key), judged as `apiKey` would judge the key now. */
+  apiKeyHash(hash: string): Promise<Caller>;
   /** Drops a key from this instance's cache at once (it was just deleted here). */
   forget(hash: string): void;
 }
@@ -51,20 +53,23 @@ export function createAuthenticator(deps: {
     }
     return lookupStored(deps, hash);
   };
+  const byHash = async (hash: string): Promise<Caller> => {
+    const now = Date.now();
+    const hit = cache.get(hash);
+    if (hit && hit.until > now) return hit.caller;
+    const caller = await lookup(hash);
+    if (cacheMs > 0) {
+      if (cache.size >= MAX_CACHED_KEYS) cache.clear();
+      cache.set(hash, { caller, until: now + cacheMs });
+    }
+    return caller;
+  };
   return {
     async apiKey(key) {
       if (!key || key.length > 512) throw new AuthenticationError('invalid api key');
-      const hash = sha256Hex(key);
-      const now = Date.now();
-      const hit = cache.get(hash);
-      if (hit && hit.until > now) return hit.caller;
-      const caller = await lookup(hash);
-      if (cacheMs > 0) {
-        if (cache.size >= MAX_CACHED_KEYS) cache.clear();
-        cache.set(hash, { caller, until: now + cacheMs });
-      }
-      return caller;
+      return byHash(sha256Hex(key));
     },
+    apiKeyHash: byHash,
     forget(hash) {
       cache.delete(hash);
     },

@@ -20,6 +20,8 @@ export interface Caller {
   /** A user caller's uid: the identity its API key was issued for (a later user of the userid is another). */
   readonly uid?: string;
   readonly impersonation?: Impersonation;
+  /** The console session the request came through, when it carried the session cookie: its public id and end (epoch seconds). */
+  readonly consoleSession?: { readonly id: string; readonly expiresAt: number };
 }
 
 /** One incarnation of a user: its immutable uid and its deactivation stamp at some moment. */

@@ -1,6 +1,7 @@
 import type * as accessRequests from '#shared/http/routes/access-requests.ts';
 import type * as base from '#shared/http/routes/base.ts';
 import type * as catalog from '#shared/http/routes/catalog.ts';
+import type * as consoleRoutes from '#shared/http/routes/console.ts';
 import type * as iams from '#shared/http/routes/iams.ts';
 import type * as impersonation from '#shared/http/routes/impersonation.ts';
 import type * as policy from '#shared/http/routes/policy.ts';
@@ -78,6 +79,13 @@ export const OPERATIONS = {
   getImpersonationSession: op<typeof impersonation.getImpersonationSession>('get', '/v1/impersonation/sessions/{sessionId}'),
   endImpersonationSession: op<typeof impersonation.endImpersonationSession>('delete', '/v1/impersonation/sessions/{sessionId}'),
   getJwks: op<typeof impersonation.getJwks>('get', '/.well-known/jwks.json'),
+
+  createConsoleSession: op<typeof consoleRoutes.createConsoleSession>('post', '/v1/console/session'),
+  getConsoleSession: op<typeof consoleRoutes.getConsoleSession>('get', '/v1/console/session'),
+  deleteConsoleSession: op<typeof consoleRoutes.deleteConsoleSession>('delete', '/v1/console/session'),
+  listUsers: op<typeof consoleRoutes.listUsers>('get', '/v1/users'),
+  listIams: op<typeof consoleRoutes.listIams>('get', '/v1/iams'),
+  getUserCatalog: op<typeof consoleRoutes.getUserCatalog>('get', '/v1/users/{iamid}/{userid}/catalog'),
 } as const;
 
 /** The `operationId` of an operation the client can call. */

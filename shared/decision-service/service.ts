@@ -5,6 +5,7 @@ import type { UserRef } from '#shared/model/identity.ts';
 import type { Logger } from '#shared/log/logger.ts';
 import type { Metrics } from '#shared/log/metrics.ts';
 import { decide, decideSubscription, type DecideOptions, type Snapshot } from '#shared/policy/index.ts';
+import type { SourceEntry } from '#shared/policy/snapshot.ts';
 import type { AccessRequestRepository } from '#shared/store/access-requests.ts';
 import type { AuditBatcher } from '#shared/store/audit-batch.ts';
 import type { CatalogRepository } from '#shared/store/catalog.ts';
@@ -55,6 +56,12 @@ export interface AccessibleSource {
   readonly id: string;
   readonly name: string;
   readonly access: 'granted';
+}
+
+/** A source a user may query, or only discover, with its compiled entry (columns, tags, domains). */
+export interface VisibleSource {
+  readonly entry: SourceEntry;
+  readonly access: 'granted' | 'discoverable';
 }
 
 /** The user's approved request on the source; the engine decides whether it may count. */
@@ -163,12 +170,25 @@ export class DecisionService {
 
   /** Every source the user may query (one audit record for the listing). */
   async accessible(ctx: DecisionContext, user: UserRef): Promise<AccessibleSource[]> {
+    const { listed } = await this.listing(ctx, user, false);
+    return listed.map(({ entry, access }) => ({ id: entry.facts.source.id, name: entry.facts.source.name, access: access as 'granted' }));
+  }
+
+  /** Every source the user may query or discover, with its snapshot entry (one audit record). */
+  async visible(ctx: DecisionContext, user: UserRef): Promise<VisibleSource[]> {
+    return (await this.listing(ctx, user, true)).listed;
+  }
+
+  private async listing(ctx: DecisionContext, user: UserRef, discoverable: boolean): Promise<{ listed: VisibleSource[] }> {
     const [{ snapshot }, cached] = await Promise.all([this.snapshots.current(), this.user(user)]);
-    const out: AccessibleSource[] = [];
+    const listed: VisibleSource[] = [];
     for (const id of snapshot.sourceIds) {
       const sub = decideSubscription(snapshot, cached.view.subject, id, approvalFor(cached, id));
-      if (sub?.access === 'granted') out.push({ id, name: snapshot.source(id)!.facts.source.name, access: 'granted' });
+      const entry = snapshot.source(id)!;
+      if (sub?.access === 'granted') listed.push({ entry, access: 'granted' });
+      else if (discoverable && sub?.discoverable) listed.push({ entry, access: 'discoverable' });
     }
+    const granted = listed.filter((s) => s.access === 'granted');
     await this.audit.write({
       ...auditIdentity(ctx.caller),
       userId: userAuditId(user),
@@ -176,11 +196,17 @@ export class DecisionService {
       actionStatus: 'SUCCESS',
       targetType: 'dataSources',
       // The listing names its first sources; the count says how many there were.
-      targets: out.slice(0, 100).map((s) => s.id),
-      payload: { user, listing: true, granted: out.length, evaluated: snapshot.sourceIds.length },
+      targets: granted.slice(0, 100).map((s) => s.entry.facts.source.id),
+      payload: {
+        user,
+        listing: true,
+        granted: granted.length,
+        ...(discoverable ? { discoverable: listed.length - granted.length } : {}),
+        evaluated: snapshot.sourceIds.length,
+      },
       ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
     });
-    return out;
+    return { listed };
   }
 }
 

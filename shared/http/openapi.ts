@@ -5,13 +5,14 @@ import { describeGuard } from './guard.ts';
 import { functionFor, FUNCTIONS } from './path-prefixes.ts';
 import type { AnyRoute, ErrorStatus } from './route.ts';
 import { BASE_ROUTES, type OpenApiDocument } from './routes/base.ts';
+import { CONSOLE_ROUTES } from './routes/console.ts';
 import { IMPERSONATION_ROUTES } from './routes/impersonation.ts';
 import { POLICY_ROUTES } from './routes/policy.ts';
 import { TRINO_ROUTES } from './routes/trino.ts';
 import { USERINFO_ROUTES } from './routes/userinfo.ts';
 
 /** Every declared route of every function: the source of the document. */
-export const DECLARED_ROUTES: readonly AnyRoute[] = [...BASE_ROUTES, ...IMPERSONATION_ROUTES, ...USERINFO_ROUTES, ...POLICY_ROUTES, ...TRINO_ROUTES];
+export const DECLARED_ROUTES: readonly AnyRoute[] = [...BASE_ROUTES, ...IMPERSONATION_ROUTES, ...USERINFO_ROUTES, ...POLICY_ROUTES, ...TRINO_ROUTES, ...CONSOLE_ROUTES];
 
 const problemSchema = z
   .object({ type: z.string(), title: z.string(), status: z.int(), detail: z.string() })

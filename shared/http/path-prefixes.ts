@@ -18,6 +18,8 @@ export const PATH_PREFIXES = {
     '/v1/groups': 'both',
     '/v1/iams': 'both',
     '/v1/api-keys': 'both',
+    // Console sessions (sign in, CSRF token, sign out).
+    '/v1/console': 'below',
   },
   policy: {
     '/v1/data-sources': 'both',

@@ -108,6 +108,8 @@ export const sessionKeys = {
   signingKeyPrefix: 'KEY#',
   signingKey: (kid: string) => ({ pk: SIGNING_KEYS, sk: `KEY#${kid}` }),
   currentSigningKey: { pk: SIGNING_KEYS, sk: 'CURRENT' },
+  /** A console sign-in session, by the SHA-256 of its cookie secret (never the secret itself). */
+  consoleSession: (secretHash: string) => ({ pk: `CONSOLE#${secretHash}`, sk: 'SESSION' }),
 } as const;
 
 /** DynamoDB refuses a partition key (of the table or an index) longer than this many bytes. */

@@ -56,6 +56,8 @@
  *   every session (a USER_ADMIN's listing) → Scan gsi1 one page at a time (only session items carry gsi1 keys)
  *   impersonation settings           → GetItem pk=SETTINGS sk=IMPERSONATION
  *   signing keys (public JWKS; private keys only locally) → Query pk=SIGNINGKEYS, sk KEY#kid
+ *   console session by the SHA-256 of its cookie secret (TTL: expiresAt; no gsi1 keys, so the
+ *   listing of impersonation sessions never meets one) → GetItem pk=CONSOLE#sha256 sk=SESSION
  *
  * audit (append only, TTL retention on expiresAt)
  *   newest first within a time range → Query pk=AUDIT#yyyy-mm-dd, sk=<iso time>#<id>, day by day
