@@ -2,6 +2,12 @@
 export const FUNCTIONS = ['scim', 'userinfo', 'policy', 'impersonation'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
+/**
+ * The console's pages (`functions/console/`): a function of its own that serves HTML, outside the
+ * API document; CDK routes `/console` and every path below it to it, and so does the local server.
+ */
+export const CONSOLE_PREFIX = '/console';
+
 /** Which paths a prefix takes: the path itself, every path below it, or both. */
 export type PrefixMatch = 'exact' | 'below' | 'both';
 

@@ -7,6 +7,7 @@ import { decisionService } from '#shared/decision-service/index.ts';
 import { createServices, type DecidingServices } from '#shared/services.ts';
 import { createDb } from '#shared/store/client.ts';
 import { ensureTables } from '#shared/store/create-tables.ts';
+import { createConsoleApp } from '#functions/console/app.tsx';
 import { createFunctionApps, createLocalServer } from './compose.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamo, type LocalDynamo } from './dynamo.ts';
 import { seedCatalog } from './seed/catalog.ts';
@@ -71,7 +72,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalWarde
   const endpoint = options.dynamoEndpoint ?? (dynamo = await startLocalDynamo(options.dataDir ? { dataDir: options.dataDir } : {})).endpoint;
   try {
     const { services, adminKey, scimToken } = await prepareServices({ ...options, dynamoEndpoint: endpoint });
-    const server = createLocalServer(createFunctionApps(services), services.config.version);
+    const server = createLocalServer(createFunctionApps(services), services.config.version, createConsoleApp());
     const host = options.host ?? '127.0.0.1';
     const { httpServer, port } = await new Promise<{ httpServer: ServerType; port: number }>((resolve, reject) => {
       const s = serve({ fetch: server.fetch, port: options.port ?? 8080, hostname: host }, (info) => resolve({ httpServer: s, port: info.port }));

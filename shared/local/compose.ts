@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { CONSOLE_PREFIX } from '#shared/http/path-prefixes.ts';
 import { createImpersonationApp } from '#functions/impersonation/app.ts';
 import { createPolicyApp } from '#functions/policy/app.ts';
 import { createScimApp } from '#functions/scim/app.ts';
@@ -24,10 +25,14 @@ export function createFunctionApps(services: DecidingServices): Record<FunctionN
 /**
  * One server for the whole API, routing each path to its function as API Gateway does.
  * `/health` asks every function and answers ok only if all four are; `/openapi.json` is the
- * policy function's.
+ * policy function's. With `consoleApp`, `/console` and every path below it are the console's.
  */
-export function createLocalServer(apps: Record<FunctionName, Fetchable>, version: string): Hono {
+export function createLocalServer(apps: Record<FunctionName, Fetchable>, version: string, consoleApp?: Fetchable): Hono {
   const server = new Hono();
+  if (consoleApp) {
+    server.all(CONSOLE_PREFIX, (c) => consoleApp.fetch(c.req.raw));
+    server.all(`${CONSOLE_PREFIX}/*`, (c) => consoleApp.fetch(c.req.raw));
+  }
   server.get('/health', async (c) => {
     const healthy = await Promise.all(FUNCTIONS.map(async (fn) => (await apps[fn].fetch(new Request('http://local/health'))).status === 200));
     const ok = healthy.every(Boolean);

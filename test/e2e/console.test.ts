@@ -1,0 +1,64 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalWarden } from '#shared/local/bootstrap.ts';
+import { asAdmin, keyOf, launchBrowser, screenshot, seriousViolations, signedInPage, startWarden } from './support.ts';
+
+let warden: LocalWarden;
+let browser: Browser;
+const keys: Record<string, string> = {};
+
+/** Reloads `path` until the main text holds `text` (decisions see a change within the 1 s user cache). */
+async function eventually(page: Page, path: string, text: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    await page.goto(path);
+    if ((await page.locator('main').innerText()).includes(text)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`\`${path}\` never showed \`${text}\``);
+}
+
+beforeAll(async () => {
+  [warden, browser] = await Promise.all([startWarden(), launchBrowser()]);
+  for (const userid of ['jdoe', 'smwilliams@example.com', 'bob']) keys[userid] = await keyOf(warden, 'okta', userid);
+  // The manual override of seed 004: a source whose one policy lets users discover it and ask.
+  const claims = { name: 'Claims', platform: 'postgres', database: 'warden', schema: 'ins', table: 'claims', owners: [{ iamid: 'okta', userid: 'jdoe' }], tags: ['Claims'], columns: [{ name: 'amount', type: 'numeric', tags: [] }] };
+  expect((await asAdmin(warden, 'PUT', '/v1/data-sources/claims', claims)).status).toBe(201);
+  const byRequest = { name: 'Claims by request', type: 'subscription', circumstances: [{ type: 'tags', tag: 'Claims' }], actions: { type: 'approval', allowDiscovery: true } };
+  expect((await asAdmin(warden, 'PUT', '/v1/policies/claims-by-request', byRequest)).status).toBe(201);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await warden?.stop();
+});
+
+describe('the console in a browser', () => {
+  it('lets a user find a discoverable source and request access, its owner approve, and the user query it', async () => {
+    const sam = await signedInPage(browser, warden, keys['smwilliams@example.com']!);
+    await sam.page.goto('/console/data?search=claims');
+    await expect.poll(() => sam.page.locator('main').innerText()).toContain('Discoverable');
+    await sam.page.getByLabel('Reason for Claims').fill('quarterly fraud review');
+    await sam.page.getByRole('button', { name: 'Request access' }).click();
+    await expect.poll(() => sam.page.locator('main').innerText()).toContain('Request pending');
+    expect(await seriousViolations(sam.page)).toEqual([]);
+    await screenshot(sam.page, 'data-request-pending');
+
+    const jane = await signedInPage(browser, warden, keys.jdoe!);
+    await jane.page.goto('/console/requests');
+    const row = jane.page.getByRole('row', { name: /smwilliams@example\.com/ });
+    await expect.poll(() => row.innerText()).toContain('quarterly fraud review');
+    expect(await seriousViolations(jane.page)).toEqual([]);
+    await row.getByLabel(/Comment for/).fill('ok for Q3');
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => jane.page.locator('main').innerText()).toContain('approved: smwilliams@example.com on claims');
+    await screenshot(jane.page, 'requests-approved');
+
+    await eventually(sam.page, '/console/why?source=claims', 'Access granted');
+    expect(await sam.page.locator('main').innerText()).toContain('approved access request');
+    await screenshot(sam.page, 'why-after-approval');
+    await sam.page.goto('/console/data?search=claims');
+    expect(await sam.page.locator('main').innerText()).toContain('You may query it (approved request)');
+    await screenshot(sam.page, 'data-granted');
+    await Promise.all([sam.context.close(), jane.context.close()]);
+  }, 60_000);
+});
