@@ -30,7 +30,7 @@ export function GainLossChart({ changes }: { changes: readonly Change[] }) {
   const rowH = 44;
   const width = 560;
   const label = 160;
-  const scale = (n: number) => Math.round(((width - label - 40) * n) / max);
+  const scale = (n: number) => Math.round(((width - label - 70) * n) / max);
   const summary = rows.map((r) => `${r.source}: ${r.gains} gain, ${r.loses} lose`).join('; ');
   return (
     <svg role="img" aria-label={`Who gains and loses access per source. ${summary}`} width={width} height={rows.length * rowH + 10} viewBox={`0 0 ${width} ${rows.length * rowH + 10}`}>
