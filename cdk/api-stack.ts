@@ -3,9 +3,9 @@ import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLE_NAMES, tableEnvVar, type TableName } from '#shared/store/tables.ts';
-import { functionFor } from '#shared/http/path-prefixes.ts';
-import { DOCS_BUNDLE_FILES, ENTRIES } from './bundling.ts';
-import { ROUTES, type ApiFunctionName } from './routes.ts';
+import { CONSOLE_PREFIX, functionFor } from '#shared/http/path-prefixes.ts';
+import { CONSOLE_BUNDLE_FILES, DOCS_BUNDLE_FILES, ENTRIES } from './bundling.ts';
+import { gatewayPaths, ROUTES, type ApiFunctionName } from './routes.ts';
 import { ScheduledFunction } from './scheduled-function.ts';
 import { WardenFunction } from './warden-function.ts';
 import { WardenHttpApi } from './warden-http-api.ts';
@@ -54,6 +54,8 @@ export class ApiStack extends Stack {
   readonly api: WardenHttpApi;
   readonly functions: Readonly<Record<ApiFunctionName, WardenFunction>>;
   readonly userInfoSync: ScheduledFunction;
+  /** The console's pages; a client of the API like any other, it holds no table, key or secret. */
+  readonly console: WardenFunction;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -106,6 +108,16 @@ export class ApiStack extends Stack {
     // Verifiers of impersonation tokens fetch only the public key.
     signingKey.grant(functions.policy.fn, 'kms:GetPublicKey');
     signingKey.grant(functions.userinfo.fn, 'kms:GetPublicKey');
+
+    // The console asks the API at the request's own origin, so it needs not even the API's URL
+    // (which would make the function depend on the API it is a route of).
+    this.console = new WardenFunction(this, 'console', {
+      entry: ENTRIES.console,
+      description: 'Warden console (server-rendered pages over the API)',
+      files: CONSOLE_BUNDLE_FILES,
+      environment: { LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: 'warden-console' },
+    });
+    this.api.addFunctionRoutes('console-integration', this.console.fn, gatewayPaths(CONSOLE_PREFIX, 'both'));
 
     this.userInfoSync = new ScheduledFunction(this, 'UserInfoSync', {
       entry: ENTRIES.userinfoSync,

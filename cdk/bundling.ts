@@ -36,6 +36,7 @@ export const ENTRIES = {
   policy: 'functions/policy/handler.ts',
   impersonation: 'functions/impersonation/handler.ts',
   userinfoSync: 'functions/userinfo/sync-handler.ts',
+  console: 'functions/console/handler.ts',
 } as const;
 
 /** Absolute path of a function entry given relative to the repository root. */
@@ -70,6 +71,9 @@ export function esbuildOptions(entry: string): BuildOptions & { outfile: string 
 export const DOCS_BUNDLE_FILES: Readonly<Record<string, string>> = Object.fromEntries(
   Object.keys(DOCS_ASSETS).map((name) => [`${DOCS_ASSET_DIR}/${name}`, `node_modules/swagger-ui-dist/${name}`]),
 );
+
+/** The console's stylesheet beside its bundle (`functions/console/app.tsx` reads it there). */
+export const CONSOLE_BUNDLE_FILES: Readonly<Record<string, string>> = { 'console/console.css': 'functions/console/static/console.css' };
 
 /** `BUNDLING` with `files` (bundle-relative target → repository-relative source) copied after esbuild. */
 export function bundlingWithFiles(files: Readonly<Record<string, string>>): BundlingOptions {

@@ -53,7 +53,7 @@ function tableActions(name: FunctionName, table: string): string[] {
 
 describe('api stack functions', () => {
   it('runs the four API functions and the sync on arm64 / nodejs22.x, ESM bundles', () => {
-    warden.apiTemplate.resourceCountIs('AWS::Lambda::Function', 5);
+    warden.apiTemplate.resourceCountIs('AWS::Lambda::Function', 6);
     for (const name of ALL_FUNCTIONS) {
       const props = resources[functionId(name)].Properties;
       expect(props.Architectures, name).toEqual(['arm64']);
@@ -63,6 +63,20 @@ describe('api stack functions', () => {
       expect(props.MemorySize, name).toBeGreaterThanOrEqual(512);
       expect(props.MemorySize, name).toBeLessThanOrEqual(1024);
     }
+  });
+
+  it('runs the console as a function of its own on /console, with no table, key or secret', () => {
+    const id = logicalId(warden.api.console.fn.node.defaultChild);
+    const props = resources[id].Properties;
+    expect([props.Architectures, props.Runtime]).toEqual([['arm64'], 'nodejs22.x']);
+    expect(Object.keys(props.Environment.Variables).sort()).toEqual(['LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME']);
+    const roleId = props.Role['Fn::GetAtt'][0];
+    const statements = Object.values(resources)
+      .filter((r: Json) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: Json) => x.Ref === roleId))
+      .flatMap((r: Json) => r.Properties.PolicyDocument.Statement);
+    expect(statements.flatMap((s: Json) => asList(s.Action)).filter((a) => !String(a).startsWith('logs:') && !String(a).startsWith('xray:'))).toEqual([]);
+    const routes = Object.values(resources).filter((r: Json) => r.Type === 'AWS::ApiGatewayV2::Route').map((r: Json) => r.Properties.RouteKey);
+    expect(routes).toEqual(expect.arrayContaining(['ANY /console', 'ANY /console/{proxy+}']));
   });
 
   it('bounds API functions at 10 s and the sync at 60 s', () => {
@@ -108,6 +122,7 @@ describe('api stack routes', () => {
   it('maps every path of the contract to its function, and nothing else', () => {
     const integrationTarget = (integrationId: string): string => {
       const uri = resources[integrationId].Properties.IntegrationUri['Fn::GetAtt'][0];
+      if (uri === logicalId(warden.api.console.fn.node.defaultChild)) return 'console';
       const owner = API_FUNCTIONS.find((name) => functionId(name) === uri);
       if (!owner) throw new Error(`integration \`${integrationId}\` targets no api function`);
       return owner;
@@ -118,7 +133,7 @@ describe('api stack routes', () => {
       expect(method).toBe('ANY');
       actual[path!] = integrationTarget(r.Properties.Target['Fn::Join'][1][1].Ref);
     }
-    expect(actual).toEqual(EXPECTED_ROUTES);
+    expect(actual).toEqual({ ...EXPECTED_ROUTES, '/console': 'console', '/console/{proxy+}': 'console' });
   });
 
   it('logs access on the $default stage and throttles it', () => {

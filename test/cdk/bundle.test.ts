@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { functionFor } from '#shared/http/path-prefixes.ts';
-import { DOCS_BUNDLE_FILES, ENTRIES, PROJECT_ROOT, esbuildOptions } from '../../cdk/bundling.ts';
+import { CONSOLE_BUNDLE_FILES, DOCS_BUNDLE_FILES, ENTRIES, PROJECT_ROOT, esbuildOptions } from '../../cdk/bundling.ts';
 
 /** An API Gateway HTTP API (payload 2.0) event for `GET <path>`. */
 function httpEvent(path: string): Record<string, unknown> {
@@ -62,6 +62,16 @@ describe('function bundles', () => {
     }
   });
 
+  it('console: the bundle renders its sign-in page and serves its stylesheet from beside the bundle', async () => {
+    const bundle = await bundleAndImport('console', ENTRIES.console, (text) => `${text}\n/* beside the bundle */`, CONSOLE_BUNDLE_FILES);
+    const page = await bundle.handler(httpEvent('/console/sign-in'), {});
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<label>API key<input type="password"');
+    const css = await bundle.handler(httpEvent('/console/static/console.css'), {});
+    expect(css.statusCode).toBe(200);
+    expect(css.body.endsWith('/* beside the bundle */')).toBe(true);
+  });
+
   it('userinfoSync: the bundle loads and exports its handler', async () => {
     const bundle = await bundleAndImport('userinfoSync', ENTRIES.userinfoSync);
     expect(typeof bundle.handler).toBe('function');
@@ -72,7 +82,7 @@ describe('function bundles', () => {
  * Bundles an entry with the CDK settings, writes it where node_modules is reachable, imports it.
  * With `mark`, the files CDK ships beside the bundle are copied there too, each through `mark`.
  */
-async function bundleAndImport(name: string, entry: string, mark?: (text: string) => string): Promise<{
+async function bundleAndImport(name: string, entry: string, mark?: (text: string) => string, files = DOCS_BUNDLE_FILES): Promise<{
   handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
 }> {
   const result = await build({ ...esbuildOptions(entry), write: false, sourcemap: false, logLevel: 'silent' });
@@ -81,7 +91,7 @@ async function bundleAndImport(name: string, entry: string, mark?: (text: string
   const file = join(dir, 'index.mjs');
   writeFileSync(file, result.outputFiles[0]!.contents);
   if (mark) {
-    for (const [to, from] of Object.entries(DOCS_BUNDLE_FILES)) {
+    for (const [to, from] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, to)), { recursive: true });
       writeFileSync(join(dir, to), mark(readFileSync(join(PROJECT_ROOT, from), 'utf8')));
     }
