@@ -9,6 +9,7 @@ import { RouteGroup } from '#shared/http/route-group.ts';
 import { approveAccessRequest, denyAccessRequest, getAccessRequest, listAccessRequests, requestAccess } from '#shared/http/routes/access-requests.ts';
 import { accessRequestBodySchema, approveBodySchema, denyBodySchema } from '#shared/model/access-request.ts';
 import { idSchema, type Principal, type UserRef } from '#shared/model/identity.ts';
+import type { DecisionService } from '#shared/decision-service/index.ts';
 import type { Services } from '#shared/services.ts';
 import type { AccessRequest } from '#shared/store/access-requests.ts';
 
@@ -30,7 +31,7 @@ function requireOneOfOrGovernance(caller: Caller, users: readonly UserRef[], ref
  * for its owners and GOVERNANCE; without `dataSource`, the caller's own), `GET …/{id}`,
  * `POST …/{id}/approve|deny`.
  */
-export function accessRequestRoutes(services: Pick<Services, 'catalog' | 'accessRequests'>): RouteGroup {
+export function accessRequestRoutes(services: Pick<Services, 'catalog' | 'accessRequests'>, decisions?: Pick<DecisionService, 'forgetUser'>): RouteGroup {
   const app = new RouteGroup('/v1/access-requests');
 
   /** The request of the path and the owners of its source (none when the source is gone). */
@@ -104,7 +105,7 @@ export function accessRequestRoutes(services: Pick<Services, 'catalog' | 'access
       ({ reason } = await readBody(c, denyBodySchema, { optional: true }));
     }
     const decidedBy = deciderId(c.get('caller').principal);
-    return services.accessRequests.decide(
+    const decided = await services.accessRequests.decide(
       request,
       { state: verdict === 'approve' ? 'approved' : 'denied', decidedBy, expiresAt, reason },
       changeAudit(c, { action: verdict === 'approve' ? 'APPROVE_ACCESS' : 'DENY_ACCESS', targetType: 'accessRequest', targets: [request.id, request.dataSource], payload: {
@@ -114,6 +115,9 @@ export function accessRequestRoutes(services: Pick<Services, 'catalog' | 'access
         ...(reason ? { reason } : {}),
       } }),
     );
+    // The requester's decisions on this instance change at once; elsewhere within the user cache time.
+    decisions?.forgetUser({ iamid: request.iamid, userid: request.userid });
+    return decided;
   }
 
   app.serve(approveAccessRequest, async (c, { params }) => c.json(await decide(c, params.id, 'approve'), 200));

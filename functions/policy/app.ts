@@ -35,7 +35,7 @@ export function createPolicyApp(services: DecidingServices, decisions: DecisionS
     policyRoutes(services),
     decisionRoutes(decisions),
     simulationRoutes(services),
-    accessRequestRoutes(services),
+    accessRequestRoutes(services, decisions),
     auditRoutes(services),
     integrationRoutes(services, credentials),
     opaRoutes({ ...services, decisions }, credentials),

@@ -95,6 +95,11 @@ export class DecisionService {
     this.metrics = deps.metrics;
   }
 
+  /** Forgets what this instance cached of a user, so that a change made here counts at once. */
+  forgetUser(user: UserRef): void {
+    this.usersCache.forget(user.iamid, user.userid);
+  }
+
   /** The compiled snapshot decisions currently use. */
   snapshot(): Promise<LoadedSnapshot> {
     return this.snapshots.current();

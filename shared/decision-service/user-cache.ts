@@ -55,6 +55,11 @@ export class UserCache {
     return value;
   }
 
+  /** Drops a user at once (its access requests were just decided here): the next decision reloads it. */
+  forget(iamid: string, userid: string): void {
+    this.entries.delete(`${iamid}\u0000${userid}`);
+  }
+
   private async load(iamid: string, userid: string): Promise<CachedUser | undefined> {
     const [view, requests] = await Promise.all([
       loadUserView(this.stores.users, this.stores.groups, iamid, userid),
