@@ -12,7 +12,8 @@ import { policyPages } from './pages/policies.tsx';
 import { requestPages } from './pages/requests.tsx';
 import { signInPages } from './pages/sign-in.tsx';
 import { whyPages } from './pages/why.tsx';
-import { SESSION_COOKIE, SignedOut, type ConsoleOptions } from './session.ts';
+import { SESSION_COOKIE } from '#shared/auth/console-session.ts';
+import { SignedOut, type ConsoleOptions } from './session.ts';
 
 /** No script at all, styles from the console's own file, forms only to itself, never framed. */
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

@@ -1,11 +1,9 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { createWardenClient, WardenApiError, type WardenClient } from '#shared/client/index.ts';
-import type { ReplyOf, RouteOf } from '#shared/client/index.ts';
+// The cookie the API sets at sign-in; the console only forwards it.
+import { SESSION_COOKIE } from '#shared/auth/console-session.ts';
+import { createWardenClient, WardenApiError, type ReplyOf, type RouteOf, type WardenClient } from '#shared/client/index.ts';
 import type { Permission } from '#shared/model/identity.ts';
-
-/** The cookie the API sets at sign-in; the console only forwards it. */
-export const SESSION_COOKIE = 'warden_session';
 
 /** The signed-in session as the API describes it (`GET /v1/console/session`). */
 export type Session = ReplyOf<RouteOf<'getConsoleSession'>>['body'];

@@ -44,6 +44,7 @@ try {
       ...examples,
       '',
       `API reference:     ${u}/docs`,
+      `console:           ${u}/console (sign in with the admin API key)`,
       `ready on ${u} (${Math.round(performance.now() - started)} ms)`,
       '',
     ].join('\n'),
