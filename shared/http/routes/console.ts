@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { consoleSessionView, iamListView, userCatalogQuerySchema, userCatalogView, userListQuerySchema, userPageView } from '#shared/model/console.ts';
 import { userParamsSchema } from '#shared/model/users.ts';
 import { authenticated, requires } from '../guard.ts';
@@ -69,9 +68,6 @@ export const getUserCatalog = route({
   responses: { 200: { description: 'one page of the catalog', schema: userCatalogView } },
   errors: { 404: 'unknown user' },
 });
-
-/** What a session view answers, for the handler. */
-export type ConsoleSessionJson = z.output<typeof consoleSessionView>;
 
 /** The routes of console sessions, user and IAM listings, and a user's catalog (served by the `userinfo` function). */
 export const CONSOLE_ROUTES: readonly AnyRoute[] = [createConsoleSession, getConsoleSession, deleteConsoleSession, listUsers, listIams, getUserCatalog];
