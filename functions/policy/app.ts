@@ -7,6 +7,7 @@ import type { DecisionService } from '#shared/decision-service/index.ts';
 import { accessRequestRoutes } from './access-requests.ts';
 import { auditRoutes } from './audit.ts';
 import { dataSourceRoutes } from './data-sources.ts';
+import { disabledPolicyRoutes } from './disabled-policies.ts';
 import { decisionRoutes } from './decisions.ts';
 import { domainRoutes } from './domains.ts';
 import { policyRoutes } from './policies.ts';
@@ -30,6 +31,7 @@ export function createPolicyApp(services: DecidingServices, decisions: DecisionS
   const credentials = new IntegrationCredentials(services.integrations);
   const groups = [
     dataSourceRoutes(services, decisions),
+    disabledPolicyRoutes(services),
     domainRoutes(services),
     tagRoutes(services),
     policyRoutes(services),

@@ -26,12 +26,17 @@ export function simulationRoutes(services: SimulationDeps & Pick<Services, 'cata
     const keys = upsert.map((d) => d.policyKey);
     const duplicate = keys.find((k, i) => keys.indexOf(k) !== i);
     if (duplicate) throw badRequest(`\`upsert\`: policy \`${duplicate}\` appears twice`);
+    const ids = body.upsertDataSources.map((s) => s.id);
+    const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (twice) throw badRequest(`\`upsertDataSources\`: data source \`${twice}\` appears twice`);
     for (const doc of upsert) await checkAgainstCatalog(services, doc);
     const users = body.users?.map((u) => withDefaultIam(u, services.config.defaultIam));
     return c.json(
       await runSimulation(services, {
         upsert,
         remove: body.remove,
+        upsertDataSources: body.upsertDataSources,
+        removeDataSources: body.removeDataSources,
         ...(users ? { users } : {}),
         ...(body.dataSources ? { dataSources: body.dataSources } : {}),
       }),

@@ -3,11 +3,11 @@ import { auditIdentity } from '#shared/auth/caller.ts';
 import { changeAudit } from '#shared/http/audit.ts';
 import { notFound } from '#shared/http/errors.ts';
 import { RouteGroup } from '#shared/http/route-group.ts';
-import { createApiKey, deleteApiKey } from '#shared/http/routes/iams.ts';
-import type { Principal } from '#shared/model/identity.ts';
+import { createApiKey, deleteApiKey, getCurrentCaller } from '#shared/http/routes/iams.ts';
+import { principalLabel, type Principal } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
 
-/** `POST /v1/api-keys`, `DELETE /v1/api-keys/{keyId}` (USER_ADMIN). */
+/** `POST /v1/api-keys`, `DELETE /v1/api-keys/{keyId}` (USER_ADMIN), `GET /v1/api-keys/current` (any key). */
 export function apiKeyRoutes(services: Pick<Services, 'apiKeys' | 'authenticator' | 'config'>): RouteGroup {
   const app = new RouteGroup('/v1/api-keys');
 
@@ -24,6 +24,12 @@ export function apiKeyRoutes(services: Pick<Services, 'apiKeys' | 'authenticator
       changeAudit(c, { action: 'CREATE', targetType: 'apiKey', targets: [principal.id], payload: { name: body.name, principal, permissions } }),
     );
     return c.json({ keyId: record.keyId, apiKey }, 201);
+  });
+
+  app.serve(getCurrentCaller, (c) => {
+    const caller = c.get('caller');
+    const permissions = [...caller.permissions].sort();
+    return c.json({ principal: caller.principal, label: principalLabel(caller.principal), permissions, via: caller.via, ...(caller.keyId ? { keyId: caller.keyId } : {}) }, 200);
   });
 
   app.serve(deleteApiKey, async (c, { params: { keyId } }) => {

@@ -2,6 +2,7 @@ import type * as accessRequests from '#shared/http/routes/access-requests.ts';
 import type * as base from '#shared/http/routes/base.ts';
 import type * as catalog from '#shared/http/routes/catalog.ts';
 import type * as consoleRoutes from '#shared/http/routes/console.ts';
+import type * as disabledPolicies from '#shared/http/routes/disabled-policies.ts';
 import type * as iams from '#shared/http/routes/iams.ts';
 import type * as impersonation from '#shared/http/routes/impersonation.ts';
 import type * as policy from '#shared/http/routes/policy.ts';
@@ -38,12 +39,15 @@ export const OPERATIONS = {
   putIamExternalSource: op<typeof iams.putIamExternalSource>('put', '/v1/iams/{iamid}/external-source'),
   syncIam: op<typeof iams.syncIam>('post', '/v1/iams/{iamid}/sync'),
   createApiKey: op<typeof iams.createApiKey>('post', '/v1/api-keys'),
+  getCurrentCaller: op<typeof iams.getCurrentCaller>('get', '/v1/api-keys/current'),
   deleteApiKey: op<typeof iams.deleteApiKey>('delete', '/v1/api-keys/{keyId}'),
 
   listDataSources: op<typeof catalog.listDataSources>('get', '/v1/data-sources'),
   getDataSource: op<typeof catalog.getDataSource>('get', '/v1/data-sources/{id}'),
   putDataSource: op<typeof catalog.putDataSource>('put', '/v1/data-sources/{id}'),
   deleteDataSource: op<typeof catalog.deleteDataSource>('delete', '/v1/data-sources/{id}'),
+  disablePolicy: op<typeof disabledPolicies.disablePolicy>('put', '/v1/data-sources/{id}/disabled-policies/{policyKey}'),
+  enablePolicy: op<typeof disabledPolicies.enablePolicy>('delete', '/v1/data-sources/{id}/disabled-policies/{policyKey}'),
   listDomains: op<typeof catalog.listDomains>('get', '/v1/domains'),
   getDomain: op<typeof catalog.getDomain>('get', '/v1/domains/{id}'),
   putDomain: op<typeof catalog.putDomain>('put', '/v1/domains/{id}'),

@@ -1,7 +1,8 @@
 import type { UserRef, Subject } from '#shared/model/identity.ts';
 import type { PolicyDocument, StoredPolicy } from '#shared/model/policy.ts';
 import { compileSnapshot, simulate, type SimulationResult } from '#shared/policy/index.ts';
-import type { CatalogRepository } from '#shared/store/catalog.ts';
+import type { DataSource, DataSourceInput } from '#shared/model/catalog.ts';
+import { nextSource, type CatalogRepository } from '#shared/store/catalog.ts';
 import type { Db } from '#shared/store/client.ts';
 import { NotFoundError } from '#shared/store/errors.ts';
 import { trustedIams, type IamTrustRepository } from '#shared/store/iam-trust.ts';
@@ -22,10 +23,12 @@ export interface SimulationDeps {
   readonly config: { readonly defaultIam: string };
 }
 
-/** A proposed change: policies to upsert (validated documents) and keys to remove. */
+/** A proposed change: policies to upsert (validated documents) and keys to remove, and data sources likewise. */
 export interface SimulationRequest {
   readonly upsert: readonly PolicyDocument[];
   readonly remove: readonly string[];
+  readonly upsertDataSources?: ReadonlyArray<DataSourceInput & { readonly id: string }>;
+  readonly removeDataSources?: readonly string[];
   /** Only these users (default: every user of every IAM). */
   readonly users?: readonly UserRef[];
   /** Only these sources (default: the whole catalog). */
@@ -53,16 +56,28 @@ function changedPolicies(current: readonly StoredPolicy[], req: SimulationReques
   return [...byKey.values()];
 }
 
+function changedSources(current: readonly DataSource[], req: SimulationRequest, defaultIam: string): DataSource[] {
+  const byId = new Map(current.map((s) => [s.id, s]));
+  for (const id of req.removeDataSources ?? []) {
+    if (!byId.delete(id)) throw new NotFoundError(`data source \`${id}\` not found`);
+  }
+  const now = new Date().toISOString();
+  for (const { id, ...input } of req.upsertDataSources ?? []) byId.set(id, nextSource(id, input, byId.get(id), defaultIam, now));
+  return [...byId.values()];
+}
+
 /**
  * Evaluates every (user, source) before and after a proposed policy change against the live
  * catalog, users, groups and attributes, and returns only the differences (access, discovery,
- * masked columns and row filters, as the engine's `simulate` compares them). Nothing is written.
+ * masked columns and row filters, as the engine's `simulate` compares them). The change may hold
+ * many policies and data sources at once (a plan's whole change set). Nothing is written.
  */
 export async function runSimulation(services: SimulationDeps, req: SimulationRequest): Promise<SimulationResult> {
   const [catalog, policies, subjects, trust] = await Promise.all([services.catalog.scan(), services.policies.list(), subjectsFor(services, req.users), services.iamTrust.read()]);
   const { defaultIam } = services.config;
   const trusted = trustedIams(trust, defaultIam);
   const before = compileSnapshot({ ...catalog, policies, trustedIams: trusted, defaultIam });
-  const after = compileSnapshot({ ...catalog, policies: changedPolicies(policies, req), trustedIams: trusted, defaultIam }, before);
+  const sources = changedSources(catalog.sources, req, defaultIam);
+  const after = compileSnapshot({ ...catalog, sources, policies: changedPolicies(policies, req), trustedIams: trusted, defaultIam }, before);
   return simulate(before, after, subjects, req.dataSources);
 }

@@ -13,3 +13,17 @@ export const createApiKeyBodySchema = z.strictObject({
 
 /** A created API key: the key itself only in this answer (it is stored as a SHA-256 hash). */
 export const createdApiKeyView = z.object({ keyId: z.string(), apiKey: z.string() });
+
+/** The calling credential as `GET /v1/api-keys/current` describes it. */
+export const currentCallerView = z
+  .object({
+    principal: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('user'), iamid: z.string(), id: z.string() }),
+      z.object({ type: z.literal('service'), id: z.string() }),
+    ]),
+    label: z.string().meta({ description: '`user:iamid/userid` or `service:id`' }),
+    permissions: z.array(permissionSchema).readonly(),
+    via: z.enum(['api-key', 'bootstrap', 'impersonation']),
+    keyId: z.string().optional().meta({ description: 'the key, unless it is the bootstrap key' }),
+  })
+  .meta({ id: 'CurrentCaller' });

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { iamIdSchema, idSchema, type UserRef } from './identity.ts';
 import { userRefView } from './impersonation.ts';
+import { policyKeySchema } from './policy-key.ts';
 
 export const PLATFORMS = ['postgres', 'trino', 'snowflake', 'databricks'] as const;
 
@@ -35,14 +36,20 @@ export const dataSourceInputSchema = z.strictObject({
   owners: z.array(ownerSchema).max(100).default([]),
   tags: z.array(tagSchema).max(200).default([]),
   columns: z.array(columnSchema).max(2000).default([]),
+  disabledPolicies: z
+    .array(policyKeySchema)
+    .max(200)
+    .optional()
+    .meta({ description: 'global policies its owners disabled on this source (seed 004: a clone where the new version replaces the old); absent: kept as they are' }),
 });
 
 export type DataSourceInput = z.infer<typeof dataSourceInputSchema>;
 export type Column = z.infer<typeof columnSchema>;
 
-/** A data source as stored: every owner names its IAM. */
-export interface DataSource extends Omit<DataSourceInput, 'owners'> {
+/** A data source as stored: every owner names its IAM; `disabledPolicies` only when some are. */
+export interface DataSource extends Omit<DataSourceInput, 'owners' | 'disabledPolicies'> {
   readonly owners: readonly UserRef[];
+  readonly disabledPolicies?: readonly string[];
   readonly id: string;
   readonly version: number;
   readonly createdAt: string;
@@ -79,6 +86,12 @@ export function isOwner(source: Pick<DataSource, 'owners'>, iamid: string, useri
   return source.owners.some((o) => o.iamid === iamid && o.userid === userid);
 }
 
+/** `{id}` and `{policyKey}` of `/v1/data-sources/{id}/disabled-policies/{policyKey}`. */
+export const disabledPolicyParamsSchema = z.object({
+  id: idSchema.meta({ description: 'the data source' }),
+  policyKey: policyKeySchema.meta({ description: 'the policy disabled on it' }),
+});
+
 /** `{id}` of the data source and domain routes: an id that ends up in a key. */
 export const catalogParamsSchema = z.object({ id: idSchema.meta({ description: 'the id, chosen by the writer' }) });
 
@@ -105,6 +118,7 @@ export const dataSourceView = z
     owners: z.array(userRefView).readonly().meta({ description: "owners may list and decide the source's access requests" }),
     tags: z.array(z.string()).readonly(),
     columns: z.array(z.object({ name: z.string(), type: z.string(), tags: z.array(z.string()) })).readonly(),
+    disabledPolicies: z.array(z.string()).readonly().optional().meta({ description: 'policies disabled on this source; absent: none' }),
     version: z.int(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),

@@ -41,6 +41,8 @@ export interface Decision {
   readonly discoverable: boolean;
   readonly reason?: string;
   readonly subscription: readonly SubscriptionVerdict[];
+  /** Policies that target the source but its owners disabled on it. */
+  readonly disabledPolicies?: readonly string[];
   readonly columns: readonly ColumnDecision[];
   readonly rowFilter: RowFilterDecision;
   readonly query?: string;
@@ -86,6 +88,7 @@ export const decisionView = z
     discoverable: z.boolean(),
     reason: z.string().optional(),
     subscription: z.array(verdictView).readonly(),
+    disabledPolicies: z.array(z.string()).readonly().optional().meta({ description: 'policies (of either type) that target the source but are disabled on it; absent: none' }),
     columns: z.array(columnView).readonly(),
     rowFilter: z.object({ expression: z.string().nullable(), policyKeys: z.array(z.string()).readonly() }),
     query: z.string().optional().meta({ description: 'when granted: the enforcing `SELECT` in the dialect' }),

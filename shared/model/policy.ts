@@ -2,12 +2,9 @@ import * as z from 'zod';
 import { iamIdSchema, idSchema } from './identity.ts';
 import { tagSchema } from './catalog.ts';
 
-/** Policy keys appear in URLs and audit records. */
-export const policyKeySchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, `.`, `_` and `-` only');
+import { policyKeySchema } from './policy-key.ts';
+
+export { policyKeySchema };
 
 export const circumstanceSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('tags'), tag: tagSchema }),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { dataSourceInputSchema } from './catalog.ts';
 import { idSchema, userRefSchema } from './identity.ts';
 import { userRefView } from './impersonation.ts';
 import { policyDocumentSchema, policyKeySchema } from './policy.ts';
@@ -9,6 +10,12 @@ const scope = {
   remove: z.array(policyKeySchema).max(MAX_DOCUMENTS).default([]).meta({ description: 'keys of current policies the change deletes' }),
   users: z.array(userRefSchema).min(1).max(10_000).optional().meta({ description: 'the users to compare; absent: every user' }),
   dataSources: z.array(idSchema).min(1).max(100_000).optional().meta({ description: 'the sources to compare; absent: every source' }),
+  upsertDataSources: z
+    .array(dataSourceInputSchema.extend({ id: idSchema }))
+    .max(MAX_DOCUMENTS)
+    .default([])
+    .meta({ description: 'data sources the change creates or replaces (as `PUT /v1/data-sources/{id}` takes them, with `id`), simulated with the policies' }),
+  removeDataSources: z.array(idSchema).max(MAX_DOCUMENTS).default([]).meta({ description: 'ids of current data sources the change deletes' }),
 };
 
 /**
@@ -32,10 +39,22 @@ const outcomeView = z.object({
 
 const count = z.int().min(0);
 
+const columnChangeView = z.object({ name: z.string(), before: z.enum(['clear', 'mask']), after: z.enum(['clear', 'mask']) });
+
 /** The differences a policy change would make, and counts; writes nothing. */
 export const simulationView = z
   .object({
-    changes: z.array(z.object({ user: userRefView, dataSource: z.string(), before: outcomeView, after: outcomeView })).readonly(),
+    changes: z
+      .array(
+        z.object({
+          user: userRefView,
+          dataSource: z.string(),
+          before: outcomeView,
+          after: outcomeView,
+          columns: z.array(columnChangeView).readonly().optional().meta({ description: 'granted before and after: the columns whose action changed' }),
+        }),
+      )
+      .readonly(),
     summary: z.object({ gained: count, lost: count, masksChanged: count, rowFiltersChanged: count, usersEvaluated: count, dataSourcesEvaluated: count }),
   })
   .meta({ id: 'Simulation' });

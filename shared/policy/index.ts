@@ -13,4 +13,4 @@ export { compileEntitlements } from './subscription/entitlements.ts';
 export { compileSnapshot, physicalTableKey, type PhysicalTable, type Snapshot, type SnapshotInput, type SourceEntry, type TagCount } from './snapshot.ts';
 export { decideSubscription, grants, mergeSatisfied, type DecideOptions, type SubscriptionDecision } from './subscription-decision.ts';
 export { decide, type DecisionBody } from './full-decision.ts';
-export { simulate, sourcesToCompare, type SimulationChange, type SimulationResult, type SimulatedOutcome } from './simulate.ts';
+export { simulate, sourcesToCompare, type ColumnChange, type SimulationChange, type SimulationResult, type SimulatedOutcome } from './simulate.ts';

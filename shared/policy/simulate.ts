@@ -13,12 +13,21 @@ export interface SimulatedOutcome {
   readonly rowFilter?: string | null;
 }
 
+/** A column whose action changed for a user who may query the source before and after. */
+export interface ColumnChange {
+  readonly name: string;
+  readonly before: 'clear' | 'mask';
+  readonly after: 'clear' | 'mask';
+}
+
 /** One (user, source) pair whose outcome differs. */
 export interface SimulationChange {
   readonly user: UserRef;
   readonly dataSource: string;
   readonly before: SimulatedOutcome;
   readonly after: SimulatedOutcome;
+  /** When access is granted before and after: the columns now clear that were masked, and the reverse. */
+  readonly columns?: readonly ColumnChange[];
 }
 
 /** The answer of a simulation: only differences, and counts. */
@@ -91,6 +100,15 @@ function dataMayDiffer(a: SourceEntry | undefined, b: SourceEntry | undefined): 
 const sameMasks = (x: SimulatedOutcome, y: SimulatedOutcome): boolean =>
   (x.maskedColumns ?? []).join('\u0000') === (y.maskedColumns ?? []).join('\u0000');
 
+/** The columns masked on one side only, in column order of either side. */
+function columnChanges(was: SimulatedOutcome, now: SimulatedOutcome): ColumnChange[] {
+  const before = new Set(was.maskedColumns ?? []);
+  const after = new Set(now.maskedColumns ?? []);
+  const unmasked = [...before].filter((c) => !after.has(c)).map((name) => ({ name, before: 'mask', after: 'clear' }) as const);
+  const masked = [...after].filter((c) => !before.has(c)).map((name) => ({ name, before: 'clear', after: 'mask' }) as const);
+  return [...unmasked, ...masked];
+}
+
 /**
  * Evaluates every subject on every source before and after a change and returns only the
  * differences. Sources whose applicable policies and tags are identical are skipped.
@@ -120,6 +138,10 @@ export function simulate(before: Snapshot, after: Snapshot, subjects: readonly S
         if (masks) masksChanged++;
         if (filter) rowFiltersChanged++;
         if (!masks && !filter) continue;
+        if (masks) {
+          changes.push({ user: { iamid: subject.iamid, userid: subject.userid }, dataSource: id, before: was, after: now, columns: columnChanges(was, now) });
+          continue;
+        }
       } else if (was.discoverable === now.discoverable) {
         continue;
       }

@@ -22,6 +22,8 @@ export interface SourceEntry {
   readonly discovery: boolean;
   /** An approved access request may grant: at least one policy, and every one allows it. */
   readonly requestsAllowed: boolean;
+  /** Policies that target the source but that its owners disabled on it, by key. */
+  readonly disabledPolicies: readonly string[];
 }
 
 /** How often a tag is used, exactly (not counting descendants). */
@@ -145,8 +147,13 @@ export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snap
     else byTable.set(key, [source.id]);
     const facts = sourceFacts(source);
     const inDomains = domainsOf(source, facts, domainsByTag);
-    const applicable = subscriptionIndex.applicable(facts, inDomains, domains);
-    const dataPolicies = dataIndex.applicable(facts, inDomains, domains);
+    // A policy disabled on the source is left out of its lists, so every decision path skips it alike.
+    const disabled = new Set(source.disabledPolicies ?? []);
+    const targeting = subscriptionIndex.applicable(facts, inDomains, domains);
+    const targetingData = dataIndex.applicable(facts, inDomains, domains);
+    const applicable = disabled.size ? targeting.filter((p) => !disabled.has(p.policy.policyKey)) : targeting;
+    const dataPolicies = disabled.size ? targetingData.filter((p) => !disabled.has(p.document.policyKey)) : targetingData;
+    const disabledPolicies = disabled.size ? [...targeting.map((p) => p.policy.policyKey), ...targetingData.map((p) => p.document.policyKey)].filter((k) => disabled.has(k)) : [];
     let plan: DataPlan | undefined;
     entries.set(source.id, {
       facts,
@@ -157,6 +164,7 @@ export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snap
       dataPlan: () => (plan ??= planDataPolicies(source, dataPolicies, trustedIams)),
       discovery: applicable.some((p) => p.policy.actions.allowDiscovery),
       requestsAllowed: applicable.length > 0 && applicable.every((p) => p.allowsRequests),
+      disabledPolicies,
     });
   }
   return {

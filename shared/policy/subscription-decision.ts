@@ -9,6 +9,8 @@ export interface SubscriptionDecision {
   readonly discoverable: boolean;
   readonly subscription: readonly SubscriptionVerdict[];
   readonly reason?: string;
+  /** Policies that target the source but are disabled on it (absent: none). */
+  readonly disabledPolicies?: readonly string[];
 }
 
 /** Options of a decision: the user's approved access request on the source, if any. */
@@ -52,8 +54,8 @@ function safeVerdict(p: CompiledSubscription, subject: Subject, entry: SourceEnt
   }
 }
 
-function denialReason(verdicts: readonly SubscriptionVerdict[]): string {
-  if (verdicts.length === 0) return 'no subscription policy applies';
+function denialReason(verdicts: readonly SubscriptionVerdict[], disabled: readonly string[]): string {
+  if (verdicts.length === 0) return disabled.length ? `no subscription policy applies: disabled on the source: ${disabled.map((k) => `\`${k}\``).join(', ')}` : 'no subscription policy applies';
   const failed = verdicts.filter((v) => !v.satisfied).map((v) => `\`${v.policyKey}\``);
   return `not satisfied: ${failed.join(', ')}`;
 }
@@ -68,13 +70,14 @@ export function decideSubscription(snapshot: Snapshot, subject: Subject, sourceI
   const policies = entry.subscriptions;
   // A request is a manual override only while every policy on the source allows requests.
   const approved = requestValid(opts) && entry.requestsAllowed;
-  const subscription = policies.map((p) => safeVerdict(p, subject, entry, approved));
-  if (!subject.active) return { access: 'denied', discoverable: false, subscription, reason: 'user is inactive' };
-  if (mergeSatisfied(policies, (i) => subscription[i]!.satisfied)) return { access: 'granted', discoverable: true, subscription };
+  const verdicts = policies.map((p) => safeVerdict(p, subject, entry, approved));
+  const subscription = { subscription: verdicts, ...(entry.disabledPolicies.length ? { disabledPolicies: entry.disabledPolicies } : {}) };
+  if (!subject.active) return { access: 'denied', discoverable: false, ...subscription, reason: 'user is inactive' };
+  if (mergeSatisfied(policies, (i) => verdicts[i]!.satisfied)) return { access: 'granted', discoverable: true, ...subscription };
   if (approved) {
-    return { access: 'granted', discoverable: true, subscription, reason: 'approved access request' };
+    return { access: 'granted', discoverable: true, ...subscription, reason: 'approved access request' };
   }
-  return { access: 'denied', discoverable: entry.discovery, subscription, reason: denialReason(subscription) };
+  return { access: 'denied', discoverable: entry.discovery, ...subscription, reason: denialReason(verdicts, entry.disabledPolicies) };
 }
 
 /** The same decision without explanations or requests: the fast path of simulation. */

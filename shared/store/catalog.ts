@@ -10,6 +10,24 @@ import { withoutKeys } from './item.ts';
 import { catalogKeys } from './key-formats.ts';
 import { scanAll } from './pages.ts';
 
+/**
+ * The source a write of `input` makes of `current`: owners name their IAM, and the disabled
+ * policies are kept when the input leaves them out (a catalog sync does not re-enable them).
+ */
+export function nextSource(id: string, input: DataSourceInput, current: DataSource | undefined, defaultIam: string, now: string): DataSource {
+  const { disabledPolicies: named, ...fields } = input;
+  const disabled = named ? [...new Set(named)].sort() : (current?.disabledPolicies ?? []);
+  return {
+    ...fields,
+    owners: normaliseOwners(input.owners, defaultIam),
+    ...(disabled.length ? { disabledPolicies: disabled } : {}),
+    id,
+    version: (current?.version ?? 0) + 1,
+    createdAt: current?.createdAt ?? now,
+    updatedAt: now,
+  };
+}
+
 /** The whole catalog, as the policy snapshot and listings read it. */
 export interface CatalogContents {
   readonly sources: DataSource[];
@@ -78,9 +96,16 @@ export class CatalogRepository {
    */
   async putSource(id: string, input: DataSourceInput, current: DataSource | undefined, audit: AuditInput): Promise<DataSource> {
     const now = nowIso();
-    const owners = normaliseOwners(input.owners, this.defaultIam);
-    const next: DataSource = { ...input, owners, id, version: (current?.version ?? 0) + 1, createdAt: current?.createdAt ?? now, updatedAt: now };
+    const next = nextSource(id, input, current, this.defaultIam, now);
     await this.upsert(catalogKeys.source(id), current, next, `data source \`${id}\``, audit);
+    return next;
+  }
+
+  /** Replaces the policies disabled on a source, conditional on the version read (`current`). */
+  async putDisabledPolicies(current: DataSource, keys: readonly string[], audit: AuditInput): Promise<DataSource> {
+    const { disabledPolicies: _old, ...rest } = current;
+    const next: DataSource = { ...rest, ...(keys.length ? { disabledPolicies: [...keys].sort() } : {}), version: current.version + 1, updatedAt: nowIso() };
+    await this.upsert(catalogKeys.source(current.id), current, next, `data source \`${current.id}\``, audit);
     return next;
   }
 

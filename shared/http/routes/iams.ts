@@ -1,6 +1,6 @@
-import { apiKeyParamsSchema, createApiKeyBodySchema, createdApiKeyView } from '#shared/model/api-keys.ts';
+import { apiKeyParamsSchema, createApiKeyBodySchema, createdApiKeyView, currentCallerView } from '#shared/model/api-keys.ts';
 import { createdIamView, createIamBodySchema, externalSourceBodySchema, iamParamsSchema, iamView, syncView, updateIamBodySchema } from '#shared/model/iams.ts';
-import { requires } from '../guard.ts';
+import { authenticated, requires } from '../guard.ts';
 import { route, type AnyRoute } from '../route.ts';
 import { CONCURRENT_WRITE } from './versioned.ts';
 
@@ -99,5 +99,14 @@ export const deleteApiKey = route({
   errors: { 404: 'unknown key' },
 });
 
+export const getCurrentCaller = route({
+  method: 'get',
+  path: '/v1/api-keys/current',
+  operationId: 'getCurrentCaller',
+  summary: 'who the calling key is: its principal and permissions (`warden whoami`)',
+  guard: authenticated(),
+  responses: { 200: { description: 'the principal and the permissions the key carries now', schema: currentCallerView } },
+});
+
 /** The routes of IAMs and API keys (served by the `userinfo` function). */
-export const IAM_ROUTES: readonly AnyRoute[] = [createIam, getIam, updateIam, putIamExternalSource, syncIam, createApiKey, deleteApiKey];
+export const IAM_ROUTES: readonly AnyRoute[] = [createIam, getIam, updateIam, putIamExternalSource, syncIam, createApiKey, getCurrentCaller, deleteApiKey];

@@ -8,6 +8,7 @@ import { route, type AnyRoute } from '../route.ts';
 import { ACCESS_REQUEST_ROUTES } from './access-requests.ts';
 import { CATALOG_ROUTES } from './catalog.ts';
 import { CONDITIONAL_WRITE, etag } from './versioned.ts';
+import { DISABLED_POLICY_ROUTES } from './disabled-policies.ts';
 
 const consistency =
   'Decisions use a compiled snapshot of catalog and policies refreshed when its version item changes, checked at most once per ' +
@@ -135,6 +136,7 @@ export const queryAudit = route({
 /** The routes of the `policy` function. */
 export const POLICY_ROUTES: readonly AnyRoute[] = [
   ...CATALOG_ROUTES,
+  ...DISABLED_POLICY_ROUTES,
   listPolicies,
   getPolicy,
   putPolicy,

@@ -12,8 +12,8 @@ let admin: Record<string, string>;
 interface Change {
   user: { userid: string };
   dataSource: string;
-  before: { access: string; maskedColumns?: string[] };
-  after: { access: string; maskedColumns?: string[] };
+  before: { access: string; discoverable: boolean; maskedColumns?: string[] };
+  after: { access: string; discoverable: boolean; maskedColumns?: string[] };
 }
 interface Simulation {
   changes: Change[];
@@ -79,5 +79,40 @@ describe('simulations', () => {
     expect((await app.request('/v1/simulations', json('POST', { users: [{ userid: 'ghost' }] }, admin))).status).toBe(404);
     const engine = bearer(await keyFor(s, { type: 'service', id: 'trino' }, ['QUERY_ENGINE']));
     expect((await app.request('/v1/simulations', json('POST', {}, engine))).status).toBe(403);
+  });
+});
+
+describe('simulations of a change set', () => {
+  const hr = async (): Promise<Record<string, unknown>> => {
+    const { id: _i, version: _v, createdAt: _c, updatedAt: _u, ...input } = (await (await app.request('/v1/data-sources/hr_data', { headers: admin })).json()) as Record<string, unknown>;
+    return { id: 'hr_data', ...input };
+  };
+
+  it('simulates a data source change (a policy disabled on it) with policy changes, all at once', async () => {
+    const disabled = await simulate({ upsertDataSources: [{ ...(await hr()), disabledPolicies: ['legal-team'] }] });
+    const access = disabled.changes.filter((c) => c.before.access !== c.after.access);
+    expect(access.map((c) => `${c.user.userid}@${c.dataSource}:${c.after.access}`)).toEqual(['smwilliams@example.com@hr_data:granted']);
+    // `legal-team` let those it refuses discover the source; disabled, it no longer does.
+    expect(disabled.changes.filter((c) => c.before.discoverable && !c.after.discoverable).map((c) => c.user.userid).sort()).toEqual(['edixon@example.com', 'steve']);
+
+    const contractorsToo = { policyKey: 'employees-only', type: 'subscription', circumstances: [{ type: 'tags', tag: 'Strictly Confidential' }], actions: { type: 'anyone', merge: 'alwaysRequired' } };
+    const both = await simulate({ upsert: [contractorsToo], upsertDataSources: [{ ...(await hr()), disabledPolicies: ['legal-team'] }] });
+    const gained = both.changes.filter((c) => c.after.access === 'granted').map((c) => `${c.user.userid}@${c.dataSource}`);
+    expect(gained.sort()).toEqual(['smwilliams@example.com@hr_data', 'steve@hr_data']);
+  });
+
+  it('names, per user and source, the columns whose action changed', async () => {
+    const noException = { policyKey: 'mask-pii', type: 'data', rules: [{ type: 'masking', fields: [{ type: 'columnTags', tag: 'Discovered.SSN' }], masking: { type: 'hash' } }] };
+    const sim = await simulate({ upsert: [noException], users: [{ iamid: 'okta', userid: 'jdoe' }], dataSources: ['hr_data'] });
+    expect(sim.changes).toHaveLength(1);
+    expect((sim.changes[0] as Change & { columns: unknown }).columns).toEqual([{ name: 'ssn', before: 'clear', after: 'mask' }]);
+  });
+
+  it('refuses a source named twice and an unknown removed source', async () => {
+    const source = await hr();
+    const twice = await app.request('/v1/simulations', json('POST', { upsertDataSources: [source, source] }, admin));
+    expect(twice.status).toBe(400);
+    expect(((await twice.json()) as { detail: string }).detail).toBe('`upsertDataSources`: data source `hr_data` appears twice');
+    expect((await app.request('/v1/simulations', json('POST', { removeDataSources: ['ghost'] }, admin))).status).toBe(404);
   });
 });
