@@ -2,7 +2,7 @@ import { requireSelfOr } from '#shared/auth/permission.ts';
 import type { DecisionService } from '#shared/decision-service/index.ts';
 import { changeAudit } from '#shared/http/audit.ts';
 import { badRequest, notFound } from '#shared/http/errors.ts';
-import { checkIfMatch, etag } from '#shared/http/etag.ts';
+import { checkIfMatch, checkNoneMatch, etag } from '#shared/http/etag.ts';
 import { RouteGroup } from '#shared/http/route-group.ts';
 import { deleteDataSource, getDataSource, listDataSources, putDataSource } from '#shared/http/routes/catalog.ts';
 import type { DataSource, Domain } from '#shared/model/catalog.ts';
@@ -57,7 +57,7 @@ export function dataSourceRoutes(services: Pick<Services, 'catalog'>, decisions:
     checkStorable('data source', input);
     const current = await services.catalog.getSource(id);
     // The write is conditional on the version read here, so If-Match holds up to the write (a lost race is a 412).
-    checkIfMatch(c, current?.version);
+    if (!checkNoneMatch(c, current !== undefined)) checkIfMatch(c, current?.version);
     const saved = await services.catalog.putSource(
       id,
       input,
@@ -74,7 +74,8 @@ export function dataSourceRoutes(services: Pick<Services, 'catalog'>, decisions:
   });
 
   app.serve(deleteDataSource, async (c, { params: { id } }) => {
-    await services.catalog.deleteSource(id, changeAudit(c, { action: 'DELETE', targetType: 'dataSource', targets: [id], payload: {} }));
+    const expected = c.req.header('if-match') === undefined ? undefined : checkIfMatch(c, (await services.catalog.getSource(id))?.version);
+    await services.catalog.deleteSource(id, changeAudit(c, { action: 'DELETE', targetType: 'dataSource', targets: [id], payload: {} }), expected);
     return c.body(null, 204);
   });
 

@@ -1,6 +1,6 @@
 import { changeAudit } from '#shared/http/audit.ts';
 import { badRequest, notFound } from '#shared/http/errors.ts';
-import { checkIfMatch, etag } from '#shared/http/etag.ts';
+import { checkIfMatch, checkNoneMatch, etag } from '#shared/http/etag.ts';
 import { RouteGroup } from '#shared/http/route-group.ts';
 import { deletePolicy, getPolicy, listPolicies, putPolicy } from '#shared/http/routes/policy.ts';
 import { readJsonOrYaml } from '#shared/http/yaml-body.ts';
@@ -59,8 +59,10 @@ export function policyRoutes(services: SimulationDeps & Pick<Services, 'catalog'
     if (dryRun === 'true') return c.json(await runSimulation(services, { upsert: [doc], remove: [] }), 200);
     // With If-Match the write happens only at that version: a policy-as-code pipeline never
     // overwrites a change it has not seen (412), even one made between this check and the write.
-    const conditional = c.req.header('if-match') !== undefined;
-    const expected = conditional ? checkIfMatch(c, (await services.policies.get(key))?.version) : undefined;
+    const conditional = c.req.header('if-match') !== undefined || c.req.header('if-none-match') !== undefined;
+    const current = conditional ? await services.policies.get(key) : undefined;
+    // `If-None-Match: *` creates only: a plan that saw no policy never replaces one made since.
+    const expected = conditional ? (checkNoneMatch(c, current !== undefined) ? null : checkIfMatch(c, current?.version)) : undefined;
     const { stored, created } = await services.policies.put(
       doc,
       (next, isNew) =>
@@ -78,7 +80,8 @@ export function policyRoutes(services: SimulationDeps & Pick<Services, 'catalog'
   });
 
   app.serve(deletePolicy, async (c, { params: { policyKey: key } }) => {
-    await services.policies.delete(key, changeAudit(c, { action: 'DELETE', targetType: 'policy', targets: [key], payload: {} }));
+    const expected = c.req.header('if-match') === undefined ? undefined : checkIfMatch(c, (await services.policies.get(key))?.version);
+    await services.policies.delete(key, changeAudit(c, { action: 'DELETE', targetType: 'policy', targets: [key], payload: {} }), expected);
     return c.body(null, 204);
   });
 

@@ -27,3 +27,15 @@ export function checkIfMatch(c: Context, currentVersion: number | undefined): nu
   if (!ifMatchHolds(header, currentVersion)) throw preconditionFailed(`\`If-Match\`: the resource is at version ${currentVersion}, ${etag(currentVersion)}`);
   return currentVersion;
 }
+
+/**
+ * 412 when `If-None-Match: *` is sent and the resource exists (a create that must not replace);
+ * any other value is a 400. True when the header asked for absence.
+ */
+export function checkNoneMatch(c: Context, exists: boolean): boolean {
+  const header = c.req.header('if-none-match')?.trim();
+  if (!header) return false;
+  if (header !== '*') throw badRequest('`If-None-Match`: only `*` is supported');
+  if (exists) throw preconditionFailed('`If-None-Match`: the resource exists');
+  return true;
+}

@@ -116,10 +116,16 @@ export class CatalogRepository {
     return next;
   }
 
-  /** Deletes a data source; `NotFoundError` when there is none. */
-  async deleteSource(id: string, audit: AuditInput): Promise<void> {
+  /** Deletes a data source; `NotFoundError` when there is none, or none at `expectedVersion` when given. */
+  async deleteSource(id: string, audit: AuditInput, expectedVersion?: number): Promise<void> {
     const at = { TableName: this.table, Key: { pk: catalogKeys.source(id), sk: catalogKeys.meta } };
-    await deleteDecisionInput(this.db, at, this.audit.put(audit), () => new NotFoundError(`data source \`${id}\` not found`));
+    await deleteDecisionInput(
+      this.db,
+      at,
+      this.audit.put(audit),
+      { notFound: () => new NotFoundError(`data source \`${id}\` not found`), moved: () => new VersionMismatchError(`data source \`${id}\` was changed concurrently`) },
+      expectedVersion,
+    );
   }
 
   /** Every source and domain, in one consistent scan (the catalog is bounded; callers cache it). */

@@ -26,10 +26,18 @@ export function bumpSnapshot(db: Db): TransactItem {
 
 /**
  * Deletes an item that decisions read (a policy, a data source), bumping the snapshot version in
- * the same transaction with its audit record; `notFound()` when there is no such item.
+ * the same transaction with its audit record. With `expectedVersion` (the caller sent `If-Match`)
+ * only at that version: `moved()` otherwise; `notFound()` when there is no such item.
  */
-export async function deleteDecisionInput(db: Db, at: { readonly TableName: string; readonly Key: Record<string, string> }, audit: TransactItem, notFound: () => Error): Promise<void> {
-  await transact(db, [{ Delete: { ...at, ConditionExpression: 'attribute_exists(pk)' } }, bumpSnapshot(db), audit], notFound);
+export async function deleteDecisionInput(
+  db: Db,
+  at: { readonly TableName: string; readonly Key: Record<string, string> },
+  audit: TransactItem,
+  refusal: { readonly notFound: () => Error; readonly moved: () => Error },
+  expectedVersion?: number,
+): Promise<void> {
+  const atVersion = expectedVersion === undefined ? {} : { ConditionExpression: 'attribute_exists(pk) AND version = :v', ExpressionAttributeValues: { ':v': expectedVersion } };
+  await transact(db, [{ Delete: { ...at, ConditionExpression: 'attribute_exists(pk)', ...atVersion } }, bumpSnapshot(db), audit], expectedVersion === undefined ? refusal.notFound : refusal.moved);
 }
 
 /** The current snapshot version (0 before any change), read strongly consistent. */
@@ -108,16 +116,16 @@ export class PolicyRepository extends AuditedRepository {
   /**
    * Creates or replaces a policy (version + 1, history item, snapshot bump and audit in one
    * transaction). A concurrent change of the same key, or a current version other than
-   * `expectedVersion` when given, is a `VersionMismatchError`.
+   * `expectedVersion` when given (`null`: the policy must not exist), is a `VersionMismatchError`.
    */
   async put(
     document: PolicyDocument,
     audit: (stored: StoredPolicy, created: boolean) => AuditInput,
-    expectedVersion?: number,
+    expectedVersion?: number | null,
   ): Promise<{ stored: StoredPolicy; created: boolean }> {
     const key = document.policyKey;
     const current = await this.get(key);
-    if (expectedVersion !== undefined && current?.version !== expectedVersion) {
+    if (expectedVersion !== undefined && (current?.version ?? null) !== expectedVersion) {
       throw new VersionMismatchError(`policy \`${key}\` is at version ${current?.version ?? 'none'}, not ${expectedVersion}`);
     }
     const previous = current?.version ?? (await this.lastVersion(key));
@@ -147,9 +155,18 @@ export class PolicyRepository extends AuditedRepository {
     return { stored, created: !current };
   }
 
-  /** Deletes the current policy (its history stays); `NotFoundError` when there is none. */
-  async delete(policyKey: string, audit: AuditInput): Promise<void> {
+  /**
+   * Deletes the current policy (its history stays); `NotFoundError` when there is none, or when
+   * it is no longer at `expectedVersion` (given when the caller sent `If-Match`).
+   */
+  async delete(policyKey: string, audit: AuditInput, expectedVersion?: number): Promise<void> {
     const at = { TableName: this.table, Key: { pk: policyKeys.policy(policyKey), sk: policyKeys.current } };
-    await deleteDecisionInput(this.db, at, this.audit.put(audit), () => new NotFoundError(`policy \`${policyKey}\` not found`));
+    await deleteDecisionInput(
+      this.db,
+      at,
+      this.audit.put(audit),
+      { notFound: () => new NotFoundError(`policy \`${policyKey}\` not found`), moved: () => new VersionMismatchError(`policy \`${policyKey}\` was changed concurrently`) },
+      expectedVersion,
+    );
   }
 }

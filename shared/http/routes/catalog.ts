@@ -33,7 +33,9 @@ export const putDataSource = route({
   path: '/v1/data-sources/{id}',
   operationId: 'putDataSource',
   summary: 'create or replace a data source (versioned; audited)',
-  description: 'With `If-Match` the write happens only at that version (`*`: only if it exists). A bare userid in `owners` is a user of the default IAM.',
+  description:
+    'With `If-Match` the write happens only at that version (`*`: only if it exists); with `If-None-Match: *` only if it does not exist. ' +
+    'A bare userid in `owners` is a user of the default IAM. `disabledPolicies` left out keeps the policies disabled on the source.',
   guard: requires('GOVERNANCE'),
   params: catalogParamsSchema,
   body: { schema: dataSourceInputSchema },
@@ -46,10 +48,11 @@ export const deleteDataSource = route({
   path: '/v1/data-sources/{id}',
   operationId: 'deleteDataSource',
   summary: 'delete a data source (audited)',
+  description: 'With `If-Match` only at that version, else 412.',
   guard: requires('GOVERNANCE'),
   params: catalogParamsSchema,
   responses: { 204: { description: 'deleted' } },
-  errors: { 404: 'unknown data source' },
+  errors: { 404: 'unknown data source', 409: 'changed concurrently', 412: '`If-Match` does not hold' },
 });
 
 export const listDomains = route({

@@ -44,7 +44,7 @@ export const putPolicy = route({
     'The body `policyKey` must equal the path (or be absent). `version`, `createdAt`, `updatedAt` are read-only and ignored. ' +
     '`createdAt` is kept from the first version (it decides mask conflicts of equal depth). With `?dryRun=true` nothing is ' +
     'saved and the answer is the simulation of the change. With `If-Match` the write ' +
-    'happens only at that version (`*`: only if it exists), else 412. ' +
+    'happens only at that version (`*`: only if it exists), else 412; with `If-None-Match: *` only if it does not exist, else 412. ' +
     'Top-level `trustedIams` (both types): the IAMs whose groups and attributes the policy believes; absent, those marked `trustedForPolicies` (`PUT /v1/iams/{iamid}`). ' +
     'For the policy, a user of another IAM has no groups and no attributes: entitlements fail, exceptions do not spare it, entitlement row filters show nothing. ' +
     'Regular expressions (`columnRegex`, `regex` masks, a literal `regexp_replace` pattern) are RE2 syntax, matched in linear time; backreferences and lookaround are a 400 naming the construct. ' +
@@ -66,10 +66,11 @@ export const deletePolicy = route({
   path: '/v1/policies/{policyKey}',
   operationId: 'deletePolicy',
   summary: 'delete a policy (its history is kept)',
+  description: 'With `If-Match` only at that version, else 412.',
   guard: requires('GOVERNANCE'),
   params: policyParamsSchema,
   responses: { 204: { description: 'deleted' } },
-  errors: { 404: 'unknown policy' },
+  errors: { 404: 'unknown policy', 409: 'changed concurrently', 412: '`If-Match` does not hold' },
 });
 
 /** A decision is about the caller itself (no `user`: the caller), or about anyone with `QUERY_ENGINE` or `GOVERNANCE`. */
