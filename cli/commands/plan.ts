@@ -1,0 +1,29 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from '@commander-js/extra-typings';
+import { connect } from '../connection.ts';
+import { computePlan } from '../plan-model.ts';
+import { planMarkdown, planText } from '../render-plan.ts';
+import { out, spinning } from '../ui.ts';
+
+/** `warden plan <dir|files…>`: exit 0 when nothing changes, 2 when something would, 1 on error. */
+export function planCommand(program: Command): void {
+  program
+    .command('plan')
+    .description('compare policy files with the live state and simulate the effect of the whole change set')
+    .argument('<paths...>', 'directories or YAML/JSON files')
+    .option('--prune', 'also remove live objects no file describes', false)
+    .option('--catalog', 'compare data sources too (always when a file describes one)', false)
+    .option('--out <file>', 'save the plan, with the live versions it was computed against, for `warden apply`')
+    .option('--format <format>', 'text or markdown (a pull-request comment)', 'text')
+    .option('--json', 'print the plan as JSON', false)
+    .action(async (paths, opts) => {
+      if (opts.format !== 'text' && opts.format !== 'markdown') throw new Error(`unknown format \`${opts.format}\`: expected \`text\` or \`markdown\``);
+      const client = await connect();
+      const plan = await spinning('computing the plan', () => computePlan(client, paths, { prune: opts.prune, catalog: opts.catalog }));
+      if (opts.out) await writeFile(opts.out, `${JSON.stringify(plan, null, 2)}\n`);
+      if (opts.json) out(JSON.stringify(plan, null, 2));
+      else if (opts.format === 'markdown') process.stdout.write(planMarkdown(plan));
+      else out(planText(plan));
+      process.exitCode = plan.changes.length ? 2 : 0;
+    });
+}
