@@ -33,13 +33,13 @@ export interface CliWorld {
 export async function cliWorld(): Promise<CliWorld> {
   const warden = await startLocal({ dynamoEndpoint: inject('dynamoEndpoint'), tablePrefix: `t${randomUUID().slice(0, 8)}_`, port: 0, adminKey: ADMIN_KEY, logLevel: 'silent' });
   const dir = await mkdtemp(join(tmpdir(), 'warden-cli-'));
-  const baseEnv = { ...process.env, WARDEN_URL: warden.url, WARDEN_API_KEY: ADMIN_KEY, XDG_CONFIG_HOME: join(dir, '.config'), NO_COLOR: undefined, FORCE_COLOR: undefined };
+  const baseEnv: NodeJS.ProcessEnv = { ...process.env, WARDEN_URL: warden.url, WARDEN_API_KEY: ADMIN_KEY, XDG_CONFIG_HOME: join(dir, '.config'), NO_COLOR: undefined, FORCE_COLOR: undefined };
   return {
     warden,
     dir,
     run: (args, options = {}) =>
       new Promise((resolve, reject) => {
-        const env = { ...baseEnv, ...options.env };
+        const env: NodeJS.ProcessEnv = { ...baseEnv, ...options.env };
         for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
         const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
         let stdout = '';
