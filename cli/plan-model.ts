@@ -37,9 +37,9 @@ export type PlannedChange = z.infer<typeof changeSchema>;
 
 /** How to compare files with the live state. */
 export interface PlanOptions {
-  /** Delete live objects no file describes. */
+  /** Delete live policies no file describes (and data sources, with `catalog`). */
   readonly prune: boolean;
-  /** Compare data sources too (always when a file describes one). */
+  /** Compare, and with `prune` delete, data sources too (they are compared whenever a file describes one). */
   readonly catalog: boolean;
   /** Simulate only these users or sources (default: all of them). */
   readonly scope?: { readonly users?: ReadonlyArray<{ iamid: string; userid: string }>; readonly dataSources?: readonly string[] };
@@ -108,7 +108,9 @@ export async function computePlan(client: WardenClient, paths: readonly string[]
   let unmanaged = 0;
   for (const [id, o] of live) {
     if (described.has(id)) continue;
-    if (options.prune) changes.push({ action: 'delete', kind: o.kind, key: o.key, liveVersion: o.version, fields: [] });
+    // Data sources are pruned only when the files manage the catalog: a repository of policies
+    // that also registers a test clone must not delete every other source.
+    if (options.prune && (o.kind === 'policy' || options.catalog)) changes.push({ action: 'delete', kind: o.kind, key: o.key, liveVersion: o.version, fields: [] });
     else unmanaged++;
   }
   changes.sort(byObject);

@@ -24,12 +24,13 @@ export function applyCommand(program: Command): void {
     .command('apply')
     .description('apply a saved plan (or plan and apply a directory), refusing if anything moved since')
     .argument('<plan-or-paths...>', 'a plan saved by `warden plan --out`, or directories and files')
-    .option('--prune', 'with directories: also remove live objects no file describes', false)
+    .option('--prune', 'with directories: also remove live policies no file describes (and data sources, with --catalog)', false)
+    .option('--catalog', 'with directories: manage data sources too', false)
     .action(async (args, opts) => {
       const client = await connect();
       const first = args[0]!;
       const isPlan = args.length === 1 && first.endsWith('.json') && (await stat(first)).isFile() && (await readFile(first, 'utf8')).includes('"warden-plan/1"');
-      const plan = isPlan ? await readPlan(first) : await spinning('computing the plan', () => computePlan(client, args, { prune: opts.prune, catalog: false }));
+      const plan = isPlan ? await readPlan(first) : await spinning('computing the plan', () => computePlan(client, args, { prune: opts.prune, catalog: opts.catalog }));
       if (!plan.changes.length) {
         out('No changes: the live state matches the files.');
         return;
