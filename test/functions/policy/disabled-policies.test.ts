@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '#shared/services.ts';
 import { auditRecords, bearer, json } from '../../support/services.ts';
@@ -81,5 +82,26 @@ describe('policies disabled on one data source', () => {
     expect(stale.status).toBe(412);
     const after = (await (await app.request('/v1/data-sources/hr_data', { headers: admin })).json()) as { version: number };
     expect(after.version).toBe(version);
+  });
+
+  it('never answer 5xx to random path parameters or If-Match headers, and change nothing when they refuse', async () => {
+    const segment = fc.oneof(fc.constantFrom('hr_data', 'legal-team', 'sales'), fc.string({ maxLength: 300 }));
+    const ifMatch = fc.option(fc.oneof(fc.constantFrom('*', 'W/"1"', '"x"'), fc.string()), { nil: undefined });
+    await fc.assert(
+      fc.asyncProperty(segment, segment, ifMatch, fc.constantFrom('PUT', 'DELETE'), async (id, key, tag, method) => {
+        const before = (await s.catalog.scan()).sources.map((x) => x.version);
+        const headers: Record<string, string> = { ...admin, ...(tag === undefined ? {} : { 'if-match': tag }) };
+        let res: Response;
+        try {
+          res = await app.request(`/v1/data-sources/${encodeURIComponent(id)}/disabled-policies/${encodeURIComponent(key)}`, { method, headers });
+        } catch {
+          return; // a header value `fetch` itself refuses never reaches the API
+        }
+        expect(res.status).toBeLessThan(500);
+        if (res.status >= 400) expect((await s.catalog.scan()).sources.map((x) => x.version)).toEqual(before);
+        if (res.status === 200 && method === 'PUT') await app.request(`/v1/data-sources/${encodeURIComponent(id)}/disabled-policies/${encodeURIComponent(key)}`, { method: 'DELETE', headers: admin });
+      }),
+      { numRuns: 80 },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_NAMES } from '#shared/store/tables.ts';
@@ -114,5 +115,30 @@ describe('simulations of a change set', () => {
     expect(twice.status).toBe(400);
     expect(((await twice.json()) as { detail: string }).detail).toBe('`upsertDataSources`: data source `hr_data` appears twice');
     expect((await app.request('/v1/simulations', json('POST', { removeDataSources: ['ghost'] }, admin))).status).toBe(404);
+  });
+
+  it('never answers 5xx to random data source changes', async () => {
+    const source = fc.record(
+      {
+        id: fc.oneof(fc.constantFrom('hr_data', 'new'), fc.string()),
+        name: fc.string(),
+        platform: fc.oneof(fc.constantFrom('postgres', 'trino'), fc.string()),
+        database: fc.string(),
+        schema: fc.string(),
+        table: fc.string(),
+        tags: fc.array(fc.string()),
+        columns: fc.array(fc.record({ name: fc.string(), type: fc.string(), tags: fc.array(fc.string()) }, { requiredKeys: ['name'] })),
+        disabledPolicies: fc.array(fc.oneof(fc.constant('legal-team'), fc.string())),
+      },
+      { requiredKeys: ['id'] },
+    );
+    const body = fc.record({ upsertDataSources: fc.array(fc.oneof(source, fc.jsonValue()), { maxLength: 3 }), removeDataSources: fc.array(fc.oneof(fc.constant('sales'), fc.string()), { maxLength: 2 }) }, { requiredKeys: [] });
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        const res = await app.request('/v1/simulations', json('POST', b, admin));
+        expect(res.status).toBeLessThan(500);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
