@@ -19,6 +19,8 @@ export async function connect(): Promise<WardenClient> {
 export function describeError(error: unknown): string {
   if (error instanceof WardenApiError) return `${error.problem.detail} (${error.operationId}: HTTP ${error.status})`;
   if (error instanceof CliError) return error.message;
+  const io = error as NodeJS.ErrnoException;
+  if (io.code === 'ENOENT' && io.path) return `\`${io.path}\` does not exist`;
   if (error instanceof TypeError && error.cause instanceof Error) return `cannot reach warden: ${error.cause.message}`;
   return error instanceof Error ? error.message : String(error);
 }

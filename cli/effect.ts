@@ -9,8 +9,10 @@ export interface SourceEffect {
   readonly columns: string[];
   /** `okta/bob: (region = 'x') → none` */
   readonly rowFilters: string[];
-  /** Users denied before and after who now see (or no longer see) that the source exists. */
-  readonly discovery: string[];
+  /** Users denied before and after who may now discover that the source exists. */
+  readonly discovers: string[];
+  /** Users denied before and after who no longer may. */
+  readonly undiscovers: string[];
 }
 
 type Effect = NonNullable<Plan['effect']>;
@@ -22,14 +24,14 @@ export function effectsBySource(effect: Effect): SourceEffect[] {
   const out = new Map<string, SourceEffect>();
   for (const c of effect.changes) {
     let e = out.get(c.dataSource);
-    if (!e) out.set(c.dataSource, (e = { dataSource: c.dataSource, gains: [], loses: [], columns: [], rowFilters: [], discovery: [] }));
+    if (!e) out.set(c.dataSource, (e = { dataSource: c.dataSource, gains: [], loses: [], columns: [], rowFilters: [], discovers: [], undiscovers: [] }));
     const who = `${c.user.iamid}/${c.user.userid}`;
     if (c.before.access !== c.after.access) {
       (c.after.access === 'granted' ? e.gains : e.loses).push(who);
       continue;
     }
     if (c.before.access === 'denied') {
-      e.discovery.push(`${who}: ${c.after.discoverable ? 'may now discover it' : 'no longer discovers it'}`);
+      (c.after.discoverable ? e.discovers : e.undiscovers).push(who);
       continue;
     }
     for (const col of c.columns ?? []) e.columns.push(`${who}: ${col.name} ${action(col.before)} → ${action(col.after)}`);

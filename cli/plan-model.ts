@@ -110,7 +110,8 @@ export async function computePlan(client: WardenClient, paths: readonly string[]
     if (described.has(id)) continue;
     // Data sources are pruned only when the files manage the catalog: a repository of policies
     // that also registers a test clone must not delete every other source.
-    if (options.prune && (o.kind === 'policy' || options.catalog)) changes.push({ action: 'delete', kind: o.kind, key: o.key, liveVersion: o.version, fields: [] });
+    if (o.kind === 'dataSource' && !options.catalog) continue;
+    if (options.prune) changes.push({ action: 'delete', kind: o.kind, key: o.key, liveVersion: o.version, fields: [] });
     else unmanaged++;
   }
   changes.sort(byObject);

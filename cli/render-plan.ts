@@ -14,8 +14,13 @@ const EFFECT_LINES: ReadonlyArray<[keyof Omit<SourceEffect, 'dataSource'>, strin
   ['loses', 'loses access'],
   ['columns', 'columns'],
   ['rowFilters', 'row filter'],
-  ['discovery', 'discovery'],
+  ['discovers', 'may now discover it'],
+  ['undiscovers', 'no longer discovers it'],
 ];
+
+/** Lists of users on one line each; columns and row filters one line per user. */
+const LISTED = new Set(['gains', 'loses', 'discovers', 'undiscovers']);
+const TINT: Partial<Record<string, (s: string) => string>> = { gains: color.green, loses: color.red };
 
 /** The plan for a terminal: objects with their field diff, the effect per source, the summary. */
 export function planText(plan: Plan): string {
@@ -34,7 +39,7 @@ export function planText(plan: Plan): string {
       lines.push(`  ${color.bold(e.dataSource)}`);
       for (const [field, title] of EFFECT_LINES) {
         if (!e[field].length) continue;
-        if (field === 'gains' || field === 'loses') lines.push(`    ${(field === 'gains' ? color.green : color.red)(title)}: ${e[field].join(', ')}`);
+        if (LISTED.has(field)) lines.push(`    ${(TINT[field] ?? color.dim)(title)}: ${e[field].join(', ')}`);
         else for (const line of e[field]) lines.push(`    ${title}: ${line}`);
       }
     }

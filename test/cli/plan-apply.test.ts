@@ -94,5 +94,10 @@ describe('export, plan and apply', () => {
     expect(plan.code).toBe(1);
     expect(problems(plan.stderr)[0]).toMatch(/^repo\/policies\/legal-team\.yaml:12:10: `actions\.merge`: /);
     await w.edit('repo/policies/legal-team.yaml', (t) => t.replace('merge: sometimes', 'merge: shareResponsibility'));
+    await w.edit('repo/policies/mask-pii.yaml', (t) => `${t}broken: "unterminated\n`);
+    const yaml = await w.run(['plan', 'repo']);
+    expect(yaml.code).toBe(1);
+    expect(problems(yaml.stderr)[0]).toMatch(/^repo\/policies\/mask-pii\.yaml:\d+:\d+: invalid YAML: /);
+    expect(problems((await w.run(['plan', 'nowhere'])).stderr)).toEqual(['error: `nowhere` does not exist']);
   });
 });
