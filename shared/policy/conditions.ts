@@ -53,6 +53,24 @@ export function compileConditionSet(set: ConditionSet): CompiledConditionSet {
   };
 }
 
+/** The same test as `compileConditionSet`, without explanations: the hot path of simulation. */
+export function compileConditionHolds(set: ConditionSet): (subject: Subject) => boolean {
+  const { groups, attributes } = set;
+  // Plain loops: this runs for every (user, source) pair a simulation compares.
+  if (set.operator === 'all') {
+    return (s) => {
+      for (const g of groups) if (!s.groups.has(g)) return false;
+      for (const a of attributes) if (!hasAttributeValue(s, a.name, a.value)) return false;
+      return true;
+    };
+  }
+  return (s) => {
+    for (const g of groups) if (s.groups.has(g)) return true;
+    for (const a of attributes) if (hasAttributeValue(s, a.name, a.value)) return true;
+    return false;
+  };
+}
+
 /** True when the set looks at groups or attributes at all (an empty one does not). */
 export function readsConditionSet(set: ConditionSet): boolean {
   return set.groups.length + set.attributes.length > 0;

@@ -1,5 +1,5 @@
 import type { Subject, UserRef } from '#shared/model/identity.ts';
-import { evaluateDataPlan } from './data/evaluate.ts';
+import { dataOutcome, dataOutcomeKey } from './data/evaluate.ts';
 import { grants } from './subscription-decision.ts';
 import type { SourceEntry, Snapshot } from './snapshot.ts';
 
@@ -76,16 +76,16 @@ export function sourcesToCompare(before: Snapshot, after: Snapshot, sourceIds?: 
   });
 }
 
-function outcome(entry: SourceEntry | undefined, subject: Subject, withData: boolean): SimulatedOutcome {
+/** Access and discovery alone: one of three shared values, so comparing them allocates nothing. */
+function access(entry: SourceEntry | undefined, subject: Subject): SimulatedOutcome {
   if (!entry || !subject.active) return ABSENT;
   if (!grants(entry, subject)) return entry.discovery ? OUTCOMES.ft! : ABSENT;
-  if (!withData) return OUTCOMES.tt!;
-  const data = evaluateDataPlan(entry.dataPlan(), subject, 'postgres');
-  return {
-    ...OUTCOMES.tt!,
-    maskedColumns: data.columns.filter((c) => c.action === 'mask').map((c) => c.name),
-    rowFilter: data.rowFilter.expression,
-  };
+  return OUTCOMES.tt!;
+}
+
+/** The outcome as reported: with the masks and row filter when granted and data policies are compared. */
+function reported(entry: SourceEntry | undefined, subject: Subject, base: SimulatedOutcome, withData: boolean): SimulatedOutcome {
+  return withData && base.access === 'granted' ? { ...base, ...dataOutcome(entry!.dataPlan(), subject) } : base;
 }
 
 /** Data policies need comparing only where they, or the source's columns, changed. */
@@ -126,26 +126,27 @@ export function simulate(before: Snapshot, after: Snapshot, subjects: readonly S
     const b = after.source(id);
     const withData = dataMayDiffer(a, b);
     for (const subject of subjects) {
-      const was = outcome(a, subject, withData);
-      const now = outcome(b, subject, withData);
-      if (was === now) continue;
-      if (was.access !== now.access) {
-        if (now.access === 'granted') gained++;
-        else lost++;
-      } else if (was.access === 'granted') {
-        const masks = !sameMasks(was, now);
-        const filter = (was.rowFilter ?? null) !== (now.rowFilter ?? null);
-        if (masks) masksChanged++;
-        if (filter) rowFiltersChanged++;
-        if (!masks && !filter) continue;
-        if (masks) {
-          changes.push({ user: { iamid: subject.iamid, userid: subject.userid }, dataSource: id, before: was, after: now, columns: columnChanges(was, now) });
-          continue;
+      const wasAccess = access(a, subject);
+      const nowAccess = access(b, subject);
+      // Granted on both sides: only the data policies can differ, compared as one string each.
+      const bothGranted = wasAccess === OUTCOMES.tt && nowAccess === OUTCOMES.tt;
+      if (bothGranted && (!withData || dataOutcomeKey(a!.dataPlan(), subject) === dataOutcomeKey(b!.dataPlan(), subject))) continue;
+      if (!bothGranted && wasAccess.access === nowAccess.access && wasAccess.discoverable === nowAccess.discoverable) continue;
+      const was = reported(a, subject, wasAccess, withData);
+      const now = reported(b, subject, nowAccess, withData);
+      const user = { iamid: subject.iamid, userid: subject.userid };
+      if (!bothGranted) {
+        if (was.access !== now.access) {
+          if (now.access === 'granted') gained++;
+          else lost++;
         }
-      } else if (was.discoverable === now.discoverable) {
+        changes.push({ user, dataSource: id, before: was, after: now });
         continue;
       }
-      changes.push({ user: { iamid: subject.iamid, userid: subject.userid }, dataSource: id, before: was, after: now });
+      const masks = !sameMasks(was, now);
+      if (masks) masksChanged++;
+      if ((was.rowFilter ?? null) !== (now.rowFilter ?? null)) rowFiltersChanged++;
+      changes.push({ user, dataSource: id, before: was, after: now, ...(masks ? { columns: columnChanges(was, now) } : {}) });
     }
   }
   return {

@@ -56,3 +56,38 @@ function applies(audience: Audience, subject: Subject, trusted: TrustedIams): { 
   const outcome = view === subject ? tested : untrustedOutcome(subject.iamid, tested);
   return { applies: audience.exceptions ? !outcome.holds : outcome.holds, why: outcome.explanation };
 }
+
+/** True when a rule's audience means the user (not excepted, or included). */
+function meant(audience: Audience, subject: Subject, trusted: TrustedIams): boolean {
+  const holds = audience.holds(audience.readsUserData ? trustedView(subject, trusted) : subject);
+  return audience.exceptions ? !holds : holds;
+}
+
+/**
+ * What simulation compares of one user's view of a source, as one string built without the
+ * query or any explanation: each masked column's name followed by NUL (no SQL name holds one),
+ * then NUL, then the row filter (PostgreSQL dialect), as `evaluateDataPlan` would decide them.
+ * Two are equal exactly when the masked columns and the row filter are.
+ */
+export function dataOutcomeKey(plan: DataPlan, subject: Subject): string {
+  const p = plan.dialects.postgres;
+  let key = '';
+  // String concatenation, no arrays or closures: this runs for every pair a simulation compares.
+  for (const c of p.columns) if (c.mask && (!c.mask.audience || meant(c.mask.audience, subject, c.mask.trusted))) key += `${c.name}\u0000`;
+  let where = '';
+  for (const f of p.filters) {
+    if (f.audience && !meant(f.audience, subject, f.trusted)) continue;
+    where += `${where ? ' AND ' : ''}(${typeof f.sql === 'string' ? f.sql : f.sql(trustedView(subject, f.trusted))})`;
+  }
+  return `${key}\u0000${where}`;
+}
+
+/** The masked columns (in column order) and the row filter of a `dataOutcomeKey`. */
+export function dataOutcome(plan: DataPlan, subject: Subject): { maskedColumns: string[]; rowFilter: string | null } {
+  const key = dataOutcomeKey(plan, subject);
+  // Names are never empty, so the first NUL NUL (or a leading NUL) ends them.
+  const end = key.startsWith('\u0000') ? 0 : key.indexOf('\u0000\u0000') + 1;
+  const maskedColumns = end ? key.slice(0, end - 1).split('\u0000') : [];
+  const rowFilter = key.slice(end + 1);
+  return { maskedColumns, rowFilter: rowFilter || null };
+}

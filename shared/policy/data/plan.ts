@@ -1,7 +1,8 @@
 import type { Column, DataSource } from '#shared/model/catalog.ts';
 import { DIALECTS, type ColumnDecision, type Dialect } from '#shared/model/decision.ts';
 import type { ConditionSet, DataRule, Masking, StoredPolicy } from '#shared/model/policy.ts';
-import { compileConditionSet, readsConditionSet, type CompiledConditionSet } from '../conditions.ts';
+import type { Subject } from '#shared/model/identity.ts';
+import { compileConditionHolds, compileConditionSet, readsConditionSet, type CompiledConditionSet } from '../conditions.ts';
 import { sqlDialect } from '../sql/dialects.ts';
 import { typedNull } from '../sql/literals.ts';
 import { tableRef } from '../sql/query.ts';
@@ -15,6 +16,8 @@ import { oldestFirst, rankedCandidates, type MaskCandidate } from './winner.ts';
 export interface Audience {
   readonly exceptions: boolean;
   readonly test: CompiledConditionSet;
+  /** The same test without its explanation. */
+  readonly holds: (subject: Subject) => boolean;
   /** The set looks at groups or attributes (an empty one does not). */
   readonly readsUserData: boolean;
 }
@@ -114,7 +117,9 @@ function failsClosed(err: unknown): err is Error {
 
 function audienceOf(rule: DataRule): Audience | null {
   const set: ConditionSet | undefined = rule.exceptions ?? rule.inclusions;
-  return set ? { exceptions: rule.exceptions !== undefined, test: compileConditionSet(set), readsUserData: readsConditionSet(set) } : null;
+  return set
+    ? { exceptions: rule.exceptions !== undefined, test: compileConditionSet(set), holds: compileConditionHolds(set), readsUserData: readsConditionSet(set) }
+    : null;
 }
 
 function planMask(
