@@ -48,5 +48,12 @@ export function canonical(kind: Kind, value: Record<string, unknown>): WardenObj
 /** `policy \`key\`` or `data source \`id\``, as messages name an object. */
 export const label = (o: Pick<WardenObject, 'kind' | 'key'>): string => `${o.kind === 'policy' ? 'policy' : 'data source'} \`${o.key}\``;
 
-/** Where an object is written by `warden export`: `policies/<key>.yaml`, `data-sources/<id>.yaml`. */
-export const exportPath = (o: Pick<WardenObject, 'kind' | 'key'>): string => `${o.kind === 'policy' ? 'policies' : 'data-sources'}/${o.key}.yaml`;
+/**
+ * Where an object is written by `warden export`: `policies/<key>.yaml`, `data-sources/<id>.yaml`.
+ * A data source id may hold `/` or start with `.`: the name is percent-encoded so that it stays
+ * one visible file inside the directory.
+ */
+export function exportPath(o: Pick<WardenObject, 'kind' | 'key'>): string {
+  const name = encodeURIComponent(o.key).replace(/^\./, '%2E');
+  return `${o.kind === 'policy' ? 'policies' : 'data-sources'}/${name}.yaml`;
+}

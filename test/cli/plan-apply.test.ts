@@ -2,7 +2,7 @@
  * `warden export`, `plan` and `apply` as a user runs them: the real binary against a local
  * Warden over DynamoDB Local, asserting on output, files and exit codes.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliWorld, problems, type CliWorld } from './support.ts';
@@ -99,5 +99,14 @@ describe('export, plan and apply', () => {
     expect(yaml.code).toBe(1);
     expect(problems(yaml.stderr)[0]).toMatch(/^repo\/policies\/mask-pii\.yaml:\d+:\d+: invalid YAML: /);
     expect(problems((await w.run(['plan', 'nowhere'])).stderr)).toEqual(['error: `nowhere` does not exist']);
+  });
+
+  it('exports a data source whose id holds `/` or starts with `.` inside the directory, and plans it back with no change', async () => {
+    const source = { name: 'Tricky', platform: 'postgres', database: 'db', schema: 's', table: 't' };
+    for (const id of ['../../escape', '.hidden']) expect((await w.api(`/v1/data-sources/${encodeURIComponent(id)}`, { method: 'PUT', body: JSON.stringify(source) })).status).toBe(201);
+    expect((await w.run(['export', 'tricky', '--catalog'])).code).toBe(0);
+    expect((await readdir(join(w.dir, 'tricky/data-sources'))).sort()).toEqual(['%2E.%2F..%2Fescape.yaml', '%2Ehidden.yaml', 'hr_data.yaml', 'patients.yaml', 'sales.yaml']);
+    expect((await readdir(w.dir)).includes('escape.yaml')).toBe(false);
+    expect(await w.run(['plan', 'tricky', '--catalog', '--prune'])).toMatchObject({ code: 0 });
   });
 });
