@@ -18,7 +18,9 @@ export const err = (line: string): void => void process.stderr.write(`${line}\n`
  * set); otherwise silently, so that pipes and CI logs get only the result.
  */
 export async function spinning<T>(text: string, work: () => Promise<T>): Promise<T> {
-  const spinner: Ora | undefined = !plain && process.stderr.isTTY ? ora({ text, stream: process.stderr }).start() : undefined;
+  // A terminal that reports no width (a bare pseudo-terminal) would make ora clear lines without end.
+  const terminal = process.stderr.isTTY && (process.stderr.columns ?? 0) > 0;
+  const spinner: Ora | undefined = !plain && terminal ? ora({ text, stream: process.stderr }).start() : undefined;
   try {
     const result = await work();
     spinner?.stop();

@@ -2,7 +2,8 @@
  * `warden login`, `whoami`, `explain`, `audit`, `simulate` and `completion` as a user runs
  * them: the real binary against a local Warden over DynamoDB Local.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { stat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,5 +124,29 @@ describe('completion', () => {
     const words = await w.run(['completion-server'], { env: { COMP_CWORD: '1', COMP_POINT: '7', COMP_LINE: 'warden ', SHELL: '/bin/bash' } });
     expect(words.stdout.split('\n')).toEqual(expect.arrayContaining(['login', 'plan', 'apply', 'explain']));
     expect(problems((await w.run(['completion', 'tcsh'])).stderr)).toEqual(['error: unsupported shell `tcsh`: expected one of bash, fish, pwsh, zsh']);
+  });
+});
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+describe.skipIf(!hasScript)('on a terminal', () => {
+  /** Runs the command on a pseudo-terminal (util-linux `script`), as a person at a shell would; asynchronously, since the server runs in this process. */
+  const onTerminal = async (args: string, env: Record<string, string> = {}) =>
+    (
+      await promisify(execFile)('script', ['-qec', `stty cols 100 rows 30; ${process.execPath} ${fileURLToPath(new URL('../../cli/warden.js', import.meta.url))} ${args}`, '/dev/null'], {
+        cwd: w.dir,
+        env: { ...process.env, WARDEN_URL: w.warden.url, WARDEN_API_KEY: ADMIN_KEY, ...env },
+      })
+    ).stdout;
+
+  it('colours the output and spins while planning, and does neither with NO_COLOR', async () => {
+    expect((await w.run(['export', 'tty'])).code).toBe(0);
+    const coloured = await onTerminal('plan tty');
+    expect(coloured).toContain('\u001b[1mNo changes');
+    expect(coloured).toContain('computing the plan');
+    const plain = await onTerminal('plan tty', { NO_COLOR: '1' });
+    expect(plain).not.toContain('\u001b[');
+    expect(plain).not.toContain('computing the plan');
+    expect(plain).toContain('No changes: the live state matches the files.');
   });
 });
