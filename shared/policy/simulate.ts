@@ -54,12 +54,22 @@ function sameList<T>(a: readonly T[], b: readonly T[], key: (x: T) => unknown): 
   return a.length === b.length && a.every((x, i) => key(x) === key(b[i]!));
 }
 
-/** True when a source's decisions cannot differ between the two entries. */
-function unchanged(a: SourceEntry, b: SourceEntry): boolean {
+/** The same stored source (tags, columns, disabled policies) in both entries. */
+function sameSource(a: SourceEntry, b: SourceEntry): boolean {
   const sa = a.facts.source;
   const sb = b.facts.source;
+  return sa === sb || (sa.version === sb.version && sa.updatedAt === sb.updatedAt);
+}
+
+/** True when the same subscription policies decide on the same source: access cannot differ. */
+function sameAccessRules(a: SourceEntry, b: SourceEntry): boolean {
+  return sameSource(a, b) && a.discovery === b.discovery && sameList(a.subscriptions, b.subscriptions, (p) => p.fingerprint);
+}
+
+/** True when a source's decisions cannot differ between the two entries. */
+function unchanged(a: SourceEntry, b: SourceEntry): boolean {
   return (
-    (sa === sb || (sa.version === sb.version && sa.updatedAt === sb.updatedAt)) &&
+    sameSource(a, b) &&
     sameList(a.subscriptions, b.subscriptions, (p) => p.fingerprint) &&
     sameList(a.dataPolicies, b.dataPolicies, (p) => `${p.document.policyKey}@${p.version}`)
   );
@@ -91,10 +101,7 @@ function reported(entry: SourceEntry | undefined, subject: Subject, base: Simula
 /** Data policies need comparing only where they, or the source's columns, changed. */
 function dataMayDiffer(a: SourceEntry | undefined, b: SourceEntry | undefined): boolean {
   if (!a || !b) return false;
-  const sa = a.facts.source;
-  const sb = b.facts.source;
-  const sameSource = sa === sb || (sa.version === sb.version && sa.updatedAt === sb.updatedAt);
-  return !sameSource || !sameList(a.dataPolicies, b.dataPolicies, (p) => `${p.document.policyKey}@${p.version}`);
+  return !sameSource(a, b) || !sameList(a.dataPolicies, b.dataPolicies, (p) => `${p.document.policyKey}@${p.version}`);
 }
 
 const sameMasks = (x: SimulatedOutcome, y: SimulatedOutcome): boolean =>
@@ -125,12 +132,17 @@ export function simulate(before: Snapshot, after: Snapshot, subjects: readonly S
     const a = before.source(id);
     const b = after.source(id);
     const withData = dataMayDiffer(a, b);
+    // The same subscription policies decide alike: access is evaluated once (a data-only change).
+    const sameAccess = a !== undefined && b !== undefined && sameAccessRules(a, b);
     for (const subject of subjects) {
+      // Only the data policies changed: compare what they show first (cheap), and ask whether
+      // the user may query the source at all only where it differs.
+      if (sameAccess && (!withData || dataOutcomeKey(a.dataPlan(), subject) === dataOutcomeKey(b.dataPlan(), subject))) continue;
       const wasAccess = access(a, subject);
-      const nowAccess = access(b, subject);
+      const nowAccess = sameAccess ? wasAccess : access(b, subject);
       // Granted on both sides: only the data policies can differ, compared as one string each.
       const bothGranted = wasAccess === OUTCOMES.tt && nowAccess === OUTCOMES.tt;
-      if (bothGranted && (!withData || dataOutcomeKey(a!.dataPlan(), subject) === dataOutcomeKey(b!.dataPlan(), subject))) continue;
+      if (bothGranted && (!withData || (!sameAccess && dataOutcomeKey(a!.dataPlan(), subject) === dataOutcomeKey(b!.dataPlan(), subject)))) continue;
       if (!bothGranted && wasAccess.access === nowAccess.access && wasAccess.discoverable === nowAccess.discoverable) continue;
       const was = reported(a, subject, wasAccess, withData);
       const now = reported(b, subject, nowAccess, withData);
