@@ -1,10 +1,10 @@
 import { userAuditId, type AuditInput } from '#shared/audit/record.ts';
 import { auditIdentity, type Caller } from '#shared/auth/caller.ts';
 import type { Decision, Dialect } from '#shared/model/decision.ts';
-import type { UserRef } from '#shared/model/identity.ts';
+import type { Subject, UserRef } from '#shared/model/identity.ts';
 import type { Logger } from '#shared/log/logger.ts';
 import type { Metrics } from '#shared/log/metrics.ts';
-import { decide, decideSubscription, type DecideOptions, type Snapshot } from '#shared/policy/index.ts';
+import { decide, decideSubscription, trustedView, type DecideOptions, type Snapshot } from '#shared/policy/index.ts';
 import type { SourceEntry } from '#shared/policy/snapshot.ts';
 import type { AccessRequestRepository } from '#shared/store/access-requests.ts';
 import type { AuditBatcher } from '#shared/store/audit-batch.ts';
@@ -14,6 +14,7 @@ import { trustedIams, type IamTrustRepository } from '#shared/store/iam-trust.ts
 import type { PolicyRepository } from '#shared/store/policies.ts';
 import type { UserRepository } from '#shared/store/users.ts';
 import { UnknownDataSourceError, UnknownUserError } from './errors.ts';
+import { queryAuditRecord, type QueriedSource, type QueryRecord } from './query-audit.ts';
 import { SnapshotCache, type LoadedSnapshot } from './snapshot-cache.ts';
 import { UserCache, type CachedUser } from './user-cache.ts';
 
@@ -62,6 +63,15 @@ export interface AccessibleSource {
 export interface VisibleSource {
   readonly entry: SourceEntry;
   readonly access: 'granted' | 'discoverable';
+}
+
+/** The decisions of one query: its sources decided for one user, the audit left to the caller. */
+export interface QueryDecisions {
+  /** The user as policies trusting the deployment's IAMs see it (user-context functions read it). */
+  readonly subject: Subject;
+  readonly sources: readonly QueriedSource[];
+  /** The snapshot version the sources were decided on. */
+  readonly version: number;
 }
 
 /** The user's approved request on the source; the engine decides whether it may count. */
@@ -171,6 +181,32 @@ export class DecisionService {
     this.metrics.count('Decisions', decisions.length);
     this.metrics.latency('DecisionLatency', performance.now() - started);
     return decisions;
+  }
+
+  /**
+   * Decides every source one query reads, for one user, without auditing them one by one: the
+   * query engine writes the query's one record with `auditQuery` (in parallel with running it)
+   * and returns no result before that record is stored.
+   */
+  async decideQuery(ctx: DecisionContext, user: UserRef, sourceIds: readonly string[], dialect: Dialect): Promise<QueryDecisions> {
+    const started = performance.now();
+    const [{ snapshot, version }, cached] = await Promise.all([this.snapshots.current(), this.user(user)]);
+    const unknown = sourceIds.filter((id) => !snapshot.source(id));
+    if (unknown.length) throw new UnknownDataSourceError(unknown.slice(0, 10));
+    const sources = sourceIds.map((id): QueriedSource => {
+      const s = snapshot.source(id)!.facts.source;
+      return { id, name: s.name, table: `${s.database}.${s.schema}.${s.table}`, decision: this.evaluate(ctx, snapshot, cached, id, dialect) };
+    });
+    if (sources.length) {
+      this.metrics.count('Decisions', sources.length);
+      this.metrics.latency('DecisionLatency', performance.now() - started);
+    }
+    return { subject: trustedView(cached.view.subject, snapshot.trustedIams), sources, version };
+  }
+
+  /** Stores the one audit record of a query (ran, refused or failed); resolves once it is durable. */
+  auditQuery(ctx: DecisionContext, query: QueryRecord): Promise<void> {
+    return this.audit.write(queryAuditRecord(ctx, query));
   }
 
   /** Every source the user may query (one audit record for the listing). */
