@@ -38,6 +38,19 @@ export interface Config {
   readonly consoleSessionTtlSeconds: number;
   /** The local runtime only (`npm start`). */
   readonly local: { readonly port: number; readonly adminKey?: string; readonly scimToken?: string; readonly syncIntervalMs: number };
+  /** The query engine (`query-engine/`): its port, its backend, what passes through, its TLS certificate. */
+  readonly queryEngine: QueryEngineConfig;
+}
+
+/** The query engine's settings (README, "Query engine"). */
+export interface QueryEngineConfig {
+  readonly port: number;
+  /** A `postgres://` URL to the backend; absent: the embedded demo database. */
+  readonly backendUrl?: string;
+  /** Schemas whose tables pass through unchanged (the system catalogs always do). */
+  readonly passThroughSchemas: readonly string[];
+  /** PEM certificate and key (file paths): TLS for clients that ask for it. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 /** The package version, reported by `/health`. */
@@ -105,6 +118,11 @@ const envSchema = z.object({
   WARDEN_ADMIN_API_KEY: optional(z.string()),
   WARDEN_SCIM_TOKEN: optional(z.string()),
   WARDEN_SYNC_INTERVAL_MS: optional(z.coerce.number().int().min(1000)).transform((v) => v ?? 300_000),
+  WARDEN_QUERY_ENGINE_PORT: optional(z.coerce.number().int().min(0).max(65_535)).transform((v) => v ?? 5433),
+  WARDEN_QUERY_BACKEND_URL: optional(z.url({ protocol: /^postgres(ql)?$/ })),
+  WARDEN_QUERY_PASS_THROUGH_SCHEMAS: optional(z.string()),
+  WARDEN_QUERY_TLS_CERT_FILE: optional(z.string()),
+  WARDEN_QUERY_TLS_KEY_FILE: optional(z.string()),
 });
 
 /** The value of a parser that names its variable in its own errors; a failure is noted in `problems`. */
@@ -137,6 +155,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const missing = [...(e?.WARDEN_ISSUER ? [] : ['WARDEN_ISSUER']), ...TABLE_NAMES.filter((n) => !tableNames[n]).map(tableEnvVar)];
     for (const name of missing) problems.push(`\`${name}\`: required in AWS Lambda`);
   }
+  if (e && Boolean(e.WARDEN_QUERY_TLS_CERT_FILE) !== Boolean(e.WARDEN_QUERY_TLS_KEY_FILE)) {
+    problems.push('`WARDEN_QUERY_TLS_CERT_FILE` and `WARDEN_QUERY_TLS_KEY_FILE`: set both or neither');
+  }
   if (!e || problems.length || !hosts || !impersonationDefaults || requireAllowList === undefined) {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
@@ -162,6 +183,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.WARDEN_ADMIN_API_KEY ? { adminKey: e.WARDEN_ADMIN_API_KEY } : {}),
       ...(e.WARDEN_SCIM_TOKEN ? { scimToken: e.WARDEN_SCIM_TOKEN } : {}),
       syncIntervalMs: e.WARDEN_SYNC_INTERVAL_MS,
+    },
+    queryEngine: {
+      port: e.WARDEN_QUERY_ENGINE_PORT,
+      ...(e.WARDEN_QUERY_BACKEND_URL ? { backendUrl: e.WARDEN_QUERY_BACKEND_URL } : {}),
+      passThroughSchemas: (e.WARDEN_QUERY_PASS_THROUGH_SCHEMAS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      ...(e.WARDEN_QUERY_TLS_CERT_FILE && e.WARDEN_QUERY_TLS_KEY_FILE ? { tls: { certFile: e.WARDEN_QUERY_TLS_CERT_FILE, keyFile: e.WARDEN_QUERY_TLS_KEY_FILE } } : {}),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { FE, MessageSplitter, readyStatus, BE } from '../wire/messages.ts';
+import { BE, FE, frontend, MessageSplitter, readyStatus } from '../wire/messages.ts';
 import { BackendCatalog, CATALOG_SQL, type Backend, type BackendConnection } from './backend.ts';
 import { demoDatabaseSql } from './demo-database.ts';
 
@@ -71,7 +71,7 @@ function connectionTo(db: PGlite, lock: SessionLock, parameters: ReadonlyMap<str
     close() {
       if (closed) return;
       // A transaction left open would keep the session from everyone else.
-      run(Buffer.concat([Buffer.from([FE.Query, 0, 0, 0, 14]), Buffer.from('ROLLBACK\0')]));
+      run(frontend.query('ROLLBACK'));
       chain = chain.then(() => {
         closed = true;
         lock.release(owner);

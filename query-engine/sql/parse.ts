@@ -25,6 +25,8 @@ export function parseStatements(text: string): readonly RawStmt[] {
     cache.set(text, hit);
     return hit;
   }
+  // The parser refuses an empty text; PostgreSQL answers it with EmptyQueryResponse.
+  if (!text.trim()) return [];
   let stmts: readonly RawStmt[];
   try {
     stmts = Object.freeze(parseSync(text).stmts ?? []);

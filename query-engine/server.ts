@@ -1,0 +1,177 @@
+import { randomInt } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { PostgresConnection, type State } from 'pg-gateway';
+import type { DecidingServices } from '#shared/services.ts';
+import type { Backend } from './backend/backend.ts';
+import { ConnectionRefusedError } from './errors.ts';
+import { loadParser } from './sql/parse.ts';
+import { errorFieldsOrInternal } from './sqlstate.ts';
+import { Connection, type EngineContext } from './session/connection.ts';
+import { ExtendedProtocol } from './session/extended.ts';
+import { ConnectionIdentity } from './session/identity.ts';
+import { login } from './session/login.ts';
+import { simpleQuery } from './session/simple.ts';
+import { backend as be, FE, readQuery } from './wire/messages.ts';
+
+/** How the engine is started. */
+export interface QueryEngineOptions {
+  readonly services: DecidingServices;
+  readonly backend: Backend;
+  readonly host: string;
+  readonly port: number;
+  readonly passThroughSchemas?: readonly string[];
+  /** PEM files: clients that ask for TLS get it; without them, TLS requests are declined. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+}
+
+/** A running engine. */
+export interface QueryEngine {
+  readonly port: number;
+  /** Open client connections. */
+  readonly connections: number;
+  close(): Promise<void>;
+}
+
+const CANCEL_CODE = 80877102;
+
+const isLoopback = (address: string | undefined) => !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
+
+/** One client socket: pg-gateway runs TLS negotiation and the startup; the engine answers the rest. */
+class ClientSession {
+  private conn: Connection | undefined;
+  private extended: ExtendedProtocol | undefined;
+  private authenticating = false;
+  readonly pid = randomInt(1, 2 ** 31 - 1);
+  readonly secret = randomInt(1, 2 ** 31 - 1);
+  readonly gateway: PostgresConnection;
+
+  constructor(
+    private readonly engine: EngineContext & { readonly services: DecidingServices },
+    private readonly socket: Socket,
+    private readonly registry: Map<string, ClientSession>,
+    tls: { key: Buffer; cert: Buffer } | undefined,
+  ) {
+    this.gateway = new PostgresConnection(socket, {
+      authMode: 'cleartextPassword',
+      ...(tls ? { tls } : {}),
+      onStartup: (state) => this.startup(state),
+      onMessage: (data, state) => this.message(Buffer.from(data), state),
+    });
+    socket.on('close', () => void this.closed());
+    socket.on('error', () => undefined);
+  }
+
+  private write = (bytes: Buffer) => {
+    if (!this.gateway.socket.destroyed) this.gateway.socket.write(bytes);
+  };
+
+  private fatal = (err: unknown) => {
+    this.write(be.error(errorFieldsOrInternal(err, 'FATAL')));
+    this.gateway.socket.end();
+  };
+
+  private startup(state: State): boolean {
+    // A password (an API key) never crosses a network in the clear: only loopback may skip TLS.
+    if (!this.gateway.secureSocket && !isLoopback(this.socket.remoteAddress)) {
+      this.fatal(new ConnectionRefusedError('a password is never accepted over a plaintext connection: connect with `sslmode=require`'));
+      return true;
+    }
+    const database = state.clientInfo?.parameters.database;
+    if (database && database !== this.engine.backend.database && database !== state.clientInfo?.parameters.user) {
+      this.fatal(new ConnectionRefusedError(`database "${database}" does not exist`, '3D000'));
+      return true;
+    }
+    this.authenticating = true;
+    this.write(be.authenticationCleartextPassword());
+    return true;
+  }
+
+  private async message(msg: Buffer, state: State): Promise<boolean> {
+    try {
+      if (!state.hasStarted) return this.beforeStartup(msg);
+      if (this.authenticating) await this.authenticate(msg, state);
+      else if (this.conn) await this.query(msg);
+    } catch (err) {
+      this.fatal(err);
+    }
+    return true;
+  }
+
+  /** A cancel request arrives alone on a new connection, before any startup. */
+  private beforeStartup(msg: Buffer): boolean {
+    if (msg.length !== 16 || msg.readInt32BE(4) !== CANCEL_CODE) return false;
+    const target = this.registry.get(`${msg.readInt32BE(8)}:${msg.readInt32BE(12)}`);
+    void target?.conn?.server.cancel();
+    this.socket.end();
+    return true;
+  }
+
+  private async authenticate(msg: Buffer, state: State): Promise<void> {
+    if (msg[0] !== 0x70) throw new ConnectionRefusedError('expected a password message', '08P01');
+    this.authenticating = false;
+    const user = state.clientInfo?.parameters.user ?? '';
+    const caller = await login(this.engine.services, user, msg.toString('utf8', 5, msg.indexOf(0, 5)), this.socket.remoteAddress ?? '');
+    const server = await this.engine.backend.connect(state.clientInfo?.parameters.application_name);
+    if (this.socket.destroyed) return server.close();
+    const identity = new ConnectionIdentity(this.engine.services, caller);
+    this.conn = new Connection(this.engine, identity, server, this.write, this.fatal, { connectionId: identity.sessionId, client: this.socket.remoteAddress ?? '' });
+    this.extended = new ExtendedProtocol(this.conn);
+    server.onClose(() => this.gateway.socket.end());
+    this.registry.set(`${this.pid}:${this.secret}`, this);
+    this.write(be.authenticationOk());
+    for (const [name, value] of server.parameters) this.write(be.parameterStatus(name, value));
+    this.write(be.parameterStatus('session_authorization', user));
+    this.write(be.backendKeyData(this.pid, this.secret));
+    this.write(be.readyForQuery('I'));
+  }
+
+  private async query(msg: Buffer): Promise<void> {
+    const conn = this.conn!;
+    const type = msg[0];
+    if (type === FE.Query) return simpleQuery(conn, readQuery(msg));
+    if (await this.extended!.handle(msg)) return;
+    if (type === FE.Terminate) return void this.gateway.socket.end();
+    if (type === FE.FunctionCall) {
+      return conn.pipeline.local([be.error({ severity: 'ERROR', code: '42501', message: 'the function call protocol is not allowed through the query engine' }), be.readyForQuery(conn.pipeline.status)]);
+    }
+    throw new ConnectionRefusedError(`unexpected message type \`${String.fromCharCode(type ?? 0)}\``, '08P01');
+  }
+
+  private async closed(): Promise<void> {
+    this.registry.delete(`${this.pid}:${this.secret}`);
+    const conn = this.conn;
+    this.conn = undefined;
+    if (!conn) return;
+    conn.server.close();
+    await conn.identity.close().catch((err: unknown) => this.engine.log.warn('ending an impersonation failed', { error: String(err) }));
+  }
+}
+
+/** Starts the query engine: a PostgreSQL server in front of `backend` that enforces Warden's policies. */
+export async function startQueryEngine(options: QueryEngineOptions): Promise<QueryEngine> {
+  await loadParser();
+  const tls = options.tls ? { cert: await readFile(options.tls.certFile), key: await readFile(options.tls.keyFile) } : undefined;
+  const engine = { services: options.services, decisions: options.services.decisions, backend: options.backend, passThrough: new Set(options.passThroughSchemas ?? []), log: options.services.log };
+  const registry = new Map<string, ClientSession>();
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    new ClientSession(engine, socket, registry, tls);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    get connections() {
+      return registry.size;
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
