@@ -12,7 +12,7 @@ import { ExtendedProtocol } from './session/extended.ts';
 import { ConnectionIdentity } from './session/identity.ts';
 import { login } from './session/login.ts';
 import { simpleQuery } from './session/simple.ts';
-import { backend as be, FE, readQuery } from './wire/messages.ts';
+import { backend as be, FE, MessageSplitter, readQuery } from './wire/messages.ts';
 
 /** How the engine is started. */
 export interface QueryEngineOptions {
@@ -34,6 +34,8 @@ export interface QueryEngine {
 }
 
 const CANCEL_CODE = 80877102;
+/** Messages read ahead of the one being handled before the socket is paused. */
+const MAX_BACKLOG = 1024;
 
 const isLoopback = (address: string | undefined) => !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 
@@ -91,11 +93,43 @@ class ClientSession {
     try {
       if (!state.hasStarted) return this.beforeStartup(msg);
       if (this.authenticating) await this.authenticate(msg, state);
-      else if (this.conn) await this.query(msg);
     } catch (err) {
       this.fatal(err);
     }
     return true;
+  }
+
+  /**
+   * After login the engine reads the socket itself: pg-gateway 0.2.4 frames only the first
+   * message of a chunk correctly once started, and clients pipeline the extended protocol.
+   * Messages are handled one at a time, in order; a long backlog pauses the socket.
+   */
+  private readMessages(socket: Socket): void {
+    const splitter = new MessageSplitter();
+    const backlog: Buffer[] = [];
+    let running = false;
+    const pump = async () => {
+      if (running) return;
+      running = true;
+      for (let msg = backlog.shift(); msg; msg = backlog.shift()) {
+        try {
+          await this.query(msg);
+        } catch (err) {
+          this.fatal(err);
+        }
+      }
+      running = false;
+      socket.resume();
+    };
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        backlog.push(...splitter.push(chunk));
+      } catch (err) {
+        return this.fatal(new ConnectionRefusedError((err as Error).message, '08P01'));
+      }
+      if (backlog.length > MAX_BACKLOG) socket.pause();
+      void pump();
+    });
   }
 
   /** A cancel request arrives alone on a new connection, before any startup. */
@@ -119,6 +153,7 @@ class ClientSession {
     this.extended = new ExtendedProtocol(this.conn);
     server.onClose(() => this.gateway.socket.end());
     this.registry.set(`${this.pid}:${this.secret}`, this);
+    this.readMessages(this.gateway.detach());
     this.write(be.authenticationOk());
     for (const [name, value] of server.parameters) this.write(be.parameterStatus(name, value));
     this.write(be.parameterStatus('session_authorization', user));

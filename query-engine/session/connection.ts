@@ -2,7 +2,7 @@ import type { Node } from 'libpg-query';
 import type { DecisionService } from '#shared/decision-service/index.ts';
 import type { Logger } from '#shared/log/logger.ts';
 import type { Backend, BackendConnection } from '../backend/backend.ts';
-import { RefusedError } from '../errors.ts';
+import { ImpersonationRevokedError, RefusedError } from '../errors.ts';
 import { leadingImpersonate, parseStatements } from '../sql/parse.ts';
 import { deparse } from '../sql/rewrite.ts';
 import { classify, type Statement } from '../sql/statements.ts';
@@ -59,8 +59,12 @@ export class Connection {
     this.server.send(bytes);
   }
 
-  /** An error as the client sees it; a fault of the engine is logged and answered as an internal error. */
+  /**
+   * An error as the client sees it; a fault of the engine is logged and answered as an internal
+   * error. A revoked impersonation is rethrown: it ends the connection (FATAL), whatever was asked.
+   */
   errorMessage(err: unknown): Buffer {
+    if (err instanceof ImpersonationRevokedError) throw err;
     const fields = errorFields(err);
     if (fields) return be.error(fields);
     this.engine.log.error('query engine fault', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
