@@ -1,0 +1,91 @@
+import { connect } from 'node:net';
+import { serialize } from 'pg-protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoDatabaseSql } from '#query-engine/backend/demo-database.ts';
+import { postgresBackend } from '#query-engine/backend/postgres.ts';
+import { adminSql, startPostgres, type PostgresServer } from './postgres-server.ts';
+import { engineFixture, pgClient, psql, type EngineFixture } from './support.ts';
+
+let server: PostgresServer;
+let f: EngineFixture;
+
+beforeAll(async () => {
+  server = await startPostgres();
+  await adminSql(server, 'postgres', 'CREATE DATABASE warden');
+  await adminSql(server, 'warden', demoDatabaseSql());
+  // A user's function in a schema on the path must not run: it could read tables the rewrite never saw.
+  await adminSql(server, 'warden', 'CREATE FUNCTION public.leak() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM hr.employees $$');
+  f = await engineFixture({ backend: await postgresBackend(server.url('warden')) });
+}, 120_000);
+
+afterAll(async () => {
+  await f?.close();
+  await server?.stop();
+});
+
+const lines = (out: string) => out.split('\n').filter((l) => l && !/^(SET|CALL|IMPERSONATE|BEGIN|COMMIT|ROLLBACK)$/.test(l));
+
+describe('a real PostgreSQL 15 backend', () => {
+  it('seed 000 over psql: impersonation, masks and SHOW', async () => {
+    const r = await psql(f.engine, 'bim/edixon@example.com', f.edixonKey, "SET warden.impersonation_iamid = 'okta';\nSET warden.impersonation_userid = 'bob';\nSELECT id, length(ssn) FROM hr.employees ORDER BY id LIMIT 2;\nSHOW warden.impersonation_userid;\n");
+    expect(r.stderr).toBe('');
+    expect(lines(r.stdout)).toEqual(['1|64', '2|64', 'bob']);
+  });
+
+  it('seed 001 and 002 with row filters, joins and the search path', async () => {
+    const r = await psql(
+      f.engine,
+      'bi-tool',
+      f.biKey,
+      `CALL warden.impersonate_user('smwilliams@example.com');
+SET search_path = crm;
+SELECT count(*), min(c.email) FROM orders o JOIN customers c ON c.id = o.customer_id;
+SELECT (CASE WHEN has_group('HR') THEN address ELSE '***' END) FROM customers ORDER BY id LIMIT 1;
+BEGIN;
+SELECT count(*) FROM crm.orders;
+COMMIT;
+`,
+    );
+    expect(r.stderr).toBe('');
+    expect(lines(r.stdout)).toEqual(['15|REDACTED', '***', '15']);
+  });
+
+  it('node-postgres parameters and prepared statements', async () => {
+    const c = await pgClient(f.engine, 'bi-tool', f.biKey);
+    try {
+      await c.query("CALL warden.impersonate_user('bob')");
+      const q = { name: 'by-region', text: 'SELECT count(*)::int AS n FROM crm.orders WHERE region = $1', values: ['Ohio'] };
+      expect((await c.query(q)).rows).toEqual([{ n: 9 }]);
+      expect((await c.query({ ...q, values: ['Indiana'] })).rows).toEqual([{ n: 6 }]);
+    } finally {
+      await c.end();
+    }
+  });
+
+  it('refuses a user-defined function on the path, and writes (also refused by the read-only session)', async () => {
+    const r = await psql(f.engine, 'bi-tool', f.biKey, '\\set VERBOSITY verbose\nSELECT leak();\n');
+    expect(r.stderr).toContain('42501');
+    expect(r.stderr).toContain('function `leak` is not allowed');
+    const w = await psql(f.engine, 'bi-tool', f.biKey, '\\set VERBOSITY verbose\nUPDATE crm.orders SET amount = 0;\n');
+    expect(w.stderr).toContain('42501');
+  });
+
+  it('a cancel request stops a running query', async () => {
+    const c = await pgClient(f.engine, 'bi-tool', f.biKey);
+    try {
+      const running = c.query('SELECT pg_sleep(30)').catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 300));
+      const started = performance.now();
+      // The client's BackendKeyData is the engine's; a CancelRequest on a new connection names it.
+      const key = c as unknown as { processID: number; secretKey: number };
+      await new Promise<void>((resolve) => {
+        const socket = connect(f.engine.port, '127.0.0.1', () => socket.end(serialize.cancel(key.processID, key.secretKey)));
+        socket.on('close', () => resolve());
+      });
+      expect(((await running) as { code?: string }).code).toBe('57014');
+      expect(performance.now() - started).toBeLessThan(10_000);
+    } finally {
+      await c.end();
+    }
+  });
+});
