@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, readConfig, type Config } from '#shared/config.ts';
 import { JavaMissingError } from './dynamo.ts';
 import { startLocal } from './bootstrap.ts';
+import { startLocalQueryEngine } from '#query-engine/local.ts';
 
 const started = performance.now();
 const { values } = parseArgs({
@@ -27,6 +28,10 @@ try {
     ...(config.local.scimToken ? { scimToken: config.local.scimToken } : {}),
     ...(config.dynamoEndpoint ? { dynamoEndpoint: config.dynamoEndpoint } : {}),
   });
+  const queryEngine = await startLocalQueryEngine(warden.services, { seed: !values['no-seed'] }).catch(async (err: unknown) => {
+    await warden.stop();
+    throw err;
+  });
   const u = warden.url;
   const admin = `curl -s -H 'Authorization: Bearer ${warden.adminKey}'`;
   const scim = `curl -s -H 'Authorization: Bearer ${warden.scimToken}'`;
@@ -45,6 +50,9 @@ try {
       '',
       `API reference:     ${u}/docs`,
       `console:           ${u}/console (sign in with the admin API key)`,
+      '',
+      `query engine (psql; then SET warden.impersonation_iamid = 'okta'; IMPERSONATE "jdoe";):`,
+      `  ${queryEngine.psql}`,
       `ready on ${u} (${Math.round(performance.now() - started)} ms)`,
       '',
     ].join('\n'),
@@ -53,7 +61,10 @@ try {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    void warden.stop().then(() => process.exit(0));
+    void queryEngine
+      .stop()
+      .then(() => warden.stop())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

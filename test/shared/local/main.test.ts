@@ -10,9 +10,9 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Starts `shared/local/main.ts` as `npm start` does (its own DynamoDB Local, any free port) and returns the `curl` lines it prints. */
-async function printedCommands(args: readonly string[]): Promise<{ commands: string[]; stop: () => Promise<void> }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'silent' };
-  for (const name of ['DYNAMODB_ENDPOINT', 'WARDEN_ADMIN_API_KEY', 'WARDEN_SCIM_TOKEN']) delete env[name];
+async function printedCommands(args: readonly string[]): Promise<{ commands: string[]; psql: string | undefined; stop: () => Promise<void> }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', WARDEN_QUERY_ENGINE_PORT: '0', LOG_LEVEL: 'silent' };
+  for (const name of ['DYNAMODB_ENDPOINT', 'WARDEN_ADMIN_API_KEY', 'WARDEN_SCIM_TOKEN', 'WARDEN_QUERY_BACKEND_URL']) delete env[name];
   const child = spawn(process.execPath, ['--import', 'tsx', 'shared/local/main.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
@@ -35,7 +35,8 @@ async function printedCommands(args: readonly string[]): Promise<{ commands: str
     throw e;
   }
   const commands = out.split('\n').filter((l) => l.startsWith('  curl ')).map((l) => l.trim());
-  return { commands, stop };
+  const psql = out.split('\n').find((l) => l.includes(' psql '))?.trim();
+  return { commands, psql, stop };
 }
 
 /** What a printed command answers, run by a shell exactly as a reader would paste it. */
@@ -54,6 +55,17 @@ describe.skipIf(process.platform === 'win32')('what `npm start` prints', () => {
       expect(user).toMatchObject({ iamid: 'okta', userid: 'jdoe', displayName: 'Jane Doe' });
       expect(commands[2]).toContain('/scim/v2/Users');
       expect(scim).toMatchObject({ totalResults: 1, Resources: [{ userName: 'jdoe', displayName: 'Jane Doe', active: true }] });
+    } finally {
+      await stop();
+    }
+  }, 60_000);
+
+  it('prints a psql command that reaches the query engine, where the demo impersonation works', async () => {
+    const { psql, stop } = await printedCommands([]);
+    try {
+      expect(psql).toMatch(/^PGPASSWORD='wdn_[^']+' psql "host=127\.0\.0\.1 port=\d+ user=bim\/edixon@example\.com dbname=warden sslmode=disable"$/);
+      const { stdout } = await promisify(execFile)('sh', ['-c', `${psql} -X -A -t -c "SET warden.impersonation_iamid = 'okta'" -c 'IMPERSONATE "jdoe"' -c 'SELECT count(*) FROM hr.employees'`]);
+      expect(stdout.trim().split('\n').at(-1)).toBe('12');
     } finally {
       await stop();
     }
