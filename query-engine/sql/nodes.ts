@@ -8,14 +8,13 @@ export const stringConst = (value: string): Node => ({ A_Const: { sval: { sval: 
 /** `true` or `false`. */
 export const booleanConst = (value: boolean): Node => ({ A_Const: { boolval: value ? { boolval: true } : {} } });
 
-/** `CAST(arg AS pg_catalog.<type>)`, `[]` for an array type: schema-qualified so no user type can stand in. */
+/**
+ * `CAST(arg AS <type>)`, `[]` for an array type. The built-in type is named as the deparser
+ * writes it back (`::text`, unqualified): `pg_catalog` comes first on every search path the
+ * engine lets a session set, so no user type can stand in for it.
+ */
 export function cast(arg: Node, type: string, array = false): Node {
-  return {
-    TypeCast: {
-      arg,
-      typeName: { names: [{ String: { sval: 'pg_catalog' } }, { String: { sval: type } }], typemod: -1, ...(array ? { arrayBounds: [{ Integer: { ival: -1 } }] } : {}) },
-    },
-  };
+  return { TypeCast: { arg, typeName: { names: [{ String: { sval: type } }], typemod: -1, ...(array ? { arrayBounds: [{ Integer: { ival: -1 } }] } : {}) } } };
 }
 
 /** A text value, or a typed NULL. */
