@@ -191,6 +191,8 @@ export async function startQueryEngine(options: QueryEngineOptions): Promise<Que
   const registry = new Map<string, ClientSession>();
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
+    // Answers are many small messages: Nagle's algorithm would hold each one for the client's delayed ACK.
+    socket.setNoDelay(true);
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     new ClientSession(engine, socket, registry, tls);
