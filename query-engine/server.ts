@@ -34,6 +34,8 @@ export interface QueryEngine {
 }
 
 const CANCEL_CODE = 80877102;
+/** `p`: the PasswordMessage answering AuthenticationCleartextPassword. */
+const PASSWORD_MESSAGE = 0x70;
 /** Messages read ahead of the one being handled before the socket is paused. */
 const MAX_BACKLOG = 1024;
 
@@ -142,7 +144,7 @@ class ClientSession {
   }
 
   private async authenticate(msg: Buffer, state: State): Promise<void> {
-    if (msg[0] !== 0x70) throw new ConnectionRefusedError('expected a password message', '08P01');
+    if (msg[0] !== PASSWORD_MESSAGE) throw new ConnectionRefusedError('expected a password message', '08P01');
     this.authenticating = false;
     const user = state.clientInfo?.parameters.user ?? '';
     const caller = await login(this.engine.services, user, msg.toString('utf8', 5, msg.indexOf(0, 5)), this.socket.remoteAddress ?? '');

@@ -1,6 +1,6 @@
 import { DuplicateStatementError, SqlSyntaxError, UnknownStatementError } from '../errors.ts';
 import type { Statement } from '../sql/statements.ts';
-import { backend as be, BE, frontend, readBind, readParse, readTarget, rebind } from '../wire/messages.ts';
+import { backend as be, BE, FE, frontend, readBind, readExecute, readParse, readTarget, rebind } from '../wire/messages.ts';
 import { describeCommand } from './commands.ts';
 import type { Connection } from './connection.ts';
 import { Gate } from './pipeline.ts';
@@ -37,22 +37,22 @@ export class ExtendedProtocol {
   /** Handles one extended-protocol message; false when it is not one. */
   async handle(msg: Buffer): Promise<boolean> {
     const type = msg[0];
-    if (type === 0x53) {
+    if (type === FE.Sync) {
       this.skipping = false;
       this.conn.send(msg, { op: 'sync' });
       return true;
     }
-    if (type === 0x48) {
+    if (type === FE.Flush) {
       this.conn.server.send(msg);
       return true;
     }
-    if (type !== 0x50 && type !== 0x42 && type !== 0x44 && type !== 0x45 && type !== 0x43) return false;
+    if (type !== FE.Parse && type !== FE.Bind && type !== FE.Describe && type !== FE.Execute && type !== FE.Close) return false;
     if (this.skipping) return true;
     try {
-      if (type === 0x50) await this.parse(msg);
-      else if (type === 0x42) await this.bind(msg);
-      else if (type === 0x44) this.describe(msg);
-      else if (type === 0x45) await this.execute(msg);
+      if (type === FE.Parse) await this.parse(msg);
+      else if (type === FE.Bind) await this.bind(msg);
+      else if (type === FE.Describe) this.describe(msg);
+      else if (type === FE.Execute) await this.execute(msg);
       else this.close(msg);
     } catch (err) {
       this.conn.pipeline.local([this.conn.errorMessage(err)]);
@@ -118,7 +118,7 @@ export class ExtendedProtocol {
   }
 
   private async execute(msg: Buffer): Promise<void> {
-    const name = msg.toString('utf8', 5, msg.indexOf(0, 5));
+    const name = readExecute(msg);
     const portal = this.portals.get(name);
     if (portal && 'warden' in portal) {
       // Describe gave the row shape; Execute answers rows and the tag only.
