@@ -1,4 +1,4 @@
-export { DecisionService, decisionService, type DecisionDeps, type DecisionOptions, type DecisionContext, type AccessibleSource, type VisibleSource, type QueryDecisions } from './service.ts';
+export { DecisionService, decisionService, type DecisionDeps, type DecisionOptions, type DecisionContext, type AccessibleSource, type VisibleSource } from './service.ts';
 export { runSimulation, type SimulationDeps, type SimulationRequest } from './simulation.ts';
 export { UnknownDataSourceError, UnknownUserError } from './errors.ts';
-export { AUDITED_QUERY_LENGTH, queryAuditRecord, type QueriedSource, type QueryRecord } from './query-audit.ts';
+export { AUDITED_QUERY_LENGTH, queryAuditRecord, type QueriedSource, type QueryDecisions, type QueryRecord } from './query-audit.ts';

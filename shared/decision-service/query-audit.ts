@@ -1,7 +1,17 @@
 import type { AuditInput } from '#shared/audit/record.ts';
 import { auditIdentity } from '#shared/auth/caller.ts';
 import type { Decision } from '#shared/model/decision.ts';
+import type { Subject } from '#shared/model/identity.ts';
 import type { DecisionContext } from './service.ts';
+
+/** The decisions of one query: its sources decided for one user, the audit left to the caller. */
+export interface QueryDecisions {
+  /** The user as policies trusting the deployment's IAMs see it (user-context functions read it). */
+  readonly subject: Subject;
+  readonly sources: readonly QueriedSource[];
+  /** The snapshot version the sources were decided on. */
+  readonly version: number;
+}
 
 /** How much of a query's text its audit record keeps (Databricks keeps the statement; a BI query can be huge). */
 export const AUDITED_QUERY_LENGTH = 4096;

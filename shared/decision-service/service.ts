@@ -1,7 +1,7 @@
 import { userAuditId, type AuditInput } from '#shared/audit/record.ts';
 import { auditIdentity, type Caller } from '#shared/auth/caller.ts';
 import type { Decision, Dialect } from '#shared/model/decision.ts';
-import type { Subject, UserRef } from '#shared/model/identity.ts';
+import type { UserRef } from '#shared/model/identity.ts';
 import type { Logger } from '#shared/log/logger.ts';
 import type { Metrics } from '#shared/log/metrics.ts';
 import { decide, decideSubscription, trustedView, type DecideOptions, type Snapshot } from '#shared/policy/index.ts';
@@ -14,7 +14,7 @@ import { trustedIams, type IamTrustRepository } from '#shared/store/iam-trust.ts
 import type { PolicyRepository } from '#shared/store/policies.ts';
 import type { UserRepository } from '#shared/store/users.ts';
 import { UnknownDataSourceError, UnknownUserError } from './errors.ts';
-import { queryAuditRecord, type QueriedSource, type QueryRecord } from './query-audit.ts';
+import { queryAuditRecord, type QueriedSource, type QueryDecisions, type QueryRecord } from './query-audit.ts';
 import { SnapshotCache, type LoadedSnapshot } from './snapshot-cache.ts';
 import { UserCache, type CachedUser } from './user-cache.ts';
 
@@ -63,15 +63,6 @@ export interface AccessibleSource {
 export interface VisibleSource {
   readonly entry: SourceEntry;
   readonly access: 'granted' | 'discoverable';
-}
-
-/** The decisions of one query: its sources decided for one user, the audit left to the caller. */
-export interface QueryDecisions {
-  /** The user as policies trusting the deployment's IAMs see it (user-context functions read it). */
-  readonly subject: Subject;
-  readonly sources: readonly QueriedSource[];
-  /** The snapshot version the sources were decided on. */
-  readonly version: number;
 }
 
 /** The user's approved request on the source; the engine decides whether it may count. */
