@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { ReplyOf, RouteOf } from '#shared/client/index.ts';
 import { BASE, Csrf, Next, Notice, Page } from '../layout.tsx';
 import { posted, signedIn, type ConsoleOptions, type Signed } from '../session.ts';
+import { FilterForm, SelectField, Table, TextField, type Column } from '../widgets.tsx';
 import { parseUser, UserField } from './user-field.tsx';
 
 type Entry = ReplyOf<RouteOf<'getUserCatalog'>>['body']['dataSources'][number];
@@ -28,45 +29,29 @@ function AccessCell({ entry, signed, self }: { entry: Entry; signed: Signed; sel
   );
 }
 
-/** One source: name, place, domains and tags, with its columns folded. */
-function Row({ entry, signed, self }: { entry: Entry; signed: Signed; self: boolean }) {
-  return (
-    <tr>
-      <td>
-        <details>
-          <summary>{entry.name}</summary>
-          <table>
-            <caption>Columns of {entry.name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Column</th>
-                <th scope="col">Type</th>
-                <th scope="col">Tags</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entry.columns.map((col) => (
-                <tr>
-                  <td>{col.name}</td>
-                  <td>{col.type}</td>
-                  <td>{col.tags.map((t) => <span class="tag">{t}</span>)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
-      </td>
-      <td>
-        <code>{`${entry.platform}: ${entry.database}.${entry.schema}.${entry.table}`}</code>
-      </td>
-      <td>{entry.domains.join(', ')}</td>
-      <td>{entry.tags.map((t) => <span class="tag">{t}</span>)}</td>
-      <td>
-        <AccessCell entry={entry} signed={signed} self={self} />
-      </td>
-    </tr>
-  );
-}
+/** A column of a source: its name, type and tags. */
+const COLUMNS: readonly Column<Entry['columns'][number]>[] = [
+  { head: 'Column', cell: (col) => col.name },
+  { head: 'Type', cell: (col) => col.type },
+  { head: 'Tags', cell: (col) => col.tags.map((t) => <span class="tag">{t}</span>) },
+];
+
+/** A source: name (its columns folded), place, domains and tags, and what the user may do with it. */
+const sources = (signed: Signed, self: boolean): readonly Column<Entry>[] => [
+  {
+    head: 'Source',
+    cell: (entry) => (
+      <details>
+        <summary>{entry.name}</summary>
+        <Table caption={`Columns of ${entry.name}`} visible columns={COLUMNS} rows={entry.columns} />
+      </details>
+    ),
+  },
+  { head: 'Table', cell: (entry) => <code>{`${entry.platform}: ${entry.database}.${entry.schema}.${entry.table}`}</code> },
+  { head: 'Domains', cell: (entry) => entry.domains.join(', ') },
+  { head: 'Tags', cell: (entry) => entry.tags.map((t) => <span class="tag">{t}</span>) },
+  { head: 'Access', cell: (entry) => <AccessCell entry={entry} signed={signed} self={self} /> },
+];
 
 /** `GET /console/data`: the sources the user may query or discover; `POST …/{id}/request`. */
 export function dataPages(app: Hono, options: ConsoleOptions): void {
@@ -85,52 +70,19 @@ export function dataPages(app: Hono, options: ConsoleOptions): void {
     return c.html(
       <Page signed={signed} title="Data" current={`${BASE}/data`}>
         <Notice text={c.req.query('done')} />
-        <form method="get" action={`${BASE}/data`} class="filters" role="search">
+        <FilterForm action={`${BASE}/data`} submit="Search" search>
           {!signed.user && <UserField value={asked} />}
-          <label>
-            Name or id
-            <input name="search" value={q.search ?? ''} />
-          </label>
-          <label>
-            Tag
-            <input name="tag" value={q.tag ?? ''} />
-          </label>
-          <label>
-            Domain
-            <input name="domain" value={q.domain ?? ''} />
-          </label>
-          <label>
-            Access
-            <select name="access">
-              <option value="">any</option>
-              <option value="granted" selected={q.access === 'granted'}>may query</option>
-              <option value="discoverable" selected={q.access === 'discoverable'}>discoverable only</option>
-            </select>
-          </label>
-          <button type="submit">Search</button>
-        </form>
+          <TextField label="Name or id" name="search" value={q.search} />
+          <TextField label="Tag" name="tag" value={q.tag} />
+          <TextField label="Domain" name="domain" value={q.domain} />
+          <SelectField label="Access" name="access" value={q.access} any="any" choices={[['granted', 'may query'], ['discoverable', 'discoverable only']]} />
+        </FilterForm>
         {page ? (
           <>
             <p>
               {page.total} source{page.total === 1 ? '' : 's'}
             </p>
-            <table>
-              <caption class="visually-hidden">Data sources</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Source</th>
-                  <th scope="col">Table</th>
-                  <th scope="col">Domains</th>
-                  <th scope="col">Tags</th>
-                  <th scope="col">Access</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.dataSources.map((entry) => (
-                  <Row entry={entry} signed={signed} self={self} />
-                ))}
-              </tbody>
-            </table>
+            <Table caption="Data sources" columns={sources(signed, self)} rows={page.dataSources} />
             <Next path={`${BASE}/data`} query={{ ...q, user: asked }} cursor={page.nextCursor} />
           </>
         ) : (

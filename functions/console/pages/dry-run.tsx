@@ -1,4 +1,5 @@
 import type { ReplyOf, RouteOf } from '#shared/client/index.ts';
+import { Table, type Column } from '../widgets.tsx';
 
 type Simulation = ReplyOf<RouteOf<'simulate'>>['body'];
 type Change = Simulation['changes'][number];
@@ -51,6 +52,15 @@ export function GainLossChart({ changes }: { changes: readonly Change[] }) {
 
 const outcome = (o: Change['before']) => `${o.access}${o.maskedColumns?.length ? `, masked: ${o.maskedColumns.join(', ')}` : ''}${o.rowFilter ? `, rows: ${o.rowFilter}` : ''}`;
 
+/** A change: whose access to what, its effect, and what the user saw before and sees after. */
+const COLUMNS: readonly Column<Change>[] = [
+  { head: 'User', cell: (ch) => `${ch.user.iamid}/${ch.user.userid}` },
+  { head: 'Source', cell: (ch) => ch.dataSource },
+  { head: 'Effect', class: (ch) => (kindOf(ch) === 'gains' ? 'granted' : kindOf(ch) === 'loses' ? 'denied' : ''), cell: kindOf },
+  { head: 'Before', cell: (ch) => outcome(ch.before) },
+  { head: 'After', cell: (ch) => outcome(ch.after) },
+];
+
 /** The dry run: counts, the chart, and every change as a table. */
 export function DryRun({ sim }: { sim: Simulation }) {
   const s = sim.summary;
@@ -60,29 +70,7 @@ export function DryRun({ sim }: { sim: Simulation }) {
       <p>{`${s.gained} gain access, ${s.lost} lose access, ${s.masksChanged} see other masks, ${s.rowFiltersChanged} other row filters (${s.usersEvaluated} users × ${s.dataSourcesEvaluated} sources evaluated).`}</p>
       <GainLossChart changes={sim.changes} />
       {sim.changes.length > 0 && (
-        <table>
-          <caption class="visually-hidden">Changes</caption>
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Source</th>
-              <th scope="col">Effect</th>
-              <th scope="col">Before</th>
-              <th scope="col">After</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sim.changes.map((ch) => (
-              <tr>
-                <td>{`${ch.user.iamid}/${ch.user.userid}`}</td>
-                <td>{ch.dataSource}</td>
-                <td class={kindOf(ch) === 'gains' ? 'granted' : kindOf(ch) === 'loses' ? 'denied' : ''}>{kindOf(ch)}</td>
-                <td>{outcome(ch.before)}</td>
-                <td>{outcome(ch.after)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table caption="Changes" columns={COLUMNS} rows={sim.changes} />
       )}
     </section>
   );

@@ -1,10 +1,12 @@
 import type { Hono } from 'hono';
 import type { ReplyOf, RouteOf } from '#shared/client/index.ts';
 import { BASE, Csrf, Next, Notice, Page } from '../layout.tsx';
-import { posted, signedIn, type ConsoleOptions } from '../session.ts';
+import { posted, signedIn, type ConsoleOptions, type Signed } from '../session.ts';
+import { FilterForm, SelectField, Table, type Column } from '../widgets.tsx';
 
 type User = ReplyOf<RouteOf<'getUser'>>['body'];
-type Principal = ReplyOf<RouteOf<'listImpersonationSessions'>>['body']['sessions'][number]['impersonator'];
+type Session = ReplyOf<RouteOf<'listImpersonationSessions'>>['body']['sessions'][number];
+type Principal = Session['impersonator'];
 
 const label = (p: Principal) => (p.type === 'user' ? `user:${p.iamid}/${p.id}` : `service:${p.id}`);
 
@@ -28,6 +30,40 @@ function provenance(u: User): Array<{ key: string; value: string; from: string[]
   return [...rows.values()].sort((a, b) => a.key.localeCompare(b.key) || a.value.localeCompare(b.value));
 }
 
+/** A user of the listing: a link to its page, its name, whether active, its permissions. */
+const USERS: readonly Column<ReplyOf<RouteOf<'listUsers'>>['body']['users'][number]>[] = [
+  { head: 'User', cell: (u) => <a href={`${BASE}/people/${encodeURIComponent(u.iamid)}/${encodeURIComponent(u.userid)}`}>{`${u.iamid}/${u.userid}`}</a> },
+  { head: 'Name', cell: (u) => u.displayName },
+  { head: 'Active', cell: (u) => (u.active ? 'yes' : 'no') },
+  { head: 'Permissions', cell: (u) => u.permissions.join(', ') },
+];
+
+/** An attribute's value and where it came from. */
+const ATTRIBUTES: readonly Column<ReturnType<typeof provenance>[number]>[] = [
+  { head: 'Attribute', cell: (r) => r.key },
+  { head: 'Value', cell: (r) => r.value },
+  { head: 'From', cell: (r) => r.from.join(', ') },
+];
+
+/** A live session of the user's page `here`: who impersonates whom, until when, and the form ending it. */
+const sessionColumns = (signed: Signed, here: string): readonly Column<Session>[] => [
+  { head: 'Impersonator', cell: (s) => label(s.impersonator) },
+  { head: 'Acting as', cell: (s) => `${s.user.iamid}/${s.user.userid}` },
+  { head: 'Until', cell: (s) => s.expiresAt },
+  {
+    head: 'End',
+    cell: (s) => (
+      <form method="post" action={`${here}/sessions/${encodeURIComponent(s.sessionId)}`}>
+        <Csrf signed={signed} />
+        <input type="hidden" name="impersonator" value={label(s.impersonator)} />
+        <button type="submit" aria-label={`End session ${s.sessionId} of ${label(s.impersonator)}`}>
+          End
+        </button>
+      </form>
+    ),
+  },
+];
+
 /** `GET /console/people` (an IAM's users, paged), a user's page, and ending an impersonation session. */
 export function peoplePages(app: Hono, options: ConsoleOptions): void {
   app.get(`${BASE}/people`, async (c) => {
@@ -36,40 +72,10 @@ export function peoplePages(app: Hono, options: ConsoleOptions): void {
     const [iams, page] = await Promise.all([signed.api.request('listIams'), signed.api.request('listUsers', { query: { iamid: iam, cursor: c.req.query('cursor') || undefined, limit: 50 } })]);
     return c.html(
       <Page signed={signed} title="People" current={`${BASE}/people`}>
-        <form method="get" action={`${BASE}/people`} class="filters">
-          <label>
-            Identity provider
-            <select name="iam">
-              {iams.body.iams.map((i) => (
-                <option value={i.id} selected={i.id === (iam ?? page.body.users[0]?.iamid)}>{`${i.name} (${i.id})`}</option>
-              ))}
-            </select>
-          </label>
-          <button type="submit">Show</button>
-        </form>
-        <table>
-          <caption class="visually-hidden">Users</caption>
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Name</th>
-              <th scope="col">Active</th>
-              <th scope="col">Permissions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.body.users.map((u) => (
-              <tr>
-                <td>
-                  <a href={`${BASE}/people/${encodeURIComponent(u.iamid)}/${encodeURIComponent(u.userid)}`}>{`${u.iamid}/${u.userid}`}</a>
-                </td>
-                <td>{u.displayName}</td>
-                <td>{u.active ? 'yes' : 'no'}</td>
-                <td>{u.permissions.join(', ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <FilterForm action={`${BASE}/people`} submit="Show">
+          <SelectField label="Identity provider" name="iam" value={iam ?? page.body.users[0]?.iamid} choices={iams.body.iams.map((i) => [i.id, `${i.name} (${i.id})`] as const)} />
+        </FilterForm>
+        <Table caption="Users" columns={USERS} rows={page.body.users} />
         <Next path={`${BASE}/people`} query={{ iam }} cursor={page.body.nextCursor} />
       </Page>,
     );
@@ -99,60 +105,14 @@ export function peoplePages(app: Hono, options: ConsoleOptions): void {
           <dd>{Object.entries(u.memberships).map(([g, from]) => <span class="tag">{`${g} (${from.join(', ')})`}</span>)}</dd>
         </dl>
         <h2>Attributes</h2>
-        <table>
-          <caption class="visually-hidden">Attributes and where each value came from</caption>
-          <thead>
-            <tr>
-              <th scope="col">Attribute</th>
-              <th scope="col">Value</th>
-              <th scope="col">From</th>
-            </tr>
-          </thead>
-          <tbody>
-            {provenance(u).map((r) => (
-              <tr>
-                <td>{r.key}</td>
-                <td>{r.value}</td>
-                <td>{r.from.join(', ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table caption="Attributes and where each value came from" columns={ATTRIBUTES} rows={provenance(u)} />
         <h2>May query</h2>
         <p>{sources.body.dataSources.map((s) => <span class="tag">{s.name}</span>)}</p>
         <h2>Impersonation sessions</h2>
         {sessions.length === 0 ? (
           <p>No live session.</p>
         ) : (
-          <table>
-            <caption class="visually-hidden">Live impersonation sessions</caption>
-            <thead>
-              <tr>
-                <th scope="col">Impersonator</th>
-                <th scope="col">Acting as</th>
-                <th scope="col">Until</th>
-                <th scope="col">End</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.map((s) => (
-                <tr>
-                  <td>{label(s.impersonator)}</td>
-                  <td>{`${s.user.iamid}/${s.user.userid}`}</td>
-                  <td>{s.expiresAt}</td>
-                  <td>
-                    <form method="post" action={`${here}/sessions/${encodeURIComponent(s.sessionId)}`}>
-                      <Csrf signed={signed} />
-                      <input type="hidden" name="impersonator" value={label(s.impersonator)} />
-                      <button type="submit" aria-label={`End session ${s.sessionId} of ${label(s.impersonator)}`}>
-                        End
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table caption="Live impersonation sessions" columns={sessionColumns(signed, here)} rows={sessions} />
         )}
       </Page>,
     );

@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import { WardenApiError, type ReplyOf, type RequestOf, type RouteOf } from '#shared/client/index.ts';
 import { BASE, Csrf, Notice, Page, Problem } from '../layout.tsx';
 import { posted, signedIn, type ConsoleOptions, type Signed } from '../session.ts';
+import { FilterForm, SelectField, Table, TextField, type Column } from '../widgets.tsx';
 import { DryRun } from './dry-run.tsx';
 import { lineOfProblem, parsePolicyYaml, policyYaml } from './policy-yaml.ts';
 
@@ -15,6 +16,22 @@ const NEW_POLICY = `policyKey: my-policy\nname: My policy\ntype: subscription\nc
 
 /** The tags a policy's circumstances name. */
 const tagsOf = (p: Policy): string[] => p.circumstances.flatMap((c) => ('tag' in c && typeof c.tag === 'string' ? [c.tag] : []));
+
+/** A policy: a link to its editor, its type and tags, whether staged, its version. */
+const COLUMNS: readonly Column<Policy>[] = [
+  {
+    head: 'Policy',
+    cell: (p) => (
+      <>
+        <a href={`${BASE}/policies/${encodeURIComponent(p.policyKey)}`}>{p.name ?? p.policyKey}</a> <code>{p.policyKey}</code>
+      </>
+    ),
+  },
+  { head: 'Type', cell: (p) => p.type },
+  { head: 'Tags', cell: (p) => tagsOf(p).map((t) => <span class="tag">{t}</span>) },
+  { head: 'State', cell: (p) => (p.staged ? 'staged' : 'active') },
+  { head: 'Version', cell: (p) => p.version },
+];
 
 /** The editor: the YAML, the problem at its line, the dry run, and the buttons. */
 function Editor({ signed, text, problem, line, sim, isNew }: { signed: Signed; text: string; problem?: string; line?: number | undefined; sim?: Simulation; isNew: boolean }) {
@@ -67,57 +84,15 @@ export function policyPages(app: Hono, options: ConsoleOptions): void {
     return c.html(
       <Page signed={signed} title="Policies" current={`${BASE}/policies`}>
         <Notice text={c.req.query('done')} />
-        <form method="get" action={`${BASE}/policies`} class="filters">
-          <label>
-            Type
-            <select name="type">
-              <option value="">any</option>
-              <option value="subscription" selected={type === 'subscription'}>subscription</option>
-              <option value="data" selected={type === 'data'}>data</option>
-            </select>
-          </label>
-          <label>
-            Tag
-            <input name="tag" value={tag} />
-          </label>
-          <label>
-            Staged
-            <select name="staged">
-              <option value="">either</option>
-              <option value="true" selected={staged === 'true'}>staged</option>
-              <option value="false" selected={staged === 'false'}>active</option>
-            </select>
-          </label>
-          <button type="submit">Filter</button>
-        </form>
+        <FilterForm action={`${BASE}/policies`} submit="Filter">
+          <SelectField label="Type" name="type" value={type} any="any" choices={[['subscription', 'subscription'], ['data', 'data']]} />
+          <TextField label="Tag" name="tag" value={tag} />
+          <SelectField label="Staged" name="staged" value={staged} any="either" choices={[['true', 'staged'], ['false', 'active']]} />
+        </FilterForm>
         <p>
           <a href={`${BASE}/policies/new`}>New policy</a>
         </p>
-        <table>
-          <caption class="visually-hidden">Policies</caption>
-          <thead>
-            <tr>
-              <th scope="col">Policy</th>
-              <th scope="col">Type</th>
-              <th scope="col">Tags</th>
-              <th scope="col">State</th>
-              <th scope="col">Version</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((p) => (
-              <tr>
-                <td>
-                  <a href={`${BASE}/policies/${encodeURIComponent(p.policyKey)}`}>{p.name ?? p.policyKey}</a> <code>{p.policyKey}</code>
-                </td>
-                <td>{p.type}</td>
-                <td>{tagsOf(p).map((t) => <span class="tag">{t}</span>)}</td>
-                <td>{p.staged ? 'staged' : 'active'}</td>
-                <td>{p.version}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table caption="Policies" columns={COLUMNS} rows={shown} />
       </Page>,
     );
   });

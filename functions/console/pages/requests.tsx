@@ -1,6 +1,36 @@
 import type { Hono } from 'hono';
+import type { ReplyOf, RouteOf } from '#shared/client/index.ts';
 import { BASE, Csrf, Notice, Page } from '../layout.tsx';
-import { posted, signedIn, type ConsoleOptions } from '../session.ts';
+import { posted, signedIn, type ConsoleOptions, type Signed } from '../session.ts';
+import { Table, type Column } from '../widgets.tsx';
+
+type AccessRequest = ReplyOf<RouteOf<'listAccessRequests'>>['body']['requests'][number];
+
+/** A request: who asks for what and why, since when, and the form deciding it. */
+const columns = (signed: Signed): readonly Column<AccessRequest>[] => [
+  { head: 'Requester', cell: (r) => `${r.iamid}/${r.userid}` },
+  { head: 'Source', cell: (r) => r.dataSource },
+  { head: 'Reason', cell: (r) => r.reason ?? '' },
+  { head: 'Asked', cell: (r) => <time datetime={r.createdAt}>{r.createdAt.slice(0, 16).replace('T', ' ')}</time> },
+  {
+    head: 'Decision',
+    cell: (r) => (
+      <form method="post" action={`${BASE}/requests/${encodeURIComponent(r.id)}`} class="inline">
+        <Csrf signed={signed} />
+        <label>
+          Comment for {`${r.userid} on ${r.dataSource}`}
+          <input name="comment" maxlength={1000} />
+        </label>
+        <button type="submit" name="verdict" value="approve">
+          Approve
+        </button>
+        <button type="submit" name="verdict" value="deny" class="secondary">
+          Deny
+        </button>
+      </form>
+    ),
+  },
+];
 
 /** `GET /console/requests`: the pending requests the caller may decide; `POST …/{id}` approves or denies. */
 export function requestPages(app: Hono, options: ConsoleOptions): void {
@@ -13,45 +43,7 @@ export function requestPages(app: Hono, options: ConsoleOptions): void {
         {requests.length === 0 ? (
           <p>No request awaits your decision.</p>
         ) : (
-          <table>
-            <caption class="visually-hidden">Pending access requests</caption>
-            <thead>
-              <tr>
-                <th scope="col">Requester</th>
-                <th scope="col">Source</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Asked</th>
-                <th scope="col">Decision</th>
-              </tr>
-            </thead>
-            <tbody>
-              {requests.map((r) => (
-                <tr>
-                  <td>{`${r.iamid}/${r.userid}`}</td>
-                  <td>{r.dataSource}</td>
-                  <td>{r.reason ?? ''}</td>
-                  <td>
-                    <time datetime={r.createdAt}>{r.createdAt.slice(0, 16).replace('T', ' ')}</time>
-                  </td>
-                  <td>
-                    <form method="post" action={`${BASE}/requests/${encodeURIComponent(r.id)}`} class="inline">
-                      <Csrf signed={signed} />
-                      <label>
-                        Comment for {`${r.userid} on ${r.dataSource}`}
-                        <input name="comment" maxlength={1000} />
-                      </label>
-                      <button type="submit" name="verdict" value="approve">
-                        Approve
-                      </button>
-                      <button type="submit" name="verdict" value="deny" class="secondary">
-                        Deny
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table caption="Pending access requests" columns={columns(signed)} rows={requests} />
         )}
       </Page>,
     );

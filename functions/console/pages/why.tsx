@@ -3,6 +3,7 @@ import type { ReplyOf, RouteOf } from '#shared/client/index.ts';
 import { DIALECTS } from '#shared/model/decision.ts';
 import { BASE, Page } from '../layout.tsx';
 import { signedIn, type ConsoleOptions } from '../session.ts';
+import { FilterForm, Table, TextField, type Column } from '../widgets.tsx';
 import { parseUser, UserField } from './user-field.tsx';
 
 type Decision = ReplyOf<RouteOf<'decide'>>['body'];
@@ -49,32 +50,18 @@ export function DecisionTree({ d }: { d: Decision }) {
   );
 }
 
+/** A column: what it shows the user, the policy that decided it (over which others), and why. */
+const COLUMNS: readonly Column<Decision['columns'][number]>[] = [
+  { head: 'Column', cell: (col) => col.name },
+  { head: 'Action', class: (col) => (col.action === 'mask' ? 'failed' : ''), cell: (col) => (col.action === 'mask' ? `masked (${col.masking?.type ?? 'mask'})` : 'clear') },
+  { head: 'Winning policy', cell: (col) => `${col.policyKey ?? ''}${col.overridden?.length ? ` (over ${col.overridden.join(', ')})` : ''}` },
+  { head: 'Why', cell: (col) => col.explanation ?? '' },
+];
+
 /** What each column shows the user, and which policy decided it. */
 function Columns({ d }: { d: Decision }) {
   if (!d.columns.length) return <p>No columns: access is denied.</p>;
-  return (
-    <table>
-      <caption class="visually-hidden">Columns</caption>
-      <thead>
-        <tr>
-          <th scope="col">Column</th>
-          <th scope="col">Action</th>
-          <th scope="col">Winning policy</th>
-          <th scope="col">Why</th>
-        </tr>
-      </thead>
-      <tbody>
-        {d.columns.map((col) => (
-          <tr>
-            <td>{col.name}</td>
-            <td class={col.action === 'mask' ? 'failed' : ''}>{col.action === 'mask' ? `masked (${col.masking?.type ?? 'mask'})` : 'clear'}</td>
-            <td>{col.policyKey ?? ''}{col.overridden?.length ? ` (over ${col.overridden.join(', ')})` : ''}</td>
-            <td>{col.explanation ?? ''}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <Table caption="Columns" columns={COLUMNS} rows={d.columns} />;
 }
 
 /** `GET /console/why?user=&source=`: the decision about a user and a source, explained, with its SQL per dialect. */
@@ -92,14 +79,10 @@ export function whyPages(app: Hono, options: ConsoleOptions): void {
     const d = decisions?.[0];
     return c.html(
       <Page signed={signed} title="Why" current={`${BASE}/why`}>
-        <form method="get" action={`${BASE}/why`} class="filters">
+        <FilterForm action={`${BASE}/why`} submit="Explain">
           <UserField value={named ?? (signed.user ? `${signed.user.iamid}/${signed.user.userid}` : '')} />
-          <label>
-            Data source id
-            <input name="source" value={source ?? ''} required />
-          </label>
-          <button type="submit">Explain</button>
-        </form>
+          <TextField label="Data source id" name="source" value={source} required />
+        </FilterForm>
         {d && decisions && (
           <>
             <h2>{`${d.user.iamid}/${d.user.userid} on ${d.dataSource}`}</h2>
