@@ -30,6 +30,14 @@ function who(s: Signed): string {
 /** The session's CSRF token as a hidden field: every form that changes something carries it. */
 export const Csrf = ({ signed }: { signed: Signed }) => <input type="hidden" name="csrf" value={signed.session.csrfToken} />;
 
+/** A form that changes something: posted to `action`, the CSRF token its first field. */
+export const ChangeForm = ({ signed, action, inline = false, children }: { signed: Signed; action: string; inline?: boolean; children?: Child }) => (
+  <form method="post" action={action} class={inline ? 'inline' : undefined}>
+    <Csrf signed={signed} />
+    {children}
+  </form>
+);
+
 /** A page of the console: the menu, who is signed in, sign-out, and the page under its heading. */
 export function Page({ signed, title, current, children }: { signed?: Signed; title: string; current?: string; children?: Child }) {
   return (

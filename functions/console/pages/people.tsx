@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { ReplyOf, RouteOf } from '#shared/client/index.ts';
-import { BASE, Csrf, Next, Notice, Page } from '../layout.tsx';
+import { BASE, ChangeForm, Next, Notice, Page } from '../layout.tsx';
 import { posted, signedIn, type ConsoleOptions, type Signed } from '../session.ts';
 import { FilterForm, SelectField, Table, type Column } from '../widgets.tsx';
 
@@ -53,13 +53,12 @@ const sessionColumns = (signed: Signed, here: string): readonly Column<Session>[
   {
     head: 'End',
     cell: (s) => (
-      <form method="post" action={`${here}/sessions/${encodeURIComponent(s.sessionId)}`}>
-        <Csrf signed={signed} />
+      <ChangeForm signed={signed} action={`${here}/sessions/${encodeURIComponent(s.sessionId)}`}>
         <input type="hidden" name="impersonator" value={label(s.impersonator)} />
         <button type="submit" aria-label={`End session ${s.sessionId} of ${label(s.impersonator)}`}>
           End
         </button>
-      </form>
+      </ChangeForm>
     ),
   },
 ];

@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { WardenApiError, type ReplyOf, type RequestOf, type RouteOf } from '#shared/client/index.ts';
-import { BASE, Csrf, Notice, Page, Problem } from '../layout.tsx';
+import { BASE, ChangeForm, Notice, Page, Problem } from '../layout.tsx';
 import { posted, signedIn, type ConsoleOptions, type Signed } from '../session.ts';
 import { FilterForm, SelectField, Table, TextField, type Column } from '../widgets.tsx';
 import { DryRun } from './dry-run.tsx';
@@ -38,8 +38,7 @@ function Editor({ signed, text, problem, line, sim, isNew }: { signed: Signed; t
   return (
     <Page signed={signed} title={isNew ? 'New policy' : 'Edit policy'} current={`${BASE}/policies`}>
       {problem && <Problem detail={line ? `line ${line}: ${problem}` : problem} />}
-      <form method="post" action={`${BASE}/policies/edit`}>
-        <Csrf signed={signed} />
+      <ChangeForm signed={signed} action={`${BASE}/policies/edit`}>
         <label>
           Policy (YAML)
           <textarea name="yaml" spellcheck={false} aria-describedby={problem ? 'yaml-help' : undefined}>
@@ -62,7 +61,7 @@ function Editor({ signed, text, problem, line, sim, isNew }: { signed: Signed; t
             Save active
           </button>
         </p>
-      </form>
+      </ChangeForm>
       {sim && <DryRun sim={sim} />}
     </Page>
   );

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { ReplyOf, RouteOf } from '#shared/client/index.ts';
-import { BASE, Csrf, Notice, Page } from '../layout.tsx';
+import { BASE, ChangeForm, Notice, Page } from '../layout.tsx';
 import { posted, signedIn, type ConsoleOptions, type Signed } from '../session.ts';
 import { Table, type Column } from '../widgets.tsx';
 
@@ -15,8 +15,7 @@ const columns = (signed: Signed): readonly Column<AccessRequest>[] => [
   {
     head: 'Decision',
     cell: (r) => (
-      <form method="post" action={`${BASE}/requests/${encodeURIComponent(r.id)}`} class="inline">
-        <Csrf signed={signed} />
+      <ChangeForm signed={signed} action={`${BASE}/requests/${encodeURIComponent(r.id)}`} inline>
         <label>
           Comment for {`${r.userid} on ${r.dataSource}`}
           <input name="comment" maxlength={1000} />
@@ -27,7 +26,7 @@ const columns = (signed: Signed): readonly Column<AccessRequest>[] => [
         <button type="submit" name="verdict" value="deny" class="secondary">
           Deny
         </button>
-      </form>
+      </ChangeForm>
     ),
   },
 ];
