@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { accessRequestView } from './access-request.ts';
-import { PLATFORMS, tagSchema } from './catalog.ts';
+import { dataSourceView, tagSchema } from './catalog.ts';
 import { iamIdSchema, idSchema, permissionSchema } from './identity.ts';
 import { principalView, userRefView } from './impersonation.ts';
 
@@ -31,14 +31,9 @@ export const userCatalogQuerySchema = z.strictObject({
 });
 
 /** One source of a user's catalog: what it holds, and what the user may do with it. */
-export const catalogEntryView = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    platform: z.enum(PLATFORMS),
-    database: z.string(),
-    schema: z.string(),
-    table: z.string(),
+export const catalogEntryView = dataSourceView
+  .pick({ id: true, name: true, platform: true, database: true, schema: true, table: true })
+  .extend({
     domains: z.array(z.string()).readonly().meta({ description: 'the domains it belongs to, by its `domain` field or by tag' }),
     owners: z.array(userRefView).readonly(),
     tags: z.array(z.string()).readonly(),
