@@ -21,27 +21,19 @@ export function modeOf(integration: TrinoIntegrationRecord, catalog: string): 'g
   return integration.catalogs.some((c) => c.toLowerCase() === lower) ? 'governed' : integration.ungoverned;
 }
 
+/** Per part of a resource that names its catalog, the rules that read that part. */
+const CATALOG_PARTS: ReadonlyArray<readonly [readonly OperationRule[], (r: OpaResource) => string | undefined]> = [
+  [['see-catalog', 'write-catalog'], (r) => r.catalog?.name],
+  [['see-schema', 'write-schema'], (r) => r.schema?.catalogName],
+  [['see-table', 'see-columns', 'write-table'], (r) => r.table?.catalogName],
+  [['read-function', 'write-function'], (r) => r.function?.catalogName],
+  [['read-catalog-property'], (r) => r.catalogSessionProperty?.catalogName],
+];
+
 /** The catalog a resource lives in, by the part the rule reads; undefined when the resource lacks it. */
 function catalogOf(rule: OperationRule, r: OpaResource | undefined): string | undefined {
-  switch (rule) {
-    case 'see-catalog':
-    case 'write-catalog':
-      return r?.catalog?.name;
-    case 'see-schema':
-    case 'write-schema':
-      return r?.schema?.catalogName;
-    case 'see-table':
-    case 'see-columns':
-    case 'write-table':
-      return r?.table?.catalogName;
-    case 'read-function':
-    case 'write-function':
-      return r?.function?.catalogName;
-    case 'read-catalog-property':
-      return r?.catalogSessionProperty?.catalogName;
-    default:
-      return undefined;
-  }
+  const part = CATALOG_PARTS.find(([rules]) => rules.includes(rule));
+  return r && part ? part[1](r) : undefined;
 }
 
 function seen(ask: TrinoAsk, user: CachedUser, rule: OperationRule, r: OpaResource): boolean {
