@@ -4,13 +4,11 @@ import { DecisionService } from '#shared/decision-service/index.ts';
 import type { Decision } from '#shared/model/decision.ts';
 import type { DecidingServices } from '#shared/services.ts';
 import { ADMIN_KEY, auditRecords, bearer, json, testServices } from '../../support/services.ts';
-import { keyFor, pause } from '../../support/policy.ts';
+import { keyFor, pause, requestParties } from '../../support/policy.ts';
 
 let s: DecidingServices;
 let app: ReturnType<typeof createPolicyApp>;
-let alice: Record<string, string>;
-let owner: Record<string, string>;
-let stranger: Record<string, string>;
+let alice: Record<string, string>, owner: Record<string, string>, stranger: Record<string, string>;
 const admin = bearer(ADMIN_KEY);
 const TTL = 40;
 
@@ -33,10 +31,7 @@ async function request(dataSource: string): Promise<string> {
 beforeAll(async () => {
   s = await testServices();
   app = createPolicyApp(s, new DecisionService(s, { refreshMs: TTL, userCacheMs: TTL }));
-  for (const userid of ['alice', 'owner1', 'stranger']) await s.users.create({ iamid: 'bim', userid, displayName: userid });
-  alice = bearer(await keyFor(s, { type: 'user', iamid: 'bim', id: 'alice' }));
-  owner = bearer(await keyFor(s, { type: 'user', iamid: 'bim', id: 'owner1' }));
-  stranger = bearer(await keyFor(s, { type: 'user', iamid: 'bim', id: 'stranger' }));
+  ({ alice, owner, stranger } = await requestParties(s));
   await app.request('/v1/data-sources/open', json('PUT', source(['owner1'], ['Requestable']), admin));
   await app.request('/v1/data-sources/strict', json('PUT', source(['owner1'], ['Requestable', 'Locked']), admin));
   const approval = { type: 'subscription', circumstances: [{ type: 'tags', tag: 'Requestable' }], actions: { type: 'approval' } };

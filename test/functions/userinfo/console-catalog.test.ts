@@ -7,13 +7,11 @@ import { createUserinfoApp } from '#functions/userinfo/app.ts';
 import { createLocalServer } from '#shared/local/compose.ts';
 import type { DecidingServices } from '#shared/services.ts';
 import { ADMIN_KEY, bearer, json, testServices } from '../../support/services.ts';
-import { keyFor, pause } from '../../support/policy.ts';
+import { pause, requestParties } from '../../support/policy.ts';
 
 let s: DecidingServices;
 let server: ReturnType<typeof createLocalServer>;
-let alice: Record<string, string>;
-let owner: Record<string, string>;
-let stranger: Record<string, string>;
+let alice: Record<string, string>, owner: Record<string, string>, stranger: Record<string, string>;
 const admin = bearer(ADMIN_KEY);
 const TTL = 40;
 
@@ -40,10 +38,7 @@ beforeAll(async () => {
   const decisions = new DecisionService(s, { refreshMs: TTL, userCacheMs: TTL });
   const apps = { scim: createScimApp(s), userinfo: createUserinfoApp({ ...s, decisions }), policy: createPolicyApp(s, decisions), impersonation: createImpersonationApp(s) };
   server = createLocalServer(apps, 'test');
-  for (const userid of ['alice', 'owner1', 'stranger']) await s.users.create({ iamid: 'bim', userid, displayName: userid });
-  alice = bearer(await keyFor(s, { type: 'user', iamid: 'bim', id: 'alice' }));
-  owner = bearer(await keyFor(s, { type: 'user', iamid: 'bim', id: 'owner1' }));
-  stranger = bearer(await keyFor(s, { type: 'user', iamid: 'bim', id: 'stranger' }));
+  ({ alice, owner, stranger } = await requestParties(s));
   await server.request('/v1/domains/finance', json('PUT', { name: 'Finance', tags: [] }, admin));
   for (let i = 0; i < 12; i++) await server.request(`/v1/data-sources/open-${String(i).padStart(2, '0')}`, json('PUT', source(`Open ${i}`, ['Public']), admin));
   await server.request('/v1/data-sources/ledger', json('PUT', source('Ledger', ['Requestable'], ['owner1'], 'finance'), admin));
