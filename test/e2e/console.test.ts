@@ -1,14 +1,14 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalWarden } from '#shared/local/bootstrap.ts';
-import { asAdmin, keyOf, launchBrowser, screenshot, seriousViolations, signedInPage, startWarden } from './support.ts';
+import { asAdmin, keyOf, screenshot, seriousViolations, signedInPage, startWardenAndBrowser, stopWardenAndBrowser } from './support.ts';
 
 let warden: LocalWarden;
 let browser: Browser;
 const keys: Record<string, string> = {};
 
 beforeAll(async () => {
-  [warden, browser] = await Promise.all([startWarden(), launchBrowser()]);
+  [warden, browser] = await startWardenAndBrowser();
   for (const userid of ['jdoe', 'smwilliams@example.com', 'bob']) keys[userid] = await keyOf(warden, 'okta', userid);
   // The manual override of seed 004: a source whose one policy lets users discover it and ask.
   const claims = { name: 'Claims', platform: 'postgres', database: 'warden', schema: 'ins', table: 'claims', owners: [{ iamid: 'okta', userid: 'jdoe' }], tags: ['Claims'], columns: [{ name: 'amount', type: 'numeric', tags: [] }] };
@@ -17,10 +17,7 @@ beforeAll(async () => {
   expect((await asAdmin(warden, 'PUT', '/v1/policies/claims-by-request', byRequest)).status).toBe(201);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await warden?.stop();
-});
+afterAll(() => stopWardenAndBrowser(warden, browser));
 
 describe('the console in a browser', () => {
   it('lets a user find a discoverable source and request access, its owner approve, and the user query it', async () => {

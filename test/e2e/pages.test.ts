@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalWarden } from '#shared/local/bootstrap.ts';
-import { asAdmin, fastestLoad, keyOf, launchBrowser, OUTPUT, screenshot, seriousViolations, signedInPage, startWarden } from './support.ts';
+import { asAdmin, fastestLoad, keyOf, OUTPUT, screenshot, seriousViolations, signedInPage, startWardenAndBrowser, stopWardenAndBrowser } from './support.ts';
 
 let warden: LocalWarden;
 let browser: Browser;
@@ -23,14 +23,11 @@ const ADMIN_PAGES = {
 const USER_PAGES = { data: '/console/data', requests: '/console/requests', 'why-self': '/console/why?source=hr_data' } as const;
 
 beforeAll(async () => {
-  [warden, browser] = await Promise.all([startWarden(), launchBrowser()]);
+  [warden, browser] = await startWardenAndBrowser();
   samKey = await keyOf(warden, 'okta', 'smwilliams@example.com');
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await warden?.stop();
-});
+afterAll(() => stopWardenAndBrowser(warden, browser));
 
 describe('every console page', () => {
   it('has no serious accessibility violation and loads in under a second on the demo organisation', async () => {

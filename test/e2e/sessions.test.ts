@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalWarden } from '#shared/local/bootstrap.ts';
-import { asAdmin, keyOf, launchBrowser, screenshot, signedInPage, startWarden } from './support.ts';
+import { asAdmin, keyOf, screenshot, signedInPage, startWardenAndBrowser, stopWardenAndBrowser } from './support.ts';
 
 let warden: LocalWarden;
 let browser: Browser;
@@ -18,7 +18,7 @@ async function stateOf(id: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  [warden, browser] = await Promise.all([startWarden(), launchBrowser()]);
+  [warden, browser] = await startWardenAndBrowser();
   janeKey = await keyOf(warden, 'okta', 'jdoe');
   const bobKey = await keyOf(warden, 'okta', 'bob');
   await asAdmin(warden, 'PUT', '/v1/data-sources/claims', { name: 'Claims', platform: 'postgres', database: 'w', schema: 'i', table: 'claims', owners: [{ iamid: 'okta', userid: 'jdoe' }], tags: ['Claims'], columns: [] });
@@ -35,9 +35,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
   await new Promise((r) => attacker?.close(r));
-  await warden?.stop();
+  await stopWardenAndBrowser(warden, browser);
 });
 
 describe('console sessions in a browser', () => {

@@ -23,6 +23,15 @@ export function startWarden(): Promise<LocalWarden> {
   return startLocal({ port: 0, dynamoEndpoint: inject('dynamoEndpoint'), tablePrefix: `e${randomUUID().slice(0, 8)}_`, adminKey: 'wdn_e2e-admin', logLevel: 'silent' });
 }
 
+/** Warden and headless chromium, started together: what every browser test starts with. */
+export const startWardenAndBrowser = (): Promise<[LocalWarden, Browser]> => Promise.all([startWarden(), launchBrowser()]);
+
+/** Stops what `startWardenAndBrowser` started; either is missing when its start failed. */
+export async function stopWardenAndBrowser(warden: LocalWarden | undefined, browser: Browser | undefined): Promise<void> {
+  await browser?.close();
+  await warden?.stop();
+}
+
 /** Calls the API as the bootstrap admin. */
 export async function asAdmin(warden: LocalWarden, method: string, path: string, body?: unknown): Promise<Response> {
   return fetch(`${warden.url}${path}`, {
