@@ -1,4 +1,5 @@
-import type { Context } from 'hono';
+import type { Context, Hono } from 'hono';
+import type { BlankEnv } from 'hono/types';
 import { getCookie } from 'hono/cookie';
 // The cookie the API sets at sign-in; the console only forwards it.
 import { SESSION_COOKIE } from '#shared/auth/console-session.ts';
@@ -74,4 +75,9 @@ export async function posted(c: Context, options: ConsoleOptions): Promise<{ api
   const form: Record<string, string> = {};
   for (const [name, value] of Object.entries(body)) if (typeof value === 'string') form[name] = value;
   return { api: apiClient(c, options, { cookie, 'x-csrf-token': form.csrf ?? '' }), form };
+}
+
+/** Serves `GET path` to a signed-in caller only: `render` gets the request and the caller's view of the API. */
+export function signedGet<P extends string>(app: Hono, options: ConsoleOptions, path: P, render: (c: Context<BlankEnv, P>, signed: Signed) => Response | Promise<Response>): void {
+  app.get(path, async (c) => render(c, await signedIn(c, options)));
 }

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { ReplyOf, RouteOf } from '#shared/client/index.ts';
 import { BASE, Next, Page } from '../layout.tsx';
-import { signedIn, type ConsoleOptions } from '../session.ts';
+import { signedGet, type ConsoleOptions } from '../session.ts';
 import { FilterForm, Table, TextField, type Column } from '../widgets.tsx';
 
 type AuditRecord = ReplyOf<RouteOf<'queryAudit'>>['body']['records'][number];
@@ -38,8 +38,7 @@ const COLUMNS: readonly Column<AuditRecord>[] = [
 
 /** `GET /console/audit`: the trail filtered by user, action and time, newest first, a page at a time. */
 export function auditPages(app: Hono, options: ConsoleOptions): void {
-  app.get(`${BASE}/audit`, async (c) => {
-    const signed = await signedIn(c, options);
+  signedGet(app, options, `${BASE}/audit`, async (c, signed) => {
     const q = Object.fromEntries(FIELDS.map((f) => [f, c.req.query(f)?.trim() || undefined])) as Record<(typeof FIELDS)[number], string | undefined>;
     const page = (
       await signed.api.request('queryAudit', { query: { ...q, from: instant(q.from), to: instant(q.to), limit: 50, cursor: c.req.query('cursor') || undefined } })

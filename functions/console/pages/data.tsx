@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { ReplyOf, RouteOf } from '#shared/client/index.ts';
 import { BASE, Csrf, Next, Notice, Page } from '../layout.tsx';
-import { posted, signedIn, type ConsoleOptions, type Signed } from '../session.ts';
+import { posted, signedGet, type ConsoleOptions, type Signed } from '../session.ts';
 import { FilterForm, SelectField, Table, TextField, type Column } from '../widgets.tsx';
 import { parseUser, UserField } from './user-field.tsx';
 
@@ -55,8 +55,7 @@ const sources = (signed: Signed, self: boolean): readonly Column<Entry>[] => [
 
 /** `GET /console/data`: the sources the user may query or discover; `POST …/{id}/request`. */
 export function dataPages(app: Hono, options: ConsoleOptions): void {
-  app.get(`${BASE}/data`, async (c) => {
-    const signed = await signedIn(c, options);
+  signedGet(app, options, `${BASE}/data`, async (c, signed) => {
     const q = Object.fromEntries(FILTERS.map((f) => [f, c.req.query(f) || undefined])) as Record<(typeof FILTERS)[number], string | undefined>;
     const asked = c.req.query('user');
     const user = asked ? parseUser(asked) : signed.user;

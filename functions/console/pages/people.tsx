@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { ReplyOf, RouteOf } from '#shared/client/index.ts';
 import { BASE, ChangeForm, Next, Notice, Page } from '../layout.tsx';
-import { posted, signedIn, type ConsoleOptions, type Signed } from '../session.ts';
+import { posted, signedGet, type ConsoleOptions, type Signed } from '../session.ts';
 import { FilterForm, SelectField, Table, type Column } from '../widgets.tsx';
 
 type User = ReplyOf<RouteOf<'getUser'>>['body'];
@@ -65,8 +65,7 @@ const sessionColumns = (signed: Signed, here: string): readonly Column<Session>[
 
 /** `GET /console/people` (an IAM's users, paged), a user's page, and ending an impersonation session. */
 export function peoplePages(app: Hono, options: ConsoleOptions): void {
-  app.get(`${BASE}/people`, async (c) => {
-    const signed = await signedIn(c, options);
+  signedGet(app, options, `${BASE}/people`, async (c, signed) => {
     const iam = c.req.query('iam') || undefined;
     const [iams, page] = await Promise.all([signed.api.request('listIams'), signed.api.request('listUsers', { query: { iamid: iam, cursor: c.req.query('cursor') || undefined, limit: 50 } })]);
     return c.html(
@@ -80,8 +79,7 @@ export function peoplePages(app: Hono, options: ConsoleOptions): void {
     );
   });
 
-  app.get(`${BASE}/people/:iamid/:userid`, async (c) => {
-    const signed = await signedIn(c, options);
+  signedGet(app, options, `${BASE}/people/:iamid/:userid`, async (c, signed) => {
     const ref = { iamid: c.req.param('iamid'), userid: c.req.param('userid') };
     const [user, sources, asTarget, asImpersonator] = await Promise.all([
       signed.api.request('getUser', { params: ref }),

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { WardenApiError, type ReplyOf, type RequestOf, type RouteOf } from '#shared/client/index.ts';
 import { BASE, ChangeForm, Notice, Page, Problem } from '../layout.tsx';
-import { posted, signedIn, type ConsoleOptions, type Signed } from '../session.ts';
+import { posted, signedGet, signedIn, type ConsoleOptions, type Signed } from '../session.ts';
 import { FilterForm, SelectField, Table, TextField, type Column } from '../widgets.tsx';
 import { DryRun } from './dry-run.tsx';
 import { lineOfProblem, parsePolicyYaml, policyYaml } from './policy-yaml.ts';
@@ -75,8 +75,7 @@ function refused(c: Context, signed: Signed, text: string, err: unknown) {
 
 /** `GET /console/policies` (filters: type, tag, staged), the editor, and its dry run and saves. */
 export function policyPages(app: Hono, options: ConsoleOptions): void {
-  app.get(`${BASE}/policies`, async (c) => {
-    const signed = await signedIn(c, options);
+  signedGet(app, options, `${BASE}/policies`, async (c, signed) => {
     const [type, tag, staged] = [c.req.query('type') || '', c.req.query('tag')?.trim() || '', c.req.query('staged') || ''];
     const all = (await signed.api.request('listPolicies')).body.policies;
     const shown = all.filter((p) => (!type || p.type === type) && (!tag || tagsOf(p).some((t) => t === tag || t.startsWith(`${tag}.`))) && (!staged || String(p.staged) === staged));
@@ -96,10 +95,9 @@ export function policyPages(app: Hono, options: ConsoleOptions): void {
     );
   });
 
-  app.get(`${BASE}/policies/new`, async (c) => c.html(<Editor signed={await signedIn(c, options)} text={NEW_POLICY} isNew />));
+  signedGet(app, options, `${BASE}/policies/new`, (c, signed) => c.html(<Editor signed={signed} text={NEW_POLICY} isNew />));
 
-  app.get(`${BASE}/policies/:key`, async (c) => {
-    const signed = await signedIn(c, options);
+  signedGet(app, options, `${BASE}/policies/:key`, async (c, signed) => {
     const policy = (await signed.api.request('getPolicy', { params: { policyKey: c.req.param('key') } })).body;
     return c.html(<Editor signed={signed} text={policyYaml(policy)} isNew={false} />);
   });

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { ReplyOf, RouteOf } from '#shared/client/index.ts';
 import { BASE, ChangeForm, Notice, Page } from '../layout.tsx';
-import { posted, signedIn, type ConsoleOptions, type Signed } from '../session.ts';
+import { posted, signedGet, type ConsoleOptions, type Signed } from '../session.ts';
 import { Table, type Column } from '../widgets.tsx';
 
 type AccessRequest = ReplyOf<RouteOf<'listAccessRequests'>>['body']['requests'][number];
@@ -33,8 +33,7 @@ const columns = (signed: Signed): readonly Column<AccessRequest>[] => [
 
 /** `GET /console/requests`: the pending requests the caller may decide; `POST …/{id}` approves or denies. */
 export function requestPages(app: Hono, options: ConsoleOptions): void {
-  app.get(`${BASE}/requests`, async (c) => {
-    const signed = await signedIn(c, options);
+  signedGet(app, options, `${BASE}/requests`, async (c, signed) => {
     const { requests } = (await signed.api.request('listAccessRequests', { query: { toDecide: 'true' } })).body;
     return c.html(
       <Page signed={signed} title="Requests" current={`${BASE}/requests`}>

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { ReplyOf, RouteOf } from '#shared/client/index.ts';
 import { DIALECTS } from '#shared/model/decision.ts';
 import { BASE, Page } from '../layout.tsx';
-import { signedIn, type ConsoleOptions } from '../session.ts';
+import { signedGet, type ConsoleOptions } from '../session.ts';
 import { FilterForm, Table, TextField, type Column } from '../widgets.tsx';
 import { parseUser, UserField } from './user-field.tsx';
 
@@ -66,8 +66,7 @@ function Columns({ d }: { d: Decision }) {
 
 /** `GET /console/why?user=&source=`: the decision about a user and a source, explained, with its SQL per dialect. */
 export function whyPages(app: Hono, options: ConsoleOptions): void {
-  app.get(`${BASE}/why`, async (c) => {
-    const signed = await signedIn(c, options);
+  signedGet(app, options, `${BASE}/why`, async (c, signed) => {
     const named = c.req.query('user');
     const user = named ? parseUser(named) : signed.user;
     const source = c.req.query('source')?.trim();
