@@ -48,15 +48,10 @@ export interface RouteInput<P, Q, B> {
   readonly body: BodyOut<B>;
 }
 
-/** A route as declared: method, path, what the document says, guard, request and replies. */
-export interface RouteSpec<P, Q, B, R extends Readonly<Record<number, ReplySpec>>> {
-  readonly method: Method;
-  /** The full path, OpenAPI style: `/v1/impersonation/sessions/{sessionId}`. */
-  readonly path: string;
-  readonly operationId: string;
+/** What a route declares besides its operation id, method, path and guard: the document's words, request and replies. */
+export interface RouteAnswers<P, Q, B, R extends Readonly<Record<number, ReplySpec>>> {
   readonly summary: string;
   readonly description?: string;
-  readonly guard: Guard;
   /** The credentials a guarded route takes, each alone; default: bearer only. */
   readonly security?: readonly [SecurityScheme, ...SecurityScheme[]];
   /** With a `requires(…)` guard: the subject the request names may act for itself too. */
@@ -66,6 +61,19 @@ export interface RouteSpec<P, Q, B, R extends Readonly<Record<number, ReplySpec>
   readonly body?: B;
   readonly responses: R;
   readonly errors?: Readonly<Partial<Record<ErrorStatus, string>>>;
+}
+
+/** What a route declares besides its operation id, method and path. */
+export interface RouteDetails<P, Q, B, R extends Readonly<Record<number, ReplySpec>>> extends RouteAnswers<P, Q, B, R> {
+  readonly guard: Guard;
+}
+
+/** A route as declared: operation id, method, path and its details. */
+export interface RouteSpec<P, Q, B, R extends Readonly<Record<number, ReplySpec>>> extends RouteDetails<P, Q, B, R> {
+  readonly operationId: string;
+  readonly method: Method;
+  /** The full path, OpenAPI style: `/v1/impersonation/sessions/{sessionId}`. */
+  readonly path: string;
 }
 
 /** Any declared route. */
@@ -87,15 +95,28 @@ export type ReplyOf<R extends AnyRoute> = {
 type ParamsSchema = z.ZodObject;
 
 /**
- * Declares a route. Every `{name}` of the path must be a key of `params`: the document lists
- * each, and the route validates each.
+ * Declares a route: `route('getPolicy', 'get', '/v1/policies/{policyKey}', {…})`. Every `{name}`
+ * of the path must be a key of `params`: the document lists each, and the route validates each.
  */
 export function route<P extends ParamsSchema | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends BodySpec | undefined = undefined, const R extends Readonly<Record<number, ReplySpec>> = Readonly<Record<number, ReplySpec>>>(
-  spec: RouteSpec<P, Q, B, R>,
+  operationId: string,
+  method: Method,
+  path: string,
+  details: RouteDetails<P, Q, B, R>,
 ): RouteSpec<P, Q, B, R> {
-  if (spec.self && spec.guard.kind !== 'permission') throw new Error(`route \`${spec.operationId}\`: a self rule needs a \`requires(…)\` guard`);
-  const named = [...spec.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-  const declared = Object.keys(spec.params?.shape ?? {});
-  if (named.sort().join() !== declared.sort().join()) throw new Error(`route \`${spec.operationId}\`: path parameters ${named.join(', ') || 'none'} but params ${declared.join(', ') || 'none'}`);
-  return spec;
+  if (details.self && details.guard.kind !== 'permission') throw new Error(`route \`${operationId}\`: a self rule needs a \`requires(…)\` guard`);
+  const named = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  const declared = Object.keys(details.params?.shape ?? {});
+  if (named.sort().join() !== declared.sort().join()) throw new Error(`route \`${operationId}\`: path parameters ${named.join(', ') || 'none'} but params ${declared.join(', ') || 'none'}`);
+  return { operationId, method, path, ...details };
+}
+
+/** `route` for a family of routes that share one guard (every route of the catalog requires `GOVERNANCE`), stated once. */
+export function guardedBy(guard: Guard) {
+  return <P extends ParamsSchema | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends BodySpec | undefined = undefined, const R extends Readonly<Record<number, ReplySpec>> = Readonly<Record<number, ReplySpec>>>(
+    operationId: string,
+    method: Method,
+    path: string,
+    details: RouteAnswers<P, Q, B, R>,
+  ): RouteSpec<P, Q, B, R> => route<P, Q, B, R>(operationId, method, path, { ...details, guard });
 }

@@ -14,10 +14,7 @@ import { route, type AnyRoute } from '../route.ts';
 /** Who decides is a rule on stored data (the source's owners), so the handler enforces it. */
 const DECIDERS = 'An owner of the data source (matched by `(iamid, userid)`), or a caller with permission `GOVERNANCE`.';
 
-export const requestAccess = route({
-  method: 'post',
-  path: '/v1/access-requests',
-  operationId: 'requestAccess',
+export const requestAccess = route('requestAccess', 'post', '/v1/access-requests', {
   summary: 'request access to a data source, for oneself (users only)',
   guard: authenticated('A user, for itself: a service account is refused.'),
   body: { schema: accessRequestBodySchema, readByHandler: true },
@@ -25,10 +22,7 @@ export const requestAccess = route({
   errors: { 404: 'unknown data source' },
 });
 
-export const listAccessRequests = route({
-  method: 'get',
-  path: '/v1/access-requests',
-  operationId: 'listAccessRequests',
+export const listAccessRequests = route('listAccessRequests', 'get', '/v1/access-requests', {
   summary: "a data source's access requests, or without `dataSource` the caller's own",
   guard: authenticated("With `dataSource`: an owner of the source or a caller with permission `GOVERNANCE`; with `toDecide=true`: anyone, for the pending requests it may decide; without either a user, for its own requests."),
   query: accessRequestListQuerySchema,
@@ -36,10 +30,7 @@ export const listAccessRequests = route({
   errors: { 400: 'invalid query, or no `dataSource` from a service account', 404: 'unknown data source' },
 });
 
-export const getAccessRequest = route({
-  method: 'get',
-  path: '/v1/access-requests/{id}',
-  operationId: 'getAccessRequest',
+export const getAccessRequest = route('getAccessRequest', 'get', '/v1/access-requests/{id}', {
   summary: 'an access request',
   guard: authenticated('The requester, an owner of the data source, or a caller with permission `GOVERNANCE`.'),
   params: accessRequestParamsSchema,
@@ -49,10 +40,7 @@ export const getAccessRequest = route({
 
 /** `POST /v1/access-requests/{id}/approve|deny`: an owner's or a governor's verdict on a pending request. */
 const verdictRoute = <S extends z.ZodType>(verdict: 'approve' | 'deny', summary: string, schema: S, answer: string) =>
-  route({
-    method: 'post',
-    path: `/v1/access-requests/{id}/${verdict}`,
-    operationId: `${verdict}AccessRequest`,
+  route(`${verdict}AccessRequest`, 'post', `/v1/access-requests/{id}/${verdict}`, {
     summary,
     description: '`decidedBy` in the answer and the audit record names the decider: `okta/jdoe`, or `service:name`.',
     guard: authenticated(DECIDERS),

@@ -4,10 +4,7 @@ import { open } from '../guard.ts';
 import { route, type AnyRoute } from '../route.ts';
 
 /** `GET /health`: the function is up, and which version it runs. */
-export const getHealth = route({
-  method: 'get',
-  path: '/health',
-  operationId: 'getHealth',
+export const getHealth = route('getHealth', 'get', '/health', {
   summary: 'liveness and version',
   description: 'Every function answers it; in AWS the one the path table names answers for the API.',
   guard: open(),
@@ -23,10 +20,7 @@ export const openApiDocumentView = z.object({
 export type OpenApiDocument = z.infer<typeof openApiDocumentView>;
 
 /** `GET /openapi.json`: the document of every non-SCIM path, generated from the declared routes. */
-export const getOpenApiDocument = route({
-  method: 'get',
-  path: '/openapi.json',
-  operationId: 'getOpenApiDocument',
+export const getOpenApiDocument = route('getOpenApiDocument', 'get', '/openapi.json', {
   summary: 'this document: OpenAPI 3.1 of every non-SCIM path',
   description: 'Generated from the routes as each function declares them, with their schemas and the permission each requires.',
   guard: open(),
@@ -36,10 +30,7 @@ export const getOpenApiDocument = route({
 });
 
 /** `GET /docs`: the human-readable reference, rendered from this document. */
-export const getDocs = route({
-  method: 'get',
-  path: '/docs',
-  operationId: 'getDocs',
+export const getDocs = route('getDocs', 'get', '/docs', {
   summary: 'the API reference, for people: this document rendered by Swagger UI',
   description: 'Served with its scripts and styles by Warden itself, so it renders where the internet is out of reach.',
   guard: open(),
@@ -48,10 +39,7 @@ export const getDocs = route({
 
 /** One static file of the reference, served from the function's own copy of `swagger-ui-dist`. */
 const docsAssetRoute = (name: DocsAsset, operationId: string) =>
-  route({
-    method: 'get',
-    path: `/docs/${name}`,
-    operationId,
+  route(operationId, 'get', `/docs/${name}`, {
     summary: `\`${name}\` of the API reference (Swagger UI)`,
     guard: open(),
     responses: { 200: { description: name, contentType: DOCS_ASSETS[name].split(';')[0]!, headers: { 'Cache-Control': '`public, max-age=86400`' } } },

@@ -1,13 +1,12 @@
 import * as z from 'zod';
 import { catalogParamsSchema, dataSourceInputSchema, dataSourceListQuerySchema, dataSourceView, domainInputSchema, domainView, tagCountView } from '#shared/model/catalog.ts';
 import { requires } from '../guard.ts';
-import { route, type AnyRoute } from '../route.ts';
+import { guardedBy, route, type AnyRoute } from '../route.ts';
 import { CONCURRENT_WRITE, CONDITIONAL_WRITE, createdOrReplaced, etag } from './versioned.ts';
 
-export const listDataSources = route({
-  method: 'get',
-  path: '/v1/data-sources',
-  operationId: 'listDataSources',
+const governance = guardedBy(requires('GOVERNANCE'));
+
+export const listDataSources = route('listDataSources', 'get', '/v1/data-sources', {
   summary: 'list data sources, optionally by tag (hierarchical: `A.B` matches `A.B.*`, on the source or a column), domain and physical table',
   description:
     'The physical-table lookup (`platform`, `database`, `schema`, `table`, all four) is what query engines resolve a table reference with: ' +
@@ -17,10 +16,7 @@ export const listDataSources = route({
   responses: { 200: { description: 'the matching sources, by id', schema: z.object({ dataSources: z.array(dataSourceView) }) } },
 });
 
-export const getDataSource = route({
-  method: 'get',
-  path: '/v1/data-sources/{id}',
-  operationId: 'getDataSource',
+export const getDataSource = route('getDataSource', 'get', '/v1/data-sources/{id}', {
   summary: 'a data source with its columns',
   guard: requires('GOVERNANCE', 'QUERY_ENGINE'),
   params: catalogParamsSchema,
@@ -28,71 +24,47 @@ export const getDataSource = route({
   errors: { 404: 'unknown data source' },
 });
 
-export const putDataSource = route({
-  method: 'put',
-  path: '/v1/data-sources/{id}',
-  operationId: 'putDataSource',
+export const putDataSource = governance('putDataSource', 'put', '/v1/data-sources/{id}', {
   summary: 'create or replace a data source (versioned; audited)',
   description:
     'With `If-Match` the write happens only at that version (`*`: only if it exists); with `If-None-Match: *` only if it does not exist. ' +
     'A bare userid in `owners` is a user of the default IAM. `disabledPolicies` left out keeps the policies disabled on the source.',
-  guard: requires('GOVERNANCE'),
   params: catalogParamsSchema,
   body: { schema: dataSourceInputSchema },
   responses: createdOrReplaced(dataSourceView, etag),
   errors: CONDITIONAL_WRITE,
 });
 
-export const deleteDataSource = route({
-  method: 'delete',
-  path: '/v1/data-sources/{id}',
-  operationId: 'deleteDataSource',
+export const deleteDataSource = governance('deleteDataSource', 'delete', '/v1/data-sources/{id}', {
   summary: 'delete a data source (audited)',
   description: 'With `If-Match` only at that version, else 412.',
-  guard: requires('GOVERNANCE'),
   params: catalogParamsSchema,
   responses: { 204: { description: 'deleted' } },
   errors: { 404: 'unknown data source', 409: 'changed concurrently', 412: '`If-Match` does not hold' },
 });
 
-export const listDomains = route({
-  method: 'get',
-  path: '/v1/domains',
-  operationId: 'listDomains',
+export const listDomains = governance('listDomains', 'get', '/v1/domains', {
   summary: 'list domains',
-  guard: requires('GOVERNANCE'),
   responses: { 200: { description: 'every domain, by id', schema: z.object({ domains: z.array(domainView) }) } },
 });
 
-export const getDomain = route({
-  method: 'get',
-  path: '/v1/domains/{id}',
-  operationId: 'getDomain',
+export const getDomain = governance('getDomain', 'get', '/v1/domains/{id}', {
   summary: 'a domain',
-  guard: requires('GOVERNANCE'),
   params: catalogParamsSchema,
   responses: { 200: { description: 'the domain', schema: domainView } },
   errors: { 404: 'unknown domain' },
 });
 
-export const putDomain = route({
-  method: 'put',
-  path: '/v1/domains/{id}',
-  operationId: 'putDomain',
+export const putDomain = governance('putDomain', 'put', '/v1/domains/{id}', {
   summary: 'create or replace a domain; a source belongs if its `domain` is the id or it carries one of the tags',
-  guard: requires('GOVERNANCE'),
   params: catalogParamsSchema,
   body: { schema: domainInputSchema },
   responses: createdOrReplaced(domainView),
   errors: CONCURRENT_WRITE,
 });
 
-export const listTags = route({
-  method: 'get',
-  path: '/v1/tags',
-  operationId: 'listTags',
+export const listTags = governance('listTags', 'get', '/v1/tags', {
   summary: 'every tag in use, with exact counts of sources and columns',
-  guard: requires('GOVERNANCE'),
   responses: { 200: { description: 'the tags in use, sorted', schema: z.object({ tags: z.array(tagCountView) }) } },
 });
 

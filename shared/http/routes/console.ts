@@ -1,34 +1,27 @@
 import { consoleSessionView, iamListView, userCatalogQuerySchema, userCatalogView, userListQuerySchema, userPageView } from '#shared/model/console.ts';
 import { userParamsSchema } from '#shared/model/users.ts';
 import { authenticated, requires } from '../guard.ts';
-import { route, type AnyRoute } from '../route.ts';
+import { guardedBy, route, type AnyRoute } from '../route.ts';
+
+const userAdmin = guardedBy(requires('USER_ADMIN'));
 
 const cookie = 'The session travels in the `warden_session` cookie (`HttpOnly`, `SameSite=Strict`, `Secure` outside loopback); every other route accepts it in place of `Authorization`, and a change made with it needs the session\'s `csrfToken` in `x-csrf-token`.';
 
-export const createConsoleSession = route({
-  method: 'post',
-  path: '/v1/console/session',
-  operationId: 'createConsoleSession',
+export const createConsoleSession = route('createConsoleSession', 'post', '/v1/console/session', {
   summary: 'exchange an API key for a short-lived console session (sign in)',
   description: `${cookie} The key itself is never stored by the session, only the hash the key is already stored as: every request of the session is judged as the key would be (a deleted key or a deactivated user ends it).`,
   guard: authenticated('An API key (not an impersonation token, not a session).'),
   responses: { 201: { description: 'the session; its secret only in `Set-Cookie`', schema: consoleSessionView, headers: { 'set-cookie': 'the session cookie' } } },
 });
 
-export const getConsoleSession = route({
-  method: 'get',
-  path: '/v1/console/session',
-  operationId: 'getConsoleSession',
+export const getConsoleSession = route('getConsoleSession', 'get', '/v1/console/session', {
   summary: 'the console session of the cookie, with its CSRF token',
   guard: authenticated('The session cookie.'),
   responses: { 200: { description: 'the session', schema: consoleSessionView } },
   errors: { 404: 'the request carried no session cookie' },
 });
 
-export const deleteConsoleSession = route({
-  method: 'delete',
-  path: '/v1/console/session',
-  operationId: 'deleteConsoleSession',
+export const deleteConsoleSession = route('deleteConsoleSession', 'delete', '/v1/console/session', {
   summary: 'end the console session of the cookie (sign out)',
   description: 'The session is deleted: the cookie opens nothing any more, wherever it was copied to.',
   guard: authenticated('The session cookie and its CSRF token.'),
@@ -36,29 +29,19 @@ export const deleteConsoleSession = route({
   errors: { 404: 'the request carried no session cookie' },
 });
 
-export const listUsers = route({
-  method: 'get',
-  path: '/v1/users',
-  operationId: 'listUsers',
+export const listUsers = userAdmin('listUsers', 'get', '/v1/users', {
   summary: "one page of an IAM's users, in userid order",
-  guard: requires('USER_ADMIN'),
   query: userListQuerySchema,
   responses: { 200: { description: 'the page', schema: userPageView } },
 });
 
-export const listIams = route({
-  method: 'get',
-  path: '/v1/iams',
-  operationId: 'listIams',
+export const listIams = route('listIams', 'get', '/v1/iams', {
   summary: 'every IAM, by id',
   guard: requires('USER_ADMIN', 'GOVERNANCE', 'QUERY_ENGINE'),
   responses: { 200: { description: 'the IAMs', schema: iamListView } },
 });
 
-export const getUserCatalog = route({
-  method: 'get',
-  path: '/v1/users/{iamid}/{userid}/catalog',
-  operationId: 'getUserCatalog',
+export const getUserCatalog = route('getUserCatalog', 'get', '/v1/users/{iamid}/{userid}/catalog', {
   summary: 'the sources a user may query or discover, with columns, tags and its latest access request; paged, searchable',
   description: 'From the same cached snapshot as decisions; a source the user may neither query nor discover is absent. One audit record per page.',
   guard: requires('QUERY_ENGINE', 'GOVERNANCE'),

@@ -8,10 +8,7 @@ const effect =
   'Decisions, batches, user listings and simulations leave the policy out on this source only (it still applies everywhere else); ' +
   "a decision's `disabledPolicies` names it. Conditional on `If-Match` when sent; audited as an `UPDATE` of the data source.";
 
-export const disablePolicy = route({
-  method: 'put',
-  path: '/v1/data-sources/{id}/disabled-policies/{policyKey}',
-  operationId: 'disablePolicy',
+export const disablePolicy = route('disablePolicy', 'put', '/v1/data-sources/{id}/disabled-policies/{policyKey}', {
   summary: 'disable a global policy on one data source, without editing the policy',
   description: `Seed 004: before a new version of a policy is applied to a test clone, the pre-existing one is disabled on the clone. ${effect}`,
   guard: authenticated(who),
@@ -20,10 +17,7 @@ export const disablePolicy = route({
   errors: { 404: 'unknown data source or policy', 409: 'changed concurrently', 412: '`If-Match` does not hold' },
 });
 
-export const enablePolicy = route({
-  method: 'delete',
-  path: '/v1/data-sources/{id}/disabled-policies/{policyKey}',
-  operationId: 'enablePolicy',
+export const enablePolicy = route('enablePolicy', 'delete', '/v1/data-sources/{id}/disabled-policies/{policyKey}', {
   summary: 'enable again on one data source a policy disabled there',
   description: effect,
   guard: authenticated(who),

@@ -15,8 +15,10 @@ import {
 } from '#shared/model/impersonation.ts';
 import { principalLabel, type Principal } from '#shared/model/identity.ts';
 import { authenticated, open, requires } from '../guard.ts';
-import { route, type AnyRoute } from '../route.ts';
+import { guardedBy, route, type AnyRoute } from '../route.ts';
 import { CONCURRENT_WRITE } from './versioned.ts';
+
+const userAdmin = guardedBy(requires('USER_ADMIN'));
 
 /** Another impersonator's sessions are addressed only with `USER_ADMIN`; whether they exist is not told. */
 const ownSessions = {
@@ -38,33 +40,22 @@ const oneSession = {
 
 const ttlNote = 'Verifiers cache a positive check for at most 1 s, so a warm function refuses the tokens within 1 s.';
 
-export const getImpersonationSettings = route({
-  method: 'get',
-  path: '/v1/settings/impersonation',
-  operationId: 'getImpersonationSettings',
+export const getImpersonationSettings = userAdmin('getImpersonationSettings', 'get', '/v1/settings/impersonation', {
   summary: 'the impersonation settings in force',
   description:
     'Until changed, the deployment defaults from `WARDEN_ALLOWED_IMPERSONATORS`, `WARDEN_SINGLE_IMPERSONATION_USER`, `WARDEN_USER_MAPPING_IAMID` and `WARDEN_IMPERSONATION_TTL_SECONDS` (version 0). `WARDEN_REQUIRE_ALLOW_LIST` is not part of the settings: only a deployment changes it.',
-  guard: requires('USER_ADMIN'),
   responses: { 200: { description: 'the settings in force', schema: settingsView } },
 });
 
-export const putImpersonationSettings = route({
-  method: 'put',
-  path: '/v1/settings/impersonation',
-  operationId: 'putImpersonationSettings',
+export const putImpersonationSettings = userAdmin('putImpersonationSettings', 'put', '/v1/settings/impersonation', {
   summary: 'replace the impersonation settings',
   description: 'Omitted fields take the deployment defaults. A user impersonator without `iamid` is in the default IAM. Audited.',
-  guard: requires('USER_ADMIN'),
   body: { schema: settingsBodySchema },
   responses: { 200: { description: 'the stored settings', schema: settingsView } },
   errors: CONCURRENT_WRITE,
 });
 
-export const listImpersonationSessions = route({
-  method: 'get',
-  path: '/v1/impersonation/sessions',
-  operationId: 'listImpersonationSessions',
+export const listImpersonationSessions = route('listImpersonationSessions', 'get', '/v1/impersonation/sessions', {
   summary: 'live impersonation sessions, cursor-paged',
   description:
     'A `USER_ADMIN` sees every session, filtered by `impersonator` and `target`; anyone else sees only its own. `limit` 1–1000 (default 100); `nextCursor` is opaque, and a cursor not issued for this listing is a 400.',
@@ -73,10 +64,7 @@ export const listImpersonationSessions = route({
   responses: { 200: { description: 'a page of live sessions; `nextCursor` is null on the last', schema: sessionPageView } },
 });
 
-export const endImpersonationSessions = route({
-  method: 'delete',
-  path: '/v1/impersonation/sessions',
-  operationId: 'endImpersonationSessions',
+export const endImpersonationSessions = route('endImpersonationSessions', 'delete', '/v1/impersonation/sessions', {
   summary: 'end every session of one impersonator: all the tokens it minted stop working',
   description: `\`impersonator\` is required. Each end is audited; sessions started after the call are not ended. ${ttlNote}`,
   ...ofAnImpersonator,
@@ -84,10 +72,7 @@ export const endImpersonationSessions = route({
   responses: { 200: { description: 'how many sessions were ended', schema: endedView } },
 });
 
-export const putImpersonationSession = route({
-  method: 'put',
-  path: '/v1/impersonation/sessions/{sessionId}',
-  operationId: 'putImpersonationSession',
+export const putImpersonationSession = route('putImpersonationSession', 'put', '/v1/impersonation/sessions/{sessionId}', {
   summary: 'impersonate a user in a session and mint a token (ES256 JWT)',
   description:
     'Who may impersonate (one rule, also applied on every use of a token): a user needs the permission `IMPERSONATE_USER` ' +
@@ -113,30 +98,21 @@ export const putImpersonationSession = route({
   },
 });
 
-export const getImpersonationSession = route({
-  method: 'get',
-  path: '/v1/impersonation/sessions/{sessionId}',
-  operationId: 'getImpersonationSession',
+export const getImpersonationSession = route('getImpersonationSession', 'get', '/v1/impersonation/sessions/{sessionId}', {
   summary: 'the current state of a session (like SHOW SESSION)',
   description: "The caller's own session, or another impersonator's named with `impersonator=`. Another impersonator's id is a 404, as an unused one.",
   ...oneSession,
   responses: { 200: { description: 'the live session', schema: sessionView } },
 });
 
-export const endImpersonationSession = route({
-  method: 'delete',
-  path: '/v1/impersonation/sessions/{sessionId}',
-  operationId: 'endImpersonationSession',
+export const endImpersonationSession = route('endImpersonationSession', 'delete', '/v1/impersonation/sessions/{sessionId}', {
   summary: 'end a session: every token of it stops working',
   description: `Its impersonator, or a \`USER_ADMIN\` naming it with \`impersonator=\` as a kill switch. ${ttlNote} Audited.`,
   ...oneSession,
   responses: { 204: { description: 'ended' } },
 });
 
-export const getJwks = route({
-  method: 'get',
-  path: '/.well-known/jwks.json',
-  operationId: 'getJwks',
+export const getJwks = route('getJwks', 'get', '/.well-known/jwks.json', {
   summary: 'the public ES256 keys of every token that may still be live (RFC 7517)',
   description: 'A replaced key stays published until every token it signed has expired.',
   guard: open(),

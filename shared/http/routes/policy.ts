@@ -4,41 +4,32 @@ import { batchBodySchema, batchView, decisionBodySchema, decisionView, MAX_BATCH
 import { policyBodySchema, policyParamsSchema, policyPutQuerySchema, storedPolicyView } from '#shared/model/policy.ts';
 import { simulationDocumentedBodySchema, simulationView } from '#shared/model/simulation.ts';
 import { requires } from '../guard.ts';
-import { route, type AnyRoute } from '../route.ts';
+import { guardedBy, route, type AnyRoute } from '../route.ts';
 import { ACCESS_REQUEST_ROUTES } from './access-requests.ts';
 import { CATALOG_ROUTES } from './catalog.ts';
 import { CONDITIONAL_WRITE, etag } from './versioned.ts';
 import { DISABLED_POLICY_ROUTES } from './disabled-policies.ts';
+
+const governance = guardedBy(requires('GOVERNANCE'));
 
 const consistency =
   'Decisions use a compiled snapshot of catalog and policies refreshed when its version item changes, checked at most once per ' +
   '`WARDEN_SNAPSHOT_REFRESH_MS` (default 1000 ms); user groups, attributes and approvals are cached 1 s. A change is reflected by ' +
   'every decision that starts more than that interval after the change was acknowledged.';
 
-export const listPolicies = route({
-  method: 'get',
-  path: '/v1/policies',
-  operationId: 'listPolicies',
+export const listPolicies = governance('listPolicies', 'get', '/v1/policies', {
   summary: 'every current policy with `version`, `createdAt`, `updatedAt`',
-  guard: requires('GOVERNANCE'),
   responses: { 200: { description: 'every current policy', schema: z.object({ policies: z.array(storedPolicyView) }) } },
 });
 
-export const getPolicy = route({
-  method: 'get',
-  path: '/v1/policies/{policyKey}',
-  operationId: 'getPolicy',
+export const getPolicy = governance('getPolicy', 'get', '/v1/policies/{policyKey}', {
   summary: 'a policy',
-  guard: requires('GOVERNANCE'),
   params: policyParamsSchema,
   responses: { 200: { description: 'the document with `version`, `createdAt`, `updatedAt`', schema: storedPolicyView, headers: etag } },
   errors: { 404: 'unknown policy' },
 });
 
-export const putPolicy = route({
-  method: 'put',
-  path: '/v1/policies/{policyKey}',
-  operationId: 'putPolicy',
+export const putPolicy = governance('putPolicy', 'put', '/v1/policies/{policyKey}', {
   summary: 'create or replace a policy (JSON, or YAML with `Content-Type: application/yaml`)',
   description:
     'The body `policyKey` must equal the path (or be absent). `version`, `createdAt`, `updatedAt` are read-only and ignored. ' +
@@ -50,7 +41,6 @@ export const putPolicy = route({
     'Regular expressions (`columnRegex`, `regex` masks, a literal `regexp_replace` pattern) are RE2 syntax, matched in linear time; backreferences and lookaround are a 400 naming the construct. ' +
     'A numeral beyond the double range is a 400. A YAML body sent without its content type is a 400 saying so. ' +
     consistency,
-  guard: requires('GOVERNANCE'),
   params: policyParamsSchema,
   query: policyPutQuerySchema,
   body: { schema: policyBodySchema, mediaTypes: ['application/json', 'application/yaml'], readByHandler: true },
@@ -61,13 +51,9 @@ export const putPolicy = route({
   errors: { 400: 'invalid document: the detail names the field', ...CONDITIONAL_WRITE },
 });
 
-export const deletePolicy = route({
-  method: 'delete',
-  path: '/v1/policies/{policyKey}',
-  operationId: 'deletePolicy',
+export const deletePolicy = governance('deletePolicy', 'delete', '/v1/policies/{policyKey}', {
   summary: 'delete a policy (its history is kept)',
   description: 'With `If-Match` only at that version, else 412.',
-  guard: requires('GOVERNANCE'),
   params: policyParamsSchema,
   responses: { 204: { description: 'deleted' } },
   errors: { 404: 'unknown policy', 409: 'changed concurrently', 412: '`If-Match` does not hold' },
@@ -80,10 +66,7 @@ const aboutSelf = {
   refusal: () => 'asking about another user requires permission `QUERY_ENGINE` or `GOVERNANCE`',
 };
 
-export const decide = route({
-  method: 'post',
-  path: '/v1/decisions',
-  operationId: 'decide',
+export const decide = route('decide', 'post', '/v1/decisions', {
   summary: 'may this user query this data source, and what does it see; audited',
   description: `Takes an API key or an impersonation token. Without \`user\` the caller is the user (a service account must name one). ${consistency}`,
   guard: requires('QUERY_ENGINE', 'GOVERNANCE'),
@@ -93,10 +76,7 @@ export const decide = route({
   errors: { 404: 'unknown user or data source' },
 });
 
-export const decideBatch = route({
-  method: 'post',
-  path: '/v1/decisions/batch',
-  operationId: 'decideBatch',
+export const decideBatch = route('decideBatch', 'post', '/v1/decisions/batch', {
   summary: `decisions on up to ${MAX_BATCH} data sources for one user; any unknown source fails the batch`,
   description: 'Takes an API key or an impersonation token; `user` as in `POST /v1/decisions`. A source named twice is decided once.',
   guard: requires('QUERY_ENGINE', 'GOVERNANCE'),
@@ -106,21 +86,14 @@ export const decideBatch = route({
   errors: { 404: 'unknown user or data source' },
 });
 
-export const simulate = route({
-  method: 'post',
-  path: '/v1/simulations',
-  operationId: 'simulate',
+export const simulate = governance('simulate', 'post', '/v1/simulations', {
   summary: 'the differences a policy change would make, over every user (or `users`) and source (or `dataSources`); writes nothing',
-  guard: requires('GOVERNANCE'),
   body: { schema: simulationDocumentedBodySchema, readByHandler: true },
   responses: { 200: { description: 'the differences, and counts', schema: simulationView } },
   errors: { 400: 'invalid request: an invalid document is named by its place, `upsert[i]`', 404: 'unknown user or removed policy' },
 });
 
-export const queryAudit = route({
-  method: 'get',
-  path: '/v1/audit',
-  operationId: 'queryAudit',
+export const queryAudit = route('queryAudit', 'get', '/v1/audit', {
   summary: 'the audit trail, newest first, cursor-paged',
   description:
     `\`from\`/\`to\` are inclusive ISO-8601 bounds (default: the last 30 days); without \`userid\` or \`action\` they may be at most ${MAX_WALK_DAYS} days apart. ` +

@@ -14,56 +14,39 @@ import {
   trinoIntegrationView,
 } from '#shared/model/trino.ts';
 import { queryKey, requires } from '../guard.ts';
-import { route, type AnyRoute } from '../route.ts';
+import { guardedBy, route, type AnyRoute } from '../route.ts';
 
-export const createTrinoIntegration = route({
-  method: 'post',
-  path: '/v1/integrations/trino',
-  operationId: 'createTrinoIntegration',
+const userAdmin = guardedBy(requires('USER_ADMIN'));
+
+export const createTrinoIntegration = userAdmin('createTrinoIntegration', 'post', '/v1/integrations/trino', {
   summary: 'register a Trino (or Starburst) cluster: its credential and `etc/access-control.properties` (audited)',
   description: 'The credential is shown once; Warden stores only its SHA-256. Trino calls the five policy URIs of the properties text.',
-  guard: requires('USER_ADMIN'),
   body: { schema: trinoIntegrationInputSchema },
   responses: { 201: { description: 'registered', schema: trinoCredentialView } },
   errors: { 409: 'an integration of that id exists' },
 });
 
-export const listTrinoIntegrations = route({
-  method: 'get',
-  path: '/v1/integrations/trino',
-  operationId: 'listTrinoIntegrations',
+export const listTrinoIntegrations = userAdmin('listTrinoIntegrations', 'get', '/v1/integrations/trino', {
   summary: 'every registered Trino cluster, without credentials',
-  guard: requires('USER_ADMIN'),
   responses: { 200: { description: 'the integrations', schema: z.object({ integrations: z.array(trinoIntegrationView).readonly() }) } },
 });
 
-export const rotateTrinoIntegration = route({
-  method: 'post',
-  path: '/v1/integrations/trino/{id}/rotate',
-  operationId: 'rotateTrinoIntegration',
+export const rotateTrinoIntegration = userAdmin('rotateTrinoIntegration', 'post', '/v1/integrations/trino/{id}/rotate', {
   summary: 'a new credential for a Trino cluster; the old one stops working (audited)',
-  guard: requires('USER_ADMIN'),
   params: integrationParamsSchema,
   responses: { 200: { description: 'rotated: the new credential and properties text', schema: trinoCredentialView } },
   errors: { 404: 'unknown integration', 409: 'changed concurrently' },
 });
 
-export const deleteTrinoIntegration = route({
-  method: 'delete',
-  path: '/v1/integrations/trino/{id}',
-  operationId: 'deleteTrinoIntegration',
+export const deleteTrinoIntegration = userAdmin('deleteTrinoIntegration', 'delete', '/v1/integrations/trino/{id}', {
   summary: 'delete a Trino integration: its credential stops working and Trino fails closed (audited)',
-  guard: requires('USER_ADMIN'),
   params: integrationParamsSchema,
   responses: { 204: { description: 'deleted' } },
   errors: { 404: 'unknown integration' },
 });
 
 const opa = (suffix: string, operationId: string, summary: string, schema: z.ZodType, property: string) =>
-  route({
-    method: 'post',
-    path: `/v1/opa/trino/{id}/${suffix}`,
-    operationId,
+  route(operationId, 'post', `/v1/opa/trino/{id}/${suffix}`, {
     summary,
     description:
       `Trino's \`${property}\`. The body is the plugin's \`{"input":{"context":…,"action":…}}\`; unknown operations are denied.`,

@@ -20,9 +20,11 @@ import {
 } from '#shared/model/users.ts';
 import { badRequest } from '../errors.ts';
 import { requires } from '../guard.ts';
-import { route, type AnyRoute, type ReplySpec } from '../route.ts';
+import { guardedBy, route, type AnyRoute, type ReplySpec } from '../route.ts';
 import { IAM_ROUTES } from './iams.ts';
 import { CONCURRENT_WRITE } from './versioned.ts';
+
+const userAdmin = guardedBy(requires('USER_ADMIN'));
 
 const reservedKey = 'a key or name over 256 characters or with control characters, or the reserved key `__proto__`';
 const userAnswer = { description: 'the user, as `GET /v1/users/{iamid}/{userid}` shows it', schema: userView } as const;
@@ -57,10 +59,7 @@ interface AttributeRoutes<P, A> {
 /** `PUT` and `DELETE …/attributes/{key}`: an admin sets or removes the manual values of one attribute of a user or a group. */
 const attributeRoutes = <P extends z.ZodObject, const A extends ReplySpec>(owner: 'User' | 'Group', at: AttributeRoutes<P, A>) =>
   [
-    route({
-      method: 'put',
-      path: `${at.path}/attributes/{key}`,
-      operationId: `put${owner}Attribute`,
+    route(`put${owner}Attribute`, 'put', `${at.path}/attributes/{key}`, {
       summary: at.put.summary,
       ...(at.put.description ? { description: at.put.description } : {}),
       guard: requires('USER_ADMIN'),
@@ -69,10 +68,7 @@ const attributeRoutes = <P extends z.ZodObject, const A extends ReplySpec>(owner
       responses: { 200: at.answer },
       errors: { 400: reservedKey, 404: at.put.notFound },
     }),
-    route({
-      method: 'delete',
-      path: `${at.path}/attributes/{key}`,
-      operationId: `delete${owner}Attribute`,
+    route(`delete${owner}Attribute`, 'delete', `${at.path}/attributes/{key}`, {
       summary: at.remove.summary,
       guard: requires('USER_ADMIN'),
       params: at.params,
@@ -81,10 +77,7 @@ const attributeRoutes = <P extends z.ZodObject, const A extends ReplySpec>(owner
     }),
   ] as const;
 
-export const getUserInfo = route({
-  method: 'get',
-  path: '/userinfo',
-  operationId: 'getUserInfo',
+export const getUserInfo = route('getUserInfo', 'get', '/userinfo', {
   summary: "Immuta's External Groups and Authorizations Endpoint",
   description: userInfoDescription,
   guard: requires('QUERY_ENGINE', 'USER_ADMIN'),
@@ -95,10 +88,7 @@ export const getUserInfo = route({
   errors: { 404: 'unknown user' },
 });
 
-export const getIamUserInfo = route({
-  method: 'get',
-  path: '/userinfo/{iamid}',
-  operationId: 'getIamUserInfo',
+export const getIamUserInfo = route('getIamUserInfo', 'get', '/userinfo/{iamid}', {
   summary: 'the same endpoint for the users of one IAM',
   description:
     'Same credentials and body as `GET /userinfo`, with the IAM in the path, so a URL such as `https://<warden>/userinfo/okta` can be given to Immuta, which appends `?userid=`. ' +
@@ -112,21 +102,14 @@ export const getIamUserInfo = route({
   errors: { 404: 'unknown user' },
 });
 
-export const createUser = route({
-  method: 'post',
-  path: '/v1/users',
-  operationId: 'createUser',
+export const createUser = userAdmin('createUser', 'post', '/v1/users', {
   summary: 'create a user (iamid defaults to the default IAM; another IAM must exist)',
-  guard: requires('USER_ADMIN'),
   body: { schema: createUserBodySchema },
   responses: { 201: { ...userAnswer, description: 'the created user' } },
   errors: { 404: 'unknown IAM', 409: 'the user exists' },
 });
 
-export const getUser = route({
-  method: 'get',
-  path: '/v1/users/{iamid}/{userid}',
-  operationId: 'getUser',
+export const getUser = route('getUser', 'get', '/v1/users/{iamid}/{userid}', {
   summary: 'a user with its merged attributes, its values per source and group memberships per source',
   description: 'Extension: `memberships` names, per group, the sources that made the user a member.',
   guard: requires('USER_ADMIN', 'QUERY_ENGINE'),
@@ -136,12 +119,8 @@ export const getUser = route({
   errors: { 404: 'unknown user' },
 });
 
-export const putUserPermissions = route({
-  method: 'put',
-  path: '/v1/users/{iamid}/{userid}/permissions',
-  operationId: 'putUserPermissions',
+export const putUserPermissions = userAdmin('putUserPermissions', 'put', '/v1/users/{iamid}/{userid}/permissions', {
   summary: "replace a user's permissions (conditional on the version read)",
-  guard: requires('USER_ADMIN'),
   params: userParamsSchema,
   body: { schema: permissionsBodySchema },
   responses: { 200: userAnswer },
@@ -160,10 +139,7 @@ export const [putUserAttribute, deleteUserAttribute] = attributeRoutes('User', {
   remove: { summary: 'remove the manual values of one attribute', notFound: 'unknown user' },
 });
 
-export const listUserDataSources = route({
-  method: 'get',
-  path: '/v1/users/{iamid}/{userid}/data-sources',
-  operationId: 'listUserDataSources',
+export const listUserDataSources = route('listUserDataSources', 'get', '/v1/users/{iamid}/{userid}/data-sources', {
   summary: 'every data source the user may query; one audit record',
   description: 'From the same cached snapshot as decisions.',
   guard: requires('QUERY_ENGINE', 'GOVERNANCE'),
@@ -181,24 +157,16 @@ export const [putGroupAttribute, deleteGroupAttribute] = attributeRoutes('Group'
   remove: { summary: "remove the manual values of one of a group's attributes", notFound: 'unknown group' },
 });
 
-export const addGroupMember = route({
-  method: 'post',
-  path: '/v1/groups/{iamid}/{name}/members',
-  operationId: 'addGroupMember',
+export const addGroupMember = userAdmin('addGroupMember', 'post', '/v1/groups/{iamid}/{name}/members', {
   summary: 'add a manual member; the group is created if it does not exist',
-  guard: requires('USER_ADMIN'),
   params: groupParamsSchema,
   body: { schema: memberBodySchema },
   responses: { 200: { ...userAnswer, description: 'the member' } },
   errors: { 404: 'unknown user or IAM' },
 });
 
-export const removeGroupMember = route({
-  method: 'delete',
-  path: '/v1/groups/{iamid}/{name}/members/{userid}',
-  operationId: 'removeGroupMember',
+export const removeGroupMember = userAdmin('removeGroupMember', 'delete', '/v1/groups/{iamid}/{name}/members/{userid}', {
   summary: 'remove a manual membership (other sources stay)',
-  guard: requires('USER_ADMIN'),
   params: groupMemberParamsSchema,
   responses: { 204: { description: 'removed' } },
   errors: { 404: 'unknown group' },

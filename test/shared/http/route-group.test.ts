@@ -11,10 +11,7 @@ import { testServices } from '../../support/services.ts';
 
 const item = z.object({ id: z.string(), name: z.string() });
 
-const putThing = route({
-  method: 'put',
-  path: '/v1/things/{id}',
-  operationId: 'putThing',
+const putThing = route('putThing', 'put', '/v1/things/{id}', {
   summary: 'a test route',
   guard: requires('GOVERNANCE'),
   params: z.object({ id: z.string().regex(/^[a-z]+$/, 'lowercase letters only') }),
@@ -23,10 +20,7 @@ const putThing = route({
   responses: { 200: { description: 'the thing', schema: item } },
 });
 
-const readUser = route({
-  method: 'post',
-  path: '/v1/things/{iamid}/{userid}',
-  operationId: 'readUser',
+const readUser = route('readUser', 'post', '/v1/things/{iamid}/{userid}', {
   summary: 'a self-or test route',
   guard: requires('USER_ADMIN'),
   self: { subject: ({ params }) => params, who: 'the user itself', refusal: () => 'only the user or `USER_ADMIN`' },
@@ -35,10 +29,7 @@ const readUser = route({
   responses: { 200: { description: 'the user', schema: z.object({ iamid: z.string(), userid: z.string(), note: z.string().nullable() }) } },
 });
 
-const decide = route({
-  method: 'post',
-  path: '/v1/things/decide',
-  operationId: 'decide',
+const decide = route('decide', 'post', '/v1/things/decide', {
   summary: 'a self rule on a user named in the body, perhaps without its IAM',
   guard: requires('QUERY_ENGINE'),
   self: { subject: ({ body }, { defaultIam }) => body.user && { iamid: body.user.iamid ?? defaultIam, userid: body.user.userid }, who: 'the user itself' },
@@ -46,10 +37,7 @@ const decide = route({
   responses: { 200: { description: 'whom it was about', schema: z.object({ about: z.string() }) } },
 });
 
-const drifting = route({
-  method: 'get',
-  path: '/v1/things/{id}',
-  operationId: 'drifting',
+const drifting = route('drifting', 'get', '/v1/things/{id}', {
   summary: 'a route whose handler answers off its declaration',
   guard: requires('GOVERNANCE'),
   params: z.object({ id: z.string() }),
@@ -152,8 +140,8 @@ describe('a route group', () => {
   });
 
   it('refuses a declaration whose path parameters and params differ, or a route outside its group', () => {
-    const misnamed = { method: 'get', path: '/v1/things/{id}', operationId: 'misnamed', summary: 's', guard: requires('GOVERNANCE'), responses: {} } as const;
-    expect(() => route({ ...misnamed, params: z.object({ key: z.string() }) })).toThrow('path parameters id but params key');
+    const misnamed = { summary: 's', guard: requires('GOVERNANCE'), responses: {} } as const;
+    expect(() => route('misnamed', 'get', '/v1/things/{id}', { ...misnamed, params: z.object({ key: z.string() }) })).toThrow('path parameters id but params key');
     expect(() => new RouteGroup('/v1/other').serve(drifting, (c) => c.json({ id: 'a', name: 'b' }, 200))).toThrow('is not under `/v1/other`');
   });
 });
