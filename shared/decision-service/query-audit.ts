@@ -2,7 +2,7 @@ import type { AuditInput } from '#shared/audit/record.ts';
 import { auditIdentity } from '#shared/auth/caller.ts';
 import type { Decision } from '#shared/model/decision.ts';
 import type { Subject } from '#shared/model/identity.ts';
-import type { DecisionContext } from './service.ts';
+import type { DecisionContext } from './context.ts';
 
 /** The decisions of one query: its sources decided for one user, the audit left to the caller. */
 export interface QueryDecisions {

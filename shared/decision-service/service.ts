@@ -1,5 +1,5 @@
 import { userAuditId, type AuditInput } from '#shared/audit/record.ts';
-import { auditIdentity, type Caller } from '#shared/auth/caller.ts';
+import { auditIdentity } from '#shared/auth/caller.ts';
 import type { Decision, Dialect } from '#shared/model/decision.ts';
 import type { UserRef } from '#shared/model/identity.ts';
 import type { Logger } from '#shared/log/logger.ts';
@@ -14,6 +14,7 @@ import { trustedIams, type IamTrustRepository } from '#shared/store/iam-trust.ts
 import type { PolicyRepository } from '#shared/store/policies.ts';
 import type { UserRepository } from '#shared/store/users.ts';
 import { UnknownDataSourceError, UnknownUserError } from './errors.ts';
+import type { DecisionContext } from './context.ts';
 import { queryAuditRecord, type QueriedSource, type QueryDecisions, type QueryRecord } from './query-audit.ts';
 import { SnapshotCache, type LoadedSnapshot } from './snapshot-cache.ts';
 import { UserCache, type CachedUser } from './user-cache.ts';
@@ -44,12 +45,6 @@ export interface DecisionOptions {
   readonly refreshMs?: number;
   /** How long a user's groups, attributes and approvals are reused. */
   readonly userCacheMs?: number;
-}
-
-/** Who asks, for the audit trail. */
-export interface DecisionContext {
-  readonly caller: Caller;
-  readonly requestId?: string;
 }
 
 /** A source the user may query, as listed by `GET /v1/users/{iamid}/{userid}/data-sources`. */

@@ -1,5 +1,6 @@
 import { castableType, typeKind } from './column-type.ts';
-import { floorMod, noNul, floorDivision, type SqlDialect } from './dialect.ts';
+import { floorDivision, floorMod } from './arithmetic.ts';
+import { noNul, type SqlDialect } from './dialect.ts';
 
 /**
  * Databricks (Spark SQL) reads `'…'` with backslash escapes and joins adjacent literals, so

@@ -1,5 +1,3 @@
-import { decimalLiteral } from './literals.ts';
-
 /**
  * What differs between the SQL engines Warden writes for. Every method returns a SQL fragment;
  * arguments named `expr` are SQL already, everything else is a value that the dialect escapes.
@@ -25,16 +23,6 @@ export interface SqlDialect {
   castType(type: string): string | null;
   /** A number rounded down to a multiple of `bucket` (a positive finite number). */
   roundDown(expr: string, bucket: number): string;
-}
-
-/** `FLOOR(e / b) * b`, with a decimal `b` so that it never divides integers: the form of the engines whose `mod` takes no fractions. */
-export function floorDivision(e: string, bucket: number): string {
-  return `FLOOR(${e} / ${decimalLiteral(bucket)}) * ${decimalLiteral(bucket)}`;
-}
-
-/** `e` modulo `m` in `[0, m)` whatever the sign of `e`: SQL's `mod` keeps the dividend's sign. */
-export function floorMod(e: string, m: number): string {
-  return `mod(mod(${e}, ${m}) + ${m}, ${m})`;
 }
 
 /** `'` doubling: the literal syntax of standard SQL (PostgreSQL with standard strings, Trino). */

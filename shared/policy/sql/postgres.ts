@@ -1,5 +1,6 @@
 import { castableType, typeKind } from './column-type.ts';
-import { doubleQuotedIdent, floorMod, noNul, floorDivision, type SqlDialect } from './dialect.ts';
+import { floorDivision, floorMod } from './arithmetic.ts';
+import { doubleQuotedIdent, noNul, type SqlDialect } from './dialect.ts';
 
 /**
  * A literal that means the same whatever `standard_conforming_strings` is: with the setting

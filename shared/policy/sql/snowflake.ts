@@ -1,5 +1,6 @@
 import { castableType, typeKind } from './column-type.ts';
-import { doubleQuotedIdent, floorMod, noNul, floorDivision, type SqlDialect } from './dialect.ts';
+import { floorDivision, floorMod } from './arithmetic.ts';
+import { doubleQuotedIdent, noNul, type SqlDialect } from './dialect.ts';
 
 /**
  * Snowflake treats a backslash inside `'…'` as an escape as well as accepting `''`, so a value

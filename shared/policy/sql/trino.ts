@@ -1,6 +1,7 @@
 import { typeKind } from './column-type.ts';
 import { trinoType } from './trino-types.ts';
-import { doubledQuoteLiteral, doubleQuotedIdent, floorMod, type SqlDialect } from './dialect.ts';
+import { floorMod } from './arithmetic.ts';
+import { doubledQuoteLiteral, doubleQuotedIdent, type SqlDialect } from './dialect.ts';
 
 /** Trino (and Starburst): standard SQL literals, no backslash escapes; `sha256` takes bytes; only Trino's own type names. */
 export const trino: SqlDialect = {
