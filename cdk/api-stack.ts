@@ -9,7 +9,7 @@ import { gatewayPaths, ROUTES, type ApiFunctionName } from './routes.ts';
 import { ScheduledFunction } from './scheduled-function.ts';
 import { WardenFunction } from './warden-function.ts';
 import { WardenHttpApi } from './warden-http-api.ts';
-import type { TableAccess, WardenTable } from './warden-table.ts';
+import { grantTables, type TableGrants, type WardenTable } from './warden-table.ts';
 
 export interface ApiStackProps extends StackProps {
   /** The tables of the data stack. */
@@ -24,8 +24,6 @@ export interface ApiStackProps extends StackProps {
    */
   readonly impersonationDefaults?: Readonly<Record<string, string>>;
 }
-
-type TableGrants = Readonly<Partial<Record<TableName, TableAccess>>>;
 
 /** Least privilege: each function gets the tables it reads or writes, nothing more. */
 const TABLE_GRANTS: Readonly<Record<ApiFunctionName, TableGrants>> = {
@@ -56,13 +54,17 @@ export class ApiStack extends Stack {
   readonly userInfoSync: ScheduledFunction;
   /** The console's pages; a client of the API like any other, it holds no table, key or secret. */
   readonly console: WardenFunction;
+  /** The bootstrap admin API key: every process that authenticates API keys reads it. */
+  readonly adminKey: Secret;
+  /** The ES256 key of impersonation tokens: signers get `kms:Sign`, verifiers `kms:GetPublicKey`. */
+  readonly signingKey: Key;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const adminKey = new Secret(this, 'AdminApiKey', {
+    const adminKey = (this.adminKey = new Secret(this, 'AdminApiKey', {
       description: 'Warden bootstrap admin API key (every permission)',
       generateSecretString: { excludePunctuation: true, passwordLength: 40 },
-    });
+    }));
     Validations.of(adminKey).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
@@ -70,11 +72,11 @@ export class ApiStack extends Stack {
     });
     // KMS rather than a key in a secret: the ES256 private key never leaves the HSM, so even a
     // function compromise cannot copy it, only ask for signatures while it runs.
-    const signingKey = new Key(this, 'SigningKey', {
+    const signingKey = (this.signingKey = new Key(this, 'SigningKey', {
       description: 'Warden ES256 impersonation token signing key',
       keySpec: KeySpec.ECC_NIST_P256,
       keyUsage: KeyUsage.SIGN_VERIFY,
-    });
+    }));
     this.api = new WardenHttpApi(this, 'Http');
 
     const environment: Record<string, string> = {
@@ -98,7 +100,7 @@ export class ApiStack extends Stack {
           POWERTOOLS_SERVICE_NAME: `warden-${name}`,
         },
       });
-      grantTables(fn, props.tables, TABLE_GRANTS[name]);
+      grantTables(fn.fn, props.tables, TABLE_GRANTS[name]);
       adminKey.grantRead(fn.fn);
       this.api.addFunctionRoutes(`${name}-integration`, fn.fn, ROUTES[name]);
       functions[name] = fn;
@@ -125,16 +127,10 @@ export class ApiStack extends Stack {
       timeout: Duration.seconds(60),
       environment: { ...environment, POWERTOOLS_SERVICE_NAME: 'warden-userinfo-sync' },
     });
-    grantTables(this.userInfoSync.function, props.tables, SYNC_TABLE_GRANTS);
+    grantTables(this.userInfoSync.function.fn, props.tables, SYNC_TABLE_GRANTS);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'AdminApiKeySecretArn', { value: adminKey.secretArn });
     new CfnOutput(this, 'SigningKeyArn', { value: signingKey.keyArn });
-  }
-}
-
-function grantTables(fn: WardenFunction, tables: ApiStackProps['tables'], grants: TableGrants): void {
-  for (const [name, access] of Object.entries(grants) as [TableName, TableAccess][]) {
-    tables[name].grantAccess(fn.fn, access);
   }
 }

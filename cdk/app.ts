@@ -2,6 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack } from './api-stack.ts';
 import { DataStack } from './data-stack.ts';
+import { QueryEngineStack } from './query-engine-stack.ts';
 
 // No `env`: the stacks are environment-agnostic, so `cdk synth` needs no credentials or lookups.
 const app = new App();
@@ -14,5 +15,16 @@ const impersonationDefaults = Object.fromEntries(
     return value === undefined ? [] : [[key, String(value)]];
   }),
 );
-new ApiStack(app, 'WardenApi', { description: 'Warden functions and HTTP API', tables: data.tables, impersonationDefaults });
+const api = new ApiStack(app, 'WardenApi', { description: 'Warden functions and HTTP API', tables: data.tables, impersonationDefaults });
+new QueryEngineStack(app, 'WardenQueryEngine', {
+  description: 'Warden query engine (PostgreSQL wire protocol) on ECS Fargate behind an NLB',
+  tables: data.tables,
+  issuer: api.api.url,
+  adminKey: api.adminKey,
+  signingKey: api.signingKey,
+  impersonationDefaults,
+  // `-c WARDEN_QUERY_CLIENT_CIDR=203.0.113.0/24 -c WARDEN_QUERY_INTERNET_FACING=true`: reachable from outside the VPC.
+  ...(app.node.tryGetContext('WARDEN_QUERY_CLIENT_CIDR') ? { clientCidr: String(app.node.tryGetContext('WARDEN_QUERY_CLIENT_CIDR')) } : {}),
+  internetFacing: String(app.node.tryGetContext('WARDEN_QUERY_INTERNET_FACING')) === 'true',
+});
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

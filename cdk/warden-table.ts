@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { SNAPSHOT_PARTITION, type TableDefinition } from '#shared/store/tables.ts';
+import { SNAPSHOT_PARTITION, type TableDefinition, type TableName } from '#shared/store/tables.ts';
 
 /**
  * What a function may do with a table. `append` and `readAppend` are for the audit trail: new
@@ -24,6 +24,9 @@ const WRITE_ACTIONS = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ];
+
+/** What one workload may do with each table it uses; a table it does not name, it cannot touch. */
+export type TableGrants = Readonly<Partial<Record<TableName, TableAccess>>>;
 
 export interface WardenTableProps {
   /** Keys, indexes and TTL, from `shared/store/tables.ts`. */
@@ -80,5 +83,12 @@ export class WardenTable extends Construct {
       return reads.combine(Grant.addToPrincipal({ grantee, actions: ['dynamodb:UpdateItem'], resourceArns: [tableArn], conditions }));
     }
     return reads.combine(Grant.addToPrincipal({ grantee, actions: WRITE_ACTIONS, resourceArns: [tableArn] }));
+  }
+}
+
+/** Grants `grantee` exactly `grants` on the tables of the data stack (functions and the query engine alike). */
+export function grantTables(grantee: IGrantable, tables: Readonly<Record<TableName, WardenTable>>, grants: TableGrants): void {
+  for (const [name, access] of Object.entries(grants) as [TableName, TableAccess][]) {
+    tables[name].grantAccess(grantee, access);
   }
 }
