@@ -16,6 +16,12 @@ const impersonationDefaults = Object.fromEntries(
   }),
 );
 const api = new ApiStack(app, 'WardenApi', { description: 'Warden functions and HTTP API', tables: data.tables, impersonationDefaults });
+// `-c WARDEN_QUERY_BACKEND_SECRET_ARN=… -c WARDEN_QUERY_TLS_SECRET_ARN=…` (secrets made first),
+// `-c WARDEN_QUERY_CLIENT_CIDR=203.0.113.0/24 -c WARDEN_QUERY_INTERNET_FACING=true` (README, "Deploy").
+const queryContext = (key: string): string | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  return value === undefined ? undefined : String(value);
+};
 new QueryEngineStack(app, 'WardenQueryEngine', {
   description: 'Warden query engine (PostgreSQL wire protocol) on ECS Fargate behind an NLB',
   tables: data.tables,
@@ -23,8 +29,9 @@ new QueryEngineStack(app, 'WardenQueryEngine', {
   adminKey: api.adminKey,
   signingKey: api.signingKey,
   impersonationDefaults,
-  // `-c WARDEN_QUERY_CLIENT_CIDR=203.0.113.0/24 -c WARDEN_QUERY_INTERNET_FACING=true`: reachable from outside the VPC.
-  ...(app.node.tryGetContext('WARDEN_QUERY_CLIENT_CIDR') ? { clientCidr: String(app.node.tryGetContext('WARDEN_QUERY_CLIENT_CIDR')) } : {}),
-  internetFacing: String(app.node.tryGetContext('WARDEN_QUERY_INTERNET_FACING')) === 'true',
+  backendUrlSecretArn: queryContext('WARDEN_QUERY_BACKEND_SECRET_ARN'),
+  tlsSecretArn: queryContext('WARDEN_QUERY_TLS_SECRET_ARN'),
+  clientCidr: queryContext('WARDEN_QUERY_CLIENT_CIDR'),
+  internetFacing: queryContext('WARDEN_QUERY_INTERNET_FACING') === 'true',
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -32,15 +32,16 @@ export interface QueryEngineStackProps extends StackProps {
   /** The same impersonation defaults as the API's functions (a session is judged under the same settings). */
   readonly impersonationDefaults?: Readonly<Record<string, string>>;
   /**
-   * The backend's `postgres://` URL, as a plain-text secret.
-   * @default a new, empty-valued secret the operator sets (README, "Deploy")
+   * Complete ARN of a plain-text secret holding the backend's `postgres://` URL, created before
+   * the deploy (README, "Deploy"); complete because ECS resolves JSON keys of full ARNs only.
+   * @default a new secret with a random placeholder the operator replaces
    */
-  readonly backendUrlSecret?: ISecret;
+  readonly backendUrlSecretArn?: string;
   /**
-   * The engine's TLS certificate: a JSON secret with PEM `certificate` and `privateKey`.
-   * @default a new secret the operator sets (README, "Deploy")
+   * Complete ARN of a JSON secret with the engine's PEM `certificate` and `privateKey`.
+   * @default a new secret with a random placeholder the operator replaces
    */
-  readonly tlsSecret?: ISecret;
+  readonly tlsSecretArn?: string;
   /**
    * The VPC of the tasks and the load balancer (the backend must be reachable from it).
    * @default a VPC of its own: two AZs, private subnets behind NAT, flow logs
@@ -79,8 +80,12 @@ export class QueryEngineStack extends Stack {
   constructor(scope: Construct, id: string, props: QueryEngineStackProps) {
     super(scope, id, props);
     this.vpc = props.vpc ?? ownVpc(this);
-    this.backendUrlSecret = props.backendUrlSecret ?? operatorSecret(this, 'BackendUrl', 'Warden query engine backend: a postgres:// URL');
-    this.tlsSecret = props.tlsSecret ?? operatorSecret(this, 'TlsCertificate', 'Warden query engine TLS: JSON with PEM `certificate` and `privateKey`');
+    this.backendUrlSecret = props.backendUrlSecretArn
+      ? Secret.fromSecretCompleteArn(this, 'BackendUrl', props.backendUrlSecretArn)
+      : operatorSecret(this, 'BackendUrl', 'Warden query engine backend: a postgres:// URL');
+    this.tlsSecret = props.tlsSecretArn
+      ? Secret.fromSecretCompleteArn(this, 'TlsCertificate', props.tlsSecretArn)
+      : operatorSecret(this, 'TlsCertificate', 'Warden query engine TLS: JSON with PEM `certificate` and `privateKey`');
 
     const cluster = new Cluster(this, 'Cluster', { vpc: this.vpc, containerInsightsV2: ContainerInsights.ENABLED });
     const task = new FargateTaskDefinition(this, 'Task', {

@@ -114,6 +114,18 @@ describe('query engine service', () => {
   });
 });
 
+describe('query engine secrets made before the deploy', () => {
+  it('reads the backend URL and the TLS PEMs from the given secrets, and creates none', () => {
+    const backend = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:warden/query-backend-AbCdEf';
+    const tls = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:warden/query-tls-GhIjKl';
+    const given = synthWarden(undefined, { backendUrlSecretArn: backend, tlsSecretArn: tls }).queryEngineTemplate;
+    given.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    const defs = Object.values(given.findResources('AWS::ECS::TaskDefinition')) as Json[];
+    const secrets = Object.fromEntries(defs[0].Properties.ContainerDefinitions[0].Secrets.map((x: Json) => [x.Name, x.ValueFrom]));
+    expect(secrets).toEqual({ WARDEN_QUERY_BACKEND_URL: backend, WARDEN_QUERY_TLS_CERT_PEM: `${tls}:certificate::`, WARDEN_QUERY_TLS_KEY_PEM: `${tls}:privateKey::` });
+  });
+});
+
 describe('query engine permissions', () => {
   it('grants the task exactly the tables the engine uses: reads, its sessions, audit append-only', () => {
     const reads = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];

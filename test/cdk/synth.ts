@@ -24,7 +24,7 @@ export interface WardenApp {
 }
 
 /** Options of the query engine stack a test may vary (the rest comes from the other stacks). */
-export type QueryEngineOptions = Partial<Pick<QueryEngineStackProps, 'clientCidr' | 'internetFacing'>>;
+export type QueryEngineOptions = Partial<Pick<QueryEngineStackProps, 'clientCidr' | 'internetFacing' | 'backendUrlSecretArn' | 'tlsSecretArn'>>;
 
 /**
  * Builds the three stacks as `cdk/app.ts` does and synthesizes them. esbuild is skipped (an empty
