@@ -20,6 +20,7 @@ export const QUERY_ENGINE_PORT = 5432;
  */
 export const QUERY_ENGINE_TABLE_GRANTS: TableGrants = { identities: 'read', catalog: 'read', policies: 'read', sessions: 'readWrite', audit: 'append' };
 
+/** What the query engine stack needs from the data and API stacks, and how it is exposed. */
 export interface QueryEngineStackProps extends StackProps {
   /** The tables of the data stack. */
   readonly tables: Readonly<Record<TableName, WardenTable>>;
