@@ -1,9 +1,6 @@
-import type { AuditInput } from '#shared/audit/record.ts';
+import { col, salesRegionFilter, seedSourcesAndPolicies } from '#shared/local/seed/catalog.ts';
 import type { DataSourceInput } from '#shared/model/catalog.ts';
-import { parsePolicyDocument } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
-
-const col = (name: string, type: string, tags: string[] = []) => ({ name, type, tags });
 
 /**
  * The demo database's CRM tables as data sources (beside the demo catalog's `hr_data`), so
@@ -42,31 +39,10 @@ export const QUERY_DEMO_POLICIES: readonly unknown[] = [
     circumstances: [{ type: 'dataSources', ids: ['customers'] }],
     rules: [{ type: 'masking', fields: [{ type: 'columnTags', tag: 'Discovered.Email' }], masking: { type: 'constant', value: 'REDACTED' }, exceptions: { groups: ['HR'] } }],
   },
-  {
-    policyKey: 'orders-region-filter',
-    name: 'Orders Region Filter',
-    type: 'data',
-    circumstances: [{ type: 'dataSources', ids: ['orders'] }],
-    rules: [{ type: 'rowFilterByPredicate', predicate: "@attributeValuesContains('sales_region', region)", exceptions: { groups: ['Executives'] } }],
-  },
+  salesRegionFilter('orders-region-filter', 'Orders Region Filter', 'orders'),
 ];
-
-const audit = (targetType: string, id: string): AuditInput => ({
-  actor: { type: 'service', id: 'seed' },
-  action: 'CREATE',
-  actionStatus: 'SUCCESS',
-  targetType,
-  targets: [id],
-  payload: { seed: true },
-});
 
 /** Registers the demo database's sources and policies; what is already there is left as it is. */
 export async function seedQueryDemo(services: Pick<Services, 'catalog' | 'policies'>): Promise<void> {
-  for (const [id, input] of Object.entries(QUERY_DEMO_SOURCES)) {
-    if (!(await services.catalog.getSource(id))) await services.catalog.putSource(id, input, undefined, audit('dataSource', id));
-  }
-  for (const raw of QUERY_DEMO_POLICIES) {
-    const doc = parsePolicyDocument(raw);
-    if (!(await services.policies.get(doc.policyKey))) await services.policies.put(doc, () => audit('policy', doc.policyKey));
-  }
+  await seedSourcesAndPolicies(services, QUERY_DEMO_SOURCES, QUERY_DEMO_POLICIES);
 }

@@ -4,7 +4,8 @@ import type { PolicyDocument } from '#shared/model/policy.ts';
 import { parsePolicyDocument } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
 
-const col = (name: string, type: string, tags: string[] = []) => ({ name, type, tags });
+/** A column of a demo source, untagged unless tags are given. */
+export const col = (name: string, type: string, tags: string[] = []) => ({ name, type, tags });
 
 /** Demo data sources: HR (postgres), sales (trino), patients (snowflake). */
 export const DEMO_SOURCES: Readonly<Record<string, DataSourceInput>> = {
@@ -59,6 +60,15 @@ export const DEMO_DOMAINS: Readonly<Record<string, DomainInput>> = {
 
 const confidential = [{ type: 'tags', tag: 'Strictly Confidential' }];
 
+/** A row filter on one source's `region` column: the user's `sales_region` values, everything for Executives. */
+export const salesRegionFilter = (policyKey: string, name: string, sourceId: string) => ({
+  policyKey,
+  name,
+  type: 'data',
+  circumstances: [{ type: 'dataSources', ids: [sourceId] }],
+  rules: [{ type: 'rowFilterByPredicate', predicate: "@attributeValuesContains('sales_region', region)", exceptions: { groups: ['Executives'] } }],
+});
+
 /** Demo policies (as an admin would write them; validated on seeding like on PUT). */
 export const DEMO_POLICIES: readonly unknown[] = [
   {
@@ -99,13 +109,7 @@ export const DEMO_POLICIES: readonly unknown[] = [
     type: 'data',
     rules: [{ type: 'masking', fields: [{ type: 'columnTags', tag: 'Discovered.SSN' }], masking: { type: 'hash' }, exceptions: { groups: ['HR'] } }],
   },
-  {
-    policyKey: 'sales-region-filter',
-    name: 'Sales Region Filter',
-    type: 'data',
-    circumstances: [{ type: 'dataSources', ids: ['sales'] }],
-    rules: [{ type: 'rowFilterByPredicate', predicate: "@attributeValuesContains('sales_region', region)", exceptions: { groups: ['Executives'] } }],
-  },
+  salesRegionFilter('sales-region-filter', 'Sales Region Filter', 'sales'),
 ];
 
 const seedAudit = (targetType: string, id: string): AuditInput => ({
@@ -117,25 +121,35 @@ const seedAudit = (targetType: string, id: string): AuditInput => ({
   payload: { seed: true },
 });
 
-/** Seeds the demo catalog and policies; anything already there is left as it is. */
-export async function seedCatalog(services: Services): Promise<number> {
+/** Creates the sources and policies not there yet (policies validated like on PUT); returns how many it created. */
+export async function seedSourcesAndPolicies(
+  services: Pick<Services, 'catalog' | 'policies'>,
+  sources: Readonly<Record<string, DataSourceInput>>,
+  rawPolicies: readonly unknown[],
+): Promise<number> {
   const { catalog, policies } = services;
   let created = 0;
-  for (const [id, input] of Object.entries(DEMO_DOMAINS)) {
-    if (await catalog.getDomain(id)) continue;
-    await catalog.putDomain(id, input, undefined, seedAudit('domain', id));
-    created++;
-  }
-  for (const [id, input] of Object.entries(DEMO_SOURCES)) {
+  for (const [id, input] of Object.entries(sources)) {
     if (await catalog.getSource(id)) continue;
     await catalog.putSource(id, input, undefined, seedAudit('dataSource', id));
     created++;
   }
-  for (const raw of DEMO_POLICIES) {
+  for (const raw of rawPolicies) {
     const doc: PolicyDocument = parsePolicyDocument(raw);
     if (await policies.get(doc.policyKey)) continue;
     await policies.put(doc, () => seedAudit('policy', doc.policyKey));
     created++;
   }
   return created;
+}
+
+/** Seeds the demo catalog and policies; anything already there is left as it is. */
+export async function seedCatalog(services: Services): Promise<number> {
+  let created = 0;
+  for (const [id, input] of Object.entries(DEMO_DOMAINS)) {
+    if (await services.catalog.getDomain(id)) continue;
+    await services.catalog.putDomain(id, input, undefined, seedAudit('domain', id));
+    created++;
+  }
+  return created + (await seedSourcesAndPolicies(services, DEMO_SOURCES, DEMO_POLICIES));
 }
