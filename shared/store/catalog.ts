@@ -3,7 +3,7 @@ import type { AuditInput } from '#shared/audit/record.ts';
 import type { AuditRepository } from './audit.ts';
 import { normaliseOwners, type DataSource, type DataSourceInput, type Domain, type DomainInput, type OwnerInput } from '#shared/model/catalog.ts';
 import type { Db } from './client.ts';
-import { NotFoundError, VersionMismatchError } from './errors.ts';
+import { VersionMismatchError } from './errors.ts';
 import { bumpSnapshot, deleteDecisionInput } from './policies.ts';
 import { nowIso, transact, type TransactItem } from './transact.ts';
 import { withoutKeys } from './item.ts';
@@ -119,13 +119,7 @@ export class CatalogRepository {
   /** Deletes a data source; `NotFoundError` when there is none, or none at `expectedVersion` when given. */
   async deleteSource(id: string, audit: AuditInput, expectedVersion?: number): Promise<void> {
     const at = { TableName: this.table, Key: { pk: catalogKeys.source(id), sk: catalogKeys.meta } };
-    await deleteDecisionInput(
-      this.db,
-      at,
-      this.audit.put(audit),
-      { notFound: () => new NotFoundError(`data source \`${id}\` not found`), moved: () => new VersionMismatchError(`data source \`${id}\` was changed concurrently`) },
-      expectedVersion,
-    );
+    await deleteDecisionInput(this.db, at, `data source \`${id}\``, this.audit.put(audit), expectedVersion);
   }
 
   /** Every source and domain, in one consistent scan (the catalog is bounded; callers cache it). */

@@ -27,17 +27,13 @@ export function bumpSnapshot(db: Db): TransactItem {
 /**
  * Deletes an item that decisions read (a policy, a data source), bumping the snapshot version in
  * the same transaction with its audit record. With `expectedVersion` (the caller sent `If-Match`)
- * only at that version: `moved()` otherwise; `notFound()` when there is no such item.
+ * only at that version: `VersionMismatchError` otherwise; `NotFoundError` when there is no such
+ * item. `label` names the item in both (`data source \`hr_data\``).
  */
-export async function deleteDecisionInput(
-  db: Db,
-  at: { readonly TableName: string; readonly Key: Record<string, string> },
-  audit: TransactItem,
-  refusal: { readonly notFound: () => Error; readonly moved: () => Error },
-  expectedVersion?: number,
-): Promise<void> {
+export async function deleteDecisionInput(db: Db, at: { readonly TableName: string; readonly Key: Record<string, string> }, label: string, audit: TransactItem, expectedVersion?: number): Promise<void> {
   const atVersion = expectedVersion === undefined ? {} : { ConditionExpression: 'attribute_exists(pk) AND version = :v', ExpressionAttributeValues: { ':v': expectedVersion } };
-  await transact(db, [{ Delete: { ...at, ConditionExpression: 'attribute_exists(pk)', ...atVersion } }, bumpSnapshot(db), audit], expectedVersion === undefined ? refusal.notFound : refusal.moved);
+  const refusal = expectedVersion === undefined ? () => new NotFoundError(`${label} not found`) : () => new VersionMismatchError(`${label} was changed concurrently`);
+  await transact(db, [{ Delete: { ...at, ConditionExpression: 'attribute_exists(pk)', ...atVersion } }, bumpSnapshot(db), audit], refusal);
 }
 
 /** The current snapshot version (0 before any change), read strongly consistent. */
@@ -161,12 +157,6 @@ export class PolicyRepository extends AuditedRepository {
    */
   async delete(policyKey: string, audit: AuditInput, expectedVersion?: number): Promise<void> {
     const at = { TableName: this.table, Key: { pk: policyKeys.policy(policyKey), sk: policyKeys.current } };
-    await deleteDecisionInput(
-      this.db,
-      at,
-      this.audit.put(audit),
-      { notFound: () => new NotFoundError(`policy \`${policyKey}\` not found`), moved: () => new VersionMismatchError(`policy \`${policyKey}\` was changed concurrently`) },
-      expectedVersion,
-    );
+    await deleteDecisionInput(this.db, at, `policy \`${policyKey}\``, this.audit.put(audit), expectedVersion);
   }
 }
