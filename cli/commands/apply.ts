@@ -4,6 +4,7 @@ import { applyPlan } from '../apply-plan.ts';
 import { CliError, connect } from '../connection.ts';
 import { computePlan, planSchema, type Plan } from '../plan-model.ts';
 import { summaryLine } from '../effect.ts';
+import { withPlanScope } from '../plan-scope.ts';
 import { out, spinning } from '../ui.ts';
 
 async function readPlan(file: string): Promise<Plan> {
@@ -20,13 +21,11 @@ async function readPlan(file: string): Promise<Plan> {
 
 /** `warden apply <plan.json | dir>`: exactly the planned writes, each conditional on the version the plan saw. */
 export function applyCommand(program: Command): void {
-  program
+  const command = program
     .command('apply')
     .description('apply a saved plan (or plan and apply a directory), refusing if anything moved since')
-    .argument('<plan-or-paths...>', 'a plan saved by `warden plan --out`, or directories and files')
-    .option('--prune', 'with directories: also remove live policies no file describes (and data sources, with --catalog)', false)
-    .option('--catalog', 'with directories: manage data sources too', false)
-    .action(async (args, opts) => {
+    .argument('<plan-or-paths...>', 'a plan saved by `warden plan --out`, or directories and files');
+  withPlanScope(command, 'with directories: ', '').action(async (args, opts) => {
       const client = await connect();
       const first = args[0]!;
       const isPlan = args.length === 1 && first.endsWith('.json') && (await stat(first)).isFile() && (await readFile(first, 'utf8')).includes('"warden-plan/1"');

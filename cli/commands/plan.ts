@@ -3,16 +3,16 @@ import type { Command } from '@commander-js/extra-typings';
 import { connect } from '../connection.ts';
 import { computePlan } from '../plan-model.ts';
 import { planMarkdown, planText } from '../render-plan.ts';
+import { withPlanScope } from '../plan-scope.ts';
 import { out, spinning } from '../ui.ts';
 
 /** `warden plan <dir|files…>`: exit 0 when nothing changes, 2 when something would, 1 on error. */
 export function planCommand(program: Command): void {
-  program
+  const command = program
     .command('plan')
     .description('compare policy files with the live state and simulate the effect of the whole change set')
-    .argument('<paths...>', 'directories or YAML/JSON files')
-    .option('--prune', 'also remove live policies no file describes (and data sources, with --catalog)', false)
-    .option('--catalog', 'manage data sources too: compare every one, and prune them with --prune', false)
+    .argument('<paths...>', 'directories or YAML/JSON files');
+  withPlanScope(command, '', ': compare every one, and prune them with --prune')
     .option('--out <file>', 'save the plan, with the live versions it was computed against, for `warden apply`')
     .option('--format <format>', 'text or markdown (a pull-request comment)', 'text')
     .option('--json', 'print the plan as JSON', false)
