@@ -4,7 +4,7 @@ import type { Caller } from '#shared/auth/caller.ts';
 import { PERMISSIONS } from '#shared/model/identity.ts';
 import { endSessionsOf } from '#shared/impersonation/session-admin.ts';
 import { auditRecords } from '../support/services.ts';
-import { engineFixture, pgClient, psql, type EngineFixture } from './support.ts';
+import { asBiTool, engineFixture, pgClient, type EngineFixture } from './support.ts';
 
 let f: EngineFixture;
 beforeAll(async () => {
@@ -131,7 +131,7 @@ describe('many connections', () => {
   });
 
   it('psql and node-postgres at once', async () => {
-    const [a, b] = await Promise.all([psql(f.engine, 'bi-tool', f.biKey, 'SELECT 1;\n'), pgClient(f.engine, 'bi-tool', f.biKey).then(async (c) => (await c.query('SELECT 2 AS n')).rows.at(0) && c.end())]);
+    const [a, b] = await Promise.all([asBiTool(f, 'SELECT 1;\n'), pgClient(f.engine, 'bi-tool', f.biKey).then(async (c) => (await c.query('SELECT 2 AS n')).rows.at(0) && c.end())]);
     expect(a.stdout).toBe('1');
     expect(b).toBeUndefined();
   });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoDatabaseSql } from '#query-engine/backend/demo-database.ts';
 import { postgresBackend } from '#query-engine/backend/postgres.ts';
 import { adminSql, startPostgres, type PostgresServer } from './postgres-server.ts';
-import { engineFixture, pgClient, psql, type EngineFixture } from './support.ts';
+import { asBiTool, asEdixon, engineFixture, pgClient, type EngineFixture } from './support.ts';
 
 let server: PostgresServer;
 let f: EngineFixture;
@@ -27,25 +27,20 @@ const lines = (out: string) => out.split('\n').filter((l) => l && !/^(SET|CALL|I
 
 describe('a real PostgreSQL 15 backend', () => {
   it('seed 000 over psql: impersonation, masks and SHOW', async () => {
-    const r = await psql(f.engine, 'bim/edixon@example.com', f.edixonKey, "SET warden.impersonation_iamid = 'okta';\nSET warden.impersonation_userid = 'bob';\nSELECT id, length(ssn) FROM hr.employees ORDER BY id LIMIT 2;\nSHOW warden.impersonation_userid;\n");
+    const r = await asEdixon(f, "SET warden.impersonation_iamid = 'okta';\nSET warden.impersonation_userid = 'bob';\nSELECT id, length(ssn) FROM hr.employees ORDER BY id LIMIT 2;\nSHOW warden.impersonation_userid;\n");
     expect(r.stderr).toBe('');
     expect(lines(r.stdout)).toEqual(['1|64', '2|64', 'bob']);
   });
 
   it('seed 001 and 002 with row filters, joins and the search path', async () => {
-    const r = await psql(
-      f.engine,
-      'bi-tool',
-      f.biKey,
-      `CALL warden.impersonate_user('smwilliams@example.com');
+    const r = await asBiTool(f, `CALL warden.impersonate_user('smwilliams@example.com');
 SET search_path = crm;
 SELECT count(*), min(c.email) FROM orders o JOIN customers c ON c.id = o.customer_id;
 SELECT (CASE WHEN has_group('HR') THEN address ELSE '***' END) FROM customers ORDER BY id LIMIT 1;
 BEGIN;
 SELECT count(*) FROM crm.orders;
 COMMIT;
-`,
-    );
+`);
     expect(r.stderr).toBe('');
     expect(lines(r.stdout)).toEqual(['15|REDACTED', '***', '15']);
   });
@@ -63,10 +58,10 @@ COMMIT;
   });
 
   it('refuses a user-defined function on the path, and writes (also refused by the read-only session)', async () => {
-    const r = await psql(f.engine, 'bi-tool', f.biKey, '\\set VERBOSITY verbose\nSELECT leak();\n');
+    const r = await asBiTool(f, '\\set VERBOSITY verbose\nSELECT leak();\n');
     expect(r.stderr).toContain('42501');
     expect(r.stderr).toContain('function `leak` is not allowed');
-    const w = await psql(f.engine, 'bi-tool', f.biKey, '\\set VERBOSITY verbose\nUPDATE crm.orders SET amount = 0;\n');
+    const w = await asBiTool(f, '\\set VERBOSITY verbose\nUPDATE crm.orders SET amount = 0;\n');
     expect(w.stderr).toContain('42501');
   });
 

@@ -87,6 +87,16 @@ export function psql(engine: QueryEngine, user: string, key: string, script: str
   });
 }
 
+/** Runs a psql script as the BI service account `bi-tool` (any impersonation is the script's own). */
+export function asBiTool(f: EngineFixture, script: string): Promise<PsqlResult> {
+  return psql(f.engine, 'bi-tool', f.biKey, script);
+}
+
+/** Runs a psql script as the analyst `bim/edixon@example.com` (any impersonation is the script's own). */
+export function asEdixon(f: EngineFixture, script: string): Promise<PsqlResult> {
+  return psql(f.engine, 'bim/edixon@example.com', f.edixonKey, script);
+}
+
 /** A node-postgres client logged in to the engine. */
 export async function pgClient(engine: QueryEngine, user: string, key: string): Promise<pg.Client> {
   const client = new pg.Client({ host: '127.0.0.1', port: engine.port, user, password: key, database: 'warden' });
