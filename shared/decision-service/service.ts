@@ -150,6 +150,14 @@ export class DecisionService {
     };
   }
 
+  /** The current snapshot and user, and the decision of each source; any unknown source → `UnknownDataSourceError`. */
+  private async decideAll(ctx: DecisionContext, user: UserRef, sourceIds: readonly string[], dialect: Dialect) {
+    const [{ snapshot, version }, cached] = await Promise.all([this.snapshots.current(), this.user(user)]);
+    const unknown = sourceIds.filter((id) => !snapshot.source(id));
+    if (unknown.length) throw new UnknownDataSourceError(unknown.slice(0, 10));
+    return { snapshot, version, cached, decisions: sourceIds.map((id) => this.evaluate(ctx, snapshot, cached, id, dialect)) };
+  }
+
   /** Decides one (user, source); unknown user or source → `NotFoundError`. Audited before it returns. */
   async decide(ctx: DecisionContext, user: UserRef, sourceId: string, dialect: Dialect): Promise<Decision> {
     const [decision] = await this.decideMany(ctx, user, [sourceId], dialect);
@@ -159,10 +167,7 @@ export class DecisionService {
   /** Decides several sources for one user; any unknown source fails the whole batch with 404. */
   async decideMany(ctx: DecisionContext, user: UserRef, sourceIds: readonly string[], dialect: Dialect): Promise<Decision[]> {
     const started = performance.now();
-    const [{ snapshot }, cached] = await Promise.all([this.snapshots.current(), this.user(user)]);
-    const unknown = sourceIds.filter((id) => !snapshot.source(id));
-    if (unknown.length) throw new UnknownDataSourceError(unknown.slice(0, 10));
-    const decisions = sourceIds.map((id) => this.evaluate(ctx, snapshot, cached, id, dialect));
+    const { decisions } = await this.decideAll(ctx, user, sourceIds, dialect);
     await Promise.all(decisions.map((d) => this.audit.write(this.record(ctx, d, dialect))));
     this.metrics.count('Decisions', decisions.length);
     this.metrics.latency('DecisionLatency', performance.now() - started);
@@ -176,12 +181,10 @@ export class DecisionService {
    */
   async decideQuery(ctx: DecisionContext, user: UserRef, sourceIds: readonly string[], dialect: Dialect): Promise<QueryDecisions> {
     const started = performance.now();
-    const [{ snapshot, version }, cached] = await Promise.all([this.snapshots.current(), this.user(user)]);
-    const unknown = sourceIds.filter((id) => !snapshot.source(id));
-    if (unknown.length) throw new UnknownDataSourceError(unknown.slice(0, 10));
-    const sources = sourceIds.map((id): QueriedSource => {
-      const s = snapshot.source(id)!.facts.source;
-      return { id, name: s.name, table: `${s.database}.${s.schema}.${s.table}`, decision: this.evaluate(ctx, snapshot, cached, id, dialect) };
+    const { snapshot, version, cached, decisions } = await this.decideAll(ctx, user, sourceIds, dialect);
+    const sources = decisions.map((decision): QueriedSource => {
+      const s = snapshot.source(decision.dataSource)!.facts.source;
+      return { id: decision.dataSource, name: s.name, table: `${s.database}.${s.schema}.${s.table}`, decision };
     });
     if (sources.length) {
       this.metrics.count('Decisions', sources.length);
