@@ -48,7 +48,8 @@ export async function planQuery(pc: PlanContext, node: Node, text: string): Prom
   });
   let sources: readonly QueriedSource[] = [];
   try {
-    const { snapshot } = await pc.decisions.snapshot();
+    const loaded = await pc.decisions.snapshot();
+    const { snapshot } = loaded;
     const resolve: ResolveContext = {
       database: pc.backend.database,
       searchPath: pc.searchPath,
@@ -61,7 +62,7 @@ export async function planQuery(pc: PlanContext, node: Node, text: string): Prom
     if (p.type !== 'user' && analysis.sourceIds.length) {
       throw new RefusedError(`service principal \`${p.id}\` reads data sources only while impersonating a user`, 'impersonate a user first: `SET warden.impersonation_userid = \'…\'`');
     }
-    const decided = p.type === 'user' ? await pc.decisions.decideQuery(ctx, { iamid: p.iamid, userid: p.id }, analysis.sourceIds, 'postgres') : undefined;
+    const decided = p.type === 'user' ? await pc.decisions.decideQuery(ctx, { iamid: p.iamid, userid: p.id }, analysis.sourceIds, 'postgres', loaded) : undefined;
     sources = decided?.sources ?? [];
     const denied = sources.find((s) => s.decision.access !== 'granted');
     if (denied) throw new DataSourceDeniedError(denied.id, denied.decision.reason ?? 'no policy grants access');

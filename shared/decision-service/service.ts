@@ -151,8 +151,8 @@ export class DecisionService {
   }
 
   /** The current snapshot and user, and the decision of each source; any unknown source → `UnknownDataSourceError`. */
-  private async decideAll(ctx: DecisionContext, user: UserRef, sourceIds: readonly string[], dialect: Dialect) {
-    const [{ snapshot, version }, cached] = await Promise.all([this.snapshots.current(), this.user(user)]);
+  private async decideAll(ctx: DecisionContext, user: UserRef, sourceIds: readonly string[], dialect: Dialect, loaded?: LoadedSnapshot) {
+    const [{ snapshot, version }, cached] = await Promise.all([loaded ?? this.snapshots.current(), this.user(user)]);
     const unknown = sourceIds.filter((id) => !snapshot.source(id));
     if (unknown.length) throw new UnknownDataSourceError(unknown.slice(0, 10));
     return { snapshot, version, cached, decisions: sourceIds.map((id) => this.evaluate(ctx, snapshot, cached, id, dialect)) };
@@ -177,11 +177,12 @@ export class DecisionService {
   /**
    * Decides every source one query reads, for one user, without auditing them one by one: the
    * query engine writes the query's one record with `auditQuery` (in parallel with running it)
-   * and returns no result before that record is stored.
+   * and returns no result before that record is stored. `loaded`, the snapshot the query's tables
+   * were resolved on, is the one its sources are decided on (absent: the current one).
    */
-  async decideQuery(ctx: DecisionContext, user: UserRef, sourceIds: readonly string[], dialect: Dialect): Promise<QueryDecisions> {
+  async decideQuery(ctx: DecisionContext, user: UserRef, sourceIds: readonly string[], dialect: Dialect, loaded?: LoadedSnapshot): Promise<QueryDecisions> {
     const started = performance.now();
-    const { snapshot, version, cached, decisions } = await this.decideAll(ctx, user, sourceIds, dialect);
+    const { snapshot, version, cached, decisions } = await this.decideAll(ctx, user, sourceIds, dialect, loaded);
     const sources = decisions.map((decision): QueriedSource => {
       const s = snapshot.source(decision.dataSource)!.facts.source;
       return { id: decision.dataSource, name: s.name, table: `${s.database}.${s.schema}.${s.table}`, decision };
