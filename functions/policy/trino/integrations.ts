@@ -8,21 +8,6 @@ import type { TrinoIntegrationRecord } from '#shared/store/integrations.ts';
 import { newCredential, type IntegrationCredentials } from './credential.ts';
 import { accessControlProperties } from './properties.ts';
 
-/** An integration as the API shows it: everything but the credential's hash and the version. */
-function view(r: TrinoIntegrationRecord) {
-  return {
-    id: r.id,
-    ...(r.name !== undefined ? { name: r.name } : {}),
-    iamid: r.iamid,
-    ...(r.useridTemplate !== undefined ? { useridTemplate: r.useridTemplate } : {}),
-    catalogs: r.catalogs,
-    ungoverned: r.ungoverned,
-    createdAt: r.createdAt,
-    createdBy: r.createdBy,
-    ...(r.rotatedAt !== undefined ? { rotatedAt: r.rotatedAt } : {}),
-  };
-}
-
 /** What the audit keeps of an integration: its settings, never its credential. */
 const settingsOf = (r: Pick<TrinoIntegrationRecord, 'name' | 'iamid' | 'useridTemplate' | 'catalogs' | 'ungoverned'>) => ({
   ...(r.name !== undefined ? { name: r.name } : {}),
@@ -31,6 +16,17 @@ const settingsOf = (r: Pick<TrinoIntegrationRecord, 'name' | 'iamid' | 'useridTe
   catalogs: r.catalogs,
   ungoverned: r.ungoverned,
 });
+
+/** An integration as the API shows it: its settings and who made it, never the credential's hash or the version. */
+function view(r: TrinoIntegrationRecord) {
+  return {
+    id: r.id,
+    ...settingsOf(r),
+    createdAt: r.createdAt,
+    createdBy: r.createdBy,
+    ...(r.rotatedAt !== undefined ? { rotatedAt: r.rotatedAt } : {}),
+  };
+}
 
 /** `POST|GET /v1/integrations/trino`, `POST /v1/integrations/trino/{id}/rotate`, `DELETE /v1/integrations/trino/{id}`. */
 export function integrationRoutes(services: Pick<Services, 'integrations' | 'audit' | 'config'>, credentials: IntegrationCredentials): RouteGroup {
