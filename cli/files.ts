@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { isMap, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { parsePolicyDocument } from '#shared/policy/index.ts';
+import { objectId } from './live.ts';
 import { canonical, kindOf, label, schemaOf, type LocalObject } from './objects.ts';
 
 /** A problem in a file: where it is and which field. */
@@ -98,7 +99,7 @@ export async function readObjects(paths: readonly string[]): Promise<LocalObject
   for (const path of await filesOf(paths)) {
     const file = relative(process.cwd(), path) || path;
     for (const o of objectsOf(file, await readFile(path, 'utf8'), problems)) {
-      const id = `${o.kind}\u0000${o.key}`;
+      const id = objectId(o);
       const first = seen.get(id);
       if (first) problems.push({ file, line: o.line, col: 1, message: `${label(o)} is also defined in ${first.file}:${first.line}` });
       else seen.set(id, o);
