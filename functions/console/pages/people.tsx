@@ -1,14 +1,12 @@
 import type { Hono } from 'hono';
 import type { ReplyOf, RouteOf } from '#shared/client/index.ts';
+import { principalLabel } from '#shared/model/identity.ts';
 import { BASE, ChangeForm, Next, Notice, Page } from '../layout.tsx';
 import { posted, signedGet, type ConsoleOptions, type Signed } from '../session.ts';
 import { FilterForm, SelectField, Table, type Column } from '../widgets.tsx';
 
 type User = ReplyOf<RouteOf<'getUser'>>['body'];
 type Session = ReplyOf<RouteOf<'listImpersonationSessions'>>['body']['sessions'][number];
-type Principal = Session['impersonator'];
-
-const label = (p: Principal) => (p.type === 'user' ? `user:${p.iamid}/${p.id}` : `service:${p.id}`);
 
 /** Where each value of each attribute came from: SCIM, manual, external, or a group. */
 function provenance(u: User): Array<{ key: string; value: string; from: string[] }> {
@@ -47,15 +45,15 @@ const ATTRIBUTES: readonly Column<ReturnType<typeof provenance>[number]>[] = [
 
 /** A live session of the user's page `here`: who impersonates whom, until when, and the form ending it. */
 const sessionColumns = (signed: Signed, here: string): readonly Column<Session>[] => [
-  { head: 'Impersonator', cell: (s) => label(s.impersonator) },
+  { head: 'Impersonator', cell: (s) => principalLabel(s.impersonator) },
   { head: 'Acting as', cell: (s) => `${s.user.iamid}/${s.user.userid}` },
   { head: 'Until', cell: (s) => s.expiresAt },
   {
     head: 'End',
     cell: (s) => (
       <ChangeForm signed={signed} action={`${here}/sessions/${encodeURIComponent(s.sessionId)}`}>
-        <input type="hidden" name="impersonator" value={label(s.impersonator)} />
-        <button type="submit" aria-label={`End session ${s.sessionId} of ${label(s.impersonator)}`}>
+        <input type="hidden" name="impersonator" value={principalLabel(s.impersonator)} />
+        <button type="submit" aria-label={`End session ${s.sessionId} of ${principalLabel(s.impersonator)}`}>
           End
         </button>
       </ChangeForm>
