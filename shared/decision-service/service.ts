@@ -4,7 +4,7 @@ import type { Decision, Dialect } from '#shared/model/decision.ts';
 import type { UserRef } from '#shared/model/identity.ts';
 import type { Logger } from '#shared/log/logger.ts';
 import type { Metrics } from '#shared/log/metrics.ts';
-import { decide, decideSubscription, trustedView, type DecideOptions, type Snapshot } from '#shared/policy/index.ts';
+import { decide, decideSubscription, trustedView, type Snapshot } from '#shared/policy/index.ts';
 import type { SourceEntry } from '#shared/policy/snapshot.ts';
 import type { AccessRequestRepository } from '#shared/store/access-requests.ts';
 import type { AuditBatcher } from '#shared/store/audit-batch.ts';
@@ -17,7 +17,7 @@ import { UnknownDataSourceError, UnknownUserError } from './errors.ts';
 import type { DecisionContext } from './context.ts';
 import { queryAuditRecord, type QueriedSource, type QueryDecisions, type QueryRecord } from './query-audit.ts';
 import { SnapshotCache, type LoadedSnapshot } from './snapshot-cache.ts';
-import { UserCache, type CachedUser } from './user-cache.ts';
+import { approvalFor, UserCache, type CachedUser } from './user-cache.ts';
 
 /** What decisions are made from: the repositories, the audit batcher, the deployment's IAM and refresh settings. */
 export interface DecisionDeps {
@@ -58,12 +58,6 @@ export interface AccessibleSource {
 export interface VisibleSource {
   readonly entry: SourceEntry;
   readonly access: 'granted' | 'discoverable';
-}
-
-/** The user's approved request on the source; the engine decides whether it may count. */
-function approvalFor(user: CachedUser, sourceId: string): DecideOptions {
-  const approvedRequest = user.approvals.get(sourceId);
-  return approvedRequest ? { approvedRequest } : {};
 }
 
 /** Explained access decisions over a cached snapshot; every decision audited. */

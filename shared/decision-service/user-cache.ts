@@ -1,3 +1,4 @@
+import type { DecideOptions } from '#shared/policy/index.ts';
 import type { AccessRequestRepository } from '#shared/store/access-requests.ts';
 import type { GroupRepository } from '#shared/store/groups.ts';
 import { loadUserView, type UserView } from '#shared/store/subjects.ts';
@@ -12,6 +13,12 @@ export interface Approval {
 export interface CachedUser {
   readonly view: UserView;
   readonly approvals: ReadonlyMap<string, Approval>;
+}
+
+/** The user's approved request on the source, as the engine takes it; the engine decides whether it may count. */
+export function approvalFor(user: CachedUser, sourceId: string): DecideOptions {
+  const approvedRequest = user.approvals.get(sourceId);
+  return approvedRequest ? { approvedRequest } : {};
 }
 
 interface Entry {

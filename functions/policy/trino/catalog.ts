@@ -1,5 +1,5 @@
-import type { CachedUser } from '#shared/decision-service/user-cache.ts';
-import { decide, decideSubscription, type DecideOptions, type DecisionBody, type Snapshot } from '#shared/policy/index.ts';
+import { approvalFor, type CachedUser } from '#shared/decision-service/user-cache.ts';
+import { decide, decideSubscription, type DecisionBody, type Snapshot } from '#shared/policy/index.ts';
 
 /** How much of a source a user sees in Trino: may query it, may only see that it exists, or nothing. */
 export type Visibility = 'granted' | 'discoverable' | 'hidden';
@@ -31,12 +31,6 @@ function trinoIndex(snapshot: Snapshot): TrinoIndex {
   return index;
 }
 
-/** The user's approved request on a source, as the engine takes it. */
-function approvalOf(user: CachedUser, id: string): DecideOptions {
-  const approvedRequest = user.approvals.get(id);
-  return approvedRequest ? { approvedRequest } : {};
-}
-
 /** What the user sees of one source (memoised per snapshot and cached user). */
 export function visibility(snapshot: Snapshot, user: CachedUser, id: string): Visibility {
   let perUser = visibilities.get(snapshot);
@@ -45,7 +39,7 @@ export function visibility(snapshot: Snapshot, user: CachedUser, id: string): Vi
   if (!seen) perUser.set(user, (seen = new Map()));
   let v = seen.get(id);
   if (v === undefined) {
-    const d = decideSubscription(snapshot, user.view.subject, id, approvalOf(user, id));
+    const d = decideSubscription(snapshot, user.view.subject, id, approvalFor(user, id));
     v = d?.access === 'granted' ? 'granted' : d?.discoverable ? 'discoverable' : 'hidden';
     seen.set(id, v);
   }
@@ -93,7 +87,7 @@ export function tableVisible(snapshot: Snapshot, user: CachedUser, catalog: stri
  */
 export function trinoDecision(snapshot: Snapshot, user: CachedUser, id: string): DecisionBody | undefined {
   try {
-    return decide(snapshot, user.view.subject, id, 'trino', approvalOf(user, id));
+    return decide(snapshot, user.view.subject, id, 'trino', approvalFor(user, id));
   } catch {
     return undefined;
   }
