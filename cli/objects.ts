@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { dataSourceInputSchema } from '#shared/model/catalog.ts';
 import { idSchema } from '#shared/model/identity.ts';
 import { policyDocumentSchema } from '#shared/model/policy.ts';
+import { withoutBookkeeping } from '#shared/model/bookkeeping.ts';
 
 /** What a file of the repository describes: a policy by key, or a data source by id. */
 export type Kind = 'policy' | 'dataSource';
@@ -22,9 +23,6 @@ export interface LocalObject extends WardenObject {
 /** A data source file: its `id` and the body of `PUT /v1/data-sources/{id}`. */
 export const dataSourceFileSchema = dataSourceInputSchema.extend({ id: idSchema });
 
-const READ_ONLY = ['version', 'createdAt', 'updatedAt'];
-
-const withoutReadOnly = (value: Record<string, unknown>) => Object.fromEntries(Object.entries(value).filter(([k]) => !READ_ONLY.includes(k)));
 
 /** Which kind a document is: a policy has a `policyKey` or a policy `type`; anything else is a data source. */
 export function kindOf(value: Record<string, unknown>): Kind {
@@ -39,7 +37,7 @@ export const schemaOf = (kind: Kind): z.ZodType => (kind === 'policy' ? policyDo
  * schema its kind is written in, so defaults are filled and keys come in the schema's order.
  */
 export function canonical(kind: Kind, value: Record<string, unknown>): WardenObject {
-  const parsed = schemaOf(kind).parse(withoutReadOnly(value)) as Record<string, unknown>;
+  const parsed = schemaOf(kind).parse(withoutBookkeeping(value)) as Record<string, unknown>;
   if (kind === 'policy') return { kind, key: String(parsed.policyKey), body: parsed };
   const { id, ...rest } = parsed;
   return { kind, key: String(id), body: { id, ...rest } };

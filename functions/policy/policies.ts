@@ -10,9 +10,9 @@ import { checkDataPolicyAgainstSources } from '#shared/policy/data/index.ts';
 import { compileTargeting, parsePolicyDocument } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
 import { checkStorable } from './storable.ts';
+import { withoutBookkeeping } from '#shared/model/bookkeeping.ts';
 
 /** Read-only fields of the stored representation: accepted on PUT (so GET → PUT works), ignored. */
-const READ_ONLY = new Set(['version', 'createdAt', 'updatedAt']);
 
 /** The wire form of a stored policy: the document plus its bookkeeping. */
 export function policyView(p: StoredPolicy) {
@@ -22,7 +22,7 @@ export function policyView(p: StoredPolicy) {
 /** Validates a document as written, taking the key from the path when the body has none. */
 export function documentFor(raw: unknown, key: string): PolicyDocument {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badRequest('invalid policy: the document must be an object');
-  const body = Object.fromEntries(Object.entries(raw).filter(([k]) => !READ_ONLY.has(k)));
+  const body = withoutBookkeeping(raw);
   if (body.policyKey !== undefined && body.policyKey !== key) {
     throw badRequest(`invalid policy: \`policyKey\`: \`${String(body.policyKey).slice(0, 100)}\` differs from the key in the path \`${key}\``);
   }

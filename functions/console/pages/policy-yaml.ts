@@ -1,14 +1,13 @@
 import { isNode, LineCounter, parseDocument, stringify, YAMLParseError } from 'yaml';
+import { withoutBookkeeping } from '#shared/model/bookkeeping.ts';
 
 /** A document as the editor holds it, or why it is not one, at which line. */
 export type Parsed = { readonly ok: true; readonly doc: Record<string, unknown> } | { readonly ok: false; readonly problem: string; readonly line?: number };
 
-/** Fields the API answers with and ignores on a write: the editor leaves them out. */
-const READ_ONLY = new Set(['version', 'createdAt', 'updatedAt']);
 
 /** A stored policy as YAML for the editor, without its bookkeeping. */
 export function policyYaml(policy: Record<string, unknown>): string {
-  return stringify(Object.fromEntries(Object.entries(policy).filter(([k]) => !READ_ONLY.has(k))));
+  return stringify(withoutBookkeeping(policy));
 }
 
 /** Parses the editor's YAML into one mapping; a syntax error names its line. */
