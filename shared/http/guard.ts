@@ -49,6 +49,17 @@ export const authenticated = (rule?: string): Guard => ({ kind: 'caller', ...(ru
 /** The caller holds one of `anyOf` (or, with a `self` rule, is the subject itself). */
 export const requires = (...anyOf: Permissions): Guard => ({ kind: 'permission', anyOf });
 
+/**
+ * The user a `{iamid}/{userid}` path names may act for itself; anyone else needs the guard's
+ * permissions, and is refused with `refusal` when given (else the default message).
+ */
+export function userOfPath(refusal?: string): SelfRule<{ readonly params: Subject }> {
+  return { subject: ({ params }) => params, who: 'the user itself', ...(refusal === undefined ? {} : { refusal: () => refusal }) };
+}
+
+/** `requires('QUERY_ENGINE', 'GOVERNANCE')`, or the user of the path itself: who may read what a user may query. */
+export const theUserOrEngines = (refusal: string) => ({ guard: requires('QUERY_ENGINE', 'GOVERNANCE'), self: userOfPath(refusal) }) as const;
+
 /** The caller, or 401 when no authentication ran: a guarded route never answers anonymously. */
 function callerOf(c: Context<AppEnv>) {
   const caller = c.get('caller') as AppEnv['Variables']['caller'] | undefined;

@@ -1,6 +1,6 @@
 import { consoleSessionView, iamListView, userCatalogQuerySchema, userCatalogView, userListQuerySchema, userPageView } from '#shared/model/console.ts';
 import { userParamsSchema } from '#shared/model/users.ts';
-import { authenticated, requires } from '../guard.ts';
+import { authenticated, requires, theUserOrEngines } from '../guard.ts';
 import { guardedBy, route, type AnyRoute } from '../route.ts';
 
 const userAdmin = guardedBy(requires('USER_ADMIN'));
@@ -44,8 +44,7 @@ export const listIams = route('listIams', 'get', '/v1/iams', {
 export const getUserCatalog = route('getUserCatalog', 'get', '/v1/users/{iamid}/{userid}/catalog', {
   summary: 'the sources a user may query or discover, with columns, tags and its latest access request; paged, searchable',
   description: 'From the same cached snapshot as decisions; a source the user may neither query nor discover is absent. One audit record per page.',
-  guard: requires('QUERY_ENGINE', 'GOVERNANCE'),
-  self: { subject: ({ params }) => params, who: 'the user itself', refusal: () => "another user's catalog requires permission `QUERY_ENGINE` or `GOVERNANCE`" },
+  ...theUserOrEngines("another user's catalog requires permission `QUERY_ENGINE` or `GOVERNANCE`"),
   params: userParamsSchema,
   query: userCatalogQuerySchema,
   responses: { 200: { description: 'one page of the catalog', schema: userCatalogView } },

@@ -66,24 +66,23 @@ const aboutSelf = {
   refusal: () => 'asking about another user requires permission `QUERY_ENGINE` or `GOVERNANCE`',
 };
 
+/** Who may ask for a decision, and what an unknown name answers: the same for one source and a batch. */
+const decision = { guard: requires('QUERY_ENGINE', 'GOVERNANCE'), self: aboutSelf, errors: { 404: 'unknown user or data source' } } as const;
+
 export const decide = route('decide', 'post', '/v1/decisions', {
   summary: 'may this user query this data source, and what does it see; audited',
   description: `Takes an API key or an impersonation token. Without \`user\` the caller is the user (a service account must name one). ${consistency}`,
-  guard: requires('QUERY_ENGINE', 'GOVERNANCE'),
-  self: aboutSelf,
+  ...decision,
   body: { schema: decisionBodySchema },
   responses: { 200: { description: 'the explained decision', schema: decisionView } },
-  errors: { 404: 'unknown user or data source' },
 });
 
 export const decideBatch = route('decideBatch', 'post', '/v1/decisions/batch', {
   summary: `decisions on up to ${MAX_BATCH} data sources for one user; any unknown source fails the batch`,
   description: 'Takes an API key or an impersonation token; `user` as in `POST /v1/decisions`. A source named twice is decided once.',
-  guard: requires('QUERY_ENGINE', 'GOVERNANCE'),
-  self: aboutSelf,
+  ...decision,
   body: { schema: batchBodySchema },
   responses: { 200: { description: 'one decision per distinct source, in the order asked', schema: batchView } },
-  errors: { 404: 'unknown user or data source' },
 });
 
 export const simulate = governance('simulate', 'post', '/v1/simulations', {

@@ -19,7 +19,7 @@ import {
   valuesBodySchema,
 } from '#shared/model/users.ts';
 import { badRequest } from '../errors.ts';
-import { requires } from '../guard.ts';
+import { requires, theUserOrEngines, userOfPath } from '../guard.ts';
 import { guardedBy, route, type AnyRoute, type ReplySpec } from '../route.ts';
 import { IAM_ROUTES } from './iams.ts';
 import { CONCURRENT_WRITE } from './versioned.ts';
@@ -113,7 +113,7 @@ export const getUser = route('getUser', 'get', '/v1/users/{iamid}/{userid}', {
   summary: 'a user with its merged attributes, its values per source and group memberships per source',
   description: 'Extension: `memberships` names, per group, the sources that made the user a member.',
   guard: requires('USER_ADMIN', 'QUERY_ENGINE'),
-  self: { subject: ({ params }) => params, who: 'the user itself' },
+  self: userOfPath(),
   params: userParamsSchema,
   responses: { 200: userAnswer },
   errors: { 404: 'unknown user' },
@@ -142,8 +142,7 @@ export const [putUserAttribute, deleteUserAttribute] = attributeRoutes('User', {
 export const listUserDataSources = route('listUserDataSources', 'get', '/v1/users/{iamid}/{userid}/data-sources', {
   summary: 'every data source the user may query; one audit record',
   description: 'From the same cached snapshot as decisions.',
-  guard: requires('QUERY_ENGINE', 'GOVERNANCE'),
-  self: { subject: ({ params }) => params, who: 'the user itself', refusal: () => "listing another user's data sources requires permission `QUERY_ENGINE` or `GOVERNANCE`" },
+  ...theUserOrEngines("listing another user's data sources requires permission `QUERY_ENGINE` or `GOVERNANCE`"),
   params: userParamsSchema,
   responses: { 200: { description: 'the sources the user may query', schema: accessibleSourcesView } },
   errors: { 404: 'unknown user' },
