@@ -5,7 +5,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { newSecret, sha256Hex } from '#shared/auth/secrets.ts';
-import { startLocal } from '#shared/local/bootstrap.ts';
+import { startLocal } from '#local/bootstrap.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 /**

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { newSecret, sha256Hex } from '#shared/auth/secrets.ts';
-import { startLocal } from '#shared/local/bootstrap.ts';
+import { startLocal } from '#local/bootstrap.ts';
 import { dataPolicySchema } from '#shared/model/policy.ts';
 import { syntheticOrg } from './synthetic-org.ts';
 

@@ -8,8 +8,8 @@
 import pg from 'pg';
 import type { Caller } from '#shared/auth/caller.ts';
 import { sha256Hex } from '#shared/auth/secrets.ts';
-import { prepareServices } from '#shared/local/bootstrap.ts';
-import { startLocalDynamo } from '#shared/local/dynamo.ts';
+import { prepareServices } from '#local/bootstrap.ts';
+import { startLocalDynamo } from '#local/dynamo.ts';
 import { demoDatabaseSql } from '#query-engine/backend/demo-database.ts';
 import { seedQueryDemo } from '#query-engine/backend/demo-catalog.ts';
 import { postgresBackend } from '#query-engine/backend/postgres.ts';

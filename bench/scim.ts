@@ -3,7 +3,7 @@
  * users, and the cost of a one-member PATCH on a 10-member group vs a 50,000-member group.
  * Prints one JSON object. Run: `npx tsx bench/scim.ts` (sizes via SCIM_BENCH_USERS / _BIG).
  */
-import { startLocal } from '#shared/local/bootstrap.ts';
+import { startLocal } from '#local/bootstrap.ts';
 
 const USERS = Number(process.env.SCIM_BENCH_USERS ?? 10_000);
 const GROUPS = 100;

@@ -13,7 +13,7 @@ import { sha256Hex } from '#shared/auth/secrets.ts';
 import { readConfig } from '#shared/config.ts';
 import { impersonate } from '#shared/impersonation/impersonate.ts';
 import { createImpersonationVerifier } from '#shared/impersonation/verifier.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamo } from '#shared/local/dynamo.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamo } from '#local/dynamo.ts';
 import { createServices } from '#shared/services.ts';
 import { createDb } from '#shared/store/client.ts';
 import { ensureTables } from '#shared/store/create-tables.ts';

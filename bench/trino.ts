@@ -6,7 +6,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { createPolicyApp } from '#functions/policy/app.ts';
-import { startLocal } from '#shared/local/bootstrap.ts';
+import { startLocal } from '#local/bootstrap.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 400);
 const warden = await startLocal({ port: 0, seed: true, logLevel: 'silent' });

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startLocalDynamo } from '#shared/local/dynamo.ts';
+import { startLocalDynamo } from '#local/dynamo.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

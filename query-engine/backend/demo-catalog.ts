@@ -1,4 +1,4 @@
-import { col, salesRegionFilter, seedSourcesAndPolicies } from '#shared/local/seed/catalog.ts';
+import { col, salesRegionFilter, seedSourcesAndPolicies } from '#shared/demo/catalog.ts';
 import type { DataSourceInput } from '#shared/model/catalog.ts';
 import type { Services } from '#shared/services.ts';
 

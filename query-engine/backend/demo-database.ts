@@ -1,5 +1,5 @@
 /**
- * The tables of the demo catalog's `postgres` sources (`shared/local/seed/catalog.ts`: `hr_data`,
+ * The tables of the demo catalog's `postgres` sources (`shared/demo/catalog.ts`: `hr_data`,
  * `customers`, `orders` in database `warden`) with a few dozen rows, for the embedded backend
  * `npm start` runs when no `WARDEN_QUERY_BACKEND_URL` is set. The rows are data, kept in
  * `demo-rows.json`: employees `[id, first, last, ssn, dept, salary, country]`, customers

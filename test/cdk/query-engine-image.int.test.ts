@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#shared/local/dynamo.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/dynamo.ts';
 import { TABLE_NAMES, tableEnvVar } from '#shared/store/tables.ts';
 import { PROJECT_ROOT } from '../../cdk/bundling.ts';
 import { queryEngineBundleOptions } from '../../cdk/query-engine/bundle.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pathPrefixes } from '#shared/http/path-prefixes.ts';
-import { functionFor } from '#shared/local/router.ts';
+import { functionFor } from '#shared/http/path-prefixes.ts';
 import { ROUTES } from '../../cdk/routes.ts';
 
 const routeKeys = Object.entries(ROUTES).flatMap(([fn, paths]) => paths.map((path) => ({ fn, path })));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
-import { startLocal, type LocalWarden } from '#shared/local/bootstrap.ts';
+import { startLocal, type LocalWarden } from '#local/bootstrap.ts';
 import { ADMIN_KEY } from '../support/services.ts';
 
 const BIN = fileURLToPath(new URL('../../cli/warden.js', import.meta.url));

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalWarden } from '#shared/local/bootstrap.ts';
+import type { LocalWarden } from '#local/bootstrap.ts';
 import { asAdmin, keyOf, screenshot, seriousViolations, signedInPage, startWardenAndBrowser, stopWardenAndBrowser } from './support.ts';
 
 let warden: LocalWarden;

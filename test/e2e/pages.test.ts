@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalWarden } from '#shared/local/bootstrap.ts';
+import type { LocalWarden } from '#local/bootstrap.ts';
 import { asAdmin, fastestLoad, keyOf, OUTPUT, screenshot, seriousViolations, signedInPage, startWardenAndBrowser, stopWardenAndBrowser } from './support.ts';
 
 let warden: LocalWarden;

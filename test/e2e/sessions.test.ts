@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalWarden } from '#shared/local/bootstrap.ts';
+import type { LocalWarden } from '#local/bootstrap.ts';
 import { asAdmin, keyOf, screenshot, signedInPage, startWardenAndBrowser, stopWardenAndBrowser } from './support.ts';
 
 let warden: LocalWarden;

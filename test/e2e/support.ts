@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { startLocal, type LocalWarden } from '#shared/local/bootstrap.ts';
+import { startLocal, type LocalWarden } from '#local/bootstrap.ts';
 
 /** Where each test's screenshot goes (git-ignored); the README's three are copied to `docs/`. */
 export const OUTPUT = new URL('./output/', import.meta.url);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleApp } from '#functions/console/app.tsx';
 import { lineOfProblem, parsePolicyYaml } from '#functions/console/pages/policy-yaml.ts';
-import { createFunctionApps, createLocalServer } from '#shared/local/compose.ts';
+import { createFunctionApps, createLocalServer } from '#local/compose.ts';
 import { ADMIN_KEY, bearer, json, localServices } from '../../support/services.ts';
 import { keyFor } from '../../support/policy.ts';
 

@@ -5,7 +5,7 @@ import { sha256Hex } from '#shared/auth/secrets.ts';
 import { readConfig } from '#shared/config.ts';
 import { settingsFromEnv } from '#shared/impersonation/settings.ts';
 import type { ImpersonationSettings } from '#shared/model/impersonation.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#shared/local/dynamo.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/dynamo.ts';
 import type { Permission } from '#shared/model/identity.ts';
 import { decisionService } from '#shared/decision-service/index.ts';
 import { createServices, type DecidingServices } from '#shared/services.ts';

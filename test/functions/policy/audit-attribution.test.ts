@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFunctionApps, createLocalServer } from '#shared/local/compose.ts';
+import { createFunctionApps, createLocalServer } from '#local/compose.ts';
 import type { DecidingServices } from '#shared/services.ts';
 import { VERSION } from '#shared/config.ts';
 import { ADMIN_KEY, bearer, json, localServices } from '../../support/services.ts';

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPolicyApp } from '#functions/policy/app.ts';
 import { DecisionService } from '#shared/decision-service/index.ts';
-import { createFunctionApps, createLocalServer } from '#shared/local/compose.ts';
+import { createFunctionApps, createLocalServer } from '#local/compose.ts';
 import type { ColumnDecision, Decision } from '#shared/model/decision.ts';
 import { VERSION } from '#shared/config.ts';
 import type { DecidingServices } from '#shared/services.ts';

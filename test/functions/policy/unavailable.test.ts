@@ -6,7 +6,7 @@ import { createPolicyApp } from '#functions/policy/app.ts';
 import { createScimApp } from '#functions/scim/app.ts';
 import { sha256Hex } from '#shared/auth/secrets.ts';
 import { readConfig } from '#shared/config.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#shared/local/dynamo.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/dynamo.ts';
 import { decisionService } from '#shared/decision-service/index.ts';
 import { createServices, type DecidingServices } from '#shared/services.ts';
 import { createDb } from '#shared/store/client.ts';

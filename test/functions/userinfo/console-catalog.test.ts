@@ -4,7 +4,7 @@ import { createImpersonationApp } from '#functions/impersonation/app.ts';
 import { createPolicyApp } from '#functions/policy/app.ts';
 import { createScimApp } from '#functions/scim/app.ts';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
-import { createLocalServer } from '#shared/local/compose.ts';
+import { createLocalServer } from '#local/compose.ts';
 import type { DecidingServices } from '#shared/services.ts';
 import { ADMIN_KEY, bearer, json, testServices } from '../../support/services.ts';
 import { pause, requestParties } from '../../support/policy.ts';

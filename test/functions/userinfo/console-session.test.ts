@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleSessions, csrfTokenOf } from '#shared/auth/console-session.ts';
 import { sha256Hex } from '#shared/auth/secrets.ts';
-import { createFunctionApps, createLocalServer } from '#shared/local/compose.ts';
+import { createFunctionApps, createLocalServer } from '#local/compose.ts';
 import type { DecidingServices } from '#shared/services.ts';
 import { ConsoleSessionRepository } from '#shared/store/console-sessions.ts';
 import { ADMIN_KEY, auditRecords, bearer, json, testServices } from '../../support/services.ts';

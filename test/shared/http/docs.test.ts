@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFunctionApps, createLocalServer } from '#shared/local/compose.ts';
+import { createFunctionApps, createLocalServer } from '#local/compose.ts';
 import { VERSION } from '#shared/config.ts';
 import { localServices } from '../../support/services.ts';
 

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFunctionApps } from '#shared/local/compose.ts';
+import { createFunctionApps } from '#local/compose.ts';
 import { DECLARED_ROUTES } from '#shared/http/openapi.ts';
 import { localServices } from '../../support/services.ts';
 

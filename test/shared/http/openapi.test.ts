@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFunctionApps } from '#shared/local/compose.ts';
+import { createFunctionApps } from '#local/compose.ts';
 import { openApiDocument } from '#shared/http/openapi.ts';
 import { localServices } from '../../support/services.ts';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '#shared/auth/secrets.ts';
-import { createFunctionApps } from '#shared/local/compose.ts';
+import { createFunctionApps } from '#local/compose.ts';
 import { DECLARED_ROUTES } from '#shared/http/openapi.ts';
 import { FUNCTIONS, functionFor, type FunctionName } from '#shared/http/path-prefixes.ts';
 import { bearer, localServices } from '../../support/services.ts';

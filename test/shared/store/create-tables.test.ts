@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { inject, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#shared/local/dynamo.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/dynamo.ts';
 import { createDb } from '#shared/store/client.ts';
 import { ensureTables } from '#shared/store/create-tables.ts';
 import { TABLES } from '#shared/store/tables.ts';

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { startLocal } from '#shared/local/bootstrap.ts';
+import { startLocal } from '#local/bootstrap.ts';
 
 /** A listening TCP socket: its inode and the address and port it is bound to. */
 interface Listener {

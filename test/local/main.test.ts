@@ -7,13 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Starts `shared/local/main.ts` as `npm start` does (its own DynamoDB Local, any free port) and returns the `curl` lines it prints. */
+/** Starts `local/main.ts` as `npm start` does (its own DynamoDB Local, any free port) and returns the `curl` lines it prints. */
 async function printedCommands(args: readonly string[]): Promise<{ commands: string[]; psql: string | undefined; stop: () => Promise<void> }> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', WARDEN_QUERY_ENGINE_PORT: '0', LOG_LEVEL: 'silent' };
   for (const name of ['DYNAMODB_ENDPOINT', 'WARDEN_ADMIN_API_KEY', 'WARDEN_SCIM_TOKEN', 'WARDEN_QUERY_BACKEND_URL']) delete env[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'shared/local/main.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     child.kill('SIGTERM');

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFunctionApps, createLocalServer } from '#shared/local/compose.ts';
-import { FUNCTIONS, functionFor } from '#shared/local/router.ts';
+import { createFunctionApps, createLocalServer } from '#local/compose.ts';
+import { FUNCTIONS, functionFor } from '#shared/http/path-prefixes.ts';
 import { VERSION } from '#shared/config.ts';
-import { localServices } from '../../support/services.ts';
+import { localServices } from '../support/services.ts';
 
 let server: ReturnType<typeof createLocalServer>;
 let apps: ReturnType<typeof createFunctionApps>;

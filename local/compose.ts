@@ -5,7 +5,7 @@ import { createPolicyApp } from '#functions/policy/app.ts';
 import { createScimApp } from '#functions/scim/app.ts';
 import { createUserinfoApp } from '#functions/userinfo/app.ts';
 import type { DecidingServices } from '#shared/services.ts';
-import { FUNCTIONS, functionFor, type FunctionName } from './router.ts';
+import { FUNCTIONS, functionFor, type FunctionName } from '#shared/http/path-prefixes.ts';
 
 /** Anything with a fetch handler, like a Hono app. */
 interface Fetchable {

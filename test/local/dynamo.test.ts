@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, inject } from 'vitest';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamo } from '#shared/local/dynamo.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamo } from '#local/dynamo.ts';
 
 const clientOf = (endpoint: string) => new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 

@@ -10,7 +10,7 @@ import { ensureTables } from '#shared/store/create-tables.ts';
 import { createConsoleApp } from '#functions/console/app.tsx';
 import { createFunctionApps, createLocalServer } from './compose.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamo, type LocalDynamo } from './dynamo.ts';
-import { seedCatalog } from './seed/catalog.ts';
+import { seedCatalog } from '#shared/demo/catalog.ts';
 import { seedIdentities } from './seed/identities.ts';
 import { startExternalSync } from '#shared/userinfo/sync.ts';
 

@@ -1,1 +1,0 @@
-export { FUNCTIONS, functionFor, type FunctionName } from '#shared/http/path-prefixes.ts';
