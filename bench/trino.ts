@@ -2,7 +2,9 @@
  * The OPA calls one Trino `SELECT *` of a 40-column governed table causes (SelectFromColumns,
  * batched FilterColumns, row filters, batched column masks), in process and over local HTTP
  * (DynamoDB Local, seed, audit on): p50/p99 per call and per query in milliseconds, and
- * FilterColumns over 1,000 columns. `npm run bench:trino` prints one JSON object.
+ * FilterColumns over 1,000 columns; the audit write of a decision measured apart, in the same run,
+ * since SelectFromColumns answers only once its record is stored. `npm run bench:trino` prints
+ * one JSON object.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { createPolicyApp } from '#functions/policy/app.ts';
@@ -91,7 +93,17 @@ try {
   await measure(httpSend);
   const inProcess = await measure(inProcessSend);
   const overHttp = await measure(httpSend);
+  // The audited call's wait: a decision-shaped record through the same group-committed writer.
+  const auditWrites: number[] = [];
+  for (let i = 0; i < ROUNDS + 20; i++) {
+    const t = performance.now();
+    await warden.services.auditBatcher.write({ actor: { type: 'service', id: 'bench' }, action: 'DECISION', actionStatus: 'SUCCESS', targetType: 'dataSource', targets: ['bench_wide'], payload: { access: 'granted', dialect: 'trino' } });
+    if (i >= 20) auditWrites.push(performance.now() - t);
+  }
+  const auditWrite = percentiles(auditWrites);
   const calls = Object.values(inProcess.perCallMs);
+  const select = inProcess.perCallMs.SelectFromColumns!;
+  const beyondAudit = Math.round((select.p50 - auditWrite.p50) * 1000) / 1000;
   process.stdout.write(
     `${JSON.stringify({
       benchmark: 'trino',
@@ -101,9 +113,12 @@ try {
       audit: 'SelectFromColumns is the audited decision (batched audit write awaited); filters and masks are parts of it, not audited again',
       inProcess,
       overHttp,
+      auditWriteMs: auditWrite,
       loadAverage1m: loadavg()[0],
       targets: {
         perCallP50InProcessMs: { target: 1, met: calls.every((c) => c.p50 <= 1), slowest: Math.max(...calls.map((c) => c.p50)) },
+        // The audited call: its p50 beyond the p50 of the audit write it waits for.
+        selectFromColumnsBeyondAuditWaitP50Ms: { target: 1, met: beyondAudit <= 1, value: beyondAudit },
         filterColumns1000P50InProcessMs: { target: 5, met: inProcess.filterColumns1000Ms.p50 <= 5 },
       },
     })}\n`,
