@@ -4,7 +4,7 @@ import type { Logger } from '#shared/log/logger.ts';
 import type { Backend, BackendConnection } from '../backend/backend.ts';
 import { ImpersonationRevokedError, RefusedError } from '../errors.ts';
 import { leadingImpersonate, parseStatements } from '../sql/parse.ts';
-import { deparse } from '../sql/rewrite.ts';
+import { deparse } from '../sql/deparse.ts';
 import { classify, type Statement } from '../sql/statements.ts';
 import { errorFields } from '../sqlstate.ts';
 import { backend as be, frontend, readDataRow, BE } from '../wire/messages.ts';

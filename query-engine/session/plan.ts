@@ -4,7 +4,8 @@ import type { DecisionContext, DecisionService, QueriedSource, QueryRecord } fro
 import { DomainError } from '#shared/model/errors.ts';
 import type { Backend } from '../backend/backend.ts';
 import { DataSourceDeniedError, RefusedError } from '../errors.ts';
-import { analyze, deparse, rewrite } from '../sql/rewrite.ts';
+import { deparse } from '../sql/deparse.ts';
+import { analyze, rewrite } from '../sql/rewrite.ts';
 import type { ResolveContext } from '../sql/resolve.ts';
 import type { UserContext } from '../sql/user-context.ts';
 import { WARDEN_SETTINGS, type WardenSetting } from '../sql/statements.ts';

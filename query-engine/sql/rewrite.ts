@@ -1,7 +1,5 @@
 import type { ColumnRef, FuncCall, Node, RangeVar } from 'libpg-query';
-import { deparseSync } from 'pgsql-deparser';
-import { NotSupportedError, RefusedError } from '../errors.ts';
-import { parseStatements } from './parse.ts';
+import { RefusedError } from '../errors.ts';
 import { isDeniedFunction } from './functions.ts';
 import { nameParts } from './nodes.ts';
 import { functionAllowed, resolveTable, type ResolveContext, type Resolved } from './resolve.ts';
@@ -82,41 +80,4 @@ export function rewrite(node: Node, analysis: Analysis, secureQueries: ReadonlyM
     },
   };
   return transform(node, visitor);
-}
-
-/** Fields that say where a node was written, not what it is (`location`, `rexpr_list_start` …). */
-const isPosition = (key: string) => key === 'stmt_len' || /(^|_)(location|list_start|list_end)$/.test(key);
-
-/** True when two trees are the same statement: the same fields and values, wherever they were written. */
-function sameTree(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => sameTree(x, (b as unknown[])[i]));
-  // The parser leaves out empty lists the rewrite may write (`ARRAY[]`).
-  const fields = (o: object) => Object.entries(o).filter(([k, v]) => !isPosition(k) && v !== undefined && !(Array.isArray(v) && v.length === 0));
-  const fa = fields(a);
-  const fb = new Map(fields(b));
-  return fa.length === fb.size && fa.every(([k, v]) => fb.has(k) && sameTree(v, fb.get(k)));
-}
-
-/**
- * SQL for the backend from rewritten statements: only the deparser writes what the backend
- * reads, and what it wrote is parsed again and must be the very tree it was given. A deparser
- * that left a name unquoted (pgsql-deparser writes CTE names as they are) would otherwise let a
- * client's identifier become SQL the rewrite never saw; such a statement is refused instead.
- */
-export function deparse(nodes: readonly Node[]): string {
-  return nodes
-    .map((n) => {
-      const sql = deparseSync(n, { pretty: false });
-      let again: Node | undefined;
-      try {
-        again = parseStatements(sql)[0]?.stmt;
-      } catch {
-        again = undefined;
-      }
-      if (!again || !sameTree(again, n)) throw new NotSupportedError('the query engine cannot write this statement back faithfully', 'use plain identifiers for CTE names and aliases');
-      return sql;
-    })
-    .join('; ');
 }

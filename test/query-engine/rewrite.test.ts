@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Subject } from '#shared/model/identity.ts';
 import { loadParser, parseStatements } from '#query-engine/sql/parse.ts';
 import type { ResolveContext } from '#query-engine/sql/resolve.ts';
-import { analyze, deparse, rewrite } from '#query-engine/sql/rewrite.ts';
+import { deparse } from '#query-engine/sql/deparse.ts';
+import { analyze, rewrite } from '#query-engine/sql/rewrite.ts';
 import { classify } from '#query-engine/sql/statements.ts';
 import type { UserContext } from '#query-engine/sql/user-context.ts';
 
