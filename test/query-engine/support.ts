@@ -32,8 +32,16 @@ export interface EngineFixture {
   close(): Promise<void>;
 }
 
+/** How a fixture's engine is started: its backend, pass-through schemas, address (default 127.0.0.1) and TLS files. */
+export interface FixtureOptions {
+  readonly backend?: Backend;
+  readonly passThroughSchemas?: string[];
+  readonly host?: string;
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+}
+
 /** Starts the fixture: the seeded demo services, allow-listing `bi-tool`, and the engine on a free port. */
-export async function engineFixture(options: { backend?: Backend; passThroughSchemas?: string[] } = {}): Promise<EngineFixture> {
+export async function engineFixture(options: FixtureOptions = {}): Promise<EngineFixture> {
   const { services } = await localServices(true);
   const current = await services.impersonationSettings.get();
   await services.impersonationSettings.put({ ...current, allowedImpersonators: [{ type: 'service', id: 'bi-tool' }], singleImpersonationPerSession: true, userMappingIamid: 'okta' }, current.version, {
@@ -46,7 +54,14 @@ export async function engineFixture(options: { backend?: Backend; passThroughSch
   });
   await seedQueryDemo(services);
   const backend = options.backend ?? (await pgliteBackend());
-  const engine = await startQueryEngine({ services, backend, host: '127.0.0.1', port: 0, ...(options.passThroughSchemas ? { passThroughSchemas: options.passThroughSchemas } : {}) });
+  const engine = await startQueryEngine({
+    services,
+    backend,
+    host: options.host ?? '127.0.0.1',
+    port: 0,
+    ...(options.passThroughSchemas ? { passThroughSchemas: options.passThroughSchemas } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
+  });
   return {
     services,
     backend,
