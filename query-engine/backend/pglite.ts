@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { BE, FE, frontend, MessageSplitter, readyStatus } from '../wire/messages.ts';
+import { BE, FE, frontend, MessageSplitter, readParse, readTarget, readyStatus } from '../wire/messages.ts';
 import { BackendCatalog, CATALOG_SQL, type Backend, type BackendConnection } from './backend.ts';
 import { demoDatabaseSql } from './demo-database.ts';
 
@@ -35,6 +35,17 @@ function connectionTo(db: PGlite, lock: SessionLock, parameters: ReadonlyMap<str
   let pending: Buffer[] = [];
   let listener: (chunk: Buffer) => void = () => undefined;
   const closeListeners: Array<(err?: Error) => void> = [];
+  // The named statements this connection holds on the shared session, closed with it so none outlives it there.
+  const statements = new Set<string>();
+  const track = (msg: Buffer) => {
+    if (msg[0] === FE.Parse) {
+      const { name } = readParse(msg);
+      if (name) statements.add(name);
+    } else if (msg[0] === FE.Close) {
+      const { kind, name } = readTarget(msg);
+      if (kind === 'S') statements.delete(name);
+    }
+  };
   let chain = Promise.resolve();
   let closed = false;
   const run = (batch: Buffer) => {
@@ -56,6 +67,7 @@ function connectionTo(db: PGlite, lock: SessionLock, parameters: ReadonlyMap<str
     parameters,
     send(bytes) {
       for (const msg of splitter.push(bytes)) {
+        track(msg);
         pending.push(msg);
         if (ANSWERED.has(msg[0]!)) {
           const batch = Buffer.concat(pending);
@@ -71,7 +83,7 @@ function connectionTo(db: PGlite, lock: SessionLock, parameters: ReadonlyMap<str
     close() {
       if (closed) return;
       // A transaction left open would keep the session from everyone else.
-      run(frontend.query('ROLLBACK'));
+      run(Buffer.concat([frontend.query('ROLLBACK'), ...[...statements].map((name) => frontend.close('S', name)), frontend.sync()]));
       chain = chain.then(() => {
         closed = true;
         lock.release(owner);

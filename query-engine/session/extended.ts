@@ -16,6 +16,12 @@ interface Prepared {
   sql: string;
 }
 
+/**
+ * Backend statement names are unique in the process, not per connection: the embedded backend
+ * serves every connection from one session, where two connections' `warden_1` would collide.
+ */
+let statementCounter = 0;
+
 /** A bound portal: a warden statement the engine runs itself, or the backend's, with the audit its rows wait for. */
 type Portal = { readonly warden: Extract<Statement, { kind: 'warden' }> } | { readonly forward?: Extract<Statement, { kind: 'forward' }>; readonly gate?: Gate };
 
@@ -30,7 +36,6 @@ export class ExtendedProtocol {
   private readonly portals = new Map<string, Portal>();
   /** After an error the backend skips to the next Sync; the engine skips what it would answer itself too. */
   private skipping = false;
-  private counter = 0;
 
   constructor(private readonly conn: Connection) {}
 
@@ -67,7 +72,7 @@ export class ExtendedProtocol {
     const units = this.conn.units(text);
     if (units.length > 1) throw new SqlSyntaxError('cannot insert multiple commands into a prepared statement');
     const statement = units[0]?.statement;
-    const backendName = name ? `warden_${++this.counter}` : '';
+    const backendName = name ? `warden_${++statementCounter}` : '';
     let sql = '';
     if (statement?.kind === 'query') sql = (await this.conn.plan(statement.node, text)).sql;
     else if (statement?.kind === 'forward') sql = await this.conn.forwarded(statement);

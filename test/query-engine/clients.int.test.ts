@@ -81,6 +81,22 @@ describe('node-postgres: the extended protocol', () => {
     }
   });
 
+  it('two connections prepare a statement of the same name, one after the other ended, on the one embedded session', async () => {
+    const q = { name: 'same', text: 'SELECT $1::int AS n', values: [7] };
+    const first = await pgClient(f.engine, 'bi-tool', f.biKey);
+    expect((await first.query(q)).rows).toEqual([{ n: 7 }]);
+    const second = await pgClient(f.engine, 'bi-tool', f.biKey);
+    try {
+      expect((await second.query(q)).rows).toEqual([{ n: 7 }]);
+      await first.end();
+      const third = await pgClient(f.engine, 'bi-tool', f.biKey);
+      expect((await third.query(q)).rows).toEqual([{ n: 7 }]);
+      await third.end();
+    } finally {
+      await second.end();
+    }
+  });
+
   it('a refusal in the extended protocol is 42501 and the connection goes on', async () => {
     const c = await pgClient(f.engine, 'bi-tool', f.biKey);
     try {
