@@ -38,7 +38,6 @@ export class Connection {
   /** The session's schemas in order (`$user` replaced), tracked from SET and read again when unsure. */
   searchPath: readonly string[];
   private pathStale = false;
-  closed = false;
 
   constructor(
     readonly engine: EngineContext,

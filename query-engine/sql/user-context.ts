@@ -1,6 +1,6 @@
 import type { FuncCall, Node, SQLValueFunction } from 'libpg-query';
 import type { Subject } from '#shared/model/identity.ts';
-import { NotSupportedError } from '../errors.ts';
+import { NotSupportedError, UnknownSettingError } from '../errors.ts';
 import { booleanConst, cast, constantText, nameParts, stringConst, textArray, textValue } from './nodes.ts';
 import { WARDEN_SETTINGS, type WardenSetting } from './statements.ts';
 
@@ -52,7 +52,7 @@ export function userContextValue(call: FuncCall, ctx: UserContext): Node {
     const setting = WARDEN_SETTINGS.find((s) => `warden.impersonation_${s}` === key!.toLowerCase());
     if (setting) return textValue(ctx.settings[setting]);
     if (args.length === 2) return textValue(undefined);
-    throw new NotSupportedError(`unrecognized configuration parameter "${key}"`);
+    throw new UnknownSettingError(key!);
   }
   if (args.length !== arity || (arity === 1 && typeof key !== 'string')) {
     throw new NotSupportedError(arity ? `\`${name}\` takes one string literal` : `\`${name}\` takes no argument`);

@@ -32,9 +32,6 @@ export const BE = {
   NoData: 0x6e,
   PortalSuspended: 0x73,
   ReadyForQuery: 0x5a,
-  CopyIn: 0x47,
-  CopyOut: 0x48,
-  CopyBoth: 0x57,
 } as const;
 
 /** The largest message the engine accepts from a client (PostgreSQL's own limit is 1 GB). */
@@ -142,7 +139,6 @@ export const frontend = {
   parse: (name: string, text: string, types: number[]) => serialize.parse({ name, text, types }),
   describe: (kind: 'S' | 'P', name: string) => serialize.describe({ type: kind, name }),
   close: (kind: 'S' | 'P', name: string) => serialize.close({ type: kind, name }),
-  execute: (portal: string) => serialize.execute({ portal, rows: 0 }),
   sync: () => serialize.sync(),
 };
 

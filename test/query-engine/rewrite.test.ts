@@ -106,4 +106,11 @@ describe('references', () => {
     expect(rewritten('SELECT relname FROM pg_class', userContext([], [], 'u'))).toBe('SELECT relname FROM pg_catalog.pg_class');
     expect(() => rewritten('SELECT * FROM nowhere', userContext([], [], 'u'))).toThrow(expect.objectContaining({ sqlstate: '42P01' }));
   });
+
+  it('current_setting of a warden setting is the effective user\'s value; an unknown one is 42704 as in SHOW, NULL with missing_ok', () => {
+    const user = userContext([], [], 'jdoe');
+    expect(rewritten("SELECT current_setting('warden.impersonation_userid')", user)).toBe("SELECT 'jdoe'::text");
+    expect(() => rewritten("SELECT current_setting('warden.nope')", user)).toThrow(expect.objectContaining({ sqlstate: '42704', message: 'unrecognized configuration parameter "warden.nope"' }));
+    expect(rewritten("SELECT current_setting('warden.nope', true)", user)).toBe('SELECT NULL::text');
+  });
 });
