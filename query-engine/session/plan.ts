@@ -4,8 +4,8 @@ import type { DecisionContext, DecisionService, QueriedSource, QueryRecord } fro
 import { DomainError } from '#shared/model/errors.ts';
 import type { Backend } from '../backend/backend.ts';
 import { DataSourceDeniedError, RefusedError } from '../errors.ts';
-import { deparse } from '../sql/deparse.ts';
-import { analyze, rewrite } from '../sql/rewrite.ts';
+import { analyze } from '../sql/rewrite.ts';
+import { rewrittenSql } from '../sql/rewrite-cache.ts';
 import type { ResolveContext } from '../sql/resolve.ts';
 import type { UserContext } from '../sql/user-context.ts';
 import { WARDEN_SETTINGS, type WardenSetting } from '../sql/statements.ts';
@@ -74,7 +74,7 @@ export async function planQuery(pc: PlanContext, node: Node, text: string): Prom
       settings: Object.fromEntries(WARDEN_SETTINGS.map((s) => [s, pc.show(s)])) as Record<WardenSetting, string>,
     };
     const secure = new Map(sources.map((s) => [s.id, s.decision.query!]));
-    const sql = deparse([rewrite(node, analysis, secure, user)]);
+    const sql = rewrittenSql(node, analysis, secure, user);
     return { sql, ctx, record: record(sources, 'SUCCESS') };
   } catch (err) {
     if (err instanceof DomainError && err.kind === 'forbidden') await pc.decisions.auditQuery(ctx, record(sources, 'UNAUTHORIZED', err.message));

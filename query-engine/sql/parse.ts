@@ -1,12 +1,13 @@
 import { hasSqlDetails, loadModule, parseSync, scanSync, type RawStmt } from 'libpg-query';
 import { SqlSyntaxError } from '../errors.ts';
+import { Lru } from './lru.ts';
 
 /** How many distinct statement texts keep their parse tree: prepared statements and BI tools repeat text. */
 const CACHE_ENTRIES = 2000;
 /** Longer texts are parsed every time: caching them would let one client fill memory. */
 const CACHEABLE_LENGTH = 64 * 1024;
 
-const cache = new Map<string, readonly RawStmt[]>();
+const cache = new Lru<string, readonly RawStmt[]>(CACHE_ENTRIES);
 
 /** Loads the PostgreSQL parser (WASM) once per process; every other function here needs it done. */
 export function loadParser(): Promise<void> {
@@ -19,12 +20,7 @@ export function loadParser(): Promise<void> {
  */
 export function parseStatements(text: string): readonly RawStmt[] {
   const hit = cache.get(text);
-  if (hit) {
-    // Least recently used goes first: re-inserting moves a hit to the end.
-    cache.delete(text);
-    cache.set(text, hit);
-    return hit;
-  }
+  if (hit) return hit;
   // The parser refuses an empty text; PostgreSQL answers it with EmptyQueryResponse.
   if (!text.trim()) return [];
   let stmts: readonly RawStmt[];
@@ -34,10 +30,7 @@ export function parseStatements(text: string): readonly RawStmt[] {
     if (hasSqlDetails(err)) throw new SqlSyntaxError(err.sqlDetails?.message ?? err.message, (err.sqlDetails?.cursorPosition ?? 0) + 1);
     throw err;
   }
-  if (text.length <= CACHEABLE_LENGTH) {
-    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-    cache.set(text, stmts);
-  }
+  if (text.length <= CACHEABLE_LENGTH) cache.set(text, stmts);
   return stmts;
 }
 

@@ -12,6 +12,8 @@ export interface Analysis {
   readonly refs: ReadonlyMap<RangeVar, Resolved>;
   /** Each registered source once, in order of first reference. */
   readonly sourceIds: readonly string[];
+  /** True when the query names its user: a user-context function, `current_user`, `current_setting('warden.…')`. */
+  readonly namesUser: boolean;
 }
 
 const keep = () => undefined;
@@ -35,6 +37,7 @@ function checkFunction(call: FuncCall, ctx: ResolveContext): void {
 export function analyze(node: Node, ctx: ResolveContext): Analysis {
   const refs = new Map<RangeVar, Resolved>();
   const sources: string[] = [];
+  let namesUser = false;
   const visitor: Visitor = {
     table(ref) {
       const resolved = resolveTable(ref, ctx);
@@ -43,14 +46,18 @@ export function analyze(node: Node, ctx: ResolveContext): Analysis {
       return undefined;
     },
     func(call) {
+      namesUser ||= isUserContextCall(call);
       checkFunction(call, ctx);
       return undefined;
     },
-    sqlValue: keep,
+    sqlValue() {
+      namesUser = true;
+      return undefined;
+    },
     column: keep,
   };
   transform(node, visitor);
-  return { refs, sourceIds: sources };
+  return { refs, sourceIds: sources, namesUser };
 }
 
 /**
