@@ -23,6 +23,8 @@ export interface QueryEngineOptions {
   readonly passThroughSchemas?: readonly string[];
   /** PEM files: clients that ask for TLS get it; without them, TLS requests are declined. */
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** How long a client has from connecting to being logged in (PostgreSQL's `authentication_timeout`). @default 60000 */
+  readonly authenticationTimeoutMs?: number;
 }
 
 /** A running engine. */
@@ -38,6 +40,7 @@ const CANCEL_CODE = 80877102;
 const PASSWORD_MESSAGE = 0x70;
 /** Messages read ahead of the one being handled before the socket is paused. */
 const MAX_BACKLOG = 1024;
+const AUTHENTICATION_TIMEOUT_MS = 60_000;
 
 const isLoopback = (address: string | undefined) => !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 
@@ -46,6 +49,7 @@ class ClientSession {
   private conn: Connection | undefined;
   private extended: ExtendedProtocol | undefined;
   private authenticating = false;
+  private readonly loginDeadline: NodeJS.Timeout;
   readonly pid = randomInt(1, 2 ** 31 - 1);
   readonly secret = randomInt(1, 2 ** 31 - 1);
   readonly gateway: PostgresConnection;
@@ -55,14 +59,20 @@ class ClientSession {
     private readonly socket: Socket,
     private readonly registry: Map<string, ClientSession>,
     tls: { key: Buffer; cert: Buffer } | undefined,
+    authenticationTimeoutMs: number,
   ) {
+    // A client that never finishes logging in would hold its socket (and a TLS handshake's memory) for good.
+    this.loginDeadline = setTimeout(() => this.fatal(new ConnectionRefusedError('canceling authentication due to timeout', '57014')), authenticationTimeoutMs);
     this.gateway = new PostgresConnection(socket, {
       authMode: 'cleartextPassword',
       ...(tls ? { tls } : {}),
       onStartup: (state) => this.startup(state),
       onMessage: (data, state) => this.message(Buffer.from(data), state),
     });
-    socket.on('close', () => void this.closed());
+    socket.on('close', () => {
+      clearTimeout(this.loginDeadline);
+      void this.closed();
+    });
     socket.on('error', () => undefined);
   }
 
@@ -155,6 +165,7 @@ class ClientSession {
     this.extended = new ExtendedProtocol(this.conn);
     server.onClose(() => this.gateway.socket.end());
     this.registry.set(`${this.pid}:${this.secret}`, this);
+    clearTimeout(this.loginDeadline);
     this.readMessages(this.gateway.detach());
     this.write(be.authenticationOk());
     for (const [name, value] of server.parameters) this.write(be.parameterStatus(name, value));
@@ -197,7 +208,7 @@ export async function startQueryEngine(options: QueryEngineOptions): Promise<Que
     socket.setNoDelay(true);
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    new ClientSession(engine, socket, registry, tls);
+    new ClientSession(engine, socket, registry, tls, options.authenticationTimeoutMs ?? AUTHENTICATION_TIMEOUT_MS);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { serialize } from 'pg-protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRecords } from '../support/services.ts';
+import { startQueryEngine } from '#query-engine/server.ts';
 import { engineFixture, psqlPath, type EngineFixture } from './support.ts';
 
 /** An address of this machine outside 127.0.0.0/8 and ::1, so the engine sees a client that is not loopback. */
@@ -35,17 +36,20 @@ afterAll(async () => {
 
 const logins = async () => (await auditRecords(f.services)).filter((a) => a.action === 'AUTHENTICATE' && a.targetType === 'queryEngine').length;
 
-/** What the engine answers a plaintext startup, read from a raw socket: every message type byte, until it closes. */
-function startupAnswer(): Promise<Buffer> {
+/** What an engine answers on a raw socket (to `sent`, if anything is sent) until it closes the connection, and after how long. */
+function rawAnswer(at: string, port: number, sent?: Buffer): Promise<{ bytes: Buffer; ms: number }> {
   return new Promise((resolve, reject) => {
+    const started = performance.now();
     const chunks: Buffer[] = [];
-    const socket = connect({ host, port: f.engine.port }, () => socket.write(serialize.startup({ user: 'bi-tool', database: 'warden' })));
+    const socket = connect({ host: at, port }, () => sent && socket.write(sent));
     socket.on('data', (c) => chunks.push(c));
     socket.on('error', reject);
-    socket.on('close', () => resolve(Buffer.concat(chunks)));
+    socket.on('close', () => resolve({ bytes: Buffer.concat(chunks), ms: performance.now() - started }));
     socket.setTimeout(10_000, () => socket.destroy(new Error('the engine neither answered nor closed')));
   });
 }
+
+const startup = () => serialize.startup({ user: 'bi-tool', database: 'warden' });
 
 /** psql to the engine's network address (asynchronous: the engine answers from this very process). */
 function psqlTo(sslmode: string, script: string): Promise<{ code: number; out: string }> {
@@ -62,7 +66,7 @@ function psqlTo(sslmode: string, script: string): Promise<{ code: number; out: s
 
 describe(`a client that is not loopback (${host})`, () => {
   it('over plaintext is refused before any password is asked for: one FATAL 28000, then the connection closes', async () => {
-    const answer = await startupAnswer();
+    const { bytes: answer } = await rawAnswer(host, f.engine.port, startup());
     expect(answer[0]).toBe(0x45);
     expect(answer.length).toBe(answer.readUInt32BE(1) + 1);
     const fields = answer.toString('utf8', 5);
@@ -95,5 +99,26 @@ describe(`a client that is not loopback (${host})`, () => {
       await client.end();
     }
     expect(await psqlTo('require', 'SELECT current_user')).toEqual({ code: 0, out: 'bi-tool' });
+  });
+});
+
+describe('a client that never finishes logging in', () => {
+  it('is disconnected after the authentication timeout with FATAL 57014, whether it sent nothing or no password', async () => {
+    const engine = await startQueryEngine({ services: f.services, backend: f.backend, host: '127.0.0.1', port: 0, authenticationTimeoutMs: 300 });
+    try {
+      const [silent, noPassword] = await Promise.all([rawAnswer('127.0.0.1', engine.port), rawAnswer('127.0.0.1', engine.port, startup())]);
+      for (const { bytes, ms } of [silent, noPassword]) {
+        expect(ms).toBeGreaterThanOrEqual(290);
+        expect(ms).toBeLessThan(5000);
+        expect(bytes.toString('utf8')).toContain('C57014');
+        expect(bytes.toString('utf8')).toContain('Mcanceling authentication due to timeout');
+      }
+      // The one that sent its startup was asked for a password first (AuthenticationCleartextPassword).
+      expect([...noPassword.bytes.subarray(0, 9)]).toEqual([0x52, 0, 0, 0, 8, 0, 0, 0, 3]);
+      expect(silent.bytes[0]).toBe(0x45);
+      expect(engine.connections).toBe(0);
+    } finally {
+      await engine.close();
+    }
   });
 });
