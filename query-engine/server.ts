@@ -6,7 +6,7 @@ import type { DecidingServices } from '#shared/services.ts';
 import type { Backend } from './backend/backend.ts';
 import { ConnectionRefusedError } from './errors.ts';
 import { loadParser } from './sql/parse.ts';
-import { errorFieldsOrInternal } from './sqlstate.ts';
+import { answerFields } from './sqlstate.ts';
 import { Connection, type EngineContext } from './session/connection.ts';
 import { ExtendedProtocol } from './session/extended.ts';
 import { ConnectionIdentity } from './session/identity.ts';
@@ -81,7 +81,7 @@ class ClientSession {
   };
 
   private fatal = (err: unknown) => {
-    this.write(be.error(errorFieldsOrInternal(err, 'FATAL')));
+    this.write(be.error(answerFields(err, this.engine.log, 'FATAL')));
     this.gateway.socket.end();
   };
 

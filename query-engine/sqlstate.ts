@@ -1,4 +1,5 @@
 import { DomainError, type ErrorKind } from '#shared/model/errors.ts';
+import type { Logger } from '#shared/log/logger.ts';
 import { SqlStateError } from './errors.ts';
 
 /** The fields of a PostgreSQL ErrorResponse the engine writes. */
@@ -38,7 +39,13 @@ export function errorFields(err: unknown, severity: ErrorFields['severity'] = 'E
   return undefined;
 }
 
-/** `errorFields`, or the internal error for a fault of the engine (which the caller logs). */
-export function errorFieldsOrInternal(err: unknown, severity: ErrorFields['severity'] = 'ERROR'): ErrorFields {
-  return errorFields(err, severity) ?? { ...INTERNAL, severity };
+/**
+ * The ErrorResponse fields for anything thrown while serving a client: a fault of the engine
+ * itself is logged with its stack and answered as the internal error, which says nothing of it.
+ */
+export function answerFields(err: unknown, log: Logger, severity: ErrorFields['severity'] = 'ERROR'): ErrorFields {
+  const fields = errorFields(err, severity);
+  if (fields) return fields;
+  log.error('query engine fault', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  return { ...INTERNAL, severity };
 }

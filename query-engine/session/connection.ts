@@ -6,7 +6,7 @@ import { ImpersonationRevokedError, RefusedError } from '../errors.ts';
 import { leadingImpersonate, parseStatements } from '../sql/parse.ts';
 import { deparse } from '../sql/deparse.ts';
 import { classify, type Statement } from '../sql/statements.ts';
-import { errorFields } from '../sqlstate.ts';
+import { answerFields } from '../sqlstate.ts';
 import { backend as be, frontend, readDataRow, BE } from '../wire/messages.ts';
 import { runCommand } from './commands.ts';
 import type { ConnectionIdentity } from './identity.ts';
@@ -64,10 +64,7 @@ export class Connection {
    */
   errorMessage(err: unknown): Buffer {
     if (err instanceof ImpersonationRevokedError) throw err;
-    const fields = errorFields(err);
-    if (fields) return be.error(fields);
-    this.engine.log.error('query engine fault', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-    return be.error({ severity: 'ERROR', code: 'XX000', message: 'internal error in the warden query engine' });
+    return be.error(answerFields(err, this.engine.log));
   }
 
   /** The statements of a text, a leading `IMPERSONATE "user"` (seed 002) first. */

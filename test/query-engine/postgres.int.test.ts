@@ -2,7 +2,10 @@ import { connect } from 'node:net';
 import { serialize } from 'pg-protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoDatabaseSql } from '#query-engine/backend/demo-database.ts';
+import pg from 'pg';
+import type { Logger } from '#shared/log/logger.ts';
 import { postgresBackend } from '#query-engine/backend/postgres.ts';
+import { startQueryEngine } from '#query-engine/server.ts';
 import { adminSql, startPostgres, type PostgresServer } from './postgres-server.ts';
 import { asBiTool, asEdixon, engineFixture, pgClient, type EngineFixture } from './support.ts';
 
@@ -81,6 +84,27 @@ COMMIT;
       expect(performance.now() - started).toBeLessThan(10_000);
     } finally {
       await c.end();
+    }
+  });
+});
+
+describe('a fault of the engine', () => {
+  it('at login (the backend refuses the session): the client gets FATAL XX000 without the cause, and the log has the cause', async () => {
+    await adminSql(server, 'postgres', 'CREATE ROLE doomed_engine LOGIN');
+    await adminSql(server, 'postgres', 'CREATE DATABASE doomed');
+    const backend = await postgresBackend(server.url('doomed').replace('postgres@', 'doomed_engine@'));
+    const errors: Array<{ message: string; fields: Record<string, unknown> | undefined }> = [];
+    const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (message, fields) => void errors.push({ message, fields }), child: () => log, addLambdaContext: () => undefined };
+    const engine = await startQueryEngine({ services: { ...f.services, log }, backend, host: '127.0.0.1', port: 0 });
+    // The backend started; from now on it refuses every new session of its role.
+    await adminSql(server, 'postgres', 'REVOKE CONNECT ON DATABASE doomed FROM PUBLIC');
+    try {
+      const client = new pg.Client({ host: '127.0.0.1', port: engine.port, user: 'bi-tool', password: f.biKey, database: 'doomed' });
+      await expect(client.connect()).rejects.toMatchObject({ code: 'XX000', severity: 'FATAL', message: 'internal error in the warden query engine' });
+      expect(errors).toEqual([{ message: 'query engine fault', fields: { error: expect.stringContaining('permission denied for database "doomed"') } }]);
+    } finally {
+      await engine.close();
+      await backend.close();
     }
   });
 });
