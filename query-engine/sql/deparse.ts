@@ -18,9 +18,12 @@ const NUMBER = /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** An operator as the parser gives it; the deparser writes it between spaces. */
 const OPERATOR = /^[+\-*/<>=~!@#%^&|`?]+$/;
 
-/** What PostgreSQL's `quote_identifier` leaves unquoted: quoted or not, it reads back as the same name. */
+/** Unreserved keywords the grammar reads as a frame start when bare in a window specification (`OVER (rows …)`). */
+const FRAME_KEYWORDS = new Set(['rows', 'range', 'groups']);
+
+/** What PostgreSQL's `quote_identifier` leaves unquoted (less the frame keywords): quoted or not, it reads back as the same name. */
 function plainName(s: string): boolean {
-  if (!/^[a-z_][a-z0-9_]*$/.test(s)) return false;
+  if (!/^[a-z_][a-z0-9_]*$/.test(s) || FRAME_KEYWORDS.has(s)) return false;
   const kind = keywordKindOf(s);
   return kind === 'NO_KEYWORD' || kind === 'UNRESERVED_KEYWORD';
 }
