@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPolicyApp } from '#functions/policy/app.ts';
-import { col } from '#shared/local/seed/catalog.ts';
+import { col } from '#shared/demo/catalog.ts';
 import { DecisionService } from '#shared/decision-service/index.ts';
 import { QUERY_DEMO_POLICIES, QUERY_DEMO_SOURCES } from '#query-engine/backend/demo-catalog.ts';
 import { pause } from '../support/policy.ts';
