@@ -8,6 +8,8 @@ export interface OrgSize {
   readonly groups: number;
   readonly sources: number;
   readonly policies: number;
+  /** Columns per source (default 5). */
+  readonly columns?: number;
 }
 
 /** A generated organisation: users, sources with hierarchical tags, subscription policies. */
@@ -68,7 +70,7 @@ export function syntheticOrg(size: OrgSize, seed = 42): SyntheticOrg {
     table: `t${i}`,
     owners: [],
     tags: Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(rand() < 0.8 ? l4 : l3)),
-    columns: Array.from({ length: 5 }, (_, c) => ({ name: `col${c}`, type: 'varchar', tags: rand() < 0.3 ? [pick(l4)] : [] })),
+    columns: Array.from({ length: size.columns ?? 5 }, (_, c) => ({ name: `col${c}`, type: 'varchar', tags: rand() < 0.3 ? [pick(l4)] : [] })),
     version: 1,
     createdAt: '2026-01-01T00:00:00Z',
     updatedAt: '2026-01-01T00:00:00Z',

@@ -1,0 +1,173 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Caller } from '#shared/auth/caller.ts';
+import { UnknownDataSourceError } from '#shared/decision-service/errors.ts';
+import type { DecisionService } from '#shared/decision-service/service.ts';
+import type { UserRef } from '#shared/model/identity.ts';
+import type { Services } from '#shared/services.ts';
+import type { DynamoMeter, ReadCount } from './dynamo-meter.ts';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const CALLER: Caller = { principal: { type: 'service', id: 'bench' }, permissions: new Set(), via: 'api-key', keyId: 'bench' };
+/** Who every benchmark decision is asked by, for the audit trail. */
+export const BENCH_CONTEXT = { caller: CALLER };
+const POLL_MS = 5;
+
+const ms = (n: number): number => Math.round(n * 10) / 10;
+const sleep = (n: number) => new Promise((resolve) => setTimeout(resolve, n));
+
+/** Heap in use after two full collections, in MiB. */
+export function heapMb(): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+/** One call into a repository or collaborator, and when it ran. */
+export interface Call {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+const NOT_REPOSITORIES = new Set(['db', 'config', 'log', 'metrics', 'now']);
+
+/**
+ * `services` with every method call that returns a promise recorded in `calls`: a decision
+ * service built on it shows when its reads ended and its audit write began, whatever
+ * repositories it reads, without a hook in its code.
+ */
+export function instrument(services: Services, calls: Call[]): Services {
+  const entries = Object.entries(services).map(([name, value]: [string, unknown]) => {
+    if (NOT_REPOSITORIES.has(name) || typeof value !== 'object' || value === null) return [name, value];
+    const proxy = new Proxy(value, {
+      get(target, prop) {
+        const member: unknown = Reflect.get(target, prop, target);
+        if (typeof member !== 'function') return member;
+        return (...args: unknown[]) => {
+          const start = performance.now();
+          const out: unknown = member.apply(target, args);
+          if (!(out instanceof Promise)) return out;
+          return out.finally(() => calls.push({ name: `${name}.${String(prop)}`, start, end: performance.now() }));
+        };
+      },
+    });
+    return [name, proxy];
+  });
+  return Object.fromEntries(entries) as Services;
+}
+
+/** The first decision of a fresh instance and its parts. */
+export interface ColdDecision {
+  readonly totalMs: number;
+  /** Waiting on DynamoDB (any request in flight) until the last read returned. */
+  readonly readMs: number;
+  /** The rest of the time until the last read returned: parsing, unmarshalling, mapping items. */
+  readonly decodeMs: number;
+  /** From the last read to the audit write: compiling the snapshot, then the decision itself. */
+  readonly compileMs: number;
+  readonly auditMs: number;
+  readonly reads: ReadCount;
+}
+
+/** Times the first decision of `service`, built on `instrument(…, calls)` over a client metered by `meter`. */
+export async function coldDecision(service: DecisionService, calls: readonly Call[], meter: DynamoMeter, user: UserRef, sourceId: string): Promise<ColdDecision> {
+  const started = performance.now();
+  await service.decide(BENCH_CONTEXT, user, sourceId, 'postgres');
+  const ended = performance.now();
+  const auditStart = Math.min(ended, ...calls.filter((c) => c.name.startsWith('auditBatcher.')).map((c) => c.start));
+  const readEnd = Math.max(started, ...calls.filter((c) => !c.name.startsWith('auditBatcher.') && c.end <= auditStart).map((c) => c.end));
+  const readMs = meter.wireMs(started, readEnd);
+  return {
+    totalMs: ms(ended - started),
+    readMs: ms(readMs),
+    decodeMs: ms(readEnd - started - readMs),
+    compileMs: ms(auditStart - readEnd),
+    auditMs: ms(ended - auditStart),
+    reads: meter.reads(),
+  };
+}
+
+/** The policy keys of the decision of `sourceId` (unaudited, as the query engine decides); undefined while the source is unknown. */
+export async function verdictKeys(service: DecisionService, user: UserRef, sourceId: string): Promise<string[] | undefined> {
+  try {
+    const { sources } = await service.decideQuery(BENCH_CONTEXT, user, [sourceId], 'postgres');
+    return sources[0]!.decision.subscription.map((v) => v.policyKey);
+  } catch (err) {
+    if (err instanceof UnknownDataSourceError) return undefined;
+    throw err;
+  }
+}
+
+/** What one change cost a warm instance, and how long until its decisions showed it. */
+export interface ChangeCost {
+  /** From the write's acknowledgement to the first decision that showed it (null: not within the timeout). */
+  readonly reflectedMs: number | null;
+  /** How long that first decision took (a decision that waited for the reload takes long). */
+  readonly reflectingDecisionMs: number | null;
+  readonly reads: ReadCount;
+}
+
+/** Writes one change, then decides on the warm instance every few ms until `reflects` holds. */
+export async function changeCost(meter: DynamoMeter, write: () => Promise<unknown>, reflects: () => Promise<boolean>, timeoutMs: number): Promise<ChangeCost> {
+  meter.reset();
+  await write();
+  const acked = performance.now();
+  while (performance.now() - acked < timeoutMs) {
+    const asked = performance.now();
+    if (await reflects()) {
+      const now = performance.now();
+      return { reflectedMs: ms(now - acked), reflectingDecisionMs: ms(now - asked), reads: meter.reads() };
+    }
+    await sleep(POLL_MS);
+  }
+  return { reflectedMs: null, reflectingDecisionMs: null, reads: meter.reads() };
+}
+
+/** Audited decisions, one after another, while changes are written at a steady rate. */
+export interface UnderChanges {
+  readonly changes: number;
+  readonly changesPerSec: number;
+  readonly decisions: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/** Runs `change` `perSecond` times a second for `seconds`, deciding on `service` until the last change is written. */
+export async function decisionsUnderChanges(
+  service: DecisionService,
+  user: UserRef,
+  next: { readonly change: () => Promise<unknown>; readonly sourceId: () => string },
+  seconds: number,
+  perSecond: number,
+): Promise<UnderChanges> {
+  const started = performance.now();
+  let writing = true;
+  let changes = 0;
+  const writer = (async () => {
+    try {
+      for (let i = 0; i < seconds * perSecond; i++) {
+        const wait = started + (i * 1000) / perSecond - performance.now();
+        if (wait > 0) await sleep(wait);
+        await next.change();
+        changes++;
+      }
+    } finally {
+      writing = false;
+    }
+  })();
+  const samples: number[] = [];
+  while (writing) {
+    const asked = performance.now();
+    await service.decide(BENCH_CONTEXT, user, next.sourceId(), 'postgres');
+    samples.push(performance.now() - asked);
+  }
+  await writer;
+  const elapsed = (performance.now() - started) / 1000;
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => ms(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? 0);
+  return { changes, changesPerSec: ms(changes / elapsed), decisions: samples.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: ms(samples.at(-1) ?? 0) };
+}

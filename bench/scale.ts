@@ -1,0 +1,161 @@
+/**
+ * The decision snapshot at catalog scale on DynamoDB Local: for each catalog size (sources of 20
+ * columns, tags as the synthetic organisation makes them) and 1,000 policies, the seeding time,
+ * the first decision of a fresh `DecisionService` and its parts, what a tag change, a new source
+ * and a policy change cost a warm instance (items read, time until its decisions show it), the
+ * decision latency while changes arrive at 10/s, and the heap per 1,000 sources. Everything goes
+ * through the public seams (`createServices`, `DecisionService`), so the figures follow the code.
+ * Prints one JSON object. Run: `npm run bench:scale`; `SCALE_SIZES=1000,10000` (default
+ * 1000,10000,100000), `SCALE_POLICIES` (1000) and `SCALE_CHURN_SECONDS` (10) make a shorter run.
+ */
+import { readConfig } from '#shared/config.ts';
+import { DecisionService } from '#shared/decision-service/service.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamo } from '#shared/local/dynamo.ts';
+import type { UserRef } from '#shared/model/identity.ts';
+import { subscriptionPolicySchema, type StoredPolicy } from '#shared/model/policy.ts';
+import { createServices, type Services } from '#shared/services.ts';
+import { createDb } from '#shared/store/client.ts';
+import { ensureTables } from '#shared/store/create-tables.ts';
+import { meter } from './dynamo-meter.ts';
+import { BENCH_CONTEXT, changeCost, coldDecision, decisionsUnderChanges, heapMb, instrument, verdictKeys, type Call } from './scale-measure.ts';
+import { BENCH_AUDIT, inputOf, seedPolicies, seedSources, seedUser } from './scale-seed.ts';
+import { prng, syntheticOrg } from './synthetic-org.ts';
+
+/** The positive integers a variable lists (comma-separated), or `fallback` when it is unset; anything else stops the run. */
+function positives(name: string, fallback: string): number[] {
+  const value = process.env[name] || fallback;
+  return value.split(',').map((part) => {
+    const n = Number(part.trim());
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must list positive integers, not \`${value}\``);
+    return n;
+  });
+}
+
+const SIZES = [...new Set(positives('SCALE_SIZES', '1000,10000,100000'))].sort((a, b) => a - b);
+const [POLICIES] = positives('SCALE_POLICIES', '1000') as [number];
+const [CHURN_SECONDS] = positives('SCALE_CHURN_SECONDS', '10') as [number];
+const COLUMNS = 20;
+const CHANGES_PER_SECOND = 10;
+/** Users are cached for the whole run, so that what a warm instance reads per change is the snapshot's alone. */
+const USER_CACHE_MS = 3_600_000;
+const TARGETS = { sources: 100_000, coldFirstDecisionMs: 1000, tagChangeItemsReadPerWarmInstance: 10, maxDecisionMsWhileChanging: 50 };
+
+/** The tag a policy targets (the synthetic policies each target one). */
+function targetTag(policy: StoredPolicy): string | undefined {
+  const doc = policy.document;
+  const first = doc.type === 'subscription' ? doc.circumstances[0] : undefined;
+  return first?.type === 'tags' ? first.tag : undefined;
+}
+
+const dynamo = await startLocalDynamo();
+const config = readConfig({ LOG_LEVEL: 'silent' });
+const open = () => createDb({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, tablePrefix: 'scale_' });
+const servicesOn = (db: ReturnType<typeof open>): Services => createServices(db, config, { bootstrapKeyHash: async () => undefined });
+try {
+  const writerDb = open();
+  await ensureTables(writerDb);
+  const writer = servicesOn(writerDb);
+  const org = syntheticOrg({ users: 1, groups: 200, sources: SIZES.at(-1)!, policies: POLICIES, columns: COLUMNS });
+  const subject = { ...org.subjects[0]!, iamid: config.defaultIam };
+  const user: UserRef = { iamid: subject.iamid, userid: subject.userid };
+  await seedUser(writer, subject);
+  const policiesStarted = performance.now();
+  await seedPolicies(writer, org.policies);
+  const policySeedingMs = Math.round(performance.now() - policiesStarted);
+
+  /** Replaces the tags of a stored source through the repository, as the API does. */
+  async function retag(id: string, tags: string[]): Promise<void> {
+    const current = (await writer.catalog.getSource(id))!;
+    await writer.catalog.putSource(id, { ...inputOf(current), tags }, current, BENCH_AUDIT);
+  }
+
+  /** Every figure of one catalog size, its sources already stored. */
+  async function measure(size: number) {
+    const sources = org.sources.slice(0, size);
+    const heapBefore = heapMb();
+    const coldDb = open();
+    const coldMeter = meter(coldDb);
+    const calls: Call[] = [];
+    const cold = new DecisionService(instrument(servicesOn(coldDb), calls), { userCacheMs: USER_CACHE_MS });
+    const coldFirstDecision = await coldDecision(cold, calls, coldMeter, user, sources[0]!.id);
+    const heapPer1000SourcesMb = Math.round(((heapMb() - heapBefore) / (size / 1000)) * 100) / 100;
+    coldDb.doc.destroy();
+
+    const warmDb = open();
+    const warmMeter = meter(warmDb);
+    const warm = new DecisionService(servicesOn(warmDb), { userCacheMs: USER_CACHE_MS });
+    await warm.decide(BENCH_CONTEXT, user, sources[0]!.id, 'postgres');
+    const timeoutMs = Math.max(60_000, 20 * coldFirstDecision.totalMs);
+    const shows = (sourceId: string, policyKey: string) => async () => (await verdictKeys(warm, user, sourceId))?.includes(policyKey) ?? false;
+    /** A policy that does not apply to `sourceId` now, and the tag it targets. */
+    const notOn = async (sourceId: string, except?: string) => {
+      const applying = (await verdictKeys(warm, user, sourceId)) ?? [];
+      const policy = org.policies.find((p) => p.document.policyKey !== except && !applying.includes(p.document.policyKey) && targetTag(p));
+      if (!policy) throw new Error(`every policy applies to \`${sourceId}\`: the benchmark needs one that does not`);
+      return { key: policy.document.policyKey, tag: targetTag(policy)!, policy };
+    };
+
+    const x = sources[size >> 1]!;
+    const gained = await notOn(x.id);
+    const tagChange = await changeCost(warmMeter, () => retag(x.id, [gained.tag]), shows(x.id, gained.key), timeoutMs);
+    const newId = `bench-new-${size}`;
+    const newSource = await changeCost(
+      warmMeter,
+      () => writer.catalog.putSource(newId, { ...inputOf(x), name: newId, table: newId, tags: [gained.tag] }, undefined, BENCH_AUDIT),
+      async () => (await verdictKeys(warm, user, newId)) !== undefined,
+      timeoutMs,
+    );
+    const y = (await writer.catalog.getSource(sources[(size >> 1) - 1]!.id))!;
+    const retargeted = await notOn(y.id, gained.key);
+    const doc = subscriptionPolicySchema.parse({ ...retargeted.policy.document, circumstances: [{ type: 'tags', tag: y.tags[0] }] });
+    const policyChange = await changeCost(warmMeter, () => writer.policies.put(doc, () => BENCH_AUDIT), shows(y.id, retargeted.key), timeoutMs);
+    await writer.catalog.deleteSource(newId, BENCH_AUDIT);
+
+    const rand = prng(size);
+    const any = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const whileChanging = await decisionsUnderChanges(warm, user, { change: () => retag(any(sources).id, [any(org.tags)]), sourceId: () => any(sources).id }, CHURN_SECONDS, CHANGES_PER_SECOND);
+    warmDb.doc.destroy();
+    return {
+      coldFirstDecision,
+      changes: { tagChange, newSource, policyChange },
+      whileChanging,
+      heapPer1000SourcesMb,
+      meetsTargets: {
+        coldFirstDecision: coldFirstDecision.totalMs <= TARGETS.coldFirstDecisionMs,
+        tagChangeReflectedWithinRefresh: tagChange.reflectedMs !== null && tagChange.reflectedMs <= config.snapshotRefreshMs,
+        tagChangeItemsRead: tagChange.reads.items <= TARGETS.tagChangeItemsReadPerWarmInstance,
+        noDecisionSlowerWhileChanging: whileChanging.maxMs <= TARGETS.maxDecisionMsWhileChanging,
+      },
+    };
+  }
+
+  const sizes = [];
+  let stored = 0;
+  for (const size of SIZES) {
+    const started = performance.now();
+    await seedSources(writer, org.sources.slice(stored, size));
+    const seedingMs = performance.now() - started;
+    const seeded = { ms: Math.round(seedingMs), sourcesPerSec: Math.round((size - stored) / (seedingMs / 1000)) };
+    stored = size;
+    sizes.push({ sources: size, seeding: seeded, ...(await measure(size)) });
+  }
+  const sample = org.sources.slice(0, 100);
+  const result = {
+    bench: 'scale',
+    store: 'DynamoDB Local',
+    policies: POLICIES,
+    columnsPerSource: COLUMNS,
+    sourceJsonBytes: Math.round(sample.reduce((n, s) => n + JSON.stringify(s).length, 0) / sample.length),
+    refreshMs: config.snapshotRefreshMs,
+    changesPerSec: CHANGES_PER_SECOND,
+    churnSeconds: CHURN_SECONDS,
+    policySeedingMs,
+    targets: { ...TARGETS, tagChangeReflectedWithinMs: config.snapshotRefreshMs },
+    sizes,
+    node: process.version,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  writerDb.doc.destroy();
+} finally {
+  await dynamo.stop();
+}
