@@ -47,9 +47,12 @@ function targetTag(policy: StoredPolicy): string | undefined {
   return first?.type === 'tags' ? first.tag : undefined;
 }
 
-const dynamo = await startLocalDynamo();
+// `DYNAMODB_ENDPOINT` (the test suite's) reuses a running DynamoDB Local, on tables of this run's own.
+const running = process.env.DYNAMODB_ENDPOINT;
+const dynamo = running ? { endpoint: running, stop: async () => {} } : await startLocalDynamo();
+const tablePrefix = `scale_${Date.now().toString(36)}_`;
 const config = readConfig({ LOG_LEVEL: 'silent' });
-const open = () => createDb({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, tablePrefix: 'scale_' });
+const open = () => createDb({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, tablePrefix });
 const servicesOn = (db: ReturnType<typeof open>): Services => createServices(db, config, { bootstrapKeyHash: async () => undefined });
 try {
   const writerDb = open();
