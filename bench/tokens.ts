@@ -4,7 +4,9 @@
  *
  * mint: the whole domain operation of `PUT /v1/impersonation/sessions/{id}` (settings, target and
  * session reads, the conditional session write with its audit record, ES256 signature).
- * verify: signature + claims (jose), then cold (revocation read every time) and warm (≤ 1 s cache).
+ * verify: signature + claims (jose) alone; with the revocation read every time (the verifier's one
+ * strongly consistent BatchGetItem, counted by a meter on the client); and cached, each token
+ * verified again right after the verification that cached it, within 80% of the cache's lifetime.
  */
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify } from 'jose';
@@ -12,16 +14,20 @@ import type { Caller } from '#shared/auth/caller.ts';
 import { sha256Hex } from '#shared/auth/secrets.ts';
 import { readConfig } from '#shared/config.ts';
 import { impersonate } from '#shared/impersonation/impersonate.ts';
-import { createImpersonationVerifier } from '#shared/impersonation/verifier.ts';
+import { createImpersonationVerifier, POSITIVE_CACHE_MS } from '#shared/impersonation/verifier.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamo } from '#local/dynamo.ts';
 import { createServices } from '#shared/services.ts';
 import { createDb } from '#shared/store/client.ts';
 import { ensureTables } from '#shared/store/create-tables.ts';
+import { meter } from './dynamo-meter.ts';
 
 const ISSUER = 'http://127.0.0.1:8080';
 const MINTS = 2000;
 const VERIFIES = 20_000;
 const CONCURRENCY = 16;
+/** How often each token is verified again while its cache entry lives. */
+const CACHED_PASSES = 10;
+const WINDOW_MS = POSITIVE_CACHE_MS * 0.8;
 
 function stats(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -48,6 +54,7 @@ const dynamo = await startLocalDynamo();
 try {
   const db = createDb({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, tablePrefix: 'bench_' });
   await ensureTables(db);
+  const reads = meter(db);
   const hash = sha256Hex('bench');
   const config = readConfig({ WARDEN_ISSUER: ISSUER, LOG_LEVEL: 'silent', WARDEN_ALLOWED_IMPERSONATORS: 'service:bi-tool', WARDEN_USER_MAPPING_IAMID: 'okta' });
   const services = createServices(db, config, { bootstrapKeyHash: async () => hash });
@@ -85,11 +92,27 @@ try {
   }
   const cold = verifier(0);
   const coldSamples: number[] = [];
+  reads.reset();
   for (let i = 0; i < MINTS; i++) coldSamples.push((await timed(() => cold.verify(tokens[i]!)))[1]);
+  const coldReads = reads.reads();
+
+  // Each token is cached by one verification, then verified again at once, only while that entry
+  // is younger than 80% of the cache's lifetime: every sample is a hit, and the meter proves it.
   const warm = verifier();
-  for (const t of tokens) await warm.verify(t);
   const warmSamples: number[] = [];
-  for (let i = 0; i < VERIFIES; i++) warmSamples.push((await timed(() => warm.verify(tokens[i % 500]!)))[1]);
+  let readsWhileCached = 0;
+  let longestWindowMs = 0;
+  for (let i = 0; warmSamples.length < VERIFIES; i = (i + 1) % MINTS) {
+    const token = tokens[i]!;
+    const cachedAt = performance.now();
+    await warm.verify(token);
+    const before = reads.reads().requests;
+    let pass = 0;
+    for (; pass < CACHED_PASSES && performance.now() - cachedAt < WINDOW_MS; pass++) warmSamples.push((await timed(() => warm.verify(token)))[1]);
+    if (!pass) throw new Error(`one verification took longer than ${WINDOW_MS} ms: the machine is too loaded to measure cache hits`);
+    readsWhileCached += reads.reads().requests - before;
+    longestWindowMs = Math.max(longestWindowMs, performance.now() - cachedAt);
+  }
 
   const mintPerSec = await throughput(MINTS, (i) => mint(`tp-${i}`));
   const coldPerSec = await throughput(MINTS, (i) => cold.verify(tokens[i]!));
@@ -107,8 +130,8 @@ try {
     },
     verify: {
       signatureAndClaimsOnly: stats(signature),
-      coldWithRevocationRead: stats(coldSamples),
-      warmCached: stats(warmSamples),
+      coldWithRevocationRead: { ...stats(coldSamples), readsPerVerify: { requests: coldReads.requests / MINTS, items: coldReads.items / MINTS } },
+      warmCached: { ...stats(warmSamples), cacheMs: POSITIVE_CACHE_MS, longestWindowMs: Math.round(longestWindowMs), readsWhileCached },
       throughputPerSec: { signatureAndClaims: signaturePerSec, coldWithRevocationRead: coldPerSec },
       targetUs: 100,
     },
