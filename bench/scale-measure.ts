@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Caller } from '#shared/auth/caller.ts';
@@ -6,6 +8,7 @@ import type { DecisionService } from '#shared/decision-service/service.ts';
 import type { UserRef } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
 import type { DynamoMeter, ReadCount } from './dynamo-meter.ts';
+import type { WriterOrders, WriterReport } from './scale-writer.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -14,6 +17,7 @@ const CALLER: Caller = { principal: { type: 'service', id: 'bench' }, permission
 /** Who every benchmark decision is asked by, for the audit trail. */
 export const BENCH_CONTEXT = { caller: CALLER };
 const POLL_MS = 5;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const ms = (n: number): number => Math.round(n * 10) / 10;
 const sleep = (n: number) => new Promise((resolve) => setTimeout(resolve, n));
@@ -126,7 +130,7 @@ export async function changeCost(meter: DynamoMeter, write: () => Promise<unknow
   return { reflectedMs: null, reflectingDecisionMs: null, reads: meter.reads() };
 }
 
-/** Audited decisions, one after another, while changes are written at a steady rate. */
+/** Audited decisions, one after another, while another process writes changes at a steady rate. */
 export interface UnderChanges {
   readonly changes: number;
   readonly changesPerSec: number;
@@ -136,38 +140,50 @@ export interface UnderChanges {
   readonly maxMs: number;
 }
 
-/** Runs `change` `perSecond` times a second for `seconds`, deciding on `service` until the last change is written. */
-export async function decisionsUnderChanges(
-  service: DecisionService,
-  user: UserRef,
-  next: { readonly change: () => Promise<unknown>; readonly sourceId: () => string },
-  seconds: number,
-  perSecond: number,
-): Promise<UnderChanges> {
-  const started = performance.now();
+/** A running change writer (`scale-writer.ts`): connected, then done with what it wrote. */
+export interface Writer {
+  readonly ready: Promise<void>;
+  readonly done: Promise<WriterReport>;
+}
+
+/** Starts `scale-writer.ts` in a process of its own with `orders`. */
+export function startWriter(orders: WriterOrders): Writer {
+  const script = fileURLToPath(new URL('./scale-writer.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, SCALE_WRITER: JSON.stringify(orders) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let connected = () => {};
+  const ready = new Promise<void>((resolve) => (connected = resolve));
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.startsWith('ready\n')) connected();
+  });
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const done = new Promise<WriterReport>((resolve, reject) =>
+    child.on('exit', (code) => {
+      const last = out.trim().split('\n').at(-1) ?? '';
+      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as WriterReport);
+      else reject(new Error(`the change writer exited with code ${code}: ${err.trim().split('\n').slice(-3).join(' ')}`));
+    }),
+  );
+  return { ready: Promise.race([ready, done.then(() => undefined)]), done };
+}
+
+/** Decides on `service`, one decision after another, from the moment `writer` is connected until it is done. */
+export async function decisionsUnderChanges(service: DecisionService, user: UserRef, sourceId: () => string, writer: Writer): Promise<UnderChanges> {
+  await writer.ready;
   let writing = true;
-  let changes = 0;
-  const writer = (async () => {
-    try {
-      for (let i = 0; i < seconds * perSecond; i++) {
-        const wait = started + (i * 1000) / perSecond - performance.now();
-        if (wait > 0) await sleep(wait);
-        await next.change();
-        changes++;
-      }
-    } finally {
-      writing = false;
-    }
-  })();
+  const done = writer.done.finally(() => {
+    writing = false;
+  });
   const samples: number[] = [];
   while (writing) {
     const asked = performance.now();
-    await service.decide(BENCH_CONTEXT, user, next.sourceId(), 'postgres');
+    await service.decide(BENCH_CONTEXT, user, sourceId(), 'postgres');
     samples.push(performance.now() - asked);
   }
-  await writer;
-  const elapsed = (performance.now() - started) / 1000;
+  const { changes, seconds } = await done;
   samples.sort((a, b) => a - b);
   const at = (q: number) => ms(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? 0);
-  return { changes, changesPerSec: ms(changes / elapsed), decisions: samples.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: ms(samples.at(-1) ?? 0) };
+  return { changes, changesPerSec: ms(changes / seconds), decisions: samples.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: ms(samples.at(-1) ?? 0) };
 }

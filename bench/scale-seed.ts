@@ -41,6 +41,13 @@ export async function seedSources(services: Services, sources: readonly DataSour
   if (last) await catalog.putSource(last.id, inputOf(last), undefined, BENCH_AUDIT);
 }
 
+/** Replaces the tags of a stored source through the repository, as the API does. */
+export async function retag(services: Services, id: string, tags: string[]): Promise<void> {
+  const current = await services.catalog.getSource(id);
+  if (!current) throw new Error(`no source \`${id}\` to retag`);
+  await services.catalog.putSource(id, { ...inputOf(current), tags }, current, BENCH_AUDIT);
+}
+
 /** Stores the policies one at a time: each bumps the one snapshot version item. */
 export async function seedPolicies(services: Services, policies: readonly StoredPolicy[]): Promise<void> {
   for (const p of policies) await services.policies.put(p.document, () => BENCH_AUDIT);

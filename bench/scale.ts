@@ -3,7 +3,7 @@
  * columns, tags as the synthetic organisation makes them) and 1,000 policies, the seeding time,
  * the first decision of a fresh `DecisionService` and its parts, what a tag change, a new source
  * and a policy change cost a warm instance (items read, time until its decisions show it), the
- * decision latency while changes arrive at 10/s, and the heap per 1,000 sources. Everything goes
+ * decision latency while another process writes tag changes at 10/s, and the heap per 1,000 sources. Everything goes
  * through the public seams (`createServices`, `DecisionService`), so the figures follow the code.
  * Prints one JSON object. Run: `npm run bench:scale`; `SCALE_SIZES=1000,10000` (default
  * 1000,10000,100000), `SCALE_POLICIES` (1000) and `SCALE_CHURN_SECONDS` (10) make a shorter run.
@@ -17,8 +17,8 @@ import { createServices, type Services } from '#shared/services.ts';
 import { createDb } from '#shared/store/client.ts';
 import { ensureTables } from '#shared/store/create-tables.ts';
 import { meter } from './dynamo-meter.ts';
-import { BENCH_CONTEXT, changeCost, coldDecision, decisionsUnderChanges, heapMb, instrument, verdictKeys, type Call } from './scale-measure.ts';
-import { BENCH_AUDIT, inputOf, seedPolicies, seedSources, seedUser } from './scale-seed.ts';
+import { BENCH_CONTEXT, changeCost, coldDecision, decisionsUnderChanges, heapMb, instrument, startWriter, verdictKeys, type Call } from './scale-measure.ts';
+import { BENCH_AUDIT, inputOf, retag, seedPolicies, seedSources, seedUser } from './scale-seed.ts';
 import { prng, syntheticOrg } from './synthetic-org.ts';
 
 /** The positive integers a variable lists (comma-separated), or `fallback` when it is unset; anything else stops the run. */
@@ -66,12 +66,6 @@ try {
   await seedPolicies(writer, org.policies);
   const policySeedingMs = Math.round(performance.now() - policiesStarted);
 
-  /** Replaces the tags of a stored source through the repository, as the API does. */
-  async function retag(id: string, tags: string[]): Promise<void> {
-    const current = (await writer.catalog.getSource(id))!;
-    await writer.catalog.putSource(id, { ...inputOf(current), tags }, current, BENCH_AUDIT);
-  }
-
   /** Every figure of one catalog size, its sources already stored. */
   async function measure(size: number) {
     const sources = org.sources.slice(0, size);
@@ -100,7 +94,7 @@ try {
 
     const x = sources[size >> 1]!;
     const gained = await notOn(x.id);
-    const tagChange = await changeCost(warmMeter, () => retag(x.id, [gained.tag]), shows(x.id, gained.key), timeoutMs);
+    const tagChange = await changeCost(warmMeter, () => retag(writer, x.id, [gained.tag]), shows(x.id, gained.key), timeoutMs);
     const newId = `bench-new-${size}`;
     const newSource = await changeCost(
       warmMeter,
@@ -115,8 +109,8 @@ try {
     await writer.catalog.deleteSource(newId, BENCH_AUDIT);
 
     const rand = prng(size);
-    const any = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-    const whileChanging = await decisionsUnderChanges(warm, user, { change: () => retag(any(sources).id, [any(org.tags)]), sourceId: () => any(sources).id }, CHURN_SECONDS, CHANGES_PER_SECOND);
+    const changer = startWriter({ endpoint: dynamo.endpoint, tablePrefix, sources: size, perSecond: CHANGES_PER_SECOND, seconds: CHURN_SECONDS });
+    const whileChanging = await decisionsUnderChanges(warm, user, () => sources[Math.floor(rand() * size)]!.id, changer);
     warmDb.doc.destroy();
     return {
       coldFirstDecision,
