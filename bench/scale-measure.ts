@@ -73,14 +73,18 @@ export interface ColdDecision {
   /** From the last read to the audit write: compiling the snapshot, then the decision itself. */
   readonly compileMs: number;
   readonly auditMs: number;
+  /** CPU time (user + system) of this process during the decision: the client's share of a load. */
+  readonly clientCpuMs: number;
   readonly reads: ReadCount;
 }
 
 /** Times the first decision of `service`, built on `instrument(…, calls)` over a client metered by `meter`. */
 export async function coldDecision(service: DecisionService, calls: readonly Call[], meter: DynamoMeter, user: UserRef, sourceId: string): Promise<ColdDecision> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await service.decide(BENCH_CONTEXT, user, sourceId, 'postgres');
   const ended = performance.now();
+  const used = process.cpuUsage(cpu);
   const auditStart = Math.min(ended, ...calls.filter((c) => c.name.startsWith('auditBatcher.')).map((c) => c.start));
   const readEnd = Math.max(started, ...calls.filter((c) => !c.name.startsWith('auditBatcher.') && c.end <= auditStart).map((c) => c.end));
   const readMs = meter.wireMs(started, readEnd);
@@ -90,6 +94,7 @@ export async function coldDecision(service: DecisionService, calls: readonly Cal
     decodeMs: ms(readEnd - started - readMs),
     compileMs: ms(auditStart - readEnd),
     auditMs: ms(ended - auditStart),
+    clientCpuMs: ms((used.user + used.system) / 1000),
     reads: meter.reads(),
   };
 }

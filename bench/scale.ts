@@ -32,6 +32,8 @@ function positives(name: string, fallback: string): number[] {
 }
 
 const SIZES = [...new Set(positives('SCALE_SIZES', '1000,10000,100000'))].sort((a, b) => a - b);
+// Two sources at least: one changes its tags, its neighbour gains a policy.
+if (SIZES[0]! < 2) throw new Error(`SCALE_SIZES must be at least 2, not \`${SIZES[0]}\``);
 const [POLICIES] = positives('SCALE_POLICIES', '1000') as [number];
 const [CHURN_SECONDS] = positives('SCALE_CHURN_SECONDS', '10') as [number];
 const COLUMNS = 20;

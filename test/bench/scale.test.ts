@@ -36,6 +36,7 @@ describe('bench:scale', () => {
       for (const part of [cold.readMs, cold.decodeMs, cold.compileMs, cold.auditMs]) expect(part).toBeGreaterThanOrEqual(0);
       expect(cold.readMs).toBeGreaterThan(0);
       expect(cold.readMs + cold.decodeMs + cold.compileMs + cold.auditMs).toBeCloseTo(cold.totalMs, 0);
+      expect(cold.clientCpuMs).toBeGreaterThan(0);
       expect(cold.reads.requests).toBeGreaterThan(0);
       expect(cold.reads.items).toBeGreaterThan(0);
       expect(cold.reads.capacityUnits).toBeGreaterThan(0);
