@@ -5,7 +5,7 @@
  * what to write; it prints `ready` once connected, then one JSON line with what it wrote.
  */
 import { readConfig } from '#shared/config.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#shared/local/dynamo.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/dynamo.ts';
 import { createServices } from '#shared/services.ts';
 import { createDb } from '#shared/store/client.ts';
 import { retag } from './scale-seed.ts';

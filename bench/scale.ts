@@ -10,7 +10,7 @@
  */
 import { readConfig } from '#shared/config.ts';
 import { DecisionService } from '#shared/decision-service/service.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamo } from '#shared/local/dynamo.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamo } from '#local/dynamo.ts';
 import type { UserRef } from '#shared/model/identity.ts';
 import { subscriptionPolicySchema, type StoredPolicy } from '#shared/model/policy.ts';
 import { createServices, type Services } from '#shared/services.ts';
