@@ -5,17 +5,11 @@ import { badRequest, notFound } from '#shared/http/errors.ts';
 import { checkIfMatch, checkNoneMatch, etag } from '#shared/http/etag.ts';
 import { RouteGroup } from '#shared/http/route-group.ts';
 import { deleteDataSource, getDataSource, listDataSources, putDataSource } from '#shared/http/routes/catalog.ts';
-import type { DataSource, Domain } from '#shared/model/catalog.ts';
-import { anyCovered, sourceInDomain, type PhysicalTable } from '#shared/policy/index.ts';
+import type { DataSource } from '#shared/model/catalog.ts';
+import { physicalTableKey, type PhysicalTable } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
+import { byteOrder, cursorPosition, inDomain, listingCursor, listingScope, tagged } from '#shared/store/catalog-pages.ts';
 import { checkStorable } from './storable.ts';
-
-function inDomain(source: DataSource, id: string, domain: Domain | undefined): boolean {
-  return domain ? sourceInDomain(source, domain) : source.domain === id;
-}
-
-/** True when `tag` covers a tag of the source or of one of its columns. */
-const tagged = (source: DataSource, tag: string): boolean => anyCovered(tag, source.tags) || source.columns.some((col) => anyCovered(tag, col.tags));
 
 const PHYSICAL = ['platform', 'database', 'schema', 'table'] as const;
 
@@ -25,6 +19,15 @@ function physicalOf(q: Partial<PhysicalTable>): PhysicalTable | undefined {
   if (given.length === 0) return undefined;
   if (given.length < PHYSICAL.length) throw badRequest(`invalid query: a physical-table lookup takes \`platform\`, \`database\`, \`schema\` and \`table\` together, not only ${given.map((k) => `\`${k}\``).join(', ')}`);
   return q as PhysicalTable;
+}
+
+/** A page of the (few) sources registered for one physical table, paged like every other listing. */
+function physicalPage(matching: DataSource[], at: PhysicalTable, q: { tag?: string; domain?: string; limit: number; cursor?: string }) {
+  const scope = listingScope('physical', [physicalTableKey(at), q.tag, q.domain]);
+  const after = cursorPosition(q.cursor, scope);
+  const rest = matching.filter((s) => after === undefined || byteOrder(s.id, after) > 0).sort((a, b) => byteOrder(a.id, b.id));
+  const page = rest.slice(0, q.limit);
+  return { dataSources: page, nextCursor: listingCursor(rest.length > page.length ? page.at(-1)!.id : undefined, scope) };
 }
 
 /** `PUT|GET|DELETE /v1/data-sources/{id}`, `GET /v1/data-sources?tag=&domain=`, `GET /v1/data-sources?platform=&database=&schema=&table=`. */
@@ -37,13 +40,12 @@ export function dataSourceRoutes(services: Pick<Services, 'catalog'>, decisions:
       // The snapshot's index: the same sources, and as fresh, as the decisions a query engine asks for next.
       const { snapshot } = await decisions.snapshot();
       const atTable = snapshot.sourcesAt(physical).map((id) => snapshot.source(id)!.facts.source);
-      return c.json({ dataSources: atTable.filter((s) => (q.tag === undefined || tagged(s, q.tag)) && (q.domain === undefined || inDomain(s, q.domain, snapshot.domains.get(q.domain)))) }, 200);
+      const matching = atTable.filter((s) => (q.tag === undefined || tagged(s, q.tag)) && (q.domain === undefined || inDomain(s, q.domain, snapshot.domains.get(q.domain))));
+      return c.json(physicalPage(matching, physical, q), 200);
     }
     requireSelfOr(c.get('caller'), undefined, ['GOVERNANCE'], 'requires permission `GOVERNANCE`: a `QUERY_ENGINE` key lists only by physical table (`platform`, `database`, `schema`, `table`)');
-    const { sources, domains } = await services.catalog.scan();
-    const domain = q.domain === undefined ? undefined : domains.find((d) => d.id === q.domain);
-    const matching = sources.filter((s) => (q.tag === undefined || tagged(s, q.tag)) && (q.domain === undefined || inDomain(s, q.domain, domain)));
-    return c.json({ dataSources: matching }, 200);
+    const page = await services.catalog.sourcePage({ tag: q.tag, domain: q.domain }, { limit: q.limit, cursor: q.cursor ?? null });
+    return c.json({ dataSources: page.items, nextCursor: page.cursor }, 200);
   });
 
   app.serve(getDataSource, async (c, { params: { id } }) => {

@@ -8,7 +8,10 @@ import type { Services } from '#shared/services.ts';
 export function domainRoutes(services: Pick<Services, 'catalog'>): RouteGroup {
   const app = new RouteGroup('/v1/domains');
 
-  app.serve(listDomains, async (c) => c.json({ domains: (await services.catalog.scan()).domains }, 200));
+  app.serve(listDomains, async (c, { query }) => {
+    const page = await services.catalog.domainPage({ limit: query.limit, cursor: query.cursor ?? null });
+    return c.json({ domains: page.items, nextCursor: page.cursor }, 200);
+  });
 
   app.serve(getDomain, async (c, { params: { id } }) => {
     const domain = await services.catalog.getDomain(id);

@@ -7,7 +7,7 @@ import { readJsonOrYaml } from '#shared/http/yaml-body.ts';
 import type { PolicyDocument, StoredPolicy } from '#shared/model/policy.ts';
 import { runSimulation, type SimulationDeps } from '#shared/decision-service/index.ts';
 import { checkDataPolicyAgainstSources } from '#shared/policy/data/index.ts';
-import { compileTargeting, parsePolicyDocument } from '#shared/policy/index.ts';
+import { compileTargeting, parsePolicyDocument, targetKeys } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
 import { checkStorable } from './storable.ts';
 import { withoutBookkeeping } from '#shared/model/bookkeeping.ts';
@@ -32,7 +32,8 @@ export function documentFor(raw: unknown, key: string): PolicyDocument {
 /** Data policies are also checked against the sources they target (column types and names). */
 export async function checkAgainstCatalog(services: Pick<Services, 'catalog'>, doc: PolicyDocument): Promise<void> {
   if (doc.type !== 'data') return;
-  const { sources, domains } = await services.catalog.scan();
+  // Only the sources the policy's index keys name are read (every source for one that targets all).
+  const [sources, domains] = await Promise.all([services.catalog.sourcesUnder(targetKeys(doc)), services.catalog.allDomains()]);
   const matches = compileTargeting(doc);
   const byId = new Map(domains.map((d) => [d.id, d]));
   const errors = checkDataPolicyAgainstSources(doc, sources.filter((s) => matches(s, byId)));

@@ -95,8 +95,24 @@ export const disabledPolicyParamsSchema = z.object({
 /** `{id}` of the data source and domain routes: an id that ends up in a key. */
 export const catalogParamsSchema = z.object({ id: idSchema.meta({ description: 'the id, chosen by the writer' }) });
 
+/** Most entries a page of a catalog listing holds, and what a request without `limit` gets. */
+export const MAX_CATALOG_PAGE = 1000;
+
+/** The paging of the catalog listings (`GET /v1/data-sources`, `/v1/domains`, `/v1/tags`). */
+const catalogPaging = {
+  limit: z.coerce.number().int().min(1).max(MAX_CATALOG_PAGE).default(MAX_CATALOG_PAGE).meta({ description: `most entries on the page, 1–${MAX_CATALOG_PAGE} (default ${MAX_CATALOG_PAGE})` }),
+  cursor: z.string().min(1).max(4096).optional().meta({ description: 'the `nextCursor` of the previous page of the same query' }),
+};
+
+/** The query of `GET /v1/domains` and `GET /v1/tags`. */
+export const catalogPageQuerySchema = z.strictObject(catalogPaging);
+
+/** The `nextCursor` of a catalog listing. */
+export const nextCursorView = z.string().nullable().meta({ description: 'the cursor of the next page; null on the last' });
+
 /** The query of `GET /v1/data-sources`. */
 export const dataSourceListQuerySchema = z.strictObject({
+  ...catalogPaging,
   tag: tagSchema.optional().meta({ description: 'hierarchical: `A.B` matches `A.B` and `A.B.*`, on the source or a column' }),
   domain: idSchema.optional().meta({ description: 'a domain: its sources by `domain` field or by tag' }),
   platform: z.enum(PLATFORMS).optional().meta({ description: 'with `database`, `schema` and `table`: the sources registered for that physical table' }),

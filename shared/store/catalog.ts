@@ -1,14 +1,19 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { AuditRepository } from './audit.ts';
-import { normaliseOwners, type DataSource, type DataSourceInput, type Domain, type DomainInput, type OwnerInput } from '#shared/model/catalog.ts';
+import { MAX_CATALOG_PAGE, normaliseOwners, type DataSource, type DataSourceInput, type Domain, type DomainInput, type OwnerInput } from '#shared/model/catalog.ts';
+import type { TargetKeys } from '#shared/policy/targeting.ts';
 import type { Db } from './client.ts';
-import { VersionMismatchError } from './errors.ts';
+import { NotFoundError, VersionMismatchError } from './errors.ts';
 import { bumpSnapshot, deleteDecisionInput } from './policies.ts';
 import { nowIso, transact, type TransactItem } from './transact.ts';
+import { allPages } from './cursor.ts';
 import { withoutKeys } from './item.ts';
 import { catalogKeys } from './key-formats.ts';
-import { scanAll } from './pages.ts';
+import { scanAll, type Page, type PageRequest } from './pages.ts';
+import { batchGetAll } from './batch.ts';
+import { indexChanges } from './catalog-index.ts';
+import { cursorPosition, filteredPage, inDomain, listingCursor, listingScope, partsFor, tagged, type IndexPart } from './catalog-pages.ts';
 
 /**
  * The source a write of `input` makes of `current`: owners name their IAM, and the disabled
@@ -28,7 +33,14 @@ export function nextSource(id: string, input: DataSourceInput, current: DataSour
   };
 }
 
-/** The whole catalog, as the policy snapshot and listings read it. */
+/** A tag in use, and how many sources and columns carry it exactly. */
+export interface TagCount {
+  readonly tag: string;
+  readonly dataSources: number;
+  readonly columns: number;
+}
+
+/** The whole catalog, as the policy snapshot reads it. */
 export interface CatalogContents {
   readonly sources: DataSource[];
   readonly domains: Domain[];
@@ -72,8 +84,8 @@ export class CatalogRepository {
     return item ? withoutKeys<Domain>(item) : undefined;
   }
 
-  /** One versioned upsert: conditional on the version read (or on absence), with bump and audit. */
-  private async upsert<T extends { version: number }>(pk: string, current: T | undefined, next: T, what: string, audit: AuditInput): Promise<void> {
+  /** One versioned upsert: conditional on the version read (or on absence), with bump, audit and the `index` items it changes. */
+  private async upsert<T extends { version: number }>(pk: string, current: T | undefined, next: T, what: string, audit: AuditInput, index: TransactItem[] = []): Promise<void> {
     const items: TransactItem[] = [
       {
         Put: {
@@ -86,6 +98,7 @@ export class CatalogRepository {
       },
       bumpSnapshot(this.db),
       this.audit.put(audit),
+      ...index,
     ];
     await transact(this.db, items, () => new VersionMismatchError(`${what} was changed concurrently`));
   }
@@ -97,7 +110,7 @@ export class CatalogRepository {
   async putSource(id: string, input: DataSourceInput, current: DataSource | undefined, audit: AuditInput): Promise<DataSource> {
     const now = nowIso();
     const next = nextSource(id, input, current, this.defaultIam, now);
-    await this.upsert(catalogKeys.source(id), current, next, `data source \`${id}\``, audit);
+    await this.upsert(catalogKeys.source(id), current, next, `data source \`${id}\``, audit, indexChanges(this.table, current, next));
     return next;
   }
 
@@ -112,14 +125,96 @@ export class CatalogRepository {
   /** Creates or replaces a domain, conditional on the version read. */
   async putDomain(id: string, input: DomainInput, current: Domain | undefined, audit: AuditInput): Promise<Domain> {
     const next: Domain = { ...input, id, version: (current?.version ?? 0) + 1 };
-    await this.upsert(catalogKeys.domain(id), current, next, `domain \`${id}\``, audit);
+    const listed: TransactItem = { Put: { TableName: this.table, Item: { pk: catalogKeys.allDomains, sk: id, ...next } } };
+    await this.upsert(catalogKeys.domain(id), current, next, `domain \`${id}\``, audit, [listed]);
     return next;
   }
 
-  /** Deletes a data source; `NotFoundError` when there is none, or none at `expectedVersion` when given. */
+  /**
+   * Deletes a data source with its index items, at the version read (or `expectedVersion` when
+   * given): `NotFoundError` when there is none, `VersionMismatchError` when it changed meanwhile.
+   */
   async deleteSource(id: string, audit: AuditInput, expectedVersion?: number): Promise<void> {
     const at = { TableName: this.table, Key: { pk: catalogKeys.source(id), sk: catalogKeys.meta } };
-    await deleteDecisionInput(this.db, at, `data source \`${id}\``, this.audit.put(audit), expectedVersion);
+    const label = `data source \`${id}\``;
+    const current = await this.getSource(id);
+    if (!current) throw expectedVersion === undefined ? new NotFoundError(`${label} not found`) : new VersionMismatchError(`${label} was changed concurrently`);
+    if (expectedVersion !== undefined && expectedVersion !== current.version) throw new VersionMismatchError(`${label} was changed concurrently`);
+    await deleteDecisionInput(this.db, at, label, this.audit.put(audit), current.version, indexChanges(this.table, current, undefined));
+  }
+
+  /**
+   * A page of the sources matching the filters, in id order: one strongly consistent Query of an
+   * index partition per filter part, then the page's sources by key. A combined filter (tag and
+   * domain) reads the tag's entries and may answer fewer than `limit` with a cursor.
+   */
+  async sourcePage(filter: { readonly tag?: string; readonly domain?: string }, request: Required<PageRequest>): Promise<Page<DataSource>> {
+    const scope = listingScope('sources', [filter.tag, filter.domain]);
+    const after = cursorPosition(request.cursor, scope);
+    const domain = filter.domain === undefined ? undefined : await this.getDomain(filter.domain);
+    const keep = (s: DataSource) => (filter.tag === undefined || tagged(s, filter.tag)) && (filter.domain === undefined || inDomain(s, filter.domain, domain));
+    const page = await filteredPage(this.db, partsFor(filter, domain), { after, limit: request.limit }, (entries) => this.sourcesOf(entries), keep);
+    return { items: page.items, cursor: listingCursor(page.next, scope) };
+  }
+
+  /**
+   * Every source a policy filed under `keys` may target (a superset: the policy's own predicate
+   * decides), read page by page from the index; `all` and `scan` read every source.
+   */
+  async sourcesUnder(keys: TargetKeys): Promise<DataSource[]> {
+    if (keys === 'all' || keys === 'scan') return this.walk([{ pk: catalogKeys.allSources }]);
+    const parts: IndexPart[] = [];
+    const ids: string[] = [];
+    for (const key of keys) {
+      const value = key.slice(2);
+      if (key.startsWith('t:')) parts.push({ pk: catalogKeys.taggedSources(value), onSourceOnly: true });
+      else if (key.startsWith('c:')) parts.push({ pk: catalogKeys.taggedSources(value) });
+      else if (key.startsWith('d:')) parts.push(...partsFor({ domain: value }, await this.getDomain(value)));
+      else ids.push(value);
+    }
+    const found = [...(await this.sourcesOf([...new Set(ids)].map((sk) => ({ sk })))), ...(parts.length ? await this.walk(parts) : [])];
+    return [...new Map(found.map((s) => [s.id, s])).values()];
+  }
+
+  /** Every domain, page by page (domains are few). */
+  async allDomains(): Promise<Domain[]> {
+    return allPages(async (cursor) => this.domainPage({ limit: MAX_CATALOG_PAGE, cursor }));
+  }
+
+  private async walk(parts: IndexPart[]): Promise<DataSource[]> {
+    const out: DataSource[] = [];
+    let after: string | undefined;
+    do {
+      const page = await filteredPage(this.db, parts, { after, limit: MAX_CATALOG_PAGE }, (entries) => this.sourcesOf(entries));
+      out.push(...page.items);
+      after = page.next;
+    } while (after !== undefined);
+    return out;
+  }
+
+  /** The sources index entries name, in their order; one deleted since its entry was read is left out. */
+  private async sourcesOf(entries: readonly Record<string, unknown>[]): Promise<DataSource[]> {
+    const keys = entries.map((e) => ({ pk: catalogKeys.source(String(e.sk)), sk: catalogKeys.meta }));
+    const byId = new Map((await batchGetAll(this.db, this.table, keys, { ConsistentRead: true })).map((i) => [String(i.id), this.toSource(i)]));
+    return entries.flatMap((e) => byId.get(String(e.sk)) ?? []);
+  }
+
+  /** A page of the domains, in id order. */
+  async domainPage(request: Required<PageRequest>): Promise<Page<Domain>> {
+    return this.listingPage('domains', { pk: catalogKeys.allDomains }, request, (e) => withoutKeys<Domain>(e));
+  }
+
+  /** A page of the tags in use (on a source or a column), in tag order, with exact counts. */
+  async tagPage(request: Required<PageRequest>): Promise<Page<TagCount>> {
+    const count = (e: Record<string, unknown>): TagCount => ({ tag: String(e.tag), dataSources: Number(e.dataSources), columns: Number(e.columns) });
+    // A counter stays when its tag goes out of use (an `ADD` cannot delete it): zero is not in use.
+    return this.listingPage('tags', { pk: catalogKeys.tagCounts }, request, count, (t) => t.dataSources > 0 || t.columns > 0);
+  }
+
+  private async listingPage<T>(listing: string, part: IndexPart, request: Required<PageRequest>, map: (entry: Record<string, unknown>) => T, keep?: (item: T) => boolean): Promise<Page<T>> {
+    const scope = listingScope(listing);
+    const page = await filteredPage(this.db, [part], { after: cursorPosition(request.cursor, scope), limit: request.limit }, async (entries) => entries.map(map), keep);
+    return { items: page.items, cursor: listingCursor(page.next, scope) };
   }
 
   /** Every source and domain, in one consistent scan (the catalog is bounded; callers cache it). */

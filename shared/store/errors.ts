@@ -12,6 +12,9 @@ export class NotFoundError extends domainError('NotFoundError', 'not-found') {}
 /** A user to add to a group does not exist (the group does). */
 export class MemberNotFoundError extends domainSubError(NotFoundError, 'MemberNotFoundError') {}
 
+/** A source write whose tag index changes would not fit the transaction that writes the source. */
+export class TagIndexLimitError extends domainError('TagIndexLimitError', 'invalid') {}
+
 /** DynamoDB is throttling or failing for now: the same request may succeed a little later. */
 export class StoreUnavailableError extends domainError('StoreUnavailableError', 'unavailable') {}
 

@@ -52,13 +52,27 @@ export const identityKeys = {
   externalState: 'EXTERNAL#STATE',
 } as const;
 
-/** The catalog table: data sources and domains. */
+/**
+ * The catalog table: data sources and domains, and the listing index written in the same
+ * transaction as each source or domain (items keyed by the source id, in id order).
+ */
 export const catalogKeys = {
   source: (id: string) => `SOURCE#${id}`,
   sourcePrefix: 'SOURCE#',
   domain: (id: string) => `DOMAIN#${id}`,
   domainPrefix: 'DOMAIN#',
   meta: 'META',
+  /** One item per source, sort key its id. */
+  allSources: 'SOURCES',
+  /** One item per source whose `domain` field names the domain. */
+  sourcesOfDomain: (domainId: string) => `DOMAINSOURCES#${domainId}`,
+  /** One item per source carrying the tag or a descendant of it, on the source or a column. */
+  taggedSources: (tag: string) => boundedKey(`TAG#${tag}`),
+  /** One counter item per tag ever used: the sources and columns that carry it exactly. */
+  tagCounts: 'TAGCOUNTS',
+  tagCount: (tag: string) => boundedKey(tag, MAX_SORT_KEY_BYTES),
+  /** A copy of every domain, for its listing. */
+  allDomains: 'DOMAINS',
 } as const;
 
 /** The policies table: policies and their history, the snapshot version, IAM trust, access requests. */
@@ -114,20 +128,22 @@ export const sessionKeys = {
 
 /** DynamoDB refuses a partition key (of the table or an index) longer than this many bytes. */
 const MAX_PARTITION_KEY_BYTES = 2048;
+/** … and a sort key longer than this many. */
+const MAX_SORT_KEY_BYTES = 1024;
 
 /**
  * A key attribute that DynamoDB accepts whatever the record holds: values that fit are kept
  * as they are (queries match them exactly); a longer one keeps its head, cut on a character
  * boundary, and a SHA-256 of the whole so two long values never share a key.
  */
-function boundedKey(key: string): string {
-  if (Buffer.byteLength(key, 'utf8') <= MAX_PARTITION_KEY_BYTES) return key;
+function boundedKey(key: string, maxBytes = MAX_PARTITION_KEY_BYTES): string {
+  if (Buffer.byteLength(key, 'utf8') <= maxBytes) return key;
   const digest = `~${createHash('sha256').update(key, 'utf8').digest('hex')}`;
   let head = '';
   let bytes = 0;
   for (const ch of key) {
     const size = Buffer.byteLength(ch, 'utf8');
-    if (bytes + size > MAX_PARTITION_KEY_BYTES - digest.length) break;
+    if (bytes + size > maxBytes - digest.length) break;
     head += ch;
     bytes += size;
   }

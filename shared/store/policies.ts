@@ -28,12 +28,20 @@ export function bumpSnapshot(db: Db): TransactItem {
  * Deletes an item that decisions read (a policy, a data source), bumping the snapshot version in
  * the same transaction with its audit record. With `expectedVersion` (the caller sent `If-Match`)
  * only at that version: `VersionMismatchError` otherwise; `NotFoundError` when there is no such
- * item. `label` names the item in both (`data source \`hr_data\``).
+ * item. `label` names the item in both (`data source \`hr_data\``); `index` holds the listing
+ * index items the delete removes with it.
  */
-export async function deleteDecisionInput(db: Db, at: { readonly TableName: string; readonly Key: Record<string, string> }, label: string, audit: TransactItem, expectedVersion?: number): Promise<void> {
+export async function deleteDecisionInput(
+  db: Db,
+  at: { readonly TableName: string; readonly Key: Record<string, string> },
+  label: string,
+  audit: TransactItem,
+  expectedVersion?: number,
+  index: TransactItem[] = [],
+): Promise<void> {
   const atVersion = expectedVersion === undefined ? {} : { ConditionExpression: 'attribute_exists(pk) AND version = :v', ExpressionAttributeValues: { ':v': expectedVersion } };
   const refusal = expectedVersion === undefined ? () => new NotFoundError(`${label} not found`) : () => new VersionMismatchError(`${label} was changed concurrently`);
-  await transact(db, [{ Delete: { ...at, ConditionExpression: 'attribute_exists(pk)', ...atVersion } }, bumpSnapshot(db), audit], refusal);
+  await transact(db, [{ Delete: { ...at, ConditionExpression: 'attribute_exists(pk)', ...atVersion } }, bumpSnapshot(db), audit, ...index], refusal);
 }
 
 /** The current snapshot version (0 before any change), read strongly consistent. */
