@@ -1,4 +1,5 @@
 import type { WardenClient } from '#shared/client/index.ts';
+import { everyDataSource } from './data-sources.ts';
 import { canonical, type Kind, type WardenObject } from './objects.ts';
 
 /** An object as it is live, with the version a conditional write must name. */
@@ -15,10 +16,10 @@ export async function readLive(client: WardenClient, kinds: ReadonlySet<Kind>): 
   };
   const [policies, sources] = await Promise.all([
     kinds.has('policy') ? client.request('listPolicies') : undefined,
-    kinds.has('dataSource') ? client.request('listDataSources') : undefined,
+    kinds.has('dataSource') ? everyDataSource(client) : undefined,
   ]);
   for (const p of policies?.body.policies ?? []) add('policy', p);
-  for (const s of sources?.body.dataSources ?? []) add('dataSource', { ...s, owners: [...s.owners] });
+  for (const s of sources ?? []) add('dataSource', { ...s, owners: [...s.owners] });
   return out;
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { WardenClient } from '#shared/client/index.ts';
 import { CliError, connect } from '../connection.ts';
+import { everyDataSource } from '../data-sources.ts';
 import { effectsBySource } from '../effect.ts';
 import { computePlan } from '../plan-model.ts';
 import { planText } from '../render-plan.ts';
@@ -9,8 +10,7 @@ import { userArgument } from '../user-ref.ts';
 
 /** Who may query each source tagged `tag` now: the users a simulated removal of those sources would cut off. */
 async function usersOfTag(client: WardenClient, tag: string): Promise<string[]> {
-  const { body } = await client.request('listDataSources', { query: { tag } });
-  const ids = body.dataSources.map((s) => s.id);
+  const ids = (await everyDataSource(client, { tag })).map((s) => s.id);
   if (!ids.length) return [`no data source carries \`${tag}\``];
   const sim = (await client.request('simulate', { body: { removeDataSources: ids } })).body;
   const lines = effectsBySource(sim).map((e) => `${color.bold(e.dataSource)}: ${e.loses.join(', ')}`);
@@ -31,7 +31,7 @@ export function simulateCommand(program: Command): void {
       if ((user === undefined) === (opts.tag === undefined)) throw new CliError('name a user (`iamid/userid`) or `--tag`, not both');
       const client = await connect();
       if (opts.with) {
-        const dataSources = opts.tag ? (await client.request('listDataSources', { query: { tag: opts.tag } })).body.dataSources.map((s) => s.id) : undefined;
+        const dataSources = opts.tag ? (await everyDataSource(client, { tag: opts.tag })).map((s) => s.id) : undefined;
         if (dataSources && !dataSources.length) throw new CliError(`no data source carries \`${opts.tag}\``);
         const scope = user ? { users: [userArgument(user)] } : { dataSources: dataSources! };
         const plan = await spinning('simulating', () => computePlan(client, opts.with!, { prune: opts.prune, catalog: false, scope }));
