@@ -6,6 +6,7 @@ import { BUILT_IN_IAM } from '#shared/model/identity.ts';
 import { decisionService } from '#shared/decision-service/index.ts';
 import { createServices, type DecidingServices } from '#shared/services.ts';
 import { createDb } from '#shared/store/client.ts';
+import { backfillCatalogIndex } from '#shared/store/catalog-backfill.ts';
 import { ensureTables } from '#shared/store/create-tables.ts';
 import { createConsoleApp } from '#functions/console/app.tsx';
 import { createFunctionApps, createLocalServer } from './compose.ts';
@@ -51,6 +52,9 @@ export async function prepareServices(options: LocalOptions & { dynamoEndpoint: 
   const issuer = `http://${options.host ?? '127.0.0.1'}:${options.port ?? base.local.port}`;
   const config: Config = { ...base, issuer, logLevel: options.logLevel ?? base.logLevel };
   const services = createServices(db, config, { bootstrapKeyHash: async () => adminHash, decisions: decisionService });
+  // A catalog kept from a version before the listing index (`--data-dir`) is indexed once.
+  const backfill = await backfillCatalogIndex(db);
+  if (backfill.tooLarge.length) services.log.warn('data sources too large for the listing index are left out of listings', { ids: backfill.tooLarge });
   // The signing key is generated at first start and kept in the sessions table (reused with --data-dir).
   await services.signer.ready();
   const okta = await services.iams.get('okta');

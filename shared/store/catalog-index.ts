@@ -49,6 +49,11 @@ function contributionOf(source: Tagged | undefined): Contribution {
   return { entries, counts };
 }
 
+/** The condition that a source's index was never written: what a write of a source stored before the index holds on. */
+export function notIndexed(table: string, id: string): TransactItem {
+  return { ConditionCheck: { TableName: table, Key: { pk: catalogKeys.allSources, sk: id }, ConditionExpression: 'attribute_not_exists(pk)' } };
+}
+
 /** How many index items a source holds: its entry, its domain's, one per covering tag, one counter per tag. */
 function footprint(source: Tagged, c: Contribution): number {
   return 1 + (source.domain === undefined ? 0 : 1) + c.entries.size + c.counts.size;
@@ -70,9 +75,16 @@ export function indexChanges(table: string, before: Tagged | undefined, after: T
   }
   const put = (pk: string, extra: Record<string, unknown> = {}): TransactItem => ({ Put: { TableName: table, Item: { pk, sk: id, ...extra } } });
   const del = (pk: string): TransactItem => ({ Delete: { TableName: table, Key: { pk, sk: id } } });
-  const items: TransactItem[] = [];
-  if (!before) items.push(put(catalogKeys.allSources));
-  if (!after) items.push(del(catalogKeys.allSources));
+  const entry = { TableName: table, Key: { pk: catalogKeys.allSources, sk: id } };
+  // The source's own entry says its index is written: a source stored before the index (see
+  // `catalog-backfill.ts`) fails these conditions instead of corrupting the counts.
+  const items: TransactItem[] = [
+    before && after
+      ? { ConditionCheck: { ...entry, ConditionExpression: 'attribute_exists(pk)' } }
+      : before
+        ? { Delete: { ...entry, ConditionExpression: 'attribute_exists(pk)' } }
+        : { Put: { TableName: table, Item: entry.Key, ConditionExpression: 'attribute_not_exists(pk)' } },
+  ];
   if (before?.domain !== after?.domain) {
     if (before?.domain !== undefined) items.push(del(catalogKeys.sourcesOfDomain(before.domain)));
     if (after?.domain !== undefined) items.push(put(catalogKeys.sourcesOfDomain(after.domain)));

@@ -12,7 +12,7 @@ import { withoutKeys } from './item.ts';
 import { catalogKeys } from './key-formats.ts';
 import { scanAll, type Page, type PageRequest } from './pages.ts';
 import { batchGetAll } from './batch.ts';
-import { indexChanges } from './catalog-index.ts';
+import { indexChanges, notIndexed } from './catalog-index.ts';
 import { cursorPosition, filteredPage, inDomain, listingCursor, listingScope, partsFor, tagged, type IndexPart } from './catalog-pages.ts';
 
 /**
@@ -67,8 +67,8 @@ export class CatalogRepository {
     return this.db.tables.catalog;
   }
 
-  private async getItem(pk: string): Promise<Record<string, unknown> | undefined> {
-    const res = await this.db.doc.send(new GetCommand({ TableName: this.table, Key: { pk, sk: catalogKeys.meta }, ConsistentRead: true }));
+  private async getItem(pk: string, sk: string = catalogKeys.meta): Promise<Record<string, unknown> | undefined> {
+    const res = await this.db.doc.send(new GetCommand({ TableName: this.table, Key: { pk, sk }, ConsistentRead: true }));
     return res.Item;
   }
 
@@ -110,7 +110,8 @@ export class CatalogRepository {
   async putSource(id: string, input: DataSourceInput, current: DataSource | undefined, audit: AuditInput): Promise<DataSource> {
     const now = nowIso();
     const next = nextSource(id, input, current, this.defaultIam, now);
-    await this.upsert(catalogKeys.source(id), current, next, `data source \`${id}\``, audit, indexChanges(this.table, current, next));
+    const write = (before: DataSource | undefined) => this.upsert(catalogKeys.source(id), current, next, `data source \`${id}\``, audit, indexChanges(this.table, before, next));
+    await (current ? this.withIndex(current, (indexed) => write(indexed ? current : undefined)) : write(undefined));
     return next;
   }
 
@@ -140,8 +141,27 @@ export class CatalogRepository {
     const current = await this.getSource(id);
     if (!current) throw expectedVersion === undefined ? new NotFoundError(`${label} not found`) : new VersionMismatchError(`${label} was changed concurrently`);
     if (expectedVersion !== undefined && expectedVersion !== current.version) throw new VersionMismatchError(`${label} was changed concurrently`);
-    await deleteDecisionInput(this.db, at, label, this.audit.put(audit), current.version, indexChanges(this.table, current, undefined));
+    await this.withIndex(current, (indexed) =>
+      deleteDecisionInput(this.db, at, label, this.audit.put(audit), current.version, indexed ? indexChanges(this.table, current, undefined) : [notIndexed(this.table, id)]),
+    );
   }
+
+  /**
+   * Runs a write of `current` with its index changes; when that fails because the source was
+   * stored before the index existed (at the same version, with no index entry), runs it again
+   * as the write of a source the index does not hold yet.
+   */
+  private async withIndex(current: DataSource, write: (indexed: boolean) => Promise<void>): Promise<void> {
+    try {
+      await write(true);
+    } catch (err) {
+      if (!(err instanceof VersionMismatchError)) throw err;
+      const [stored, entry] = await Promise.all([this.getItem(catalogKeys.source(current.id)), this.getItem(catalogKeys.allSources, current.id)]);
+      if (stored?.version !== current.version || entry) throw err;
+      await write(false);
+    }
+  }
+
 
   /**
    * A page of the sources matching the filters, in id order: one strongly consistent Query of an

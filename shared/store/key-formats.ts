@@ -73,6 +73,8 @@ export const catalogKeys = {
   tagCount: (tag: string) => boundedKey(tag, MAX_SORT_KEY_BYTES),
   /** A copy of every domain, for its listing. */
   allDomains: 'DOMAINS',
+  /** Written once the sources and domains stored before the index are indexed. */
+  backfilled: { pk: 'INDEX', sk: 'BACKFILLED' },
 } as const;
 
 /** The policies table: policies and their history, the snapshot version, IAM trust, access requests. */
