@@ -32,6 +32,13 @@
  *   data source by id, with columns  → GetItem pk=SOURCE#id sk=META
  *   domain by id                     → GetItem pk=DOMAIN#id sk=META
  *   whole catalog (policy snapshot)  → Scan (bounded by the catalog size; cached per function)
+ *   the listing index, written in each source's transaction (`catalog-index.ts`), sk = source id:
+ *   sources, a page in id order      → Query pk=SOURCES, sk > cursor; then BatchGetItem of the page
+ *   sources carrying a tag or a descendant (on the source or a column; `onSource` for domains)
+ *                                   → Query pk=TAG#tag, sk > cursor
+ *   sources whose `domain` field names a domain → Query pk=DOMAINSOURCES#id
+ *   tags in use with exact counts (ADD in each source write) → Query pk=TAGCOUNTS, sk=tag
+ *   domains, a page                  → Query pk=DOMAINS, sk=id (a copy written with the domain)
  *
  * policies
  *   current policy by key            → GetItem pk=POLICY#key sk=CURRENT
