@@ -5,7 +5,8 @@ import type { Db } from './client.ts';
 import { ConflictError, VersionMismatchError } from './errors.ts';
 import { isTrustedIam, markIamTrust, readIamTrust } from './iam-trust.ts';
 import { identityKeys } from './key-formats.ts';
-import { scanAll } from './pages.ts';
+import { batchGetAll } from './batch.ts';
+import { queryAll, scanAll } from './pages.ts';
 import { bumpSnapshot } from './policies.ts';
 import { nowIso, transact } from './transact.ts';
 import { withoutKeys } from './item.ts';
@@ -36,6 +37,9 @@ const toRecord = (item: Record<string, unknown>): IamRecord => withoutKeys<IamRe
 
 /** Identity providers (IAMs). */
 export class IamRepository {
+  /** Whether this instance has seen every IAM's listing entry in place (see `listStoredBeforeEntries`). */
+  private listed = false;
+
   constructor(
     private readonly db: Db,
     private readonly audit: AuditRepository,
@@ -49,12 +53,17 @@ export class IamRepository {
       this.db,
       [
         { Put: { TableName: this.db.tables.identities, Item: { pk: identityKeys.iam(input.id), sk: identityKeys.profile, ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: this.db.tables.identities, Item: this.listEntry(input.id) } },
         ...(record.scim.tokenHash ? [{ Put: { TableName: this.db.tables.identities, Item: this.tokenMarker(record.id, record.scim.tokenHash) } }] : []),
         ...(audit ? [this.audit.put(audit)] : []),
       ],
       () => new ConflictError(`iam \`${input.id}\` already exists`),
     );
     return record;
+  }
+
+  private listEntry(iamid: string): Record<string, unknown> {
+    return { pk: identityKeys.allIams, sk: iamid };
   }
 
   private tokenMarker(iamid: string, tokenHash: string): Record<string, unknown> {
@@ -128,18 +137,40 @@ export class IamRepository {
     await this.db.doc.send(
       new PutCommand({ TableName: this.db.tables.identities, Item: { pk: identityKeys.iam(record.id), sk: identityKeys.profile, ...record, version: 1, createdAt: now, updatedAt: now } }),
     );
+    await this.db.doc.send(new PutCommand({ TableName: this.db.tables.identities, Item: this.listEntry(record.id) }));
     if (record.scim.tokenHash) {
       await this.db.doc.send(new PutCommand({ TableName: this.db.tables.identities, Item: this.tokenMarker(record.id, record.scim.tokenHash) }));
     }
   }
 
-  /** Every IAM (few: a scan filtered on the key prefix). */
+  /** Every IAM, in id order: one Query of their entries and a batch read, never a scan of the users' table. */
   async list(): Promise<IamRecord[]> {
-    const items = await scanAll(this.db, {
-      TableName: this.db.tables.identities,
-      FilterExpression: 'begins_with(pk, :p) AND sk = :sk',
-      ExpressionAttributeValues: { ':p': identityKeys.iamPrefix, ':sk': identityKeys.profile },
-    });
-    return items.map(toRecord);
+    if (!this.listed) await this.listStoredBeforeEntries();
+    const TableName = this.db.tables.identities;
+    const entries = await queryAll(this.db, { TableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': identityKeys.allIams }, ConsistentRead: true });
+    const keys = entries.map((e) => ({ pk: identityKeys.iam(String(e.sk)), sk: identityKeys.profile }));
+    const byId = new Map((await batchGetAll(this.db, TableName, keys, { ConsistentRead: true })).map((i) => [String(i.id), toRecord(i)]));
+    return entries.flatMap((e) => byId.get(String(e.sk)) ?? []);
+  }
+
+  /**
+   * Writes the entry of every IAM stored before IAMs had one, once for the table (a marker says
+   * so): the only scan, of a table kept from an earlier version. Entries are idempotent, so a
+   * concurrent create or a second instance doing the same is harmless.
+   */
+  private async listStoredBeforeEntries(): Promise<void> {
+    const TableName = this.db.tables.identities;
+    const done = await this.db.doc.send(new GetCommand({ TableName, Key: identityKeys.iamsListed, ConsistentRead: true }));
+    if (!done.Item) {
+      const items = await scanAll(this.db, {
+        TableName,
+        FilterExpression: 'begins_with(pk, :p) AND sk = :sk',
+        ExpressionAttributeValues: { ':p': identityKeys.iamPrefix, ':sk': identityKeys.profile },
+        ConsistentRead: true,
+      });
+      for (const item of items) await this.db.doc.send(new PutCommand({ TableName, Item: this.listEntry(String(item.id)) }));
+      await this.db.doc.send(new PutCommand({ TableName, Item: { ...identityKeys.iamsListed } }));
+    }
+    this.listed = true;
   }
 }

@@ -29,6 +29,10 @@ export const identityKeys = {
   groupExternalId: (iamid: string, externalId: string) => `GROUPEXT#${iamid}#${externalId}`,
   iam: (iamid: string) => `IAM#${iamid}`,
   iamPrefix: 'IAM#',
+  /** One entry per IAM (sk: its id), written with it: the listing of IAMs. */
+  allIams: 'IAMS',
+  /** Written once every IAM stored before the entries has one. */
+  iamsListed: { pk: 'IAMS#LISTED', sk: MARKER },
   scimToken: (hash: string) => `SCIMTOKEN#${hash}`,
   apiKey,
   apiKeyId: (keyId: string) => `KEYID#${keyId}`,

@@ -23,6 +23,7 @@
  *   members of a group (one item per member: O(1) add/remove at any group size)
  *                                   → Query gsi1 pk=GROUP#iamid#gid, sk begins_with MEMBER#
  *   IAM by id, IAM by SCIM token hash → GetItem pk=IAM#id ; marker pk=SCIMTOKEN#sha256
+ *   every IAM (their listing; an entry written with each) → Query pk=IAMS, sk=iamid; BatchGetItem
  *   API key by hash (authentication) → GetItem pk=APIKEY#sha256 ; by keyId → gsi1 pk=KEYID#keyId
  *   whether a key still exists, by id (token verification, in one BatchGetItem with the rest)
  *                                   → GetItem pk=KEYREF#keyId sk=MARKER (written and deleted with the key)
