@@ -87,7 +87,7 @@ async function partitionAfter(db: Db, part: IndexPart, after: string | undefined
  * and the position to go on from. Each partition is read one past `limit`, so that a listing
  * that fits one page ends with it instead of answering an empty last page.
  */
-export async function unionPage(db: Db, parts: readonly IndexPart[], page: ListingPage): Promise<{ entries: Item[]; next: string | undefined }> {
+async function unionPage(db: Db, parts: readonly IndexPart[], page: ListingPage): Promise<{ entries: Item[]; next: string | undefined }> {
   const reads = await Promise.all(parts.map((p) => partitionAfter(db, p, page.after, page.limit + 1)));
   // Keys past the first partition that may go on are not known to be the next of the union yet.
   const bounds = reads.flatMap((r) => (r.bound === undefined ? [] : [r.bound]));

@@ -11,7 +11,7 @@ import { allPages } from './cursor.ts';
 import { withoutKeys } from './item.ts';
 import { catalogKeys } from './key-formats.ts';
 import { scanAll, type Page, type PageRequest } from './pages.ts';
-import { batchGetAll } from './batch.ts';
+import { batchGet } from './batch.ts';
 import { indexChanges, notIndexed } from './catalog-index.ts';
 import { cursorPosition, filteredPage, inDomain, listingCursor, listingScope, partsFor, tagged, type IndexPart } from './catalog-pages.ts';
 
@@ -215,7 +215,9 @@ export class CatalogRepository {
   /** The sources index entries name, in their order; one deleted since its entry was read is left out. */
   private async sourcesOf(entries: readonly Record<string, unknown>[]): Promise<DataSource[]> {
     const keys = entries.map((e) => ({ pk: catalogKeys.source(String(e.sk)), sk: catalogKeys.meta }));
-    const byId = new Map((await batchGetAll(this.db, this.table, keys, { ConsistentRead: true })).map((i) => [String(i.id), this.toSource(i)]));
+    // A page of 1,000 is ten batch reads: sent at once, not one after another.
+    const chunks = Array.from({ length: Math.ceil(keys.length / 100) }, (_, i) => keys.slice(i * 100, i * 100 + 100));
+    const byId = new Map((await Promise.all(chunks.map((Keys) => batchGet(this.db, { [this.table]: { Keys, ConsistentRead: true } })))).flat().map((i) => [String(i.id), this.toSource(i)]));
     return entries.flatMap((e) => byId.get(String(e.sk)) ?? []);
   }
 
