@@ -145,7 +145,7 @@ describe('GET /v1/data-sources by physical table', () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as { dataSources: Array<{ id: string }> }).dataSources.map((d) => d.id)).toEqual(['sales']);
     const none = await app.request('/v1/data-sources?platform=postgres&database=hive&schema=sales&table=orders', { headers: bearer(engine) });
-    expect(await none.json()).toEqual({ dataSources: [] });
+    expect(await none.json()).toEqual({ dataSources: [], nextCursor: null });
   });
 
   it('takes the four parts together, and lists by tag only for GOVERNANCE', async () => {
