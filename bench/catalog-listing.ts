@@ -6,8 +6,8 @@
  * Run: `npx tsx bench/catalog-listing.ts [sizes, default 1000,10000]`.
  */
 import { createPolicyApp } from '#functions/policy/app.ts';
-import { prepareServices } from '#shared/local/bootstrap.ts';
-import { startLocalDynamo } from '#shared/local/dynamo.ts';
+import { prepareServices } from '#local/bootstrap.ts';
+import { startLocalDynamo } from '#local/dynamo.ts';
 import type { DataSourceInput } from '#shared/model/catalog.ts';
 
 const sizes = (process.argv[2] ?? '1000,10000').split(',').map(Number);
