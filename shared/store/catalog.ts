@@ -5,8 +5,9 @@ import { MAX_CATALOG_PAGE, normaliseOwners, type DataSource, type DataSourceInpu
 import type { TargetKeys } from '#shared/policy/targeting.ts';
 import type { Db } from './client.ts';
 import { NotFoundError, VersionMismatchError } from './errors.ts';
-import { bumpSnapshot, deleteDecisionInput } from './policies.ts';
-import { nowIso, transact, type TransactItem } from './transact.ts';
+import { deleteDecisionInput } from './policies.ts';
+import { transactChange, type SnapshotChange } from './snapshot-changes.ts';
+import { nowIso, type TransactItem } from './transact.ts';
 import { allPages } from './cursor.ts';
 import { withoutKeys } from './item.ts';
 import { catalogKeys } from './key-formats.ts';
@@ -84,8 +85,8 @@ export class CatalogRepository {
     return item ? withoutKeys<Domain>(item) : undefined;
   }
 
-  /** One versioned upsert: conditional on the version read (or on absence), with bump, audit and the `index` items it changes. */
-  private async upsert<T extends { version: number }>(pk: string, current: T | undefined, next: T, what: string, audit: AuditInput, index: TransactItem[] = []): Promise<void> {
+  /** One versioned upsert: conditional on the version read (or on absence), with the snapshot change, audit and the `index` items it changes. */
+  private async upsert<T extends { version: number }>(pk: string, change: SnapshotChange, current: T | undefined, next: T, what: string, audit: AuditInput, index: TransactItem[] = []): Promise<void> {
     const items: TransactItem[] = [
       {
         Put: {
@@ -96,11 +97,10 @@ export class CatalogRepository {
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
         },
       },
-      bumpSnapshot(this.db),
       this.audit.put(audit),
       ...index,
     ];
-    await transact(this.db, items, () => new VersionMismatchError(`${what} was changed concurrently`));
+    await transactChange(this.db, change, items, () => new VersionMismatchError(`${what} was changed concurrently`));
   }
 
   /**
@@ -110,7 +110,7 @@ export class CatalogRepository {
   async putSource(id: string, input: DataSourceInput, current: DataSource | undefined, audit: AuditInput): Promise<DataSource> {
     const now = nowIso();
     const next = nextSource(id, input, current, this.defaultIam, now);
-    const write = (before: DataSource | undefined) => this.upsert(catalogKeys.source(id), current, next, `data source \`${id}\``, audit, indexChanges(this.table, before, next));
+    const write = (before: DataSource | undefined) => this.upsert(catalogKeys.source(id), { kind: 'source', id, op: 'put' }, current, next, `data source \`${id}\``, audit, indexChanges(this.table, before, next));
     await (current ? this.withIndex(current, (indexed) => write(indexed ? current : undefined)) : write(undefined));
     return next;
   }
@@ -119,7 +119,7 @@ export class CatalogRepository {
   async putDisabledPolicies(current: DataSource, keys: readonly string[], audit: AuditInput): Promise<DataSource> {
     const { disabledPolicies: _old, ...rest } = current;
     const next: DataSource = { ...rest, ...(keys.length ? { disabledPolicies: [...keys].sort() } : {}), version: current.version + 1, updatedAt: nowIso() };
-    await this.upsert(catalogKeys.source(current.id), current, next, `data source \`${current.id}\``, audit);
+    await this.upsert(catalogKeys.source(current.id), { kind: 'source', id: current.id, op: 'put' }, current, next, `data source \`${current.id}\``, audit);
     return next;
   }
 
@@ -127,7 +127,7 @@ export class CatalogRepository {
   async putDomain(id: string, input: DomainInput, current: Domain | undefined, audit: AuditInput): Promise<Domain> {
     const next: Domain = { ...input, id, version: (current?.version ?? 0) + 1 };
     const listed: TransactItem = { Put: { TableName: this.table, Item: { pk: catalogKeys.allDomains, sk: id, ...next } } };
-    await this.upsert(catalogKeys.domain(id), current, next, `domain \`${id}\``, audit, [listed]);
+    await this.upsert(catalogKeys.domain(id), { kind: 'domain', id, op: 'put' }, current, next, `domain \`${id}\``, audit, [listed]);
     return next;
   }
 
@@ -142,7 +142,7 @@ export class CatalogRepository {
     if (!current) throw expectedVersion === undefined ? new NotFoundError(`${label} not found`) : new VersionMismatchError(`${label} was changed concurrently`);
     if (expectedVersion !== undefined && expectedVersion !== current.version) throw new VersionMismatchError(`${label} was changed concurrently`);
     await this.withIndex(current, (indexed) =>
-      deleteDecisionInput(this.db, at, label, this.audit.put(audit), current.version, indexed ? indexChanges(this.table, current, undefined) : [notIndexed(this.table, id)]),
+      deleteDecisionInput(this.db, at, { kind: 'source', id, op: 'delete' }, label, this.audit.put(audit), current.version, indexed ? indexChanges(this.table, current, undefined) : [notIndexed(this.table, id)]),
     );
   }
 

@@ -7,8 +7,8 @@ import { isTrustedIam, markIamTrust, readIamTrust } from './iam-trust.ts';
 import { identityKeys } from './key-formats.ts';
 import { batchGetAll } from './batch.ts';
 import { queryAll, scanAll } from './pages.ts';
-import { bumpSnapshot } from './policies.ts';
-import { nowIso, transact } from './transact.ts';
+import { transactChange } from './snapshot-changes.ts';
+import { nowIso, transact, type TransactItem } from './transact.ts';
 import { withoutKeys } from './item.ts';
 
 /** Where user info for an IAM's users is fetched from (Immuta's external endpoint shape). */
@@ -111,23 +111,23 @@ export class IamRepository {
             ...(oldHash ? [{ Delete: { TableName: this.db.tables.identities, Key: { pk: identityKeys.scimToken(oldHash), sk: identityKeys.marker } } }] : []),
             ...(newHash ? [{ Put: { TableName: this.db.tables.identities, Item: this.tokenMarker(current.id, newHash) } }] : []),
           ];
-    await transact(
-      this.db,
-      [
-        {
-          Put: {
-            TableName: this.db.tables.identities,
-            Item: { pk: identityKeys.iam(current.id), sk: identityKeys.profile, ...next },
-            ConditionExpression: 'version = :v',
-            ExpressionAttributeValues: { ':v': current.version },
-          },
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.db.tables.identities,
+          Item: { pk: identityKeys.iam(current.id), sk: identityKeys.profile, ...next },
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': current.version },
         },
-        ...tokenItems,
-        ...(trustedForPolicies === undefined ? [] : [markIamTrust(this.db, current.id, trustedForPolicies), bumpSnapshot(this.db)]),
-        ...(audit ? [this.audit.put(audit)] : []),
-      ],
-      () => new VersionMismatchError(`iam \`${current.id}\` was changed concurrently`),
-    );
+      },
+      ...tokenItems,
+      ...(trustedForPolicies === undefined ? [] : [markIamTrust(this.db, current.id, trustedForPolicies)]),
+      ...(audit ? [this.audit.put(audit)] : []),
+    ];
+    const refusal = () => new VersionMismatchError(`iam \`${current.id}\` was changed concurrently`);
+    // Only a trust change reaches decisions, so only it moves the snapshot version.
+    if (trustedForPolicies === undefined) await transact(this.db, items, refusal);
+    else await transactChange(this.db, { kind: 'trust', id: current.id, op: 'put' }, items, refusal);
     return next;
   }
 

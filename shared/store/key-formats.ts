@@ -91,6 +91,8 @@ export const policyKeys = {
   snapshot: { pk: SNAPSHOT_PARTITION, sk: 'VERSION' },
   /** Beside the snapshot version: an IAM change writes both in one transaction. */
   iamTrust: { pk: SNAPSHOT_PARTITION, sk: 'IAMTRUST' },
+  /** What version `version` changed, written with it; sorted by version (zero-padded). */
+  change: (version: number) => ({ pk: SNAPSHOT_PARTITION, sk: `CHANGE#${String(version).padStart(15, '0')}` }),
   request: (id: string) => `REQUEST#${id}`,
   requestMeta: 'META',
   requestsOfUser: (iamid: string, userid: string) => `REQUESTUSER#${iamid}#${userid}`,

@@ -4,29 +4,14 @@ import type { PolicyDocument, StoredPolicy } from '#shared/model/policy.ts';
 import type { Db } from './client.ts';
 import { NotFoundError, VersionMismatchError } from './errors.ts';
 import { policyKeys } from './key-formats.ts';
-import { nowIso, transact, type TransactItem } from './transact.ts';
+import { readSnapshotVersion, transactChange, type SnapshotChange } from './snapshot-changes.ts';
+import { nowIso, type TransactItem } from './transact.ts';
 import { queryAll } from './pages.ts';
 import { AuditedRepository } from './repository.ts';
 
 /**
- * The transaction item that bumps the snapshot version: every catalog or policy change carries
- * one, so that decision caches notice the change with a single GetItem.
- */
-export function bumpSnapshot(db: Db): TransactItem {
-  return {
-    Update: {
-      TableName: db.tables.policies,
-      Key: policyKeys.snapshot,
-      UpdateExpression: 'ADD #v :one',
-      ExpressionAttributeNames: { '#v': 'version' },
-      ExpressionAttributeValues: { ':one': 1 },
-    },
-  };
-}
-
-/**
  * Deletes an item that decisions read (a policy, a data source), bumping the snapshot version in
- * the same transaction with its audit record. With `expectedVersion` (the caller sent `If-Match`)
+ * the same transaction with the record of `change` and the audit record. With `expectedVersion` (the caller sent `If-Match`)
  * only at that version: `VersionMismatchError` otherwise; `NotFoundError` when there is no such
  * item. `label` names the item in both (`data source \`hr_data\``); `index` holds the listing
  * index items the delete removes with it.
@@ -34,6 +19,7 @@ export function bumpSnapshot(db: Db): TransactItem {
 export async function deleteDecisionInput(
   db: Db,
   at: { readonly TableName: string; readonly Key: Record<string, string> },
+  change: SnapshotChange,
   label: string,
   audit: TransactItem,
   expectedVersion?: number,
@@ -41,13 +27,7 @@ export async function deleteDecisionInput(
 ): Promise<void> {
   const atVersion = expectedVersion === undefined ? {} : { ConditionExpression: 'attribute_exists(pk) AND version = :v', ExpressionAttributeValues: { ':v': expectedVersion } };
   const refusal = expectedVersion === undefined ? () => new NotFoundError(`${label} not found`) : () => new VersionMismatchError(`${label} was changed concurrently`);
-  await transact(db, [{ Delete: { ...at, ConditionExpression: 'attribute_exists(pk)', ...atVersion } }, bumpSnapshot(db), audit, ...index], refusal);
-}
-
-/** The current snapshot version (0 before any change), read strongly consistent. */
-export async function readSnapshotVersion(db: Db): Promise<number> {
-  const res = await db.doc.send(new GetCommand({ TableName: db.tables.policies, Key: policyKeys.snapshot, ConsistentRead: true }));
-  return Number(res.Item?.version ?? 0);
+  await transactChange(db, change, [{ Delete: { ...at, ConditionExpression: 'attribute_exists(pk)', ...atVersion } }, audit, ...index], refusal);
 }
 
 function toStored(item: Record<string, unknown>): StoredPolicy {
@@ -152,10 +132,9 @@ export class PolicyRepository extends AuditedRepository {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      bumpSnapshot(this.db),
       this.audit.put(audit(stored, !current)),
     ];
-    await transact(this.db, items, () => new VersionMismatchError(`policy \`${key}\` was changed concurrently`));
+    await transactChange(this.db, { kind: 'policy', id: key, op: 'put' }, items, () => new VersionMismatchError(`policy \`${key}\` was changed concurrently`));
     return { stored, created: !current };
   }
 
@@ -165,6 +144,6 @@ export class PolicyRepository extends AuditedRepository {
    */
   async delete(policyKey: string, audit: AuditInput, expectedVersion?: number): Promise<void> {
     const at = { TableName: this.table, Key: { pk: policyKeys.policy(policyKey), sk: policyKeys.current } };
-    await deleteDecisionInput(this.db, at, `policy \`${policyKey}\``, this.audit.put(audit), expectedVersion);
+    await deleteDecisionInput(this.db, at, { kind: 'policy', id: policyKey, op: 'delete' }, `policy \`${policyKey}\``, this.audit.put(audit), expectedVersion);
   }
 }

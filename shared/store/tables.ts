@@ -49,6 +49,8 @@
  *                                   → GetItem pk=SNAPSHOT sk=VERSION
  *   IAMs marked (un)trusted for policy matching, read with the snapshot (an IAM change writes
  *   it with a version bump)           → GetItem pk=SNAPSHOT sk=IAMTRUST
+ *   what changed since a version (written with each bump; TTL: purgeAt, one day)
+ *                                   → Query pk=SNAPSHOT sk BETWEEN CHANGE#<v+1> AND CHANGE#<v'>
  *   access request by id             → GetItem pk=REQUEST#id sk=META
  *   access requests of a user / of a source → gsi1 pk=REQUESTUSER#iamid#userid ; gsi2 pk=REQUESTSOURCE#id
  *   Trino integrations (listing; by id, then its credential hash compared) → Query pk=INTEGRATIONS sk begins_with TRINO# ; GetItem sk=TRINO#id
@@ -108,7 +110,7 @@ const gsi2: IndexDefinition = { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: '
 export const TABLES: Readonly<Record<TableName, TableDefinition>> = {
   identities: { name: 'identities', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1, gsi2] },
   catalog: { name: 'catalog', partitionKey: 'pk', sortKey: 'sk', indexes: [] },
-  policies: { name: 'policies', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1, gsi2] },
+  policies: { name: 'policies', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1, gsi2], ttlAttribute: 'purgeAt' },
   sessions: { name: 'sessions', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1], ttlAttribute: 'expiresAt' },
   audit: { name: 'audit', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1, gsi2], ttlAttribute: 'expiresAt' },
 };

@@ -6,7 +6,7 @@ import type { Services } from '#shared/services.ts';
 import { CatalogRepository } from '#shared/store/catalog.ts';
 import { catalogKeys } from '#shared/store/key-formats.ts';
 import { VersionMismatchError } from '#shared/store/errors.ts';
-import { readSnapshotVersion } from '#shared/store/policies.ts';
+import { readSnapshotVersion } from '#shared/store/snapshot-changes.ts';
 import { auditRecords, testServices } from '../../support/services.ts';
 
 let s: Services;

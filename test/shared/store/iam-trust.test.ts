@@ -3,7 +3,7 @@ import type { AuditInput } from '#shared/audit/record.ts';
 import type { Services } from '#shared/services.ts';
 import { VersionMismatchError } from '#shared/store/errors.ts';
 import { isTrustedIam, readIamTrust, trustedIams } from '#shared/store/iam-trust.ts';
-import { readSnapshotVersion } from '#shared/store/policies.ts';
+import { readSnapshotVersion } from '#shared/store/snapshot-changes.ts';
 import { auditRecords, testServices } from '../../support/services.ts';
 
 let s: Services;

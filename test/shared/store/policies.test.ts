@@ -4,7 +4,8 @@ import type { PolicyDocument } from '#shared/model/policy.ts';
 import { parsePolicyDocument } from '#shared/policy/index.ts';
 import type { Services } from '#shared/services.ts';
 import { NotFoundError } from '#shared/store/errors.ts';
-import { PolicyRepository, readSnapshotVersion } from '#shared/store/policies.ts';
+import { PolicyRepository } from '#shared/store/policies.ts';
+import { readSnapshotVersion } from '#shared/store/snapshot-changes.ts';
 import { testServices } from '../../support/services.ts';
 
 let s: Services;
