@@ -1,11 +1,13 @@
 import type { DataSource, Domain } from '#shared/model/catalog.ts';
 import { BUILT_IN_IAM } from '#shared/model/identity.ts';
-import type { StoredPolicy, SubscriptionPolicy } from '#shared/model/policy.ts';
-import { planDataPolicies, type DataPlan } from './data/plan.ts';
+import type { StoredPolicy } from '#shared/model/policy.ts';
+import type { DataPlan } from './data/plan.ts';
+import { LayeredMap } from './layered-map.ts';
 import { PolicyIndex } from './policy-index.ts';
 import { sourceFacts, type SourceFacts } from './source-facts.ts';
-import { compileSubscription, failClosed, subscriptionFingerprint, type CompiledSubscription } from './subscription/compile.ts';
-import { policyTrust, type TrustedIams } from './trust.ts';
+import { countTags, domainsByTag, entryOf, filePolicy, type SnapshotState } from './snapshot-state.ts';
+import type { CompiledSubscription } from './subscription/compile.ts';
+import type { TrustedIams } from './trust.ts';
 
 /** Everything a decision on one source needs, precomputed. */
 export interface SourceEntry {
@@ -76,25 +78,30 @@ export interface SnapshotInput {
 const byAge = (a: StoredPolicy, b: StoredPolicy): number =>
   a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.document.policyKey < b.document.policyKey ? -1 : 1;
 
-function domainsOf(source: DataSource, facts: SourceFacts, byTag: ReadonlyMap<string, string[]>): string[] {
-  const out = new Set<string>();
-  if (source.domain !== undefined) out.add(source.domain);
-  for (const t of facts.tagLineage) for (const d of byTag.get(t) ?? []) out.add(d);
-  return [...out];
+/** What each snapshot was compiled or derived from, for `deriveSnapshot`. */
+const STATES = new WeakMap<Snapshot, SnapshotState>();
+
+/** The state a snapshot was built from; undefined for one not built here. */
+export function snapshotState(snapshot: Snapshot): SnapshotState | undefined {
+  return STATES.get(snapshot);
 }
 
-function countTags(sources: readonly DataSource[]): Map<string, TagCount> {
-  const counts = new Map<string, { dataSources: number; columns: number }>();
-  const bump = (tag: string, field: 'dataSources' | 'columns'): void => {
-    const c = counts.get(tag) ?? { dataSources: 0, columns: 0 };
-    c[field]++;
-    counts.set(tag, c);
+/** The snapshot answering from `state`. */
+export function snapshotOf(state: SnapshotState): Snapshot {
+  const { entries, byTable } = state;
+  const snapshot: Snapshot = {
+    source: (id) => entries.get(id),
+    get sourceIds() {
+      return state.sourceIds();
+    },
+    domains: state.domains,
+    subscriptions: state.subscriptions,
+    tagCounts: state.tagCounts,
+    trustedIams: state.trustedIams,
+    sourcesAt: (table) => byTable.get(physicalTableKey(table)) ?? [],
   };
-  for (const s of sources) {
-    for (const t of s.tags) bump(t, 'dataSources');
-    for (const col of s.columns) for (const t of col.tags) bump(t, 'columns');
-  }
-  return counts;
+  STATES.set(snapshot, state);
+  return snapshot;
 }
 
 /**
@@ -104,76 +111,34 @@ function countTags(sources: readonly DataSource[]): Map<string, TagCount> {
  */
 export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snapshot {
   const trustedIams: TrustedIams = new Set(input.trustedIams);
+  const defaultIam = input.defaultIam ?? BUILT_IN_IAM;
   const domains = new Map(input.domains.map((d) => [d.id, d]));
-  const domainsByTag = new Map<string, string[]>();
-  for (const d of input.domains) for (const t of d.tags) domainsByTag.set(t, [...(domainsByTag.get(t) ?? []), d.id]);
-
   const reusable = new Map<string, CompiledSubscription>();
   for (const c of previous?.subscriptions.values() ?? []) reusable.set(c.fingerprint, c);
 
-  const active = input.policies.filter((p) => !p.document.staged).sort(byAge);
-  const subscriptionIndex = new PolicyIndex<CompiledSubscription>();
-  const dataIndex = new PolicyIndex<StoredPolicy>();
-  const subscriptions = new Map<string, CompiledSubscription>();
-  for (const stored of active) {
-    const doc = stored.document;
-    if (doc.type === 'data') {
-      try {
-        dataIndex.add(stored, doc);
-      } catch {
-        // Unreadable targeting: file it everywhere, the data engine decides what it means.
-        dataIndex.add(stored, { circumstanceOperator: 'any', circumstances: [] });
-      }
-      continue;
-    }
-    const trusted = policyTrust(doc.trustedIams, trustedIams);
-    let compiled = reusable.get(subscriptionFingerprint(doc, trusted));
-    try {
-      compiled ??= compileSubscription(stored as StoredPolicy & { document: SubscriptionPolicy }, trusted, input.defaultIam ?? BUILT_IN_IAM);
-      subscriptionIndex.add(compiled, doc);
-    } catch (error) {
-      compiled = failClosed(stored, error);
-      subscriptionIndex.add(compiled, { circumstanceOperator: 'any', circumstances: [] });
-    }
-    subscriptions.set(doc.policyKey, compiled);
-  }
+  const compiled = { subscriptionIndex: new PolicyIndex<CompiledSubscription>(), dataIndex: new PolicyIndex<StoredPolicy>(), subscriptions: new Map<string, CompiledSubscription>() };
+  for (const stored of input.policies.filter((p) => !p.document.staged).sort(byAge)) filePolicy(stored, compiled, trustedIams, defaultIam, reusable);
 
+  const inputs = { ...compiled, domains, domainsByTag: domainsByTag(input.domains), trustedIams };
   const entries = new Map<string, SourceEntry>();
   const byTable = new Map<string, string[]>();
+  const tagCounts = new Map<string, TagCount>();
   for (const source of input.sources) {
     const key = physicalTableKey(source);
     const ids = byTable.get(key);
     if (ids) ids.push(source.id);
     else byTable.set(key, [source.id]);
-    const facts = sourceFacts(source);
-    const inDomains = domainsOf(source, facts, domainsByTag);
-    // A policy disabled on the source is left out of its lists, so every decision path skips it alike.
-    const disabled = new Set(source.disabledPolicies ?? []);
-    const targeting = subscriptionIndex.applicable(facts, inDomains, domains);
-    const targetingData = dataIndex.applicable(facts, inDomains, domains);
-    const applicable = disabled.size ? targeting.filter((p) => !disabled.has(p.policy.policyKey)) : targeting;
-    const dataPolicies = disabled.size ? targetingData.filter((p) => !disabled.has(p.document.policyKey)) : targetingData;
-    const disabledPolicies = disabled.size ? [...targeting.map((p) => p.policy.policyKey), ...targetingData.map((p) => p.document.policyKey)].filter((k) => disabled.has(k)) : [];
-    let plan: DataPlan | undefined;
-    entries.set(source.id, {
-      facts,
-      domains: inDomains,
-      subscriptions: applicable,
-      dataPolicies,
-      // Planning every source up front would cost compile time for sources nobody queries.
-      dataPlan: () => (plan ??= planDataPolicies(source, dataPolicies, trustedIams)),
-      discovery: applicable.some((p) => p.policy.actions.allowDiscovery),
-      requestsAllowed: applicable.length > 0 && applicable.every((p) => p.allowsRequests),
-      disabledPolicies,
-    });
+    entries.set(source.id, entryOf(sourceFacts(source), inputs));
+    countTags(tagCounts, source, 1);
   }
-  return {
-    source: (id) => entries.get(id),
-    sourceIds: [...entries.keys()],
-    domains,
-    subscriptions,
-    tagCounts: countTags(input.sources),
-    trustedIams,
-    sourcesAt: (table) => byTable.get(physicalTableKey(table)) ?? [],
-  };
+  const sourceIds = [...entries.keys()];
+  return snapshotOf({
+    ...inputs,
+    defaultIam,
+    policies: new Map(input.policies.map((p) => [p.document.policyKey, p])),
+    entries: LayeredMap.of(entries),
+    byTable: LayeredMap.of(byTable),
+    tagCounts,
+    sourceIds: () => sourceIds,
+  });
 }

@@ -1,0 +1,120 @@
+import type { DataSource, Domain } from '#shared/model/catalog.ts';
+import type { StoredPolicy, SubscriptionPolicy } from '#shared/model/policy.ts';
+import { planDataPolicies, type DataPlan } from './data/plan.ts';
+import { PolicyIndex } from './policy-index.ts';
+import type { SourceFacts } from './source-facts.ts';
+import { compileSubscription, failClosed, subscriptionFingerprint, type CompiledSubscription } from './subscription/compile.ts';
+import type { TargetKeys } from './targeting.ts';
+import { policyTrust, type TrustedIams } from './trust.ts';
+import type { LayeredMap } from './layered-map.ts';
+import type { SourceEntry, TagCount } from './snapshot.ts';
+
+/** What a snapshot holds beside its answers, so that the next one can be derived from it. */
+export interface SnapshotState {
+  readonly trustedIams: TrustedIams;
+  readonly defaultIam: string;
+  /** Every stored policy by key, staged ones too. */
+  readonly policies: ReadonlyMap<string, StoredPolicy>;
+  readonly subscriptions: ReadonlyMap<string, CompiledSubscription>;
+  readonly subscriptionIndex: PolicyIndex<CompiledSubscription>;
+  readonly dataIndex: PolicyIndex<StoredPolicy>;
+  /** Domains in id order. */
+  readonly domains: ReadonlyMap<string, Domain>;
+  readonly domainsByTag: ReadonlyMap<string, readonly string[]>;
+  readonly entries: LayeredMap<string, SourceEntry>;
+  /** Ids by physical table key, in id order. */
+  readonly byTable: LayeredMap<string, readonly string[]>;
+  readonly tagCounts: ReadonlyMap<string, TagCount>;
+  /** The ids of the sources, in id order (computed on first use). */
+  readonly sourceIds: () => readonly string[];
+}
+
+/** Domain ids by each tag that puts a source in them, in the order of `domains`. */
+export function domainsByTag(domains: Iterable<Domain>): Map<string, string[]> {
+  const byTag = new Map<string, string[]>();
+  for (const d of domains) for (const t of d.tags) byTag.set(t, [...(byTag.get(t) ?? []), d.id]);
+  return byTag;
+}
+
+/**
+ * Files a non-staged policy in the index of its type, compiling a subscription policy (or
+ * reusing `reusable`'s compilation of the same document and trust); returns where it was filed.
+ */
+export function filePolicy(
+  stored: StoredPolicy,
+  into: { subscriptionIndex: PolicyIndex<CompiledSubscription>; dataIndex: PolicyIndex<StoredPolicy>; subscriptions: Map<string, CompiledSubscription> },
+  trustedIams: TrustedIams,
+  defaultIam: string,
+  reusable?: ReadonlyMap<string, CompiledSubscription>,
+): TargetKeys {
+  const doc = stored.document;
+  const rank = { createdAt: stored.createdAt, key: doc.policyKey };
+  const everywhere = { circumstanceOperator: 'any', circumstances: [] } as const;
+  if (doc.type === 'data') {
+    try {
+      return into.dataIndex.add(stored, rank, doc);
+    } catch {
+      // Unreadable targeting: file it everywhere, the data engine decides what it means.
+      return into.dataIndex.add(stored, rank, everywhere);
+    }
+  }
+  const trusted = policyTrust(doc.trustedIams, trustedIams);
+  let compiled = reusable?.get(subscriptionFingerprint(doc, trusted));
+  let keys: TargetKeys;
+  try {
+    compiled ??= compileSubscription(stored as StoredPolicy & { document: SubscriptionPolicy }, trusted, defaultIam);
+    keys = into.subscriptionIndex.add(compiled, rank, doc);
+  } catch (error) {
+    compiled = failClosed(stored, error);
+    keys = into.subscriptionIndex.add(compiled, rank, everywhere);
+  }
+  into.subscriptions.set(doc.policyKey, compiled);
+  return keys;
+}
+
+function domainsOf(source: DataSource, facts: SourceFacts, byTag: ReadonlyMap<string, readonly string[]>): string[] {
+  const out = new Set<string>();
+  if (source.domain !== undefined) out.add(source.domain);
+  for (const t of facts.tagLineage) for (const d of byTag.get(t) ?? []) out.add(d);
+  return [...out];
+}
+
+type EntryInputs = Pick<SnapshotState, 'domains' | 'domainsByTag' | 'subscriptionIndex' | 'dataIndex' | 'trustedIams'>;
+
+/** The entry of one source: its domains and the policies that apply to it, from the compiled indexes. */
+export function entryOf(facts: SourceFacts, state: EntryInputs): SourceEntry {
+  const source = facts.source;
+  const inDomains = domainsOf(source, facts, state.domainsByTag);
+  // A policy disabled on the source is left out of its lists, so every decision path skips it alike.
+  const disabled = new Set(source.disabledPolicies ?? []);
+  const targeting = state.subscriptionIndex.applicable(facts, inDomains, state.domains);
+  const targetingData = state.dataIndex.applicable(facts, inDomains, state.domains);
+  const applicable = disabled.size ? targeting.filter((p) => !disabled.has(p.policy.policyKey)) : targeting;
+  const dataPolicies = disabled.size ? targetingData.filter((p) => !disabled.has(p.document.policyKey)) : targetingData;
+  const disabledPolicies = disabled.size ? [...targeting.map((p) => p.policy.policyKey), ...targetingData.map((p) => p.document.policyKey)].filter((k) => disabled.has(k)) : [];
+  let plan: DataPlan | undefined;
+  const trustedIams = state.trustedIams;
+  return {
+    facts,
+    domains: inDomains,
+    subscriptions: applicable,
+    dataPolicies,
+    // Planning every source up front would cost compile time for sources nobody queries.
+    dataPlan: () => (plan ??= planDataPolicies(source, dataPolicies, trustedIams)),
+    discovery: applicable.some((p) => p.policy.actions.allowDiscovery),
+    requestsAllowed: applicable.length > 0 && applicable.every((p) => p.allowsRequests),
+    disabledPolicies,
+  };
+}
+
+/** Adds (`by` 1) or removes (`by` -1) a source's tags to counts it owns. */
+export function countTags(counts: Map<string, TagCount>, source: DataSource, by: 1 | -1): void {
+  const bump = (tag: string, field: 'dataSources' | 'columns'): void => {
+    const c = counts.get(tag) ?? { dataSources: 0, columns: 0 };
+    const next = { ...c, [field]: c[field] + by };
+    if (next.dataSources === 0 && next.columns === 0) counts.delete(tag);
+    else counts.set(tag, next);
+  };
+  for (const t of source.tags) bump(t, 'dataSources');
+  for (const col of source.columns) for (const t of col.tags) bump(t, 'columns');
+}
