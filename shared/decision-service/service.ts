@@ -10,13 +10,14 @@ import type { AccessRequestRepository } from '#shared/store/access-requests.ts';
 import type { AuditBatcher } from '#shared/store/audit-batch.ts';
 import type { CatalogRepository } from '#shared/store/catalog.ts';
 import type { GroupRepository } from '#shared/store/groups.ts';
-import { trustedIams, type IamTrustRepository } from '#shared/store/iam-trust.ts';
+import type { IamTrustRepository } from '#shared/store/iam-trust.ts';
 import type { PolicyRepository } from '#shared/store/policies.ts';
 import type { UserRepository } from '#shared/store/users.ts';
 import { UnknownDataSourceError, UnknownUserError } from './errors.ts';
 import type { DecisionContext } from './context.ts';
 import { queryAuditRecord, type QueriedSource, type QueryDecisions, type QueryRecord } from './query-audit.ts';
 import { SnapshotCache, type LoadedSnapshot } from './snapshot-cache.ts';
+import { snapshotLoader } from './snapshot-loader.ts';
 import { approvalFor, UserCache, type CachedUser } from './user-cache.ts';
 
 /** What decisions are made from: the repositories, the audit batcher, the deployment's IAM and refresh settings. */
@@ -68,17 +69,8 @@ export class DecisionService {
   private readonly metrics: Metrics;
 
   constructor(deps: DecisionDeps, options: DecisionOptions = {}) {
-    const { defaultIam } = deps.config;
-    this.snapshots = new SnapshotCache(
-      () => deps.policies.snapshotVersion(),
-      async () => {
-        const started = performance.now();
-        const [catalog, policies, trust] = await Promise.all([deps.catalog.scan(), deps.policies.list(), deps.iamTrust.read()]);
-        // Logged with the request whose decision found the snapshot stale (see `createLogger`).
-        deps.log.info('snapshot loaded', { sources: catalog.sources.length, policies: policies.length, ms: Math.round(performance.now() - started) });
-        return { ...catalog, policies, trustedIams: trustedIams(trust, defaultIam), defaultIam };
-      },
-      options.refreshMs ?? deps.config.snapshotRefreshMs,
+    this.snapshots = new SnapshotCache(snapshotLoader(deps), options.refreshMs ?? deps.config.snapshotRefreshMs, (error) =>
+      deps.log.error('snapshot rebuild failed', { error: error instanceof Error ? error.message : String(error) }),
     );
     this.usersCache = new UserCache(deps, options.userCacheMs ?? 1000);
     this.audit = deps.auditBatcher;

@@ -1,33 +1,39 @@
-import { compileSnapshot, type Snapshot, type SnapshotInput } from '#shared/policy/index.ts';
+import { compileSnapshot, deriveSnapshot, type Snapshot } from '#shared/policy/index.ts';
+import type { SnapshotLoader } from './snapshot-loader.ts';
 
-/** A compiled snapshot and what it was compiled from. */
+/** A compiled snapshot and the version it was built at. */
 export interface LoadedSnapshot {
   readonly snapshot: Snapshot;
-  readonly input: SnapshotInput;
   readonly version: number;
 }
 
 /**
  * Keeps the compiled catalog + policies in memory. At most once per `refreshMs` it reads the
- * snapshot version item (one GetItem) and recompiles when the version moved; concurrent callers
- * share one in-flight check. The time of a check is taken before the version is read, so a
- * change committed before a check is always in the snapshot that check yields.
+ * snapshot version item (one GetItem); when the version moved it reads what changed and derives
+ * the next snapshot from the current one (a Query, a BatchGetItem and a recompilation of what
+ * the changes touch). Concurrent callers share one in-flight check. The time of a check is
+ * taken before the version is read, so a change committed before a check is in its snapshot.
+ *
+ * When the changes cannot be read (expired, too many, a trust change), the whole input is
+ * loaded and compiled in the background while the current snapshot keeps answering: no
+ * decision waits for a full rebuild once a snapshot exists, only the first one of an instance.
  */
 export class SnapshotCache {
   private loaded: LoadedSnapshot | undefined;
   private checkedAt = -Infinity;
   private inflight: Promise<LoadedSnapshot> | undefined;
+  private rebuilding: Promise<void> | undefined;
 
   constructor(
-    private readonly readVersion: () => Promise<number>,
-    private readonly load: () => Promise<SnapshotInput>,
+    private readonly loader: SnapshotLoader,
     private readonly refreshMs: number,
+    private readonly onRebuildFailure: (error: unknown) => void,
     private readonly clock: () => number = () => performance.now(),
   ) {}
 
-  /** The snapshot, refreshed when the last check is older than `refreshMs`. */
+  /** The snapshot, refreshed when the last check is older than `refreshMs` (never waiting on a rebuild). */
   current(): Promise<LoadedSnapshot> {
-    if (this.loaded && this.clock() - this.checkedAt < this.refreshMs) return Promise.resolve(this.loaded);
+    if (this.loaded && (this.rebuilding || this.clock() - this.checkedAt < this.refreshMs)) return Promise.resolve(this.loaded);
     this.inflight ??= this.refresh().finally(() => {
       this.inflight = undefined;
     });
@@ -36,12 +42,34 @@ export class SnapshotCache {
 
   private async refresh(): Promise<LoadedSnapshot> {
     const started = this.clock();
-    const version = await this.readVersion();
-    if (!this.loaded || this.loaded.version !== version) {
-      const input = await this.load();
-      this.loaded = { snapshot: compileSnapshot(input, this.loaded?.snapshot), input, version };
+    const version = await this.loader.version();
+    const loaded = this.loaded;
+    let next: LoadedSnapshot;
+    if (!loaded) next = { snapshot: compileSnapshot(await this.loader.full()), version };
+    else if (loaded.version === version) next = loaded;
+    else {
+      const delta = await this.loader.delta(loaded.version, version);
+      if (!delta) {
+        this.rebuild(started, version);
+        return loaded;
+      }
+      next = { snapshot: deriveSnapshot(loaded.snapshot, delta), version };
     }
+    this.loaded = next;
     this.checkedAt = started;
-    return this.loaded;
+    return next;
+  }
+
+  private rebuild(started: number, version: number): void {
+    this.rebuilding = (async () => {
+      const input = await this.loader.full();
+      this.loaded = { snapshot: compileSnapshot(input, this.loaded?.snapshot), version };
+      this.checkedAt = started;
+    })()
+      // The current snapshot keeps answering; the next check tries again.
+      .catch(this.onRebuildFailure)
+      .finally(() => {
+        this.rebuilding = undefined;
+      });
   }
 }

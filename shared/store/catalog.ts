@@ -12,7 +12,7 @@ import { allPages } from './cursor.ts';
 import { withoutKeys } from './item.ts';
 import { catalogKeys } from './key-formats.ts';
 import { scanAll, type Page, type PageRequest } from './pages.ts';
-import { batchGet } from './batch.ts';
+import { batchGet, batchGetAll } from './batch.ts';
 import { indexChanges, notIndexed } from './catalog-index.ts';
 import { cursorPosition, filteredPage, inDomain, listingCursor, listingScope, partsFor, tagged, type IndexPart } from './catalog-pages.ts';
 
@@ -237,6 +237,15 @@ export class CatalogRepository {
     const scope = listingScope(listing);
     const page = await filteredPage(this.db, [part], { after: cursorPosition(request.cursor, scope), limit: request.limit }, async (entries) => entries.map(map), keep);
     return { items: page.items, cursor: listingCursor(page.next, scope) };
+  }
+
+  /** The sources and domains of these ids that exist, read strongly consistent in batches of 100. */
+  async getMany(sourceIds: readonly string[], domainIds: readonly string[]): Promise<CatalogContents> {
+    const keys = [...sourceIds.map(catalogKeys.source), ...domainIds.map(catalogKeys.domain)].map((pk) => ({ pk, sk: catalogKeys.meta }));
+    const items = keys.length ? await batchGetAll(this.db, this.table, keys, { ConsistentRead: true }) : [];
+    const sources = items.filter((i) => String(i.pk).startsWith(catalogKeys.sourcePrefix)).map((i) => this.toSource(i));
+    const domains = items.filter((i) => String(i.pk).startsWith(catalogKeys.domainPrefix)).map((i) => withoutKeys<Domain>(i));
+    return { sources, domains };
   }
 
   /** Every source and domain, in one consistent scan (the catalog is bounded; callers cache it). */

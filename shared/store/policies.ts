@@ -4,7 +4,8 @@ import type { PolicyDocument, StoredPolicy } from '#shared/model/policy.ts';
 import type { Db } from './client.ts';
 import { NotFoundError, VersionMismatchError } from './errors.ts';
 import { policyKeys } from './key-formats.ts';
-import { readSnapshotVersion, transactChange, type SnapshotChange } from './snapshot-changes.ts';
+import { batchGetAll } from './batch.ts';
+import { readChanges, readSnapshotVersion, transactChange, type SnapshotChange } from './snapshot-changes.ts';
 import { nowIso, type TransactItem } from './transact.ts';
 import { queryAll } from './pages.ts';
 import { AuditedRepository } from './repository.ts';
@@ -46,6 +47,17 @@ export class PolicyRepository extends AuditedRepository {
   /** The snapshot version (see `readSnapshotVersion`). */
   snapshotVersion(): Promise<number> {
     return readSnapshotVersion(this.db);
+  }
+
+  /** What each snapshot version after `after` up to `upTo` changed, or undefined (see `readChanges`). */
+  changes(after: number, upTo: number): Promise<SnapshotChange[] | undefined> {
+    return readChanges(this.db, after, upTo);
+  }
+
+  /** The current versions of the policies of these keys that exist, read strongly consistent in batches of 100. */
+  async getMany(policyKeysToRead: readonly string[]): Promise<StoredPolicy[]> {
+    const keys = policyKeysToRead.map((k) => ({ pk: policyKeys.policy(k), sk: policyKeys.current }));
+    return keys.length ? (await batchGetAll(this.db, this.table, keys, { ConsistentRead: true })).map(toStored) : [];
   }
 
   /** The current version of a policy, or undefined. */

@@ -6,6 +6,7 @@ import { createFunctionApps, createLocalServer } from '#local/compose.ts';
 import type { ColumnDecision, Decision } from '#shared/model/decision.ts';
 import { VERSION } from '#shared/config.ts';
 import type { DecidingServices } from '#shared/services.ts';
+import { readSnapshotVersion } from '#shared/store/snapshot-changes.ts';
 import { auditRecords, bearer, json, localServices } from '../../support/services.ts';
 import { keyFor, pause } from '../../support/policy.ts';
 
@@ -14,6 +15,7 @@ let s: DecidingServices;
 let api: Hono;
 let admin: Record<string, string>;
 let partnerScim: string;
+let decisions: DecisionService;
 
 const SCIM_JSON = 'application/scim+json';
 const scim = (method: string, path: string, body: unknown) =>
@@ -28,9 +30,19 @@ async function decision(iamid: string, userid: string, dataSource: string): Prom
 const ssnOf = async (iamid: string, userid: string): Promise<ColumnDecision> =>
   (await decision(iamid, userid, 'staff_directory')).columns.find((c) => c.name === 'ssn')!;
 
+/**
+ * A trust change is compiled by a full rebuild that runs beside the decisions (which keep the
+ * previous snapshot meanwhile): wait until this instance's snapshot is at the stored version.
+ */
+async function caughtUp(): Promise<void> {
+  const stored = await readSnapshotVersion(s.db);
+  for (let i = 0; i < 100 && (await decisions.snapshot()).version !== stored; i++) await pause(TTL);
+}
+
 async function trust(iamid: string, trustedForPolicies: unknown): Promise<Response> {
   const res = await api.request(`/v1/iams/${iamid}`, json('PUT', { trustedForPolicies }, admin));
   await pause(TTL * 3);
+  await caughtUp();
   return res;
 }
 
@@ -39,7 +51,7 @@ beforeAll(async () => {
   s = local.services;
   admin = bearer(local.adminKey);
   // The whole API as `npm start` routes it, with decisions refreshed quickly.
-  const decisions = new DecisionService(s, { refreshMs: TTL, userCacheMs: TTL });
+  decisions = new DecisionService(s, { refreshMs: TTL, userCacheMs: TTL });
   api = createLocalServer({ ...createFunctionApps(s), policy: createPolicyApp(s, decisions) }, VERSION);
 
   // A second IdP gets a SCIM token and pushes mallory into groups it names HR and Legal.

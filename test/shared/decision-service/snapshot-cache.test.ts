@@ -1,34 +1,56 @@
 import { describe, expect, it } from 'vitest';
 import { SnapshotCache } from '#shared/decision-service/snapshot-cache.ts';
-import type { SnapshotInput } from '#shared/policy/index.ts';
+import type { SnapshotLoader } from '#shared/decision-service/snapshot-loader.ts';
+import type { DataSource } from '#shared/model/catalog.ts';
+import type { SnapshotDelta } from '#shared/policy/index.ts';
 
-const source = (id: string) => ({ id, name: id, platform: 'postgres' as const, database: 'd', schema: 's', table: id, owners: [], tags: [], columns: [], version: 1, createdAt: '', updatedAt: '' });
+const source = (id: string): DataSource => ({ id, name: id, platform: 'postgres', database: 'd', schema: 's', table: id, owners: [], tags: [], columns: [], version: 1, createdAt: '', updatedAt: '' });
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function harness(refreshMs: number) {
+/** An in-memory catalog whose changes are recorded as the store records them; `gap` loses the records. */
+function harness(refreshMs: number, opts: { fullMs?: number } = {}) {
   let now = 0;
-  let version = 1;
   let sources = ['a'];
-  const calls = { version: 0, load: 0 };
-  const cache = new SnapshotCache(
-    async () => {
+  const log: Array<{ version: number; added: string[]; removed: string[] }> = [];
+  const calls = { version: 0, full: 0, delta: 0 };
+  const failures: unknown[] = [];
+  let gap = false;
+  let failFull = false;
+  const loader: SnapshotLoader = {
+    async version() {
       calls.version++;
-      return version;
+      return log.length;
     },
-    async (): Promise<SnapshotInput> => {
-      calls.load++;
-      return { sources: sources.map(source), domains: [], policies: [], trustedIams: ['bim'] };
+    async full() {
+      calls.full++;
+      const at = [...sources];
+      if (opts.fullMs) await pause(opts.fullMs);
+      if (failFull) throw new Error('scan failed');
+      return { sources: at.map(source), domains: [], policies: [], trustedIams: ['bim'] };
     },
-    refreshMs,
-    () => now,
-  );
+    async delta(after, upTo): Promise<SnapshotDelta | undefined> {
+      calls.delta++;
+      if (gap) return undefined;
+      const changed = new Map<string, DataSource | undefined>();
+      for (const c of log.slice(after, upTo)) {
+        for (const id of c.added) changed.set(id, source(id));
+        for (const id of c.removed) changed.set(id, undefined);
+      }
+      return { sources: changed, domains: new Map(), policies: new Map() };
+    },
+  };
+  const cache = new SnapshotCache(loader, refreshMs, (e) => failures.push(e), () => now);
   return {
     cache,
     calls,
+    failures,
     advance: (ms: number) => (now += ms),
     change: (ids: string[]) => {
+      log.push({ version: log.length + 1, added: ids.filter((id) => !sources.includes(id)), removed: sources.filter((id) => !ids.includes(id)) });
       sources = ids;
-      version++;
     },
+    loseRecords: () => (gap = true),
+    failFullLoads: (fail: boolean) => (failFull = fail),
   };
 }
 
@@ -36,35 +58,78 @@ describe('snapshot cache', () => {
   it('checks the version at most once per interval and shares one in-flight check', async () => {
     const h = harness(1000);
     await Promise.all([h.cache.current(), h.cache.current(), h.cache.current()]);
-    expect(h.calls).toEqual({ version: 1, load: 1 });
+    expect(h.calls).toEqual({ version: 1, full: 1, delta: 0 });
     h.advance(999);
     await h.cache.current();
     expect(h.calls.version).toBe(1);
     h.advance(1);
     await h.cache.current();
-    expect(h.calls).toEqual({ version: 2, load: 1 });
+    expect(h.calls).toEqual({ version: 2, full: 1, delta: 0 });
   });
 
-  it('recompiles only when the version moved, and shows the change after the interval', async () => {
+  it('applies what changed once the interval passed, without loading everything again', async () => {
     const h = harness(1000);
     expect((await h.cache.current()).snapshot.sourceIds).toEqual(['a']);
     h.change(['a', 'b']);
+    h.change(['b', 'c']);
     h.advance(500);
     expect((await h.cache.current()).snapshot.sourceIds).toEqual(['a']);
     h.advance(500);
-    expect((await h.cache.current()).snapshot.sourceIds).toEqual(['a', 'b']);
-    expect(h.calls.load).toBe(2);
+    const loaded = await h.cache.current();
+    expect(loaded.snapshot.sourceIds).toEqual(['b', 'c']);
+    expect(loaded.version).toBe(2);
+    expect(h.calls).toMatchObject({ full: 1, delta: 1 });
+  });
+
+  it('answers from the current snapshot while a full rebuild runs, and from the rebuilt one after', async () => {
+    const h = harness(10, { fullMs: 400 });
+    await h.cache.current();
+    h.change(['a', 'b']);
+    h.loseRecords();
+    h.advance(10);
+    const started = performance.now();
+    const during = await Promise.all([h.cache.current(), h.cache.current()]);
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(during.map((l) => l.snapshot.sourceIds)).toEqual([['a'], ['a']]);
+    h.advance(10);
+    expect((await h.cache.current()).snapshot.sourceIds).toEqual(['a']);
+    expect(h.calls.full).toBe(2);
+    await pause(600);
+    const after = await h.cache.current();
+    expect(after.snapshot.sourceIds).toEqual(['a', 'b']);
+    expect(after.version).toBe(1);
+    expect(h.calls.full).toBe(2);
+  });
+
+  it('keeps answering when a rebuild fails, reports it, and rebuilds at the next check', async () => {
+    const h = harness(10);
+    await h.cache.current();
+    h.change(['z']);
+    h.loseRecords();
+    h.failFullLoads(true);
+    h.advance(10);
+    expect((await h.cache.current()).snapshot.sourceIds).toEqual(['a']);
+    await pause(20);
+    expect(h.failures).toHaveLength(1);
+    h.failFullLoads(false);
+    expect((await h.cache.current()).snapshot.sourceIds).toEqual(['a']);
+    await pause(20);
+    expect((await h.cache.current()).snapshot.sourceIds).toEqual(['z']);
   });
 
   it('retries after a failed check instead of caching the failure', async () => {
     let fail = true;
     const cache = new SnapshotCache(
-      async () => {
-        if (fail) throw new Error('dynamodb down');
-        return 1;
+      {
+        version: async () => {
+          if (fail) throw new Error('dynamodb down');
+          return 1;
+        },
+        full: async () => ({ sources: [], domains: [], policies: [], trustedIams: ['bim'] }),
+        delta: async () => undefined,
       },
-      async () => ({ sources: [], domains: [], policies: [], trustedIams: ['bim'] }),
       1000,
+      () => {},
     );
     await expect(cache.current()).rejects.toThrow('dynamodb down');
     fail = false;
