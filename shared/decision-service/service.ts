@@ -36,10 +36,12 @@ export interface DecisionDeps {
 
 /**
  * Consistency promise: a catalog, tag or policy change is reflected by every decision that
- * starts more than `refreshMs` (default 1 s) after the change was acknowledged; a change to a
- * user's attributes, groups or access requests, by every decision that starts more than
- * `userCacheMs` (default 1 s) after it. Writes through the API are read back at once by the
- * catalog and policy reads (strongly consistent); only decisions see this bounded lag.
+ * starts more than `refreshMs` (default 1 s) after the change was acknowledged; an IAM-trust
+ * change (or one that finds the instance too far behind to read the changes), once the full
+ * rebuild it starts in the background is done. A change to a user's attributes, groups or access
+ * requests, by every decision that starts more than `userCacheMs` (default 1 s) after it. Writes
+ * through the API are read back at once by the catalog and policy reads (strongly consistent);
+ * only decisions see this bounded lag.
  */
 export interface DecisionOptions {
   /** How often the snapshot version is checked (default: `WARDEN_SNAPSHOT_REFRESH_MS`). */

@@ -32,7 +32,8 @@
  * catalog
  *   data source by id, with columns  → GetItem pk=SOURCE#id sk=META
  *   domain by id                     → GetItem pk=DOMAIN#id sk=META
- *   whole catalog (policy snapshot)  → Scan (bounded by the catalog size; cached per function)
+ *   the sources and domains a snapshot delta names → BatchGetItem of pk=SOURCE#id|DOMAIN#id sk=META
+ *   whole catalog (a function's first snapshot, a full rebuild) → Scan (bounded by the catalog size)
  *   the listing index, written in each source's transaction (`catalog-index.ts`), sk = source id:
  *   sources, a page in id order      → Query pk=SOURCES, sk > cursor; then BatchGetItem of the page
  *   sources carrying a tag or a descendant (on the source or a column; `onSource` for domains)
@@ -42,10 +43,10 @@
  *   domains, a page                  → Query pk=DOMAINS, sk=id (a copy written with the domain)
  *
  * policies
- *   current policy by key            → GetItem pk=POLICY#key sk=CURRENT
+ *   current policy by key            → GetItem pk=POLICY#key sk=CURRENT (BatchGetItem for a snapshot delta)
  *   history of a policy              → Query pk=POLICY#key sk begins_with V#
  *   all current policies (snapshot)  → Query gsi1 pk=POLICIES
- *   snapshot version (changes to catalog or policies bump it; checked ≤ 1/s)
+ *   snapshot version (each change to catalog, policies or IAM trust takes the next; checked ≤ 1/s)
  *                                   → GetItem pk=SNAPSHOT sk=VERSION
  *   IAMs marked (un)trusted for policy matching, read with the snapshot (an IAM change writes
  *   it with a version bump)           → GetItem pk=SNAPSHOT sk=IAMTRUST
