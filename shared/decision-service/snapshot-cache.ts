@@ -1,4 +1,5 @@
-import { compileSnapshot, deriveSnapshot, type Snapshot } from '#shared/policy/index.ts';
+import { compileSnapshot, deriveSnapshot, prepareDeltas, type Snapshot } from '#shared/policy/index.ts';
+import { buildSnapshot } from './snapshot-build.ts';
 import type { SnapshotLoader } from './snapshot-loader.ts';
 
 /** A compiled snapshot and the version it was built at. */
@@ -45,9 +46,14 @@ export class SnapshotCache {
     const version = await this.loader.version();
     const loaded = this.loaded;
     let next: LoadedSnapshot;
-    if (!loaded) next = { snapshot: compileSnapshot(await this.loader.full()), version };
-    else if (loaded.version === version) next = loaded;
-    else {
+    if (!loaded) {
+      // Nothing answers before the first snapshot: compiled in one go, the quickest way.
+      const snapshot = compileSnapshot(await this.loader.full());
+      prepareDeltas(snapshot);
+      next = { snapshot, version };
+    } else if (loaded.version === version) {
+      next = loaded;
+    } else {
       const delta = await this.loader.delta(loaded.version, version);
       if (!delta) {
         this.rebuild(started, version);
@@ -63,7 +69,7 @@ export class SnapshotCache {
   private rebuild(started: number, version: number): void {
     this.rebuilding = (async () => {
       const input = await this.loader.full();
-      this.loaded = { snapshot: compileSnapshot(input, this.loaded?.snapshot), version };
+      this.loaded = { snapshot: await buildSnapshot(input, this.loaded?.snapshot), version };
       this.checkedAt = started;
     })()
       // The current snapshot keeps answering; the next check tries again.

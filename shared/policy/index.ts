@@ -11,7 +11,7 @@ export { parsePolicyDocument } from './validate.ts';
 export { compileSubscription, failClosed, fingerprint, subscriptionFingerprint, type CompiledSubscription } from './subscription/compile.ts';
 export { compileEntitlements } from './subscription/entitlements.ts';
 export { compileSnapshot, physicalTableKey, type PhysicalTable, type Snapshot, type SnapshotInput, type SourceEntry, type TagCount } from './snapshot.ts';
-export { deriveSnapshot, type SnapshotDelta } from './snapshot-delta.ts';
+export { deriveSnapshot, prepareDeltas, type SnapshotDelta } from './snapshot-delta.ts';
 export { decideSubscription, grants, mergeSatisfied, type DecideOptions, type SubscriptionDecision } from './subscription-decision.ts';
 export { decide, type DecisionBody } from './full-decision.ts';
 export { simulate, sourcesToCompare, type ColumnChange, type SimulationChange, type SimulationResult, type SimulatedOutcome } from './simulate.ts';

@@ -15,22 +15,12 @@ export interface SnapshotDelta {
   readonly policies: ReadonlyMap<string, StoredPolicy | undefined>;
 }
 
-/** More touched sources than this share of the catalog (and than `REBUILD_MIN`) are recomputed into a new base. */
-const REBUILD_SHARE = 4;
-const REBUILD_MIN = 64;
-
 /*
  * The inverse index (sources by tag, column tag, named domain) exists only to derive, and
  * changes in place: it moves from a snapshot to the one derived from it, so only the newest
  * snapshot of a line can be derived from.
  */
 const SOURCE_KEYS = new WeakMap<SnapshotState, SourcesByKey | 'moved'>();
-
-/** A function computing `f` once, on first call. */
-function once<T>(f: () => T): () => T {
-  let value: { v: T } | undefined;
-  return () => (value ??= { v: f() }).v;
-}
 
 const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -45,11 +35,75 @@ function insertSorted(list: readonly string[], id: string): string[] {
   return [...list.slice(0, lo), id, ...list.slice(lo)];
 }
 
+/** What a delta did to the id list: ids it removed, ids it added (not there before). */
+interface IdChanges {
+  readonly removed: ReadonlySet<string>;
+  readonly added: readonly string[];
+}
+
+/** The ids in id order after `changes`: the removed ones dropped, the added ones merged in (one pass). */
+function mergeIds(ids: readonly string[], changes: IdChanges): string[] {
+  const kept = changes.removed.size ? ids.filter((id) => !changes.removed.has(id)) : ids;
+  const added = [...changes.added].sort(byId);
+  const out: string[] = [];
+  let i = 0;
+  for (const id of added) {
+    while (i < kept.length && byId(kept[i]!, id) < 0) out.push(kept[i++]!);
+    out.push(id);
+  }
+  while (i < kept.length) out.push(kept[i++]!);
+  return out;
+}
+
+/** Longest chain of derived id lists left uncomputed: computing one recurses through them. */
+const MAX_PENDING_IDS = 32;
+
+/** The id list of a derived snapshot, merged from its predecessor's on first use. */
+class DerivedIds {
+  private value: readonly string[] | undefined;
+  readonly depth: number;
+
+  constructor(
+    private previous: (() => readonly string[]) & { ids?: DerivedIds },
+    private changed: IdChanges | undefined,
+  ) {
+    const before = previous.ids;
+    const depth = before && before.value === undefined ? before.depth + 1 : 1;
+    // Bounds the recursion (and what the chain holds on to) of a long line of unread snapshots.
+    if (depth > MAX_PENDING_IDS) previous();
+    this.depth = depth > MAX_PENDING_IDS ? 1 : depth;
+  }
+
+  /** The ids in id order. */
+  get(): readonly string[] {
+    if (this.value === undefined) {
+      this.value = mergeIds(this.previous(), this.changed!);
+      this.previous = () => [];
+      this.changed = undefined;
+    }
+    return this.value;
+  }
+
+  /** `get` as a function that knows its list (see `SnapshotState.sourceIds`). */
+  reader(): (() => readonly string[]) & { ids: DerivedIds } {
+    return Object.assign(() => this.get(), { ids: this });
+  }
+}
+
 function sourceKeysOf(state: SnapshotState): SourcesByKey {
   const held = SOURCE_KEYS.get(state);
   if (held === 'moved') throw new Error('a snapshot can be derived from once: derive from the newest one');
   SOURCE_KEYS.set(state, 'moved');
   return held ?? SourcesByKey.of([...state.entries.entries()].map(([, e]) => e.facts));
+}
+
+/**
+ * Builds what deriving from `snapshot` needs beyond the snapshot (an index of its sources by
+ * tag, column tag and named domain), so that the first delta does not pay for it.
+ */
+export function prepareDeltas(snapshot: Snapshot): void {
+  const state = snapshotState(snapshot);
+  if (state && !SOURCE_KEYS.has(state)) SOURCE_KEYS.set(state, SourcesByKey.of([...state.entries.entries()].map(([, e]) => e.facts)));
 }
 
 /** Members of a domain as defined by `domain` (or only by the sources naming `id`). */
@@ -117,9 +171,10 @@ export function deriveSnapshot(previous: Snapshot, delta: SnapshotDelta): Snapsh
   const changedFacts = new Map<string, SourceFacts | undefined>();
   const tableChanges = new Map<string, readonly string[] | undefined>();
   let tagCounts: ReadonlyMap<string, TagCount> = state.tagCounts;
-  let idsChanged = false;
+  const idChanges = { removed: new Set<string>(), added: [] as string[] };
   if (delta.sources.size) {
-    const counts = new Map(state.tagCounts);
+    // Counts change in place: copied, not shared with the previous snapshot.
+    const counts = new Map([...state.tagCounts].map(([tag, c]) => [tag, { ...c }]));
     const tableIds = (k: string): readonly string[] => (tableChanges.has(k) ? (tableChanges.get(k) ?? []) : (state.byTable.get(k) ?? []));
     for (const [id, source] of delta.sources) {
       touched.add(id);
@@ -138,7 +193,8 @@ export function deriveSnapshot(previous: Snapshot, delta: SnapshotDelta): Snapsh
         const k = physicalTableKey(facts.source);
         tableChanges.set(k, insertSorted(tableIds(k), id));
       }
-      idsChanged ||= !old !== !facts;
+      if (old && !facts) idChanges.removed.add(id);
+      if (!old && facts) idChanges.added.push(id);
       changedFacts.set(id, facts);
     }
     tagCounts = counts;
@@ -153,7 +209,7 @@ export function deriveSnapshot(previous: Snapshot, delta: SnapshotDelta): Snapsh
   const inputs = { domains, domainsByTag: byTag, subscriptionIndex, dataIndex, trustedIams: state.trustedIams };
   const factsOf = (id: string): SourceFacts | undefined => (changedFacts.has(id) ? changedFacts.get(id) : state.entries.get(id)?.facts);
   let entries: LayeredMap<string, SourceEntry>;
-  if (everySource || touched.size > Math.max(REBUILD_MIN, state.entries.size / REBUILD_SHARE)) {
+  if (everySource) {
     const all = new Map<string, SourceEntry>();
     for (const [id, entry] of state.entries.entries()) if (!changedFacts.has(id)) all.set(id, entryOf(entry.facts, inputs));
     for (const [id, facts] of changedFacts) if (facts) all.set(id, entryOf(facts, inputs));
@@ -176,13 +232,7 @@ export function deriveSnapshot(previous: Snapshot, delta: SnapshotDelta): Snapsh
     entries,
     byTable: tableChanges.size ? state.byTable.with(tableChanges) : state.byTable,
     tagCounts,
-    sourceIds: idsChanged
-      ? once(() => {
-          let ids = previousIds().filter((id) => !changedFacts.has(id) || changedFacts.get(id));
-          for (const [id, facts] of changedFacts) if (facts && !state.entries.has(id)) ids = insertSorted(ids, id);
-          return ids;
-        })
-      : previousIds,
+    sourceIds: idChanges.removed.size || idChanges.added.length ? new DerivedIds(previousIds, idChanges).reader() : previousIds,
   };
   const derived = snapshotOf(next);
   SOURCE_KEYS.set(next, keys);

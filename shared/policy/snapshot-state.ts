@@ -107,13 +107,12 @@ export function entryOf(facts: SourceFacts, state: EntryInputs): SourceEntry {
   };
 }
 
-/** Adds (`by` 1) or removes (`by` -1) a source's tags to counts it owns. */
-export function countTags(counts: Map<string, TagCount>, source: DataSource, by: 1 | -1): void {
+/** Adds (`by` 1) or removes (`by` -1) a source's tags to counts it owns (changed in place). */
+export function countTags(counts: Map<string, { dataSources: number; columns: number }>, source: DataSource, by: 1 | -1): void {
   const bump = (tag: string, field: 'dataSources' | 'columns'): void => {
-    const c = counts.get(tag) ?? { dataSources: 0, columns: 0 };
-    const next = { ...c, [field]: c[field] + by };
-    if (next.dataSources === 0 && next.columns === 0) counts.delete(tag);
-    else counts.set(tag, next);
+    const c = counts.get(tag);
+    if (!c) counts.set(tag, { dataSources: 0, columns: 0, [field]: by });
+    else if ((c[field] += by) === 0 && c.dataSources === 0 && c.columns === 0) counts.delete(tag);
   };
   for (const t of source.tags) bump(t, 'dataSources');
   for (const col of source.columns) for (const t of col.tags) bump(t, 'columns');

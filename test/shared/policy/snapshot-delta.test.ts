@@ -151,3 +151,19 @@ describe('snapshot deltas', () => {
     expect(() => deriveSnapshot(first, deltaOf([]))).toThrow('derive from the newest one');
   });
 });
+
+describe('a long line of deltas', () => {
+  it('keeps the ids in order through hundreds of unread derivations', () => {
+    const base = (id: string): DataSource => ({ id, name: id, platform: 'postgres', database: 'db', schema: 'public', table: id, owners: [], tags: [], columns: [], version: 1, createdAt: TIMES[0]!, updatedAt: TIMES[0]! });
+    let snap = compileSnapshot({ sources: [base('m')], domains: [], policies: [], trustedIams: TRUSTED });
+    const expected = new Set(['m']);
+    for (let i = 0; i < 300; i++) {
+      const id = `x${(i * 37) % 101}`;
+      const remove = expected.has(id);
+      snap = deriveSnapshot(snap, { sources: new Map([[id, remove ? undefined : base(id)]]), domains: new Map(), policies: new Map() });
+      if (remove) expected.delete(id);
+      else expected.add(id);
+    }
+    expect(snap.sourceIds).toEqual([...expected].sort());
+  });
+});
