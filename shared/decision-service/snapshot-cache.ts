@@ -1,4 +1,4 @@
-import { compileSnapshot, deriveSnapshot, prepareDeltas, type Snapshot } from '#shared/policy/index.ts';
+import { compileSnapshot, deriveSnapshot, type Snapshot } from '#shared/policy/index.ts';
 import { buildSnapshot } from './snapshot-build.ts';
 import type { SnapshotLoader } from './snapshot-loader.ts';
 
@@ -48,9 +48,7 @@ export class SnapshotCache {
     let next: LoadedSnapshot;
     if (!loaded) {
       // Nothing answers before the first snapshot: compiled in one go, the quickest way.
-      const snapshot = compileSnapshot(await this.loader.full());
-      prepareDeltas(snapshot);
-      next = { snapshot, version };
+      next = { snapshot: compileSnapshot(await this.loader.full()), version };
     } else if (loaded.version === version) {
       next = loaded;
     } else {

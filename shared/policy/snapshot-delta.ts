@@ -94,21 +94,19 @@ function sourceKeysOf(state: SnapshotState): SourcesByKey {
   const held = SOURCE_KEYS.get(state);
   if (held === 'moved') throw new Error('a snapshot can be derived from once: derive from the newest one');
   SOURCE_KEYS.set(state, 'moved');
-  return held ?? SourcesByKey.of([...state.entries.entries()].map(([, e]) => e.facts));
+  return held ?? new SourcesByKey();
 }
 
-/**
- * Builds what deriving from `snapshot` needs beyond the snapshot (an index of its sources by
- * tag, column tag and named domain), so that the first delta does not pay for it.
- */
-export function prepareDeltas(snapshot: Snapshot): void {
-  const state = snapshotState(snapshot);
-  if (state && !SOURCE_KEYS.has(state)) SOURCE_KEYS.set(state, SourcesByKey.of([...state.entries.entries()].map(([, e]) => e.facts)));
-}
+type Catalog = () => Iterable<SourceFacts>;
 
 /** Members of a domain as defined by `domain` (or only by the sources naming `id`). */
-function members(keys: SourcesByKey, id: string, domain: Domain | undefined): string[] {
-  return [...keys.sources(`o:${id}`), ...(domain?.tags ?? []).flatMap((t) => [...keys.sources(`t:${t}`)])];
+function members(keys: SourcesByKey, catalog: Catalog, id: string, domain: Domain | undefined): string[] {
+  return [...keys.sources(`o:${id}`, catalog), ...(domain?.tags ?? []).flatMap((t) => [...keys.sources(`t:${t}`, catalog)])];
+}
+
+function* factsIn(entries: LayeredMap<string, SourceEntry>, changed?: ReadonlyMap<string, SourceFacts | undefined>): IterableIterator<SourceFacts> {
+  for (const [id, e] of entries.entries()) if (!changed?.has(id)) yield e.facts;
+  for (const f of changed?.values() ?? []) if (f) yield f;
 }
 
 /**
@@ -160,7 +158,8 @@ export function deriveSnapshot(previous: Snapshot, delta: SnapshotDelta): Snapsh
   if (delta.domains.size) {
     const next = new Map(domains);
     for (const [id, domain] of delta.domains) {
-      for (const m of [...members(keys, id, domains.get(id)), ...members(keys, id, domain)]) touched.add(m);
+      const before = () => factsIn(state.entries);
+      for (const m of [...members(keys, before, id, domains.get(id)), ...members(keys, before, id, domain)]) touched.add(m);
       if (domain) next.set(id, domain);
       else next.delete(id);
     }
@@ -200,10 +199,11 @@ export function deriveSnapshot(previous: Snapshot, delta: SnapshotDelta): Snapsh
     tagCounts = counts;
   }
 
+  const after = () => factsIn(state.entries, changedFacts);
   for (const k of reached) {
     if (k.startsWith('s:')) touched.add(k.slice(2));
-    else if (k.startsWith('d:')) for (const m of members(keys, k.slice(2), domains.get(k.slice(2)))) touched.add(m);
-    else for (const id of keys.sources(k)) touched.add(id);
+    else if (k.startsWith('d:')) for (const m of members(keys, after, k.slice(2), domains.get(k.slice(2)))) touched.add(m);
+    else for (const id of keys.sources(k, after)) touched.add(id);
   }
 
   const inputs = { domains, domainsByTag: byTag, subscriptionIndex, dataIndex, trustedIams: state.trustedIams };

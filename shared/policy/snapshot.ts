@@ -110,6 +110,17 @@ export function snapshotOf(state: SnapshotState): Snapshot {
  * that unchanged sources keep identical policy lists (simulation skips them).
  */
 export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snapshot {
+  const steps = compileSteps(input, previous);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/**
+ * `compileSnapshot` in steps, for a caller that must not hold its thread for a whole compile:
+ * each `next()` compiles up to `slice` sources, and the last one returns the snapshot.
+ */
+export function* compileSteps(input: SnapshotInput, previous?: Snapshot, slice = 2000): Generator<void, Snapshot> {
   const trustedIams: TrustedIams = new Set(input.trustedIams);
   const defaultIam = input.defaultIam ?? BUILT_IN_IAM;
   const domains = new Map(input.domains.map((d) => [d.id, d]));
@@ -130,6 +141,7 @@ export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snap
     else byTable.set(key, [source.id]);
     entries.set(source.id, entryOf(sourceFacts(source), inputs));
     countTags(tagCounts, source, 1);
+    if (entries.size % slice === 0) yield;
   }
   const sourceIds = [...entries.keys()];
   return snapshotOf({

@@ -13,39 +13,39 @@ export function sourceKeys(facts: SourceFacts): string[] {
   return keys;
 }
 
-/** Sources by what they have (see `sourceKeys`): which sources a changed policy or domain can touch. */
+function hasKey(facts: SourceFacts, key: string): boolean {
+  const value = key.slice(2);
+  if (key.startsWith('t:')) return facts.tagLineage.has(value);
+  if (key.startsWith('c:')) return facts.columnTagLineage.has(value);
+  return key.startsWith('o:') && facts.source.domain === value;
+}
+
+/**
+ * Sources by what they have (see `sourceKeys`): which sources a changed policy or domain can
+ * touch. A key's sources are found by one pass over the catalog the first time it is asked
+ * for, then kept up to date, so the index costs nothing until a change needs it.
+ */
 export class SourcesByKey {
   private readonly byKey = new Map<string, Set<string>>();
 
-  /** The index of every source of `facts`. */
-  static of(facts: Iterable<SourceFacts>): SourcesByKey {
-    const index = new SourcesByKey();
-    for (const f of facts) index.add(f);
-    return index;
-  }
-
-  /** Files a source under each of its keys. */
+  /** Files a source under each of its keys already asked for. */
   add(facts: SourceFacts): void {
-    for (const k of sourceKeys(facts)) {
-      const ids = this.byKey.get(k);
-      if (ids) ids.add(facts.source.id);
-      else this.byKey.set(k, new Set([facts.source.id]));
-    }
+    for (const k of sourceKeys(facts)) this.byKey.get(k)?.add(facts.source.id);
   }
 
   /** Unfiles a source (as it was filed). */
   remove(facts: SourceFacts): void {
-    for (const k of sourceKeys(facts)) {
-      const ids = this.byKey.get(k);
-      ids?.delete(facts.source.id);
-      if (ids?.size === 0) this.byKey.delete(k);
-    }
+    for (const k of sourceKeys(facts)) this.byKey.get(k)?.delete(facts.source.id);
   }
 
-  /** The ids of the sources filed under `key`. */
-  sources(key: string): ReadonlySet<string> {
-    return this.byKey.get(key) ?? EMPTY;
+  /** The ids of the sources filed under `key`; `catalog` is every source as this index now holds them. */
+  sources(key: string, catalog: () => Iterable<SourceFacts>): ReadonlySet<string> {
+    let ids = this.byKey.get(key);
+    if (!ids) {
+      ids = new Set();
+      for (const f of catalog()) if (hasKey(f, key)) ids.add(f.source.id);
+      this.byKey.set(key, ids);
+    }
+    return ids;
   }
 }
-
-const EMPTY: ReadonlySet<string> = new Set();
