@@ -12,6 +12,6 @@ export { compileSubscription, failClosed, fingerprint, subscriptionFingerprint, 
 export { compileEntitlements } from './subscription/entitlements.ts';
 export { compileSnapshot, compileSteps, physicalTableKey, type PhysicalTable, type Snapshot, type SnapshotInput, type SourceEntry, type TagCount } from './snapshot.ts';
 export { deriveSnapshot, type SnapshotDelta } from './snapshot-delta.ts';
-export { decideSubscription, grants, mergeSatisfied, type DecideOptions, type SubscriptionDecision } from './subscription-decision.ts';
+export { decideSubscription, grants, type DecideOptions, type SubscriptionDecision } from './subscription-decision.ts';
 export { decide, type DecisionBody } from './full-decision.ts';
 export { simulate, sourcesToCompare, type ColumnChange, type SimulationChange, type SimulationResult, type SimulatedOutcome } from './simulate.ts';

@@ -4,6 +4,7 @@ import { planDataPolicies, type DataPlan } from './data/plan.ts';
 import { PolicyIndex } from './policy-index.ts';
 import type { SourceFacts } from './source-facts.ts';
 import { compileSubscription, failClosed, subscriptionFingerprint, type CompiledSubscription } from './subscription/compile.ts';
+import { planAccess, type AccessPlan } from './subscription/plan.ts';
 import type { TargetKeys } from './targeting.ts';
 import { policyTrust, type TrustedIams } from './trust.ts';
 import type { LayeredMap } from './layered-map.ts';
@@ -93,11 +94,13 @@ export function entryOf(facts: SourceFacts, state: EntryInputs): SourceEntry {
   const dataPolicies = disabled.size ? targetingData.filter((p) => !disabled.has(p.document.policyKey)) : targetingData;
   const disabledPolicies = disabled.size ? [...targeting.map((p) => p.policy.policyKey), ...targetingData.map((p) => p.document.policyKey)].filter((k) => disabled.has(k)) : [];
   let plan: DataPlan | undefined;
+  let access: AccessPlan | undefined;
   const trustedIams = state.trustedIams;
   return {
     facts,
     domains: inDomains,
     subscriptions: applicable,
+    accessPlan: () => (access ??= planAccess(applicable)),
     dataPolicies,
     // Planning every source up front would cost compile time for sources nobody queries.
     dataPlan: () => (plan ??= planDataPolicies(source, dataPolicies, trustedIams)),

@@ -7,6 +7,7 @@ import { PolicyIndex } from './policy-index.ts';
 import { sourceFacts, type SourceFacts } from './source-facts.ts';
 import { countTags, domainsByTag, entryOf, filePolicy, type SnapshotState } from './snapshot-state.ts';
 import type { CompiledSubscription } from './subscription/compile.ts';
+import type { AccessPlan } from './subscription/plan.ts';
 import type { TrustedIams } from './trust.ts';
 
 /** Everything a decision on one source needs, precomputed. */
@@ -14,6 +15,8 @@ export interface SourceEntry {
   readonly facts: SourceFacts;
   /** Applicable non-staged subscription policies, oldest first. */
   readonly subscriptions: readonly CompiledSubscription[];
+  /** The same policies' tests for a yes/no answer, planned on first use. */
+  accessPlan(): AccessPlan;
   /** Applicable non-staged data policies, oldest `createdAt` first. */
   readonly dataPolicies: readonly StoredPolicy[];
   /** Masks and row filters of the source, planned once on first use (user-independent). */

@@ -2,8 +2,12 @@ import type { Subject } from '#shared/model/identity.ts';
 import type { SubscriptionVerdict } from '#shared/model/decision.ts';
 import type { SourceEntry, Snapshot } from './snapshot.ts';
 import type { CompiledSubscription } from './subscription/compile.ts';
+import { planHolds } from './subscription/plan.ts';
 
-/** The subscription part of a decision. */
+/**
+ * The subscription part of a decision. `subscription` and a denial's `reason` are worked out
+ * when first read (spreading or serialising the decision reads them), then kept.
+ */
 export interface SubscriptionDecision {
   readonly access: 'granted' | 'denied';
   readonly discoverable: boolean;
@@ -18,23 +22,6 @@ export interface DecideOptions {
   readonly approvedRequest?: { readonly expiresAt?: string };
   /** Milliseconds since the epoch; defaults to `Date.now()`. */
   readonly now?: number;
-}
-
-/** (AND of alwaysRequired) AND (OR of shareResponsibility); no policy at all denies. */
-export function mergeSatisfied(policies: readonly CompiledSubscription[], satisfied: (i: number) => boolean): boolean {
-  if (policies.length === 0) return false;
-  let shared = false;
-  let anyShared = false;
-  for (let i = 0; i < policies.length; i++) {
-    const ok = satisfied(i);
-    if (policies[i]!.merge === 'alwaysRequired') {
-      if (!ok) return false;
-    } else {
-      anyShared = true;
-      shared ||= ok;
-    }
-  }
-  return !anyShared || shared;
 }
 
 function requestValid(opts: DecideOptions): boolean {
@@ -60,6 +47,52 @@ function denialReason(verdicts: readonly SubscriptionVerdict[], disabled: readon
   return `not satisfied: ${failed.join(', ')}`;
 }
 
+/** What explains one decision, worked out on first read and kept. */
+class Explanation {
+  private built?: readonly SubscriptionVerdict[];
+  private denied?: string;
+
+  constructor(
+    private readonly subject: Subject,
+    private readonly entry: SourceEntry,
+    private readonly approved: boolean,
+  ) {}
+
+  get verdicts(): readonly SubscriptionVerdict[] {
+    return (this.built ??= this.entry.subscriptions.map((p) => safeVerdict(p, this.subject, this.entry, this.approved)));
+  }
+
+  get denial(): string {
+    return (this.denied ??= denialReason(this.verdicts, this.entry.disabledPolicies));
+  }
+}
+
+/*
+ * The decision as a caller reads it. Verdicts and a denial's reason are built on first read:
+ * most callers (listings, Trino's visibility, the query engine's checks) only read `access`,
+ * and explanations are most of a decision's cost. The getters are own and enumerable, so
+ * spreading or serialising a decision reads them like plain fields, in the same order.
+ */
+function decision(access: SubscriptionDecision['access'], discoverable: boolean, entry: SourceEntry, e: Explanation, reason?: string): SubscriptionDecision {
+  const disabledPolicies = entry.disabledPolicies;
+  if (reason === undefined) {
+    return disabledPolicies.length
+      ? { access, discoverable, get subscription() { return e.verdicts; }, disabledPolicies }
+      : { access, discoverable, get subscription() { return e.verdicts; } };
+  }
+  return disabledPolicies.length
+    ? { access, discoverable, get subscription() { return e.verdicts; }, disabledPolicies, reason }
+    : { access, discoverable, get subscription() { return e.verdicts; }, reason };
+}
+
+function denial(entry: SourceEntry, e: Explanation): SubscriptionDecision {
+  const disabledPolicies = entry.disabledPolicies;
+  const discoverable = entry.discovery;
+  return disabledPolicies.length
+    ? { access: 'denied', discoverable, get subscription() { return e.verdicts; }, disabledPolicies, get reason() { return e.denial; } }
+    : { access: 'denied', discoverable, get subscription() { return e.verdicts; }, get reason() { return e.denial; } };
+}
+
 /**
  * Decides whether a subject may query a source, with every applicable policy's verdict.
  * Default deny; `undefined` for an unknown source.
@@ -67,28 +100,16 @@ function denialReason(verdicts: readonly SubscriptionVerdict[], disabled: readon
 export function decideSubscription(snapshot: Snapshot, subject: Subject, sourceId: string, opts: DecideOptions = {}): SubscriptionDecision | undefined {
   const entry = snapshot.source(sourceId);
   if (!entry) return undefined;
-  const policies = entry.subscriptions;
   // A request is a manual override only while every policy on the source allows requests.
-  const approved = requestValid(opts) && entry.requestsAllowed;
-  const verdicts = policies.map((p) => safeVerdict(p, subject, entry, approved));
-  const subscription = { subscription: verdicts, ...(entry.disabledPolicies.length ? { disabledPolicies: entry.disabledPolicies } : {}) };
-  if (!subject.active) return { access: 'denied', discoverable: false, ...subscription, reason: 'user is inactive' };
-  if (mergeSatisfied(policies, (i) => verdicts[i]!.satisfied)) return { access: 'granted', discoverable: true, ...subscription };
-  if (approved) {
-    return { access: 'granted', discoverable: true, ...subscription, reason: 'approved access request' };
-  }
-  return { access: 'denied', discoverable: entry.discovery, ...subscription, reason: denialReason(verdicts, entry.disabledPolicies) };
+  const approved = entry.requestsAllowed && requestValid(opts);
+  const e = new Explanation(subject, entry, approved);
+  if (!subject.active) return decision('denied', false, entry, e, 'user is inactive');
+  if (planHolds(entry.accessPlan(), subject, entry.facts, approved)) return decision('granted', true, entry, e);
+  if (approved) return decision('granted', true, entry, e, 'approved access request');
+  return denial(entry, e);
 }
 
-/** The same decision without explanations or requests: the fast path of simulation. */
+/** The same decision without explanations or requests: whether the subject may query the source. */
 export function grants(entry: SourceEntry, subject: Subject): boolean {
-  if (!subject.active) return false;
-  const policies = entry.subscriptions;
-  return mergeSatisfied(policies, (i) => {
-    try {
-      return policies[i]!.test(subject, entry.facts, false);
-    } catch {
-      return false;
-    }
-  });
+  return subject.active && planHolds(entry.accessPlan(), subject, entry.facts, false);
 }

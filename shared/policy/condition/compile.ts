@@ -1,6 +1,6 @@
 import type { Subject } from '#shared/model/identity.ts';
 import type { ConditionOutcome } from '../conditions.ts';
-import { hasAttributeValue, qualified } from '../conditions.ts';
+import { attributeTest, qualified } from '../conditions.ts';
 import type { SourceFacts } from '../source-facts.ts';
 import { covers } from '../tags.ts';
 import type { ConditionNode, TagScope } from './ast.ts';
@@ -69,14 +69,17 @@ export function compileCondition(node: ConditionNode): CompiledCondition {
   switch (node.kind) {
     case 'hasAttribute':
       return leaf(
-        (s) => hasAttributeValue(s, node.name, node.value),
+        attributeTest(node.name, node.value),
         (s, _f, holds) => `${holds ? '' : 'not '}${qualified(s, node.name)}=${node.value}`,
       );
     case 'isInGroups': {
       const groups = node.groups;
       const names = (s: Subject, gs: readonly string[]) => gs.map((g) => qualified(s, g)).join(', ');
       return leaf(
-        (s) => groups.every((g) => s.groups.has(g)),
+        (s) => {
+          for (const g of groups) if (!s.groups.has(g)) return false;
+          return true;
+        },
         (s, _f, holds) => (holds ? `member of ${names(s, groups)}` : `not member of ${names(s, groups.filter((g) => !s.groups.has(g)))}`),
       );
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Subject } from '#shared/model/identity.ts';
 import type { SubscriptionVerdict } from '#shared/model/decision.ts';
-import type { StoredPolicy, SubscriptionPolicy } from '#shared/model/policy.ts';
+import type { ConditionSet, StoredPolicy, SubscriptionPolicy } from '#shared/model/policy.ts';
 import type { CompiledCondition } from '../condition/compile.ts';
 import type { SourceFacts } from '../source-facts.ts';
 import { trustKey, withTrust, type TrustedIams } from '../trust.ts';
@@ -16,7 +16,18 @@ export interface CompiledSubscription {
   readonly merge: 'alwaysRequired' | 'shareResponsibility';
   /** Whether an approved request may override this policy (`approval` policies always allow it). */
   readonly allowsRequests: boolean;
-  readonly test: (subject: Subject, source: SourceFacts, approved: boolean) => boolean;
+  /** The IAMs whose users' groups and attributes count (see `trustedView`); absent: `testView` reads neither. */
+  readonly trusted?: TrustedIams;
+  /**
+   * The verdict's `satisfied` alone, for the subject as `trusted` sees it (the caller passes that
+   * view, so that a decision works it out once for every policy trusting the same IAMs).
+   */
+  readonly testView: (view: Subject, source: SourceFacts, approved: boolean) => boolean;
+  /**
+   * Set when the policy holds exactly when that view holds one of these groups or attributes
+   * (entitlements, operator `any`, nothing advanced): a source ORs such policies into one test.
+   */
+  readonly anyOf?: Pick<ConditionSet, 'groups' | 'attributes'>;
   readonly evaluate: (subject: Subject, source: SourceFacts, approved: boolean) => SubscriptionVerdict;
 }
 
@@ -31,8 +42,13 @@ export function subscriptionFingerprint(doc: unknown, trusted: TrustedIams): str
 }
 
 function individuals(list: NonNullable<SubscriptionPolicy['actions']['individuals']>, defaultIam: string): CompiledCondition {
-  const ids = new Set(list.map((i) => `${i.iamid ?? defaultIam}\u0000${i.userid}`));
-  const test = (s: Subject): boolean => ids.has(`${s.iamid}\u0000${s.userid}`);
+  // By IAM, then user id: two lookups and no key to build per test.
+  const ids = new Map<string, Set<string>>();
+  for (const i of list) {
+    const iam = i.iamid ?? defaultIam;
+    ids.set(iam, (ids.get(iam) ?? new Set()).add(i.userid));
+  }
+  const test = (s: Subject): boolean => ids.get(s.iamid)?.has(s.userid) === true;
   return {
     test,
     evaluate: (s) => (test(s) ? { holds: true, explanation: 'listed individually' } : { holds: false, explanation: 'not listed individually' }),
@@ -41,20 +57,26 @@ function individuals(list: NonNullable<SubscriptionPolicy['actions']['individual
 
 const ANYONE: CompiledCondition = { test: () => true, evaluate: () => ({ holds: true, explanation: 'anyone' }) };
 
+/** A compiled condition, and the IAMs whose groups and attributes it believes when it reads them. */
+interface Condition {
+  readonly cond: CompiledCondition;
+  readonly trusted?: TrustedIams;
+}
+
 /** Only entitlements look at groups and attributes, so only they depend on which IAMs are trusted. */
-function condition(p: SubscriptionPolicy, trusted: TrustedIams, defaultIam: string): CompiledCondition | undefined {
+function condition(p: SubscriptionPolicy, trusted: TrustedIams, defaultIam: string): Condition | undefined {
   switch (p.actions.type) {
     case 'anyone':
-      return ANYONE;
+      return { cond: ANYONE };
     case 'approval':
       return undefined;
     case 'entitlements': {
       // The schema requires entitlements for this level; an empty set keeps a bad document denying.
       const e = compileEntitlements(p.actions.entitlements ?? { operator: 'any', groups: [], attributes: [] });
-      return withTrust(e, e.readsUserData, trusted);
+      return e.readsUserData ? { cond: e, trusted } : { cond: e };
     }
     case 'individuals':
-      return individuals(p.actions.individuals ?? [], defaultIam);
+      return { cond: individuals(p.actions.individuals ?? [], defaultIam) };
   }
 }
 
@@ -67,21 +89,34 @@ export function compileSubscription(stored: StoredPolicy & { document: Subscript
   const policy = stored.document;
   const { merge } = policy.actions;
   const policyKey = policy.policyKey;
-  const cond = condition(policy, trusted, defaultIam);
+  const c = condition(policy, trusted, defaultIam);
   const verdict = (satisfied: boolean, explanation: string): SubscriptionVerdict => ({ policyKey, merge, satisfied, explanation });
-  return {
+  const common = {
     policy,
     stored,
     fingerprint: subscriptionFingerprint(policy, trusted),
     merge,
     allowsRequests: policy.actions.allowRequests || policy.actions.type === 'approval',
-    test: cond ? (s, f) => cond.test(s, f) : (_s, _f, approved) => approved,
-    evaluate: cond
-      ? (s, f) => {
-          const o = cond.evaluate(s, f);
-          return verdict(o.holds, o.explanation);
-        }
-      : (_s, _f, approved) => verdict(approved, approved ? 'approved access request' : 'requires an approved access request'),
+  };
+  if (!c) {
+    return {
+      ...common,
+      testView: (_s, _f, approved) => approved,
+      evaluate: (_s, _f, approved) => verdict(approved, approved ? 'approved access request' : 'requires an approved access request'),
+    };
+  }
+  const { cond } = c;
+  const explained = c.trusted ? withTrust(cond, true, c.trusted) : cond;
+  const e = policy.actions.type === 'entitlements' ? policy.actions.entitlements : undefined;
+  return {
+    ...common,
+    ...(c.trusted ? { trusted: c.trusted } : {}),
+    ...(e && e.operator === 'any' && e.advanced === undefined ? { anyOf: { groups: e.groups, attributes: e.attributes } } : {}),
+    testView: cond.test,
+    evaluate: (s, f) => {
+      const o = explained.evaluate(s, f);
+      return verdict(o.holds, o.explanation);
+    },
   };
 }
 
@@ -98,7 +133,7 @@ export function failClosed(stored: StoredPolicy, error: unknown): CompiledSubscr
     fingerprint: fingerprint(stored.document),
     merge: 'alwaysRequired',
     allowsRequests: false,
-    test: () => false,
+    testView: () => false,
     evaluate: () => ({ policyKey, merge: 'alwaysRequired', satisfied: false, explanation }),
   };
 }

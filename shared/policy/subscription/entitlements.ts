@@ -1,6 +1,5 @@
-import type { Subject } from '#shared/model/identity.ts';
 import type { SubscriptionPolicy } from '#shared/model/policy.ts';
-import { compileConditionSet, hasAttributeValue, readsConditionSet } from '../conditions.ts';
+import { compileConditionHolds, compileConditionSet, readsConditionSet } from '../conditions.ts';
 import { compileCondition, readsUserData, type CompiledCondition } from '../condition/compile.ts';
 import { parseCondition } from '../condition/parser.ts';
 
@@ -22,11 +21,7 @@ export function compileEntitlements(e: Entitlements): CompiledEntitlements {
   const advanced = tree === undefined ? undefined : compileCondition(tree);
   const reads = readsConditionSet(e) || (tree !== undefined && readsUserData(tree));
   const all = e.operator === 'all';
-  const groups = e.groups;
-  const attributes = e.attributes;
-  const testSet = all
-    ? (s: Subject) => groups.every((g) => s.groups.has(g)) && attributes.every((a) => hasAttributeValue(s, a.name, a.value))
-    : (s: Subject) => groups.some((g) => s.groups.has(g)) || attributes.some((a) => hasAttributeValue(s, a.name, a.value));
+  const testSet = compileConditionHolds(e);
   if (!advanced) return { test: testSet, evaluate: set, readsUserData: reads };
   if (listed === 0) return { ...advanced, readsUserData: reads };
   return {
