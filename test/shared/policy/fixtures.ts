@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { expect } from 'vitest';
 import type { Column, DataSource, Domain } from '#shared/model/catalog.ts';
 import type { Subject } from '#shared/model/identity.ts';
 import { subscriptionPolicySchema, type StoredPolicy } from '#shared/model/policy.ts';
@@ -65,4 +67,26 @@ export function entitlements(
     ...(circumstanceOperator ? { circumstanceOperator } : {}),
     ...(staged !== undefined ? { staged } : {}),
   });
+}
+
+/**
+ * Runs `check` on `numRuns` generated organisations; `check` answers, per (user, source) pair
+ * it checked, whether access was granted. Over all runs there must be more than `minPairs`
+ * pairs and both answers common (10–90 % granted), so a generator that only ever denies fails.
+ */
+export function assertOverPairs<T>(arb: fc.Arbitrary<T>, numRuns: number, check: (org: T) => readonly boolean[], minPairs = 0): void {
+  let pairs = 0;
+  let granted = 0;
+  fc.assert(
+    fc.property(arb, (org) => {
+      for (const yes of check(org)) {
+        pairs++;
+        if (yes) granted++;
+      }
+    }),
+    { numRuns },
+  );
+  expect(pairs).toBeGreaterThan(minPairs);
+  expect(granted / pairs).toBeGreaterThan(0.1);
+  expect(granted / pairs).toBeLessThan(0.9);
 }
