@@ -15,8 +15,13 @@ export interface SnapshotChange {
 /** How long a change record is kept: an instance further behind than this reloads in full. */
 export const CHANGE_RETENTION_SECONDS = 24 * 60 * 60;
 
-/** How many times a write retries when another change took the version it read. */
-const BUMP_ATTEMPTS = 8;
+/**
+ * How many times a write tries when other changes keep taking the version it read: writers of
+ * one deployment are serialized on the version item, so a burst of N concurrent changes needs
+ * about N rounds for the last of them (backoff with full jitter spreads them out).
+ */
+const BUMP_ATTEMPTS = 40;
+const BACKOFF_CAP_MS = 200;
 
 const LOST_RACE = new Error('lost the snapshot version race');
 
@@ -58,7 +63,7 @@ const lostToAnother = (err: unknown): boolean =>
  */
 export async function transactChange(db: Db, change: SnapshotChange, items: readonly TransactItem[], onConflict: (index: number) => Error): Promise<number> {
   for (let attempt = 0; attempt < BUMP_ATTEMPTS; attempt++) {
-    if (attempt) await new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** attempt));
+    if (attempt) await new Promise((r) => setTimeout(r, Math.random() * Math.min(BACKOFF_CAP_MS, 5 * 2 ** attempt)));
     const read = await readSnapshotVersion(db);
     try {
       await transact(db, [...items, ...bumpItems(db, read, change)], (i) => (i >= items.length ? LOST_RACE : onConflict(i)));

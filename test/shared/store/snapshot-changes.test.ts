@@ -53,7 +53,7 @@ describe('snapshot change records', () => {
 
   it('gives concurrent changes distinct versions, each with its record, none refused', async () => {
     const v0 = await readSnapshotVersion(s.db);
-    const ids = Array.from({ length: 12 }, (_, i) => `c${i}`);
+    const ids = Array.from({ length: 50 }, (_, i) => `c${i}`);
     await Promise.all(ids.map((id) => s.catalog.putSource(id, input, undefined, audit(id))));
     expect(await readSnapshotVersion(s.db)).toBe(v0 + ids.length);
     const changes = await readChanges(s.db, v0, v0 + ids.length);
