@@ -72,7 +72,7 @@ export class DecisionService {
 
   constructor(deps: DecisionDeps, options: DecisionOptions = {}) {
     this.snapshots = new SnapshotCache(snapshotLoader(deps), options.refreshMs ?? deps.config.snapshotRefreshMs, (error) =>
-      deps.log.error('snapshot rebuild failed', { error: error instanceof Error ? error.message : String(error) }),
+      deps.log.error('snapshot refresh failed', { error: error instanceof Error ? error.message : String(error) }),
     );
     this.usersCache = new UserCache(deps, options.userCacheMs ?? 1000);
     this.audit = deps.auditBatcher;

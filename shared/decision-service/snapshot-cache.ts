@@ -1,4 +1,4 @@
-import { compileSnapshot, deriveSnapshot, type Snapshot } from '#shared/policy/index.ts';
+import { compileSnapshot, deriveSnapshot, type Snapshot, type SnapshotDelta } from '#shared/policy/index.ts';
 import { buildSnapshot } from './snapshot-build.ts';
 import type { SnapshotLoader } from './snapshot-loader.ts';
 
@@ -28,7 +28,8 @@ export class SnapshotCache {
   constructor(
     private readonly loader: SnapshotLoader,
     private readonly refreshMs: number,
-    private readonly onRebuildFailure: (error: unknown) => void,
+    /** Told of a delta that cannot be applied and of a failed rebuild (the current snapshot keeps answering). */
+    private readonly report: (error: unknown) => void,
     private readonly clock: () => number = () => performance.now(),
   ) {}
 
@@ -53,15 +54,27 @@ export class SnapshotCache {
       next = loaded;
     } else {
       const delta = await this.loader.delta(loaded.version, version);
-      if (!delta) {
+      const derived = delta && this.derive(loaded.snapshot, delta);
+      if (!derived) {
         this.rebuild(started, version);
         return loaded;
       }
-      next = { snapshot: deriveSnapshot(loaded.snapshot, delta), version };
+      next = { snapshot: derived, version };
     }
     this.loaded = next;
     this.checkedAt = started;
     return next;
+  }
+
+  /** The next snapshot, or undefined when the delta cannot be applied (reported; a rebuild follows). */
+  private derive(snapshot: Snapshot, delta: SnapshotDelta): Snapshot | undefined {
+    try {
+      return deriveSnapshot(snapshot, delta);
+    } catch (error) {
+      // An item the compile cannot read must not fail every decision from now on.
+      this.report(error);
+      return undefined;
+    }
   }
 
   private rebuild(started: number, version: number): void {
@@ -71,7 +84,7 @@ export class SnapshotCache {
       this.checkedAt = started;
     })()
       // The current snapshot keeps answering; the next check tries again.
-      .catch(this.onRebuildFailure)
+      .catch(this.report)
       .finally(() => {
         this.rebuilding = undefined;
       });

@@ -4,7 +4,6 @@ import { physicalTableKey, snapshotOf, snapshotState, type Snapshot, type Source
 import { countTags, domainsByTag, entryOf, filePolicy, type SnapshotState } from './snapshot-state.ts';
 import { sourceFacts, type SourceFacts } from './source-facts.ts';
 import { SourcesByKey } from './source-keys.ts';
-import type { CompiledSubscription } from './subscription/compile.ts';
 import type { TargetKeys } from './targeting.ts';
 import { LayeredMap } from './layered-map.ts';
 import { DerivedIds, byId } from './derived-ids.ts';
@@ -77,7 +76,6 @@ export function deriveSnapshot(previous: Snapshot, delta: SnapshotDelta): Snapsh
   if (delta.policies.size) {
     const nextPolicies = new Map(policies);
     const compiled = { subscriptionIndex: subscriptionIndex.clone(), dataIndex: dataIndex.clone(), subscriptions: new Map(subscriptions) };
-    const unchanged = new Map<string, CompiledSubscription>();
     for (const [key, stored] of delta.policies) {
       const old = nextPolicies.get(key);
       if (old && !old.document.staged) {
@@ -86,7 +84,7 @@ export function deriveSnapshot(previous: Snapshot, delta: SnapshotDelta): Snapsh
       }
       if (stored) nextPolicies.set(key, stored);
       else nextPolicies.delete(key);
-      if (stored && !stored.document.staged) reach(filePolicy(stored, compiled, state.trustedIams, state.defaultIam, unchanged));
+      if (stored && !stored.document.staged) reach(filePolicy(stored, compiled, state.trustedIams, state.defaultIam));
     }
     // In age order, as `compileSnapshot` lists them.
     const ranked = [...compiled.subscriptions.values()].sort((a, b) => {

@@ -15,6 +15,7 @@ function harness(refreshMs: number, opts: { fullMs?: number } = {}) {
   const calls = { version: 0, full: 0, delta: 0 };
   const failures: unknown[] = [];
   let gap = false;
+  let unreadable: string | undefined;
   let failFull = false;
   const loader: SnapshotLoader = {
     async version() {
@@ -33,7 +34,8 @@ function harness(refreshMs: number, opts: { fullMs?: number } = {}) {
       if (gap) return undefined;
       const changed = new Map<string, DataSource | undefined>();
       for (const c of log.slice(after, upTo)) {
-        for (const id of c.added) changed.set(id, source(id));
+        // A stored item that is not a source at all (no columns), as a damaged table could hold.
+        for (const id of c.added) changed.set(id, id === unreadable ? ({ ...source(id), columns: undefined } as unknown as DataSource) : source(id));
         for (const id of c.removed) changed.set(id, undefined);
       }
       return { sources: changed, domains: new Map(), policies: new Map() };
@@ -50,6 +52,7 @@ function harness(refreshMs: number, opts: { fullMs?: number } = {}) {
       sources = ids;
     },
     loseRecords: () => (gap = true),
+    damage: (id: string) => (unreadable = id),
     failFullLoads: (fail: boolean) => (failFull = fail),
   };
 }
@@ -115,6 +118,19 @@ describe('snapshot cache', () => {
     expect((await h.cache.current()).snapshot.sourceIds).toEqual(['a']);
     await pause(20);
     expect((await h.cache.current()).snapshot.sourceIds).toEqual(['z']);
+  });
+
+  it('reports a change it cannot apply and rebuilds in full instead of failing every decision', async () => {
+    const h = harness(10);
+    await h.cache.current();
+    h.damage('bad');
+    h.change(['a', 'bad']);
+    h.advance(10);
+    expect((await h.cache.current()).snapshot.sourceIds).toEqual(['a']);
+    expect(h.failures).toHaveLength(1);
+    await pause(20);
+    expect((await h.cache.current()).snapshot.sourceIds).toEqual(['a', 'bad']);
+    expect(h.calls.full).toBe(2);
   });
 
   it('retries after a failed check instead of caching the failure', async () => {
