@@ -1,8 +1,8 @@
 import type { UserRef, Subject } from '#shared/model/identity.ts';
 import type { PolicyDocument, StoredPolicy } from '#shared/model/policy.ts';
 import { compileSnapshot, simulate, type SimulationResult } from '#shared/policy/index.ts';
-import type { DataSource, DataSourceInput } from '#shared/model/catalog.ts';
-import { nextSource, type CatalogRepository } from '#shared/store/catalog.ts';
+import { nextSource, type DataSource, type DataSourceInput } from '#shared/model/catalog.ts';
+import type { CatalogRepository } from '#shared/store/catalog.ts';
 import type { Db } from '#shared/store/client.ts';
 import { NotFoundError } from '#shared/store/errors.ts';
 import { trustedIams, type IamTrustRepository } from '#shared/store/iam-trust.ts';

@@ -146,3 +146,21 @@ export const domainView = z.object({ id: z.string(), name: z.string(), tags: z.a
 
 /** A tag in use, with exact counts of the sources and columns that carry it. */
 export const tagCountView = z.object({ tag: z.string(), dataSources: z.int().min(0), columns: z.int().min(0) });
+
+/**
+ * The source a write of `input` makes of `current`: owners name their IAM, and the disabled
+ * policies are kept when the input leaves them out (a catalog sync does not re-enable them).
+ */
+export function nextSource(id: string, input: DataSourceInput, current: DataSource | undefined, defaultIam: string, now: string): DataSource {
+  const { disabledPolicies: named, ...fields } = input;
+  const disabled = named ? [...new Set(named)].sort() : (current?.disabledPolicies ?? []);
+  return {
+    ...fields,
+    owners: normaliseOwners(input.owners, defaultIam),
+    ...(disabled.length ? { disabledPolicies: disabled } : {}),
+    id,
+    version: (current?.version ?? 0) + 1,
+    createdAt: current?.createdAt ?? now,
+    updatedAt: now,
+  };
+}

@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { AuditRepository } from './audit.ts';
-import { MAX_CATALOG_PAGE, normaliseOwners, type DataSource, type DataSourceInput, type Domain, type DomainInput, type OwnerInput } from '#shared/model/catalog.ts';
+import { MAX_CATALOG_PAGE, nextSource, normaliseOwners, type DataSource, type DataSourceInput, type Domain, type DomainInput, type OwnerInput } from '#shared/model/catalog.ts';
 import type { TargetKeys } from '#shared/policy/targeting.ts';
 import type { Db } from './client.ts';
 import { NotFoundError, VersionMismatchError } from './errors.ts';
@@ -15,24 +15,6 @@ import { scanAll, type Page, type PageRequest } from './pages.ts';
 import { batchGet, batchGetAll } from './batch.ts';
 import { indexChanges, notIndexed } from './catalog-index.ts';
 import { cursorPosition, filteredPage, inDomain, listingCursor, listingScope, partsFor, tagged, type IndexPart } from './catalog-pages.ts';
-
-/**
- * The source a write of `input` makes of `current`: owners name their IAM, and the disabled
- * policies are kept when the input leaves them out (a catalog sync does not re-enable them).
- */
-export function nextSource(id: string, input: DataSourceInput, current: DataSource | undefined, defaultIam: string, now: string): DataSource {
-  const { disabledPolicies: named, ...fields } = input;
-  const disabled = named ? [...new Set(named)].sort() : (current?.disabledPolicies ?? []);
-  return {
-    ...fields,
-    owners: normaliseOwners(input.owners, defaultIam),
-    ...(disabled.length ? { disabledPolicies: disabled } : {}),
-    id,
-    version: (current?.version ?? 0) + 1,
-    createdAt: current?.createdAt ?? now,
-    updatedAt: now,
-  };
-}
 
 /** A tag in use, and how many sources and columns carry it exactly. */
 export interface TagCount {
