@@ -5,7 +5,7 @@ import type { UserRef } from '#shared/model/identity.ts';
 import type { Logger } from '#shared/log/logger.ts';
 import type { Metrics } from '#shared/log/metrics.ts';
 import { decide, decideSubscription, trustedView, type Snapshot } from '#shared/policy/index.ts';
-import type { SourceEntry } from '#shared/policy/snapshot.ts';
+import type { SourceEntry } from '#shared/policy/source-entry.ts';
 import type { AccessRequestRepository } from '#shared/store/access-requests.ts';
 import type { AuditBatcher } from '#shared/store/audit-batch.ts';
 import type { CatalogRepository } from '#shared/store/catalog.ts';

@@ -1,7 +1,8 @@
 import type { Subject, UserRef } from '#shared/model/identity.ts';
 import { dataOutcome, dataOutcomeKey } from './data/evaluate.ts';
 import { grants } from './subscription-decision.ts';
-import type { SourceEntry, Snapshot } from './snapshot.ts';
+import type { Snapshot } from './snapshot.ts';
+import type { SourceEntry } from './source-entry.ts';
 
 /** What simulation compares for one (user, source); masks and row filter only when granted. */
 export interface SimulatedOutcome {

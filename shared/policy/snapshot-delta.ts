@@ -1,6 +1,7 @@
 import type { DataSource, Domain } from '#shared/model/catalog.ts';
 import type { StoredPolicy } from '#shared/model/policy.ts';
-import { physicalTableKey, snapshotOf, snapshotState, type Snapshot, type SourceEntry, type TagCount } from './snapshot.ts';
+import { physicalTableKey, snapshotOf, snapshotState, type Snapshot } from './snapshot.ts';
+import type { SourceEntry, TagCount } from './source-entry.ts';
 import { countTags, domainsByTag, entryOf, filePolicy, type SnapshotState } from './snapshot-state.ts';
 import { sourceFacts, type SourceFacts } from './source-facts.ts';
 import { SourcesByKey } from './source-keys.ts';

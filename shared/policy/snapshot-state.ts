@@ -8,7 +8,7 @@ import { planAccess, type AccessPlan } from './subscription/plan.ts';
 import type { TargetKeys } from './targeting.ts';
 import { policyTrust, type TrustedIams } from './trust.ts';
 import type { LayeredMap } from './layered-map.ts';
-import type { SourceEntry, TagCount } from './snapshot.ts';
+import type { SourceEntry, TagCount } from './source-entry.ts';
 
 /** What a snapshot holds beside its answers, so that the next one can be derived from it. */
 export interface SnapshotState {

@@ -1,6 +1,7 @@
 import type { Subject } from '#shared/model/identity.ts';
 import type { SubscriptionVerdict } from '#shared/model/decision.ts';
-import type { SourceEntry, Snapshot } from './snapshot.ts';
+import type { Snapshot } from './snapshot.ts';
+import type { SourceEntry } from './source-entry.ts';
 import type { CompiledSubscription } from './subscription/compile.ts';
 import { planHolds } from './subscription/plan.ts';
 
