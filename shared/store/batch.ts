@@ -49,11 +49,14 @@ export async function batchGet(db: Db, request: GetRequest): Promise<Item[]> {
   return items;
 }
 
-/** The items of any number of keys of one table, 100 a call, projected as `attributes` says. */
+/**
+ * The items of any number of keys of one table, projected as `attributes` says: 100 keys a call,
+ * the calls sent at once (a page of 1,000 keys is ten reads in parallel, not one after another).
+ */
 export async function batchGetAll(db: Db, table: string, keys: readonly Item[], attributes: Omit<KeysAndAttributes, 'Keys'> = {}): Promise<Item[]> {
-  const out: Item[] = [];
-  for (let i = 0; i < keys.length; i += GET_LIMIT) out.push(...(await batchGet(db, { [table]: { ...attributes, Keys: keys.slice(i, i + GET_LIMIT) } })));
-  return out;
+  const calls: Promise<Item[]>[] = [];
+  for (let i = 0; i < keys.length; i += GET_LIMIT) calls.push(batchGet(db, { [table]: { ...attributes, Keys: keys.slice(i, i + GET_LIMIT) } }));
+  return (await Promise.all(calls)).flat();
 }
 
 /** Writes up to 25 requests in one table, unprocessed ones retried; returns those never written. */

@@ -12,7 +12,7 @@ import { allPages } from './cursor.ts';
 import { withoutKeys } from './item.ts';
 import { catalogKeys } from './key-formats.ts';
 import { scanAll, type Page, type PageRequest } from './pages.ts';
-import { batchGet, batchGetAll } from './batch.ts';
+import { batchGetAll } from './batch.ts';
 import { indexChanges, notIndexed } from './catalog-index.ts';
 import { cursorPosition, filteredPage, inDomain, listingCursor, listingScope, partsFor, tagged, type IndexPart } from './catalog-pages.ts';
 
@@ -197,9 +197,7 @@ export class CatalogRepository {
   /** The sources index entries name, in their order; one deleted since its entry was read is left out. */
   private async sourcesOf(entries: readonly Record<string, unknown>[]): Promise<DataSource[]> {
     const keys = entries.map((e) => ({ pk: catalogKeys.source(String(e.sk)), sk: catalogKeys.meta }));
-    // A page of 1,000 is ten batch reads: sent at once, not one after another.
-    const chunks = Array.from({ length: Math.ceil(keys.length / 100) }, (_, i) => keys.slice(i * 100, i * 100 + 100));
-    const byId = new Map((await Promise.all(chunks.map((Keys) => batchGet(this.db, { [this.table]: { Keys, ConsistentRead: true } })))).flat().map((i) => [String(i.id), this.toSource(i)]));
+    const byId = new Map((await batchGetAll(this.db, this.table, keys, { ConsistentRead: true })).map((i) => [String(i.id), this.toSource(i)]));
     return entries.flatMap((e) => byId.get(String(e.sk)) ?? []);
   }
 
@@ -224,7 +222,7 @@ export class CatalogRepository {
   /** The sources and domains of these ids that exist, read strongly consistent in batches of 100. */
   async getMany(sourceIds: readonly string[], domainIds: readonly string[]): Promise<CatalogContents> {
     const keys = [...sourceIds.map(catalogKeys.source), ...domainIds.map(catalogKeys.domain)].map((pk) => ({ pk, sk: catalogKeys.meta }));
-    const items = keys.length ? await batchGetAll(this.db, this.table, keys, { ConsistentRead: true }) : [];
+    const items = await batchGetAll(this.db, this.table, keys, { ConsistentRead: true });
     const sources = items.filter((i) => String(i.pk).startsWith(catalogKeys.sourcePrefix)).map((i) => this.toSource(i));
     const domains = items.filter((i) => String(i.pk).startsWith(catalogKeys.domainPrefix)).map((i) => withoutKeys<Domain>(i));
     return { sources, domains };

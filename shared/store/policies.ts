@@ -57,7 +57,7 @@ export class PolicyRepository extends AuditedRepository {
   /** The current versions of the policies of these keys that exist, read strongly consistent in batches of 100. */
   async getMany(policyKeysToRead: readonly string[]): Promise<StoredPolicy[]> {
     const keys = policyKeysToRead.map((k) => ({ pk: policyKeys.policy(k), sk: policyKeys.current }));
-    return keys.length ? (await batchGetAll(this.db, this.table, keys, { ConsistentRead: true })).map(toStored) : [];
+    return (await batchGetAll(this.db, this.table, keys, { ConsistentRead: true })).map(toStored);
   }
 
   /** The current version of a policy, or undefined. */
