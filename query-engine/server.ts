@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { PostgresConnection, type State } from 'pg-gateway';
 import type { DecidingServices } from '#shared/services.ts';
 import type { Backend } from './backend/backend.ts';
@@ -42,7 +43,8 @@ const PASSWORD_MESSAGE = 0x70;
 const MAX_BACKLOG = 1024;
 const AUTHENTICATION_TIMEOUT_MS = 60_000;
 
-const isLoopback = (address: string | undefined) => !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
+/** A client on this host: 127.0.0.0/8 or ::1, in any spelling Node gives (IPv4-mapped included). */
+const isLoopback = (address: string | undefined) => !!address && ipaddr.isValid(address) && ipaddr.process(address).range() === 'loopback';
 
 /** One client socket: pg-gateway runs TLS negotiation and the startup; the engine answers the rest. */
 class ClientSession {
