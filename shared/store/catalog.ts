@@ -228,9 +228,17 @@ export class CatalogRepository {
     return { sources, domains };
   }
 
-  /** Every source and domain, in one consistent scan (the catalog is bounded; callers cache it). */
+  /**
+   * Every source and domain, in one consistent scan (the catalog is bounded; callers cache it).
+   * The listing index shares the table: DynamoDB leaves its items out before they are sent.
+   */
   async scan(): Promise<CatalogContents> {
-    const items = await scanAll(this.db, { TableName: this.table, ConsistentRead: true });
+    const items = await scanAll(this.db, {
+      TableName: this.table,
+      ConsistentRead: true,
+      FilterExpression: 'sk = :meta AND (begins_with(pk, :source) OR begins_with(pk, :domain))',
+      ExpressionAttributeValues: { ':meta': catalogKeys.meta, ':source': catalogKeys.sourcePrefix, ':domain': catalogKeys.domainPrefix },
+    });
     const sources = items.filter((i) => String(i.pk).startsWith(catalogKeys.sourcePrefix)).map((i) => this.toSource(i));
     const domains = items.filter((i) => String(i.pk).startsWith(catalogKeys.domainPrefix)).map((i) => withoutKeys<Domain>(i));
     const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
