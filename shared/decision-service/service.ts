@@ -4,7 +4,7 @@ import type { Decision, Dialect } from '#shared/model/decision.ts';
 import type { UserRef } from '#shared/model/identity.ts';
 import type { Logger } from '#shared/log/logger.ts';
 import type { Metrics } from '#shared/log/metrics.ts';
-import { decide, decideSubscription, trustedView, type Snapshot } from '#shared/policy/index.ts';
+import { decideSubscription, trustedView, type Snapshot } from '#shared/policy/index.ts';
 import type { SourceEntry } from '#shared/policy/source-entry.ts';
 import type { AccessRequestRepository } from '#shared/store/access-requests.ts';
 import type { AuditBatcher } from '#shared/store/audit-batch.ts';
@@ -15,6 +15,7 @@ import type { PolicyRepository } from '#shared/store/policies.ts';
 import type { UserRepository } from '#shared/store/users.ts';
 import { UnknownDataSourceError, UnknownUserError } from './errors.ts';
 import type { DecisionContext } from './context.ts';
+import { decideFailingClosed } from './fail-closed.ts';
 import { queryAuditRecord, type QueriedSource, type QueryDecisions, type QueryRecord } from './query-audit.ts';
 import { SnapshotCache, type LoadedSnapshot } from './snapshot-cache.ts';
 import { snapshotLoader } from './snapshot-loader.ts';
@@ -107,14 +108,7 @@ export class DecisionService {
       impersonatedBy: impersonator && self ? { type: impersonator.type, id: impersonator.id } : null,
       dataSource: sourceId,
     };
-    try {
-      return { ...envelope, ...decide(snapshot, subject, sourceId, dialect, approvalFor(user, sourceId))! };
-    } catch (err) {
-      // A data policy that cannot be applied must not leak clear data: deny, and say why.
-      const sub = decideSubscription(snapshot, subject, sourceId)!;
-      const reason = `data policies could not be applied: ${err instanceof Error ? err.message : String(err)}`;
-      return { ...envelope, ...sub, access: 'denied', reason, columns: [], rowFilter: { expression: null, policyKeys: [] } };
-    }
+    return { ...envelope, ...decideFailingClosed(snapshot, user, sourceId, dialect) };
   }
 
   private record(ctx: DecisionContext, d: Decision, dialect: Dialect): AuditInput {
@@ -156,6 +150,22 @@ export class DecisionService {
   async decideMany(ctx: DecisionContext, user: UserRef, sourceIds: readonly string[], dialect: Dialect): Promise<Decision[]> {
     const started = performance.now();
     const { decisions } = await this.decideAll(ctx, user, sourceIds, dialect);
+    return this.audited(ctx, decisions, dialect, started);
+  }
+
+  /**
+   * Decides one source on a snapshot and user the caller already holds (Trino's call resolved
+   * its table and user on them); unknown source → `UnknownDataSourceError`. Audited before it returns.
+   */
+  async decideOn(ctx: DecisionContext, snapshot: Snapshot, user: CachedUser, sourceId: string, dialect: Dialect): Promise<Decision> {
+    const started = performance.now();
+    if (!snapshot.source(sourceId)) throw new UnknownDataSourceError([sourceId]);
+    const [decision] = await this.audited(ctx, [this.evaluate(ctx, snapshot, user, sourceId, dialect)], dialect, started);
+    return decision!;
+  }
+
+  /** Stores the audit record of each decision and counts them; resolves once every record is durable. */
+  private async audited(ctx: DecisionContext, decisions: Decision[], dialect: Dialect, started: number): Promise<Decision[]> {
     await Promise.all(decisions.map((d) => this.audit.write(this.record(ctx, d, dialect))));
     this.metrics.count('Decisions', decisions.length);
     this.metrics.latency('DecisionLatency', performance.now() - started);

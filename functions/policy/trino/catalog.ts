@@ -1,5 +1,5 @@
 import { approvalFor, type CachedUser } from '#shared/decision-service/user-cache.ts';
-import { decide, decideSubscription, type DecisionBody, type Snapshot } from '#shared/policy/index.ts';
+import { decideSubscription, type Snapshot } from '#shared/policy/index.ts';
 
 /** How much of a source a user sees in Trino: may query it, may only see that it exists, or nothing. */
 export type Visibility = 'granted' | 'discoverable' | 'hidden';
@@ -80,15 +80,3 @@ export function tableVisible(snapshot: Snapshot, user: CachedUser, catalog: stri
   return id !== undefined && id !== 'ambiguous' && visibility(snapshot, user, id) !== 'hidden';
 }
 
-/**
- * The whole decision for the user on a source, in Trino's SQL, unaudited: the masks and row
- * filter of a `SELECT` whose access decision was audited when Trino asked for it. A data
- * policy that cannot be applied denies, as the audited decision does.
- */
-export function trinoDecision(snapshot: Snapshot, user: CachedUser, id: string): DecisionBody | undefined {
-  try {
-    return decide(snapshot, user.view.subject, id, 'trino', approvalFor(user, id));
-  } catch {
-    return undefined;
-  }
-}

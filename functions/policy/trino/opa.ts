@@ -1,12 +1,12 @@
 import type { Context } from 'hono';
+import { decideFailingClosed } from '#shared/decision-service/fail-closed.ts';
 import { readBody } from '#shared/http/body.ts';
 import type { AppEnv } from '#shared/http/context.ts';
 import { RouteGroup } from '#shared/http/route-group.ts';
 import { opaAllow, opaBatch, opaBatchColumnMask, opaColumnMask, opaRowFilters } from '#shared/http/routes/trino.ts';
-import type { UserRef } from '#shared/model/identity.ts';
 import { opaRequestSchema, type OpaRequest, type OpaResource } from '#shared/model/trino.ts';
 import type { DecisionBody } from '#shared/policy/index.ts';
-import { INFORMATION_SCHEMA, catalogVisible, sourceOf, trinoDecision } from './catalog.ts';
+import { INFORMATION_SCHEMA, catalogVisible, sourceOf } from './catalog.ts';
 import type { IntegrationCredentials } from './credential.ts';
 import { activeUser, integrationCaller, wardenRef } from './identity.ts';
 import { impersonationAllowed, type ImpersonationDeps } from './impersonation.ts';
@@ -22,8 +22,6 @@ interface Asked {
   readonly ask: TrinoAsk;
   readonly action: Action;
   readonly groups: readonly string[];
-  /** The Warden user the Trino user stands for, resolved once per call. */
-  readonly ref: UserRef | undefined;
 }
 
 /** The expression that lets no row through and the mask that shows nothing: what fails closed. */
@@ -41,9 +39,8 @@ export function opaRoutes(deps: ImpersonationDeps, credentials: IntegrationCrede
     const { input } = await readBody(c, opaRequestSchema);
     const { snapshot } = await decisions.snapshot();
     const trinoUser = input.context.identity.user;
-    const ref = wardenRef(integration, trinoUser);
-    const user = await activeUser(decisions, ref);
-    return { ask: { integration, snapshot, trinoUser, user }, action: input.action, groups: input.context.identity.groups, ref };
+    const user = await activeUser(decisions, wardenRef(integration, trinoUser));
+    return { ask: { integration, snapshot, trinoUser, user }, action: input.action, groups: input.context.identity.groups };
   }
 
   function known(c: Context<AppEnv>, operation: string): OperationRule | undefined {
@@ -53,15 +50,16 @@ export function opaRoutes(deps: ImpersonationDeps, credentials: IntegrationCrede
   }
 
   /** `SelectFromColumns`: in a governed catalog the audited subscription decision of the table's one source. */
-  async function selectAllowed(c: Context<AppEnv>, { ask, ref }: Asked, resource: OpaResource | undefined): Promise<boolean> {
+  async function selectAllowed(c: Context<AppEnv>, { ask }: Asked, resource: OpaResource | undefined): Promise<boolean> {
     const t = resource?.table;
-    if (!ask.user || !ref || !t) return false;
+    if (!ask.user || !t) return false;
     const mode = modeOf(ask.integration, t.catalogName);
     if (mode !== 'governed') return mode !== 'deny';
     if (t.schemaName.toLowerCase() === INFORMATION_SCHEMA) return catalogVisible(ask.snapshot, ask.user, t.catalogName);
     const id = sourceOf(ask.snapshot, t.catalogName, t.schemaName, t.tableName);
     if (id === undefined || id === 'ambiguous') return false;
-    const decision = await decisions.decide({ caller: integrationCaller(ask.integration), requestId: c.get('requestId') }, ref, id, 'trino');
+    // On the snapshot the table was resolved on, for the user this call already holds.
+    const decision = await decisions.decideOn({ caller: integrationCaller(ask.integration), requestId: c.get('requestId') }, ask.snapshot, ask.user, id, 'trino');
     return decision.access === 'granted';
   }
 
@@ -73,7 +71,7 @@ export function opaRoutes(deps: ImpersonationDeps, credentials: IntegrationCrede
     // Trino's own metadata: Trino filters it through FilterTables and FilterColumns.
     if (table.schemaName.toLowerCase() === INFORMATION_SCHEMA) return UNGOVERNED;
     const id = sourceOf(ask.snapshot, table.catalogName, table.schemaName, table.tableName);
-    const decision = id && id !== 'ambiguous' ? trinoDecision(ask.snapshot, ask.user, id) : undefined;
+    const decision = id && id !== 'ambiguous' ? decideFailingClosed(ask.snapshot, ask.user, id, 'trino') : undefined;
     return decision?.access === 'granted' ? { kind: 'granted', decision } : DENIED;
   }
 
