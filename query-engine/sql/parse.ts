@@ -1,13 +1,13 @@
+import { LRUCache } from 'lru-cache';
 import { hasSqlDetails, loadModule, parseSync, scanSync, type RawStmt } from 'libpg-query';
 import { SqlSyntaxError } from '../errors.ts';
-import { Lru } from './lru.ts';
 
 /** How many distinct statement texts keep their parse tree: prepared statements and BI tools repeat text. */
 const CACHE_ENTRIES = 2000;
 /** Longer texts are parsed every time: caching them would let one client fill memory. */
 const CACHEABLE_LENGTH = 64 * 1024;
 
-const cache = new Lru<string, readonly RawStmt[]>(CACHE_ENTRIES);
+const cache = new LRUCache<string, readonly RawStmt[]>({ max: CACHE_ENTRIES });
 
 /** Loads the PostgreSQL parser (WASM) once per process; every other function here needs it done. */
 export function loadParser(): Promise<void> {

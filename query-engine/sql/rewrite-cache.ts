@@ -1,6 +1,6 @@
 import type { Node } from 'libpg-query';
+import { LRUCache } from 'lru-cache';
 import { deparse } from './deparse.ts';
-import { Lru } from './lru.ts';
 import { rewrite, type Analysis } from './rewrite.ts';
 import type { UserContext } from './user-context.ts';
 
@@ -10,7 +10,7 @@ import type { UserContext } from './user-context.ts';
  */
 const ENTRIES = 2000;
 
-const cache = new Lru<string, string>(ENTRIES);
+const cache = new LRUCache<string, string>({ max: ENTRIES });
 /** A number for each parse tree (trees are shared per text by the parse cache, and never changed). */
 const treeIds = new WeakMap<Node, number>();
 let lastTreeId = 0;
