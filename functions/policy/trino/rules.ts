@@ -15,10 +15,14 @@ export interface TrinoAsk {
   readonly user: CachedUser | undefined;
 }
 
+/** Each integration's governed catalogs, lowercased once: a batch of filters asks once per resource. */
+const governedCatalogs = new WeakMap<TrinoIntegrationRecord, ReadonlySet<string>>();
+
 /** How the integration treats a catalog: governed by Warden, or its setting for the others. */
 export function modeOf(integration: TrinoIntegrationRecord, catalog: string): 'governed' | UngovernedMode {
-  const lower = catalog.toLowerCase();
-  return integration.catalogs.some((c) => c.toLowerCase() === lower) ? 'governed' : integration.ungoverned;
+  let governed = governedCatalogs.get(integration);
+  if (!governed) governedCatalogs.set(integration, (governed = new Set(integration.catalogs.map((c) => c.toLowerCase()))));
+  return governed.has(catalog.toLowerCase()) ? 'governed' : integration.ungoverned;
 }
 
 /** Per part of a resource that names its catalog, the rules that read that part. */
