@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { isMap, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isMap, LineCounter, parseAllDocuments } from 'yaml';
+import { positionOf } from '#shared/yaml/position.ts';
 import { parsePolicyDocument } from '#shared/policy/index.ts';
 import { objectId } from './live.ts';
 import { canonical, kindOf, label, schemaOf, type LocalObject } from './objects.ts';
@@ -44,14 +45,8 @@ export async function filesOf(paths: readonly string[]): Promise<string[]> {
 const fieldPath = (path: readonly PropertyKey[]): string =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
 
-/** The position of the deepest node of `path` present in the document (a missing field: its parent). */
-function positionOf(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): { line: number; col: number } {
-  for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-    if (node?.range) return lines.linePos(node.range[0]);
-  }
-  return { line: 1, col: 1 };
-}
+/** Where a problem without a node of its own is reported: the file's start. */
+const TOP = { line: 1, col: 1 };
 
 /** The objects of one file (several YAML documents may share one), or its problems. */
 function objectsOf(file: string, text: string, problems: FileProblem[]): LocalObject[] {
@@ -65,7 +60,7 @@ function objectsOf(file: string, text: string, problems: FileProblem[]): LocalOb
       continue;
     }
     if (!isMap(doc.contents)) {
-      problems.push({ file, ...positionOf(doc, lines, []), message: 'expected a policy or a data source (a mapping)' });
+      problems.push({ file, ...(positionOf(doc, lines, []) ?? TOP), message: 'expected a policy or a data source (a mapping)' });
       continue;
     }
     const value = doc.toJS() as Record<string, unknown>;
@@ -74,11 +69,11 @@ function objectsOf(file: string, text: string, problems: FileProblem[]): LocalOb
     if (!checked.success) {
       for (const issue of checked.error.issues) {
         const field = fieldPath(issue.path);
-        problems.push({ file, ...positionOf(doc, lines, issue.path), message: field ? `\`${field}\`: ${issue.message}` : issue.message });
+        problems.push({ file, ...(positionOf(doc, lines, issue.path) ?? TOP), message: field ? `\`${field}\`: ${issue.message}` : issue.message });
       }
       continue;
     }
-    const start = positionOf(doc, lines, []);
+    const start = positionOf(doc, lines, []) ?? TOP;
     try {
       // The engine's checks (conditions, regular expressions, SQL), as the API would make them.
       if (kind === 'policy') parsePolicyDocument(value);

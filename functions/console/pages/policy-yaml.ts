@@ -1,9 +1,9 @@
-import { isNode, LineCounter, parseDocument, stringify, YAMLParseError } from 'yaml';
+import { LineCounter, parseDocument, stringify, YAMLParseError } from 'yaml';
+import { positionOf } from '#shared/yaml/position.ts';
 import { withoutBookkeeping } from '#shared/model/bookkeeping.ts';
 
 /** A document as the editor holds it, or why it is not one, at which line. */
 export type Parsed = { readonly ok: true; readonly doc: Record<string, unknown> } | { readonly ok: false; readonly problem: string; readonly line?: number };
-
 
 /** A stored policy as YAML for the editor, without its bookkeeping. */
 export function policyYaml(policy: Record<string, unknown>): string {
@@ -12,11 +12,10 @@ export function policyYaml(policy: Record<string, unknown>): string {
 
 /** Parses the editor's YAML into one mapping; a syntax error names its line. */
 export function parsePolicyYaml(text: string): Parsed {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const error = doc.errors[0];
   if (error) {
-    const lines = new LineCounter();
-    parseDocument(text, { lineCounter: lines });
     const line = error instanceof YAMLParseError ? lines.linePos(error.pos[0]).line : undefined;
     return { ok: false, problem: `invalid YAML: ${error.message.split('\n')[0]!.toLowerCase()}`, ...(line ? { line } : {}) };
   }
@@ -41,10 +40,8 @@ export function lineOfProblem(text: string, detail: string): number | undefined 
     const path = pathOf(field!);
     // `upsert[0].x` in a simulation's message: the editor's document is `upsert[0]`.
     const inDoc = path[0] === 'upsert' && path[1] === 0 ? path.slice(2) : path;
-    for (let n = inDoc.length; n > 0; n--) {
-      const node = doc.getIn(inDoc.slice(0, n), true);
-      if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
-    }
+    const at = positionOf(doc, lines, inDoc, 1);
+    if (at) return at.line;
   }
   return undefined;
 }
