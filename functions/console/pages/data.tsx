@@ -1,9 +1,10 @@
 import type { Hono } from 'hono';
 import type { ReplyOf, RouteOf } from '#shared/client/index.ts';
+import { parseUserRef } from '#shared/model/identity.ts';
 import { BASE, Csrf, Next, Notice, Page } from '../layout.tsx';
 import { posted, signedGet, type ConsoleOptions, type Signed } from '../session.ts';
 import { FilterForm, SelectField, Table, TextField, type Column } from '../widgets.tsx';
-import { parseUser, UserField } from './user-field.tsx';
+import { UserField } from './user-field.tsx';
 
 type Entry = ReplyOf<RouteOf<'getUserCatalog'>>['body']['dataSources'][number];
 
@@ -58,7 +59,7 @@ export function dataPages(app: Hono, options: ConsoleOptions): void {
   signedGet(app, options, `${BASE}/data`, async (c, signed) => {
     const q = Object.fromEntries(FILTERS.map((f) => [f, c.req.query(f) || undefined])) as Record<(typeof FILTERS)[number], string | undefined>;
     const asked = c.req.query('user');
-    const user = asked ? parseUser(asked) : signed.user;
+    const user = asked ? parseUserRef(asked) : signed.user;
     const self = Boolean(user && signed.user && user.iamid === signed.user.iamid && user.userid === signed.user.userid);
     const page = user
       ? (await signed.api.request('getUserCatalog', {

@@ -1,10 +1,11 @@
 import type { Hono } from 'hono';
 import type { ReplyOf, RouteOf } from '#shared/client/index.ts';
 import { DIALECTS } from '#shared/model/decision.ts';
+import { parseUserRef } from '#shared/model/identity.ts';
 import { BASE, Page } from '../layout.tsx';
 import { signedGet, type ConsoleOptions } from '../session.ts';
 import { FilterForm, Table, TextField, type Column } from '../widgets.tsx';
-import { parseUser, UserField } from './user-field.tsx';
+import { UserField } from './user-field.tsx';
 
 type Decision = ReplyOf<RouteOf<'decide'>>['body'];
 type Verdict = Decision['subscription'][number];
@@ -68,7 +69,7 @@ function Columns({ d }: { d: Decision }) {
 export function whyPages(app: Hono, options: ConsoleOptions): void {
   signedGet(app, options, `${BASE}/why`, async (c, signed) => {
     const named = c.req.query('user');
-    const user = named ? parseUser(named) : signed.user;
+    const user = named ? parseUserRef(named) : signed.user;
     const source = c.req.query('source')?.trim();
     // A decision changes nothing but the audit trail, so this GET page may send the session's
     // token with it (the API asks it of every POST); forms that change something carry their own.
