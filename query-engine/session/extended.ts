@@ -33,7 +33,9 @@ type Portal = { readonly warden: Extract<Statement, { kind: 'warden' }> } | { re
  */
 export class ExtendedProtocol {
   private readonly statements = new Map<string, Prepared>();
-  private readonly portals = new Map<string, Portal>();
+  /** Bound portals, each with the number of the Sync that ends the batch it was bound in. */
+  private readonly portals = new Map<string, { readonly portal: Portal; readonly batch: number }>();
+  private batch = 0;
   /** After an error the backend skips to the next Sync; the engine skips what it would answer itself too. */
   private skipping = false;
 
@@ -44,7 +46,15 @@ export class ExtendedProtocol {
     const type = msg[0];
     if (type === FE.Sync) {
       this.skipping = false;
-      this.conn.send(msg, { op: 'sync' });
+      const ended = this.batch++;
+      // PostgreSQL drops a transaction's portals when it ends: so does the engine, keeping those
+      // bound after this Sync (the client may send them before its ReadyForQuery arrives).
+      this.conn.send(msg, {
+        op: 'sync',
+        done: () => {
+          if (this.conn.pipeline.status === 'I') this.dropPortals(ended);
+        },
+      });
       return true;
     }
     if (type === FE.Flush) {
@@ -92,7 +102,7 @@ export class ExtendedProtocol {
     const p = this.prepared(name);
     const s = p.statement;
     if (s?.kind === 'warden') {
-      this.portals.set(portal, { warden: s });
+      this.portals.set(portal, { portal: { warden: s }, batch: this.batch });
       return this.conn.pipeline.local([be.bindComplete()]);
     }
     let gate: Gate | undefined;
@@ -106,7 +116,7 @@ export class ExtendedProtocol {
       }
       gate = new Gate(this.conn.audit(plan));
     }
-    this.portals.set(portal, { ...(s?.kind === 'forward' ? { forward: s } : {}), ...(gate ? { gate } : {}) });
+    this.portals.set(portal, { portal: { ...(s?.kind === 'forward' ? { forward: s } : {}), ...(gate ? { gate } : {}) }, batch: this.batch });
     this.conn.send(rebind(portal, p.backendName, rest), { op: 'bind' });
   }
 
@@ -117,14 +127,14 @@ export class ExtendedProtocol {
       if (p.statement?.kind === 'warden') return this.conn.pipeline.local([be.noParameters(), describeCommand(p.statement.command)]);
       return this.conn.send(frontend.describe('S', p.backendName), { op: 'describe-statement' });
     }
-    const portal = this.portals.get(name);
+    const portal = this.portals.get(name)?.portal;
     if (portal && 'warden' in portal) return this.conn.pipeline.local([describeCommand(portal.warden.command)]);
     this.conn.send(msg, { op: 'describe-portal' });
   }
 
   private async execute(msg: Buffer): Promise<void> {
     const name = readExecute(msg);
-    const portal = this.portals.get(name);
+    const portal = this.portals.get(name)?.portal;
     if (portal && 'warden' in portal) {
       // Describe gave the row shape; Execute answers rows and the tag only.
       const answer = await this.conn.command(portal.warden);
@@ -146,9 +156,13 @@ export class ExtendedProtocol {
       if (!p || p.statement?.kind === 'warden') return this.conn.pipeline.local([be.closeComplete()]);
       return this.conn.send(frontend.close('S', p.backendName), { op: 'close' });
     }
-    const portal = this.portals.get(name);
+    const portal = this.portals.get(name)?.portal;
     this.portals.delete(name);
     if (portal && 'warden' in portal) return this.conn.pipeline.local([be.closeComplete()]);
     this.conn.send(msg, { op: 'close' });
+  }
+
+  private dropPortals(upTo: number): void {
+    for (const [name, { batch }] of this.portals) if (batch <= upTo) this.portals.delete(name);
   }
 }
