@@ -17,17 +17,41 @@ function readParams(c: Context<AppEnv>, schema: z.ZodType): unknown {
   throw badRequest(`invalid path parameter \`${String(issue.path[0])}\`: ${issue.message}`);
 }
 
+/** The schema a success answer of `status` must meet (none for other answers); a 500 when the route does not declare the status. */
+function declaredSchema(route: AnyRoute, status: number): z.ZodType | undefined {
+  if (status >= 300) return undefined;
+  const reply = route.responses[status];
+  if (!reply) throw new Error(`\`${route.operationId}\` answered ${status}, which it does not declare`);
+  return reply.schema;
+}
+
+/** A 500 that names the field when a success body is off its declared schema. */
+function checkBody(route: AnyRoute, status: number, schema: z.ZodType, body: unknown): void {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new Error(`\`${route.operationId}\` answered ${status} off its declared schema: ${describeZodError(parsed.error)}`);
+}
+
 /**
- * Fails (a 500 that names the field) when a success answer is not what the route declares:
- * run outside AWS, so every test and `npm start` check the document against the code.
+ * Checks every success answer against its route's declaration: run outside AWS, so every test
+ * and `npm start` check the document against the code. A `c.json` reply is checked as the JSON
+ * it becomes, before it is sent: cloning the response instead turns each answer into a teed
+ * stream, the costliest step of a small request. Any other reply is read from a clone.
  */
-async function checkReply(route: AnyRoute, res: Response): Promise<void> {
-  if (res.status >= 300) return;
-  const reply = route.responses[res.status];
-  if (!reply) throw new Error(`\`${route.operationId}\` answered ${res.status}, which it does not declare`);
-  if (!reply.schema) return;
-  const parsed = reply.schema.safeParse(await res.clone().json());
-  if (!parsed.success) throw new Error(`\`${route.operationId}\` answered ${res.status} off its declared schema: ${describeZodError(parsed.error)}`);
+function checkingReplies(c: Context<AppEnv>, route: AnyRoute): (res: Response) => Promise<void> {
+  const checked = new WeakSet<Response>();
+  const json = c.json as (object: unknown, ...rest: unknown[]) => Response;
+  c.json = ((object: unknown, ...rest: unknown[]) => {
+    const res = json(object, ...rest);
+    const schema = declaredSchema(route, res.status);
+    if (schema) checkBody(route, res.status, schema, JSON.parse(JSON.stringify(object)));
+    checked.add(res);
+    return res;
+  }) as typeof c.json;
+  return async (res) => {
+    if (checked.has(res)) return;
+    const schema = declaredSchema(route, res.status);
+    if (schema) checkBody(route, res.status, schema, await res.clone().json());
+  };
 }
 
 /**
@@ -55,8 +79,9 @@ export class RouteGroup extends Hono<AppEnv> {
         body: body && !body.readByHandler ? await readBody(c, body.schema, { optional: body.optional ?? false }) : undefined,
       } as InputOf<R>;
       guardOnInput(c, route.guard, route.self, input);
+      const check = c.get('checkReplies') ? checkingReplies(c, route) : undefined;
       const res = await handler(c, input);
-      if (c.get('checkReplies')) await checkReply(route, res);
+      await check?.(res);
       return res;
     });
     return this;

@@ -44,6 +44,13 @@ const drifting = route('drifting', 'get', '/v1/things/{id}', {
   responses: { 200: { description: 'the thing', schema: item } },
 });
 
+const encoded = route('encoded', 'get', '/v1/things/encoded/{how}', {
+  summary: 'a route answering through `c.json` or a hand-made JSON body',
+  guard: requires('GOVERNANCE'),
+  params: z.object({ how: z.enum(['date', 'raw']) }),
+  responses: { 200: { description: 'the thing', schema: item } },
+});
+
 const user = (permissions: Caller['permissions'] = new Set()): Caller => ({ principal: { type: 'user', iamid: 'okta', id: 'ann' }, permissions, via: 'api-key' });
 
 let services: Services;
@@ -65,6 +72,10 @@ function appFor(caller: Caller, inAws = false) {
   // Off its schema on purpose: `name` missing, and a 201 it does not declare.
   group.serve(drifting, ((c: { json: (b: unknown, s: number) => Response }, { params }: { params: { id: string } }) =>
     c.json(params.id === 'created' ? { id: 'x', name: 'y' } : { id: params.id }, params.id === 'created' ? 201 : 200)) as never);
+  // A Date is a string once it is JSON; a hand-made body bypasses `c.json` (and lacks `name`).
+  group.serve(encoded, (c, { params }) =>
+    params.how === 'date' ? c.json({ id: 'd', name: new Date(0) as unknown as string }, 200) : (c.body(JSON.stringify({ id: 'r' }), 200, { 'content-type': 'application/json' }) as never),
+  );
   app.route(group.base, group);
   return app;
 }
@@ -137,6 +148,14 @@ describe('a route group', () => {
     expect(off.status).toBe(500);
     expect((await appFor(caller).request('/v1/things/created')).status).toBe(500);
     expect((await appFor(caller, true).request('/v1/things/abc')).status).toBe(200);
+  });
+
+  it('checks a reply as the JSON the client receives, whether or not it was made with `c.json`', async () => {
+    const app = appFor(user(new Set(['GOVERNANCE'])));
+    const date = await app.request('/v1/things/encoded/date');
+    expect([date.status, await date.json()]).toEqual([200, { id: 'd', name: '1970-01-01T00:00:00.000Z' }]);
+    const raw = await app.request('/v1/things/encoded/raw');
+    expect(raw.status).toBe(500);
   });
 
   it('refuses a declaration whose path parameters and params differ, or a route outside its group', () => {
