@@ -10,6 +10,8 @@ declare module 'autocannon' {
     readonly url: string;
     readonly connections?: number;
     readonly duration?: number;
+    /** Worker threads firing the requests (the connections are divided among them). */
+    readonly workers?: number;
     readonly requests?: readonly Request[];
   }
   interface Histogram {
