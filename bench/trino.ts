@@ -3,8 +3,8 @@
  * batched FilterColumns, row filters, batched column masks), in process and over local HTTP
  * (DynamoDB Local, seed, audit on): p50/p99 per call and per query in milliseconds, and
  * FilterColumns over 1,000 columns; the audit write of a decision measured apart, in the same run,
- * since SelectFromColumns answers only once its record is stored. `npm run bench:trino` prints
- * one JSON object.
+ * since SelectFromColumns answers only once its record is stored, and the DynamoDB requests each
+ * call sends (counted by a client middleware). `npm run bench:trino` prints one JSON object.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { createPolicyApp } from '#functions/policy/app.ts';
@@ -12,6 +12,17 @@ import { startLocal } from '#local/bootstrap.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 400);
 const warden = await startLocal({ port: 0, seed: true, logLevel: 'silent' });
+
+/** DynamoDB commands sent while `counting` names a call, by call and command. */
+const sent: Record<string, Record<string, number>> = {};
+let counting: string | undefined;
+warden.services.db.doc.middlewareStack.add(
+  (next, context) => (args) => {
+    if (counting) (sent[counting] ??= {})[context.commandName ?? '?'] = (sent[counting]?.[context.commandName ?? '?'] ?? 0) + 1;
+    return next(args);
+  },
+  { step: 'initialize', name: 'benchCountRequests' },
+);
 
 const TAGS = ['PII.SSN', 'PII.Email', '', 'Financial', ''];
 const columns = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `col_${i}`, type: i % 5 === 3 ? 'integer' : 'varchar', tags: TAGS[i % 5] ? [TAGS[i % 5]!] : [] }));
@@ -60,7 +71,7 @@ try {
   } as const;
   const filter1000 = [path('batch'), input({ operation: 'FilterColumns', filterResources: [{ table: { ...table(huge), columns: huge.columns.map((c) => c.name) } }] })] as const;
 
-  async function measure(send: Send) {
+  async function measure(send: Send, count = false) {
     const perCall: Record<string, number[]> = Object.fromEntries(Object.keys(CALLS).map((k) => [k, []]));
     const perQuery: number[] = [];
     const wide1000: number[] = [];
@@ -68,7 +79,9 @@ try {
       const queryStart = performance.now();
       for (const [name, [p, b]] of Object.entries(CALLS)) {
         const t = performance.now();
+        counting = count && i >= 20 ? name : undefined;
         const res = await send(p, b);
+        counting = undefined;
         if (res.status !== 200) throw new Error(`${name} answered ${res.status}`);
         await res.arrayBuffer();
         if (i >= 20) perCall[name]!.push(performance.now() - t);
@@ -91,7 +104,10 @@ try {
   // Both paths warm up before either is measured: the one measured first would otherwise pay
   // for the JIT and the caches alone and look slower than it is.
   await measure(httpSend);
-  const inProcess = await measure(inProcessSend);
+  const inProcess = await measure(inProcessSend, true);
+  const dynamoRequestsPerCall = Object.fromEntries(
+    Object.keys(CALLS).map((name) => [name, Object.fromEntries(Object.entries(sent[name] ?? {}).map(([command, n]) => [command, Math.round((n / ROUNDS) * 1000) / 1000]))]),
+  );
   const overHttp = await measure(httpSend);
   // The audited call's wait: a decision-shaped record through the same group-committed writer.
   const auditWrites: number[] = [];
@@ -113,6 +129,7 @@ try {
       audit: 'SelectFromColumns is the audited decision (batched audit write awaited); filters and masks are parts of it, not audited again',
       inProcess,
       overHttp,
+      dynamoRequestsPerCallInProcess: dynamoRequestsPerCall,
       auditWriteMs: auditWrite,
       loadAverage1m: loadavg()[0],
       targets: {
