@@ -1,4 +1,4 @@
-import { userAuditId, type AuditInput } from '#shared/audit/record.ts';
+import { userAuditId } from '#shared/audit/record.ts';
 import { auditIdentity } from '#shared/auth/caller.ts';
 import type { Decision, Dialect } from '#shared/model/decision.ts';
 import type { UserRef } from '#shared/model/identity.ts';
@@ -15,6 +15,7 @@ import type { PolicyRepository } from '#shared/store/policies.ts';
 import type { UserRepository } from '#shared/store/users.ts';
 import { UnknownDataSourceError, UnknownUserError } from './errors.ts';
 import type { DecisionContext } from './context.ts';
+import { decisionRecords } from './decision-audit.ts';
 import { decideFailingClosed } from './fail-closed.ts';
 import { queryAuditRecord, type QueriedSource, type QueryDecisions, type QueryRecord } from './query-audit.ts';
 import { SnapshotCache, type LoadedSnapshot } from './snapshot-cache.ts';
@@ -111,27 +112,6 @@ export class DecisionService {
     return { ...envelope, ...decideFailingClosed(snapshot, user, sourceId, dialect) };
   }
 
-  private record(ctx: DecisionContext, d: Decision, dialect: Dialect): AuditInput {
-    return {
-      ...auditIdentity(ctx.caller),
-      userId: userAuditId(d.user),
-      action: 'DECISION',
-      actionStatus: 'SUCCESS',
-      targetType: 'dataSource',
-      targets: [d.dataSource],
-      payload: {
-        user: d.user,
-        access: d.access,
-        dialect,
-        ...(d.reason ? { reason: d.reason } : {}),
-        policies: d.subscription.map((v) => ({ policyKey: v.policyKey, satisfied: v.satisfied })),
-        ...(d.columns.length ? { maskedColumns: d.columns.filter((c) => c.action === 'mask').map((c) => c.name) } : {}),
-        ...(d.rowFilter.policyKeys.length ? { rowFilterPolicies: d.rowFilter.policyKeys } : {}),
-      },
-      ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
-    };
-  }
-
   /** The current snapshot and user, and the decision of each source; any unknown source → `UnknownDataSourceError`. */
   private async decideAll(ctx: DecisionContext, user: UserRef, sourceIds: readonly string[], dialect: Dialect, loaded?: LoadedSnapshot) {
     const [{ snapshot, version }, cached] = await Promise.all([loaded ?? this.snapshots.current(), this.user(user)]);
@@ -164,9 +144,9 @@ export class DecisionService {
     return decision!;
   }
 
-  /** Stores the audit record of each decision and counts them; resolves once every record is durable. */
+  /** Stores the audit records of the decisions (one per batch run) and counts them; resolves once every record is durable. */
   private async audited(ctx: DecisionContext, decisions: Decision[], dialect: Dialect, started: number): Promise<Decision[]> {
-    await Promise.all(decisions.map((d) => this.audit.write(this.record(ctx, d, dialect))));
+    await Promise.all(decisionRecords(ctx, decisions, dialect).map((r) => this.audit.write(r)));
     this.metrics.count('Decisions', decisions.length);
     this.metrics.latency('DecisionLatency', performance.now() - started);
     return decisions;

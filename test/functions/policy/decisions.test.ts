@@ -154,6 +154,17 @@ describe('decisions over the seed catalog', () => {
     expect(mine.at(-1)).toMatchObject({ actor: { type: 'service', id: 'trino' }, targetType: 'dataSource', payload: { access: 'denied' } });
   });
 
+  it('audits a batch as one record naming every decision in order, stored before the answer', async () => {
+    const res = await app.request('/v1/decisions/batch', json('POST', { user: okta('steve'), dataSources: ['patients', 'hr_data', 'sales'] }, bearer(engine)));
+    const { decisions } = (await res.json()) as { decisions: Decision[] };
+    const mine = (await auditRecords(s)).filter((r) => r.requestId === res.headers.get('x-request-id'));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ action: 'DECISION', actor: { type: 'service', id: 'trino' }, userId: 'okta/steve', targetType: 'dataSources', targets: ['patients', 'hr_data', 'sales'] });
+    const audited = (mine[0]!.payload as { decisions: Array<{ dataSource: string; access: string; policies: unknown[] }> }).decisions;
+    expect(audited.map((d) => [d.dataSource, d.access])).toEqual(decisions.map((d) => [d.dataSource, d.access]));
+    expect(audited[0]!.policies).toEqual(decisions[0]!.subscription.map((v) => ({ policyKey: v.policyKey, satisfied: v.satisfied })));
+  });
+
   it('refuses decisions without credentials', async () => {
     const res = await app.request('/v1/decisions', json('POST', { user: okta('jdoe'), dataSource: 'hr_data' }));
     expect(res.status).toBe(401);
