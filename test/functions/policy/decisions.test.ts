@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Decision } from '#shared/model/decision.ts';
 import type { Services } from '#shared/services.ts';
@@ -163,6 +164,33 @@ describe('decisions over the seed catalog', () => {
     const audited = (mine[0]!.payload as { decisions: Array<{ dataSource: string; access: string; policies: unknown[] }> }).decisions;
     expect(audited.map((d) => [d.dataSource, d.access])).toEqual(decisions.map((d) => [d.dataSource, d.access]));
     expect(audited[0]!.policies).toEqual(decisions[0]!.subscription.map((v) => ({ policyKey: v.policyKey, satisfied: v.satisfied })));
+  });
+
+  it('answers no decision, single or batch, whose audit record could not be stored', async () => {
+    let refuse = true;
+    // What DynamoDB answers a throttled table, for the audit table's writes only.
+    s.db.doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const items = (args.input as { RequestItems?: Record<string, unknown> }).RequestItems;
+        if (refuse && context.commandName === 'BatchWriteItemCommand' && items?.[s.db.tables.audit]) {
+          throw new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: { httpStatusCode: 400 } });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'refuseAuditWrites' },
+    );
+    try {
+      const single = await app.request('/v1/decisions', json('POST', { user: okta('jdoe'), dataSource: 'hr_data' }, bearer(engine)));
+      const batch = await app.request('/v1/decisions/batch', json('POST', { user: okta('jdoe'), dataSources: ['hr_data', 'sales'] }, bearer(engine)));
+      for (const res of [single, batch]) {
+        expect(res.status).toBe(503);
+        expect(await res.json()).not.toHaveProperty('access');
+      }
+    } finally {
+      refuse = false;
+      s.db.doc.middlewareStack.remove('refuseAuditWrites');
+    }
+    expect((await decide({ user: okta('jdoe'), dataSource: 'hr_data' })).status).toBe(200);
   });
 
   it('refuses decisions without credentials', async () => {
