@@ -45,7 +45,9 @@ export function createAuthenticator(deps: {
   cacheMs?: number;
 }): Authenticator {
   const cacheMs = deps.cacheMs ?? DEFAULT_AUTH_CACHE_MS;
-  const cache = new Map<string, { caller: Caller; until: number }>();
+  // The lookup itself is cached, so that the requests that find an entry expired (a busy
+  // instance has dozens in flight) share one read instead of each sending its own.
+  const cache = new Map<string, { caller: Promise<Caller>; until: number }>();
   const lookup = async (hash: string): Promise<Caller> => {
     const bootstrap = await deps.bootstrapKeyHash();
     if (bootstrap && digestsEqual(hash, bootstrap)) {
@@ -53,15 +55,18 @@ export function createAuthenticator(deps: {
     }
     return lookupStored(deps, hash);
   };
-  const byHash = async (hash: string): Promise<Caller> => {
+  const byHash = (hash: string): Promise<Caller> => {
     const now = Date.now();
     const hit = cache.get(hash);
     if (hit && hit.until > now) return hit.caller;
-    const caller = await lookup(hash);
-    if (cacheMs > 0) {
-      if (cache.size >= MAX_CACHED_KEYS) cache.clear();
-      cache.set(hash, { caller, until: now + cacheMs });
-    }
+    const caller = lookup(hash);
+    if (cacheMs <= 0) return caller;
+    if (cache.size >= MAX_CACHED_KEYS) cache.clear();
+    // Counted from before the read, so a key deleted while it ran is refused within `cacheMs`.
+    const entry = { caller, until: now + cacheMs };
+    cache.set(hash, entry);
+    // A refusal or a failed read is shared by the requests already waiting, never kept.
+    caller.catch(() => cache.get(hash) === entry && cache.delete(hash));
     return caller;
   };
   return {
