@@ -1,6 +1,6 @@
 import type { UserRef, Subject } from '#shared/model/identity.ts';
 import type { PolicyDocument, StoredPolicy } from '#shared/model/policy.ts';
-import { compileSnapshot, simulate, type SimulationResult } from '#shared/policy/index.ts';
+import { compileSnapshot, deriveSnapshot, simulate, type SimulationResult } from '#shared/policy/index.ts';
 import { nextSource, type DataSource, type DataSourceInput } from '#shared/model/catalog.ts';
 import type { CatalogRepository } from '#shared/store/catalog.ts';
 import type { Db } from '#shared/store/client.ts';
@@ -47,23 +47,33 @@ async function subjectsFor(services: SimulationDeps, users: readonly UserRef[] |
   return views;
 }
 
-function changedPolicies(current: readonly StoredPolicy[], req: SimulationRequest): StoredPolicy[] {
-  const byKey = new Map(current.map((p) => [p.document.policyKey, p]));
-  for (const key of req.remove) {
-    if (!byKey.delete(key)) throw new NotFoundError(`policy \`${key}\` not found`);
-  }
-  for (const doc of req.upsert) byKey.set(doc.policyKey, PolicyRepository.next(doc, byKey.get(doc.policyKey)));
-  return [...byKey.values()];
+/** How one collection of the request changes: its items by id, its removals and its upserts. */
+interface CollectionChange<T, U> {
+  readonly current: ReadonlyMap<string, T>;
+  readonly remove: readonly string[];
+  readonly upsert: readonly U[];
+  readonly idOf: (u: U) => string;
+  /** The stored item an upsert becomes, given the one it replaces. */
+  readonly next: (u: U, old: T | undefined) => T;
+  /** How the collection names an item in a message: `policy`, `data source`. */
+  readonly noun: string;
 }
 
-function changedSources(current: readonly DataSource[], req: SimulationRequest, defaultIam: string): DataSource[] {
-  const byId = new Map(current.map((s) => [s.id, s]));
-  for (const id of req.removeDataSources ?? []) {
-    if (!byId.delete(id)) throw new NotFoundError(`data source \`${id}\` not found`);
+/**
+ * What the request changes in one collection, by id (undefined: removed), removals before
+ * upserts; removing an id the collection lacks is a `NotFoundError`.
+ */
+function changesOf<T, U>(c: CollectionChange<T, U>): Map<string, T | undefined> {
+  const changes = new Map<string, T | undefined>();
+  for (const id of c.remove) {
+    if (!c.current.has(id) || changes.has(id)) throw new NotFoundError(`${c.noun} \`${id}\` not found`);
+    changes.set(id, undefined);
   }
-  const now = new Date().toISOString();
-  for (const { id, ...input } of req.upsertDataSources ?? []) byId.set(id, nextSource(id, input, byId.get(id), defaultIam, now));
-  return [...byId.values()];
+  for (const u of c.upsert) {
+    const id = c.idOf(u);
+    changes.set(id, c.next(u, changes.has(id) ? changes.get(id) : c.current.get(id)));
+  }
+  return changes;
 }
 
 /**
@@ -71,13 +81,32 @@ function changedSources(current: readonly DataSource[], req: SimulationRequest, 
  * catalog, users, groups and attributes, and returns only the differences (access, discovery,
  * masked columns and row filters, as the engine's `simulate` compares them). The change may hold
  * many policies and data sources at once (a plan's whole change set). Nothing is written.
+ * The snapshot after the change is derived from the one before: only the sources the change can
+ * touch are recompiled, and every other source keeps its very entry, so `simulate` skips it.
  */
 export async function runSimulation(services: SimulationDeps, req: SimulationRequest): Promise<SimulationResult> {
   const [catalog, policies, subjects, trust] = await Promise.all([services.catalog.scan(), services.policies.list(), subjectsFor(services, req.users), services.iamTrust.read()]);
   const { defaultIam } = services.config;
-  const trusted = trustedIams(trust, defaultIam);
-  const before = compileSnapshot({ ...catalog, policies, trustedIams: trusted, defaultIam });
-  const sources = changedSources(catalog.sources, req, defaultIam);
-  const after = compileSnapshot({ ...catalog, sources, policies: changedPolicies(policies, req), trustedIams: trusted, defaultIam }, before);
-  return simulate(before, after, subjects, req.dataSources);
+  const before = compileSnapshot({ ...catalog, policies, trustedIams: trustedIams(trust, defaultIam), defaultIam });
+  const now = new Date().toISOString();
+  const delta = {
+    policies: changesOf<StoredPolicy, PolicyDocument>({
+      current: new Map(policies.map((p) => [p.document.policyKey, p])),
+      remove: req.remove,
+      upsert: req.upsert,
+      idOf: (doc) => doc.policyKey,
+      next: (doc, old) => PolicyRepository.next(doc, old),
+      noun: 'policy',
+    }),
+    sources: changesOf<DataSource, DataSourceInput & { readonly id: string }>({
+      current: new Map(catalog.sources.map((s) => [s.id, s])),
+      remove: req.removeDataSources ?? [],
+      upsert: req.upsertDataSources ?? [],
+      idOf: (s) => s.id,
+      next: ({ id, ...input }, old) => nextSource(id, input, old, defaultIam, now),
+      noun: 'data source',
+    }),
+    domains: new Map(),
+  };
+  return simulate(before, deriveSnapshot(before, delta), subjects, req.dataSources);
 }

@@ -76,13 +76,21 @@ function unchanged(a: SourceEntry, b: SourceEntry): boolean {
   );
 }
 
-/** The sources (of `sourceIds`, or of either snapshot) whose decisions may differ. */
+/**
+ * The sources (of `sourceIds`, or of either snapshot) whose decisions may differ. A decision on
+ * a source reads only the subject and that source's entry (its stored source, the subscription
+ * and data policies filed for it, its discovery rule): where the entry is the same object on
+ * both sides (`deriveSnapshot` keeps the entries of the sources a change cannot touch), or its
+ * stored source and policy lists are equal, no user's outcome on it can differ, so its pairs
+ * are never evaluated. The property test `simulate equals comparing every pair` holds this.
+ */
 export function sourcesToCompare(before: Snapshot, after: Snapshot, sourceIds?: readonly string[]): string[] {
   const ids = sourceIds ?? [...new Set([...before.sourceIds, ...after.sourceIds])];
   return ids.filter((id) => {
     const a = before.source(id);
     const b = after.source(id);
-    if (!a || !b) return a !== b;
+    if (a === b) return false;
+    if (!a || !b) return true;
     return !unchanged(a, b);
   });
 }
