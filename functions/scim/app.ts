@@ -17,8 +17,8 @@ import { groupRoutes } from './routes/groups.ts';
 import { scimErrorHandler, scimErrorResponse } from './routes/on-error.ts';
 import { userRoutes } from './routes/users.ts';
 
-/** The `scim` function: SCIM 2.0 service provider at `/scim/v2`, errors per RFC 7644 §3.12. */
-export function createScimApp(services: Services): Hono<AppEnv> {
+/** The `scim` function: SCIM 2.0 service provider at `/scim/v2`, errors per RFC 7644 §3.12; `options.membersChars` as `groupRoutes` takes it. */
+export function createScimApp(services: Services, options: { readonly membersChars?: number } = {}): Hono<AppEnv> {
   const app = createBaseApp('scim', services);
   app.onError(scimErrorHandler(services));
   app.notFound((c) => scimErrorResponse(c, new ScimError(404, `no route for \`${c.req.method} ${c.req.path}\``)));
@@ -27,7 +27,7 @@ export function createScimApp(services: Services): Hono<AppEnv> {
   scim.use(scimAuth(services));
   scim.route('/', discoveryRoutes());
   scim.route('/Users', userRoutes(services));
-  scim.route('/Groups', groupRoutes(services));
+  scim.route('/Groups', groupRoutes(services, options.membersChars));
   scim.all('/Me', () => {
     throw new ScimError(501, '`/Me` is not supported: a SCIM token authenticates an identity manager, not a user');
   });

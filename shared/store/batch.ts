@@ -71,10 +71,18 @@ export async function batchWrite(db: Db, table: string, requests: readonly Write
   );
 }
 
-/** Deletes any number of keys of one table, 25 a call; a key never deleted is a `StoreUnavailableError`. */
+/** Batch deletes in flight at once: a group of 100,000 members is 4,000 calls, too many to wait for one by one. */
+const DELETE_CONCURRENCY = 8;
+
+/** Deletes any number of keys of one table, 25 a call, 8 calls at once; a key never deleted is a `StoreUnavailableError`. */
 export async function batchDelete(db: Db, table: string, keys: readonly Item[]): Promise<void> {
-  for (let i = 0; i < keys.length; i += WRITE_LIMIT) {
-    const left = await batchWrite(db, table, keys.slice(i, i + WRITE_LIMIT).map((Key) => ({ DeleteRequest: { Key } })));
-    if (left.length) throw new StoreUnavailableError('dynamodb left items of a batch delete unprocessed');
-  }
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next; i < keys.length; i = next) {
+      next += WRITE_LIMIT;
+      const left = await batchWrite(db, table, keys.slice(i, i + WRITE_LIMIT).map((Key) => ({ DeleteRequest: { Key } })));
+      if (left.length) throw new StoreUnavailableError('dynamodb left items of a batch delete unprocessed');
+    }
+  };
+  await Promise.all(Array.from({ length: DELETE_CONCURRENCY }, worker));
 }

@@ -12,6 +12,20 @@ export interface MemberPage {
   readonly cursor: string | null;
 }
 
+/** The item of one membership: in the user's partition, keyed for the group's side of gsi1. */
+export function membershipItem(iamid: string, groupId: string, userid: string, source: Source): Record<string, unknown> {
+  return {
+    pk: identityKeys.user(iamid, userid),
+    sk: identityKeys.member(groupId, source),
+    gsi1pk: identityKeys.group(iamid, groupId),
+    gsi1sk: identityKeys.memberOf(userid, source),
+    iamid,
+    userid,
+    groupId,
+    source,
+  };
+}
+
 /**
  * Memberships, one item per (user, group, source) in the user's partition, listed by the
  * group's side of gsi1: adding or removing a member costs the same at any group size.
@@ -19,26 +33,13 @@ export interface MemberPage {
 export class MembershipRepository extends AuditedRepository {
   protected readonly tableName = 'identities';
 
-  private item(iamid: string, groupId: string, userid: string, source: Source): Record<string, unknown> {
-    return {
-      pk: identityKeys.user(iamid, userid),
-      sk: identityKeys.member(groupId, source),
-      gsi1pk: identityKeys.group(iamid, groupId),
-      gsi1sk: identityKeys.memberOf(userid, source),
-      iamid,
-      userid,
-      groupId,
-      source,
-    };
-  }
-
   /** Adds members, each conditional on the user existing (else `MemberNotFoundError`), every part on the group existing. */
   async add(iamid: string, groupId: string, userids: readonly string[], source: Source, audit?: AuditInput): Promise<void> {
     const check = { ConditionCheck: { TableName: this.table, Key: { pk: identityKeys.group(iamid, groupId), sk: identityKeys.profile }, ConditionExpression: 'attribute_exists(pk)' } };
     const unique = [...new Set(userids)];
     const units: TransactItem[][] = unique.map((userid) => [
       { ConditionCheck: { TableName: this.table, Key: { pk: identityKeys.user(iamid, userid), sk: identityKeys.profile }, ConditionExpression: 'attribute_exists(pk)' } },
-      { Put: { TableName: this.table, Item: this.item(iamid, groupId, userid, source) } },
+      { Put: { TableName: this.table, Item: membershipItem(iamid, groupId, userid, source) } },
     ]);
     await transactInChunks(this.db, { check, units, ...(audit ? { first: this.audit.put(audit) } : {}) }, (failed) =>
       'unit' in failed

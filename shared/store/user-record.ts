@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Attributes, Permission, Source } from '#shared/model/identity.ts';
 import { readAttributes, type SourceAttributes } from './attributes.ts';
 import { withoutKeys } from './item.ts';
 import { identityKeys } from './key-formats.ts';
-import { readScimDocument } from './scim.ts';
+import { readScimDocument, scimDocument } from './scim.ts';
+import { nowIso } from './transact.ts';
 
 /** A user's profile item. */
 export interface UserRecord {
@@ -69,4 +71,23 @@ export function assembleUser(items: Array<Record<string, unknown>>): UserAggrega
     set.add(item.source as Source);
   }
   return { profile: toUserRecord(profileItem), attributes: readAttributes(items), memberships };
+}
+
+/** The record of a new user: active, no permissions, version 1, fresh uid and stamp. */
+export function newUserRecord(input: NewUser): UserRecord {
+  const now = nowIso();
+  return { active: true, permissions: [], ...input, version: 1, createdAt: now, updatedAt: now, uid: randomUUID(), stamp: randomUUID() };
+}
+
+/** The stored profile item of a user, with its keys in the users-of-IAM and SCIM id indexes. */
+export function userProfileItem(r: UserRecord): Record<string, unknown> {
+  return {
+    pk: identityKeys.user(r.iamid, r.userid),
+    sk: identityKeys.profile,
+    gsi2pk: identityKeys.usersOfIam(r.iamid),
+    gsi2sk: r.userid,
+    ...(r.scimId ? { gsi1pk: identityKeys.scimUser(r.iamid, r.scimId), gsi1sk: identityKeys.profile } : {}),
+    ...r,
+    ...(r.scim ? { scim: scimDocument(r.scim) } : {}),
+  };
 }

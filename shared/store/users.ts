@@ -8,27 +8,14 @@ import { ConflictError, NotFoundError, VersionMismatchError } from './errors.ts'
 import { apiKeysOfUser, identityCheck } from './identity.ts';
 import { identityKeys } from './key-formats.ts';
 import { partitionPage, queryAll, type PageRequest } from './pages.ts';
-import { scimDocument } from './scim.ts';
 import { MAX_TRANSACTION_ITEMS, nowIso, transact, transactInChunks, type TransactItem } from './transact.ts';
 import { createIndexItems, indexKeys, updateIndexItems } from './user-index.ts';
-import { assembleUser, toUserRecord, type NewUser, type SourceValues, type UserAggregate, type UserChanges, type UserRecord } from './user-record.ts';
+import { assembleUser, newUserRecord, toUserRecord, userProfileItem, type NewUser, type SourceValues, type UserAggregate, type UserChanges, type UserRecord } from './user-record.ts';
 import { AuditedRepository } from './repository.ts';
 
 /** Users, their attribute values per source, and the user side of memberships. */
 export class UserRepository extends AuditedRepository {
   protected readonly tableName = 'identities';
-
-  private profileItem(r: UserRecord): Record<string, unknown> {
-    return {
-      pk: identityKeys.user(r.iamid, r.userid),
-      sk: identityKeys.profile,
-      gsi2pk: identityKeys.usersOfIam(r.iamid),
-      gsi2sk: r.userid,
-      ...(r.scimId ? { gsi1pk: identityKeys.scimUser(r.iamid, r.scimId), gsi1sk: identityKeys.profile } : {}),
-      ...r,
-      ...(r.scim ? { scim: scimDocument(r.scim) } : {}),
-    };
-  }
 
   private attributeItems(iamid: string, userid: string, source: Source, values: Attributes): TransactItem[] {
     return attributeItems(this.table, identityKeys.user(iamid, userid), source, values);
@@ -39,10 +26,9 @@ export class UserRepository extends AuditedRepository {
    * `attributes` (one source's values) are written in the same transaction.
    */
   async create(input: NewUser, audit?: AuditInput, attributes?: SourceValues): Promise<UserRecord> {
-    const now = nowIso();
-    const record: UserRecord = { active: true, permissions: [], ...input, version: 1, createdAt: now, updatedAt: now, uid: randomUUID(), stamp: randomUUID() };
+    const record = newUserRecord(input);
     const items: TransactItem[] = [
-      { Put: { TableName: this.table, Item: this.profileItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.table, Item: userProfileItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
       ...createIndexItems(this.table, record),
       ...(attributes ? this.attributeItems(record.iamid, record.userid, attributes.source, attributes.values) : []),
       ...(audit ? [this.audit.put(audit)] : []),
@@ -86,7 +72,7 @@ export class UserRepository extends AuditedRepository {
     const deactivated = current.active && changes.active === false;
     const next: UserRecord = { ...current, ...changes, version: current.version + 1, updatedAt: nowIso(), ...(deactivated ? { stamp: randomUUID() } : {}) };
     const items: TransactItem[] = [
-      { Put: { TableName: this.table, Item: this.profileItem(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': current.version } } },
+      { Put: { TableName: this.table, Item: userProfileItem(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': current.version } } },
       ...updateIndexItems(this.table, current, next),
       ...(attributes ? this.attributeItems(current.iamid, current.userid, attributes.source, attributeChanges(attributes.before, attributes.values)) : []),
       ...(audit ? [this.audit.put(audit)] : []),

@@ -51,6 +51,9 @@ export class MutabilityError extends badRequest('MutabilityError', 'mutability')
 /** A request body that is not the shape the endpoint takes. */
 export class InvalidSyntaxError extends badRequest('InvalidSyntaxError', 'invalidSyntax') {}
 
+/** 400 `tooMany`: more than the server will put in one answer. */
+export class TooManyError extends badRequest('TooManyError', 'tooMany') {}
+
 /** A client's text as an error message shows it: control characters escaped, a long one cut. */
 export function excerpt(text: string): string {
   const escaped = JSON.stringify(text).slice(1, -1);

@@ -3,7 +3,7 @@ import type { Services } from '#shared/services.ts';
 import { allPages } from '#shared/store/cursor.ts';
 import { MemberNotFoundError } from '#shared/store/errors.ts';
 import { memberProfiles } from '#shared/store/scim.ts';
-import { InvalidValueError } from '../rfc/errors.ts';
+import { InvalidValueError, TooManyError } from '../rfc/errors.ts';
 import type { MemberDelta } from '../rfc/member-delta.ts';
 import { MAX_INDEXED_VALUE } from '../rfc/storable.ts';
 import { retryRaces } from './retry.ts';
@@ -79,14 +79,41 @@ export class Membership {
     }
   }
 
-  /** The SCIM members of a group, for a response that asks for them. */
-  async render(iamid: string, groupId: string, baseUrl: string): Promise<RenderedMember[]> {
-    const userids = await this.current(iamid, groupId);
-    const profiles = await memberProfiles(this.services.db, iamid, userids);
-    return userids
-      .map((u) => profiles.get(u))
-      .filter((p) => p?.scimId !== undefined)
-      .map((p) => p!)
-      .map((p) => ({ value: p.scimId!, ...(p.displayName ? { display: p.displayName } : {}), $ref: `${baseUrl}/Users/${p.scimId}` }));
+  /**
+   * The SCIM members of a group, for a response that asks for them, read a page at a time and
+   * charged to `budget`: a group too large for one response is refused once its rendered
+   * members pass the budget, before the rest of it is read.
+   */
+  async render(iamid: string, groupId: string, baseUrl: string, budget: MemberBudget): Promise<RenderedMember[]> {
+    const out: RenderedMember[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await this.services.groups.listMembers(iamid, groupId, { source: 'scim', cursor });
+      const profiles = await memberProfiles(this.services.db, iamid, page.members.map((m) => m.userid));
+      for (const { userid } of page.members) {
+        const p = profiles.get(userid);
+        if (p?.scimId === undefined) continue;
+        const member = { value: p.scimId, ...(p.displayName ? { display: p.displayName } : {}), $ref: `${baseUrl}/Users/${p.scimId}` };
+        budget.charge(groupId, JSON.stringify(member).length + 1);
+        out.push(member);
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    return out;
+  }
+}
+
+/**
+ * What the members of one response may weigh, in characters of JSON: a Lambda answer holds
+ * 6 MB, so a group with more members than fit is refused with `tooMany` (RFC 7644 §3.12) and
+ * read with `excludedAttributes=members`, instead of failing as a 5xx once it is too large.
+ */
+export class MemberBudget {
+  constructor(private left: number) {}
+
+  /** Spends `size` on a member of `groupId`; past the budget: 400 `tooMany`. */
+  charge(groupId: string, size: number): void {
+    this.left -= size;
+    if (this.left < 0) throw new TooManyError(`group \`${groupId}\` has too many members to list in one response: read it with \`excludedAttributes=members\``);
   }
 }
