@@ -66,12 +66,29 @@ export async function loadUserView(
   return buildView(user, loaded.filter((g): g is GroupAggregate => g !== undefined));
 }
 
-/** Every user of every IAM, merged, in one scan of the identities table (simulation). */
+/** Segments of the parallel scan of the identities table: DynamoDB serves each on its own. */
+const SCAN_SEGMENTS = 4;
+
+/**
+ * Every user of every IAM, merged, in one parallel scan of the identities table (simulation);
+ * DynamoDB leaves out every item outside users' and groups' partitions (name markers, lookups,
+ * keys) before it sends a page.
+ */
 export async function scanAllViews(db: Db): Promise<UserView[]> {
+  const segments = await Promise.all(
+    Array.from({ length: SCAN_SEGMENTS }, (_, Segment) =>
+      scanAll(db, {
+        TableName: db.tables.identities,
+        Segment,
+        TotalSegments: SCAN_SEGMENTS,
+        FilterExpression: 'begins_with(pk, :user) OR begins_with(pk, :group)',
+        ExpressionAttributeValues: { ':user': identityKeys.userPrefix, ':group': identityKeys.groupPrefix },
+      }),
+    ),
+  );
   const partitions = new Map<string, Array<Record<string, unknown>>>();
-  for (const item of await scanAll(db, { TableName: db.tables.identities })) {
+  for (const item of segments.flat()) {
     const pk = item.pk as string;
-    if (!pk.startsWith(identityKeys.userPrefix) && !pk.startsWith(identityKeys.groupPrefix)) continue;
     let list = partitions.get(pk);
     if (!list) partitions.set(pk, (list = []));
     list.push(item);
