@@ -165,31 +165,33 @@ export class GroupRepository extends AuditedRepository {
     return next;
   }
 
-  /** Deletes the group, its attributes, its memberships and its name marker. */
+  /**
+   * Deletes the group: its attributes, then in one transaction its profile and markers (from
+   * then on no view, listing or member read sees it), then its memberships, which cost what
+   * the group's size does. A membership left by an interrupted delete names a group that no
+   * longer exists, which every reader skips.
+   */
   async delete(iamid: string, id: string, audit?: AuditInput): Promise<boolean> {
     const group = await this.get(iamid, id);
     if (!group) return false;
-    const own = await queryAll(this.db, {
-      TableName: this.table,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': identityKeys.group(iamid, id) },
-      ProjectionExpression: 'pk, sk',
-    });
-    const memberships = await queryAll(this.db, {
-      TableName: this.table,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': identityKeys.group(iamid, id) },
-      ProjectionExpression: 'pk, sk',
-    });
-    await batchDelete(this.db, this.table, [...memberships, ...own.filter((i) => i.sk !== identityKeys.profile)]);
+    const pk = identityKeys.group(iamid, id);
+    const own = await queryAll(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'pk, sk' });
+    await batchDelete(this.db, this.table, own.filter((i) => i.sk !== identityKeys.profile));
     const marker = this.nameMarker(group.profile);
     await transact(this.db, [
-      { Delete: { TableName: this.table, Key: { pk: identityKeys.group(iamid, id), sk: identityKeys.profile } } },
+      { Delete: { TableName: this.table, Key: { pk, sk: identityKeys.profile } } },
       { Delete: { TableName: this.table, Key: { pk: marker.pk, sk: marker.sk } } },
       ...optional(this.externalIdItem(group.profile)).map((l) => ({ Delete: { TableName: this.table, Key: { pk: l.pk, sk: l.sk } } })),
       ...(audit ? [this.audit.put(audit)] : []),
     ]);
+    const memberships = await queryAll(this.db, {
+      TableName: this.table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'pk, sk',
+    });
+    await batchDelete(this.db, this.table, memberships);
     return true;
   }
 

@@ -164,9 +164,11 @@ export class ScimUsers {
     });
   }
 
-  /** Group id → userids of its SCIM members (none for an unknown id). */
+  /** Group id → userids of its SCIM members (none for an unknown id, nor a deleted one whose memberships are still being removed). */
   private async membersOfGroups(iamid: string, groupIds: readonly string[]): Promise<Map<string, Set<string>>> {
-    const members = await Promise.all(groupIds.map((g) => (g.length > MAX_INDEXED_VALUE ? [] : this.membership.current(iamid, g))));
+    const members = await Promise.all(
+      groupIds.map(async (g) => (g.length > MAX_INDEXED_VALUE || !(await this.services.groups.get(iamid, g)) ? [] : this.membership.current(iamid, g))),
+    );
     return new Map(groupIds.map((g, i) => [g, new Set(members[i])]));
   }
 

@@ -98,3 +98,30 @@ describe('a group larger than one DynamoDB item', () => {
     expect((await call('GET', `/Groups/${gid}`)).status).toBe(404);
   });
 });
+
+describe('a group delete interrupted while its memberships are removed', () => {
+  it('has already removed the group from every read: its leftover memberships show nowhere', async () => {
+    const members = [0, 1, 2].map(userid);
+    const id = (await call('POST', '/Groups', { displayName: 'Interrupted' })).body.id;
+    await services.groups.addMembers(IAM, id, members, 'scim');
+    const name = 'fail-batch-writes';
+    services.db.doc.middlewareStack.add(
+      (next, context) => (args) => {
+        if (context.commandName === 'BatchWriteItemCommand') throw new Error('connection reset');
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      await expect(services.groups.delete(IAM, id)).rejects.toThrow('connection reset');
+    } finally {
+      services.db.doc.middlewareStack.remove(name);
+    }
+    expect((await services.users.get(IAM, members[0]!))?.memberships.has(id)).toBe(true);
+    expect((await call('GET', `/Groups/${id}`)).status).toBe(404);
+    expect([...(await loadUserView(services.users, services.groups, IAM, members[0]!))!.subject.groups]).not.toContain('Interrupted');
+    expect((await call('GET', `/Users?filter=${encodeURIComponent(`groups eq "${id}"`)}`)).body.totalResults).toBe(0);
+    const user = await call('GET', `/Users/${scimId(0)}`);
+    expect((user.body.groups ?? []).map((g: { value: string }) => g.value)).not.toContain(id);
+  });
+});
