@@ -1,9 +1,11 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
 import { StoreUnavailableError } from './errors.ts';
 import { policyKeys } from './key-formats.ts';
 import { queryAll } from './pages.ts';
+import { publish, purgeAt, reserve, tombstone } from './snapshot-sequence.ts';
 import { transact, type TransactItem } from './transact.ts';
+
+export { CHANGE_RETENTION_SECONDS, readSnapshotVersion } from './snapshot-sequence.ts';
 
 /** What one snapshot version changed: an item decisions read, written or deleted. */
 export interface SnapshotChange {
@@ -12,81 +14,61 @@ export interface SnapshotChange {
   readonly op: 'put' | 'delete';
 }
 
-/** How long a change record is kept: an instance further behind than this reloads in full. */
-export const CHANGE_RETENTION_SECONDS = 24 * 60 * 60;
-
-/**
- * How many times a write tries when other changes keep taking the version it read: writers of
- * one deployment are serialized on the version item, so a burst of N concurrent changes needs
- * about N rounds for the last of them (backoff with full jitter spreads them out).
- */
-const BUMP_ATTEMPTS = 40;
+/** How many times a write tries when its transaction loses to a concurrent one on an item it shares (a tag counter, the trust item). */
+const WRITE_ATTEMPTS = 40;
 const BACKOFF_CAP_MS = 200;
 
-const LOST_RACE = new Error('lost the snapshot version race');
+const SLOT_TAKEN = new Error('the reserved snapshot slot was given up as abandoned');
 
-function bumpItems(db: Db, read: number, change: SnapshotChange): TransactItem[] {
-  const next = read + 1;
-  return [
-    {
-      Update: {
-        TableName: db.tables.policies,
-        Key: policyKeys.snapshot,
-        UpdateExpression: 'SET #v = :next',
-        ...(read === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: '#v = :read' }),
-        ExpressionAttributeNames: { '#v': 'version' },
-        ExpressionAttributeValues: { ':next': next, ...(read === 0 ? {} : { ':read': read }) },
-      },
+function changeRecord(db: Db, seq: number, change: SnapshotChange): TransactItem {
+  return {
+    // An update rather than a put: the userinfo function may only update this partition.
+    Update: {
+      TableName: db.tables.policies,
+      Key: policyKeys.change(seq),
+      UpdateExpression: 'SET #kind = :kind, #id = :id, #op = :op, #purge = :purge',
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ExpressionAttributeNames: { '#kind': 'kind', '#id': 'id', '#op': 'op', '#purge': 'purgeAt' },
+      ExpressionAttributeValues: { ':kind': change.kind, ':id': change.id, ':op': change.op, ':purge': purgeAt() },
     },
-    {
-      // An update rather than a put: the userinfo function may only update this partition.
-      Update: {
-        TableName: db.tables.policies,
-        Key: policyKeys.change(next),
-        UpdateExpression: 'SET #kind = :kind, #id = :id, #op = :op, #purge = :purge',
-        ConditionExpression: 'attribute_not_exists(pk)',
-        ExpressionAttributeNames: { '#kind': 'kind', '#id': 'id', '#op': 'op', '#purge': 'purgeAt' },
-        ExpressionAttributeValues: { ':kind': change.kind, ':id': change.id, ':op': change.op, ':purge': Math.floor(Date.now() / 1000) + CHANGE_RETENTION_SECONDS },
-      },
-    },
-  ];
+  };
 }
 
 const lostToAnother = (err: unknown): boolean =>
   err instanceof Error && err.name === 'TransactionCanceledException' && ((err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
 
 /**
- * Writes `items` atomically with the next snapshot version and the record of `change` under it.
- * The version is read, then set conditionally on it; when another change took it first the
- * write is retried from a fresh read (a bounded number of times, then `StoreUnavailableError`).
- * A failed condition of one of `items` is `onConflict(i)`, as with `transact`. Returns the version.
+ * Writes `items` atomically with the record of `change` under the next sequence number, and
+ * answers that number once the snapshot version covers it (see `snapshot-sequence.ts`). A
+ * transaction that loses to a concurrent one on a shared item is retried under a new number
+ * (a bounded number of times, then `StoreUnavailableError`). A failed condition of one of
+ * `items` is `onConflict(i)`, as with `transact`.
  */
 export async function transactChange(db: Db, change: SnapshotChange, items: readonly TransactItem[], onConflict: (index: number) => Error): Promise<number> {
-  for (let attempt = 0; attempt < BUMP_ATTEMPTS; attempt++) {
+  for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
     if (attempt) await new Promise((r) => setTimeout(r, Math.random() * Math.min(BACKOFF_CAP_MS, 5 * 2 ** attempt)));
-    const read = await readSnapshotVersion(db);
+    const reservation = await reserve(db);
     try {
-      await transact(db, [...items, ...bumpItems(db, read, change)], (i) => (i >= items.length ? LOST_RACE : onConflict(i)));
-      return read + 1;
+      await transact(db, [...items, changeRecord(db, reservation.seq, change)], (i) => (i >= items.length ? SLOT_TAKEN : onConflict(i)));
     } catch (err) {
-      if (err !== LOST_RACE && !lostToAnother(err)) throw err;
+      // Whatever became of the transaction, its slot is now settled: readers need not wait for it.
+      await tombstone(db, reservation.seq);
+      if (err !== SLOT_TAKEN && !lostToAnother(err)) throw err;
+      continue;
     }
+    await publish(db, reservation);
+    return reservation.seq;
   }
-  throw new StoreUnavailableError('the snapshot version kept changing under this write: too many concurrent changes');
-}
-
-/** The current snapshot version (0 before any change), read strongly consistent. */
-export async function readSnapshotVersion(db: Db): Promise<number> {
-  const res = await db.doc.send(new GetCommand({ TableName: db.tables.policies, Key: policyKeys.snapshot, ConsistentRead: true }));
-  return Number(res.Item?.version ?? 0);
+  throw new StoreUnavailableError('this write kept losing to concurrent changes of the same items');
 }
 
 /** More changes than this between two versions are not read one by one: a full load is cheaper. */
 export const MAX_CHANGES_READ = 1000;
 
 /**
- * The changes of versions `after` + 1 … `upTo`, oldest first, in one Query; undefined when they
- * cannot all be read (more than `MAX_CHANGES_READ`, or some already expired).
+ * The changes of versions `after` + 1 … `upTo`, oldest first, in one Query (a number given up
+ * holds no change); undefined when they cannot all be read (more than `MAX_CHANGES_READ`, or
+ * some already expired).
  */
 export async function readChanges(db: Db, after: number, upTo: number): Promise<SnapshotChange[] | undefined> {
   if (upTo - after > MAX_CHANGES_READ || upTo < after) return undefined;
@@ -98,5 +80,5 @@ export async function readChanges(db: Db, after: number, upTo: number): Promise<
     ConsistentRead: true,
   });
   if (items.length !== upTo - after) return undefined;
-  return items.map((i) => ({ kind: i.kind, id: i.id, op: i.op }) as SnapshotChange);
+  return items.filter((i) => !i.abandoned).map((i) => ({ kind: i.kind, id: i.id, op: i.op }) as SnapshotChange);
 }

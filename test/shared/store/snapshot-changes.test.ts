@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { DataSourceInput } from '#shared/model/catalog.ts';
@@ -60,24 +60,35 @@ describe('snapshot change records', () => {
     expect(changes!.map((c) => c.id).sort()).toEqual([...ids].sort());
   });
 
-  it('writes no record for a refused change', async () => {
+  it('moves no version for a refused change, and no reader sees it', async () => {
     const first = await s.catalog.putSource('r', input, undefined, audit('r'));
     await s.catalog.putSource('r', { ...input, name: 'S2' }, first, audit('r'));
     const v = await readSnapshotVersion(s.db);
     await expect(s.catalog.putSource('r', input, first, audit('r'))).rejects.toBeInstanceOf(VersionMismatchError);
-    const res = await s.db.doc.send(new GetCommand({ TableName: s.db.tables.policies, Key: policyKeys.change(v + 1), ConsistentRead: true }));
-    expect(res.Item).toBeUndefined();
     expect(await readSnapshotVersion(s.db)).toBe(v);
+    await s.catalog.putSource('r2', input, undefined, audit('r2'));
+    const after = await readSnapshotVersion(s.db);
+    expect(await readChanges(s.db, v, after)).toEqual([{ kind: 'source', id: 'r2', op: 'put' }]);
   });
 
   it('answers undefined (reload in full) when a record expired or too many changes passed', async () => {
-    const v0 = await readSnapshotVersion(s.db);
     await s.catalog.putSource('e1', input, undefined, audit('e1'));
+    const v1 = await readSnapshotVersion(s.db);
     await s.catalog.putSource('e2', input, undefined, audit('e2'));
-    await s.db.doc.send(new DeleteCommand({ TableName: s.db.tables.policies, Key: policyKeys.change(v0 + 1) }));
-    expect(await readChanges(s.db, v0, v0 + 2)).toBeUndefined();
-    expect(await readChanges(s.db, v0 + 1, v0 + 2)).toEqual([{ kind: 'source', id: 'e2', op: 'put' }]);
+    const v2 = await readSnapshotVersion(s.db);
+    await s.db.doc.send(new DeleteCommand({ TableName: s.db.tables.policies, Key: policyKeys.change(v1) }));
+    expect(await readChanges(s.db, v1 - 1, v2)).toBeUndefined();
+    expect(await readChanges(s.db, v1, v2)).toEqual([{ kind: 'source', id: 'e2', op: 'put' }]);
     expect(await readChanges(s.db, 0, MAX_CHANGES_READ + 1)).toBeUndefined();
-    expect(await readChanges(s.db, v0 + 2, v0 + 2)).toEqual([]);
+    expect(await readChanges(s.db, v2, v2)).toEqual([]);
+  });
+
+  it('numbers the first change of a table written before numbers were reserved after its version', async () => {
+    await s.catalog.putSource('m1', input, undefined, audit('m1'));
+    const v = await readSnapshotVersion(s.db);
+    await s.db.doc.send(new UpdateCommand({ TableName: s.db.tables.policies, Key: policyKeys.snapshot, UpdateExpression: 'REMOVE seq' }));
+    await s.catalog.putSource('m2', input, undefined, audit('m2'));
+    expect(await readSnapshotVersion(s.db)).toBe(v + 1);
+    expect(await readChanges(s.db, v, v + 1)).toEqual([{ kind: 'source', id: 'm2', op: 'put' }]);
   });
 });
