@@ -79,6 +79,8 @@ export const catalogKeys = {
   allDomains: 'DOMAINS',
   /** Written once the sources and domains stored before the index are indexed. */
   backfilled: { pk: 'INDEX', sk: 'BACKFILLED' },
+  /** Where an unfinished backfill stopped (the scan's position) and what it did so far. */
+  backfilling: { pk: 'INDEX', sk: 'BACKFILLING' },
 } as const;
 
 /** The policies table: policies and their history, the snapshot version, IAM trust, access requests. */

@@ -32,14 +32,14 @@ describe('a catalog stored before the listing index', () => {
     await legacySource('old-b', ['Old.Tag']);
     await s.db.doc.send(new PutCommand({ TableName: s.db.tables.catalog, Item: { pk: catalogKeys.domain('legacy'), sk: catalogKeys.meta, id: 'legacy', name: 'Legacy', tags: [], version: 1 } }));
     expect(await ids('/v1/data-sources')).toEqual([]);
-    expect(await backfillCatalogIndex(s.db)).toEqual({ sources: 2, domains: 1, tooLarge: [] });
+    expect(await backfillCatalogIndex(s.db)).toEqual({ sources: 2, domains: 1, tooLarge: [], done: true });
     expect(await ids('/v1/data-sources')).toEqual(['old-a', 'old-b']);
     expect(await ids('/v1/data-sources?tag=Old')).toEqual(['old-a', 'old-b']);
     expect(await ids('/v1/data-sources?domain=legacy')).toEqual(['old-a']);
     expect(((await get('/v1/domains')).domains as Array<{ id: string }>).map((d) => d.id)).toEqual(['legacy']);
     expect(await counts()).toEqual({ 'Old.Tag': { dataSources: 2, columns: 0 }, 'Old.Col': { dataSources: 0, columns: 1 } });
     await legacySource('late', ['Old.Tag']);
-    expect(await backfillCatalogIndex(s.db)).toEqual({ sources: 0, domains: 0, tooLarge: [] });
+    expect(await backfillCatalogIndex(s.db)).toEqual({ sources: 0, domains: 0, tooLarge: [], done: true });
     expect((await counts())['Old.Tag']).toEqual({ dataSources: 2, columns: 0 });
   });
 
@@ -54,5 +54,26 @@ describe('a catalog stored before the listing index', () => {
     expect(after['Old.Tag']).toEqual({ dataSources: 3, columns: 0 });
     expect(after['New.Tag']).toEqual({ dataSources: 1, columns: 0 });
     expect(after['Gone.Tag']).toBeUndefined();
+  });
+
+  it('is resumed where a stopped run left it, and a source written between two runs is counted once', async () => {
+    const fresh = await testServices();
+    const saved = s;
+    s = fresh;
+    try {
+      for (const id of ['r1', 'r2', 'r3', 'r4', 'r5', 'r6']) await legacySource(id, ['Resumed']);
+      const first = await backfillCatalogIndex(s.db, { pageSize: 2, until: 0 });
+      expect(first.done).toBe(false);
+      const app2 = createPolicyApp(s);
+      const put = await app2.request('/v1/data-sources/r6', json('PUT', { name: 'r6', platform: 'postgres', database: 'db', schema: 's', table: 'r6', tags: ['Resumed'] }, { ...admin, 'if-match': 'W/"3"' }));
+      expect(put.status).toBe(200);
+      const runs = [first];
+      while (!runs.at(-1)!.done) runs.push(await backfillCatalogIndex(s.db, { pageSize: 2, until: 0 }));
+      expect(runs.length).toBeGreaterThan(2);
+      const tags = (await (await app2.request('/v1/tags', { headers: admin })).json()) as { tags: Array<{ tag: string; dataSources: number }> };
+      expect(tags.tags).toEqual([{ tag: 'Resumed', dataSources: 6, columns: 0 }]);
+    } finally {
+      s = saved;
+    }
   });
 });
