@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { TABLE_NAMES, tableEnvVar, type TableName } from '#shared/store/tables.ts';
 import { CONSOLE_PREFIX, functionFor } from '#shared/http/path-prefixes.ts';
 import { CONSOLE_BUNDLE_FILES, DOCS_BUNDLE_FILES, ENTRIES } from './bundling.ts';
+import { CatalogBackfill } from './catalog-backfill.ts';
 import { gatewayPaths, ROUTES, type ApiFunctionName } from './routes.ts';
 import { ScheduledFunction } from './scheduled-function.ts';
 import { WardenFunction } from './warden-function.ts';
@@ -58,6 +59,8 @@ export class ApiStack extends Stack {
   readonly adminKey: Secret;
   /** The ES256 key of impersonation tokens: signers get `kms:Sign`, verifiers `kms:GetPublicKey`. */
   readonly signingKey: Key;
+  /** Indexes a catalog stored before the listing index, on deploy. */
+  readonly catalogBackfill: CatalogBackfill;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -128,6 +131,7 @@ export class ApiStack extends Stack {
       environment: { ...environment, POWERTOOLS_SERVICE_NAME: 'warden-userinfo-sync' },
     });
     grantTables(this.userInfoSync.function.fn, props.tables, SYNC_TABLE_GRANTS);
+    this.catalogBackfill = new CatalogBackfill(this, 'CatalogBackfill', { catalog: props.tables.catalog });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'AdminApiKeySecretArn', { value: adminKey.secretArn });

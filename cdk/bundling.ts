@@ -37,6 +37,7 @@ export const ENTRIES = {
   impersonation: 'functions/impersonation/handler.ts',
   userinfoSync: 'functions/userinfo/sync-handler.ts',
   console: 'functions/console/handler.ts',
+  catalogBackfill: 'functions/backfill/handler.ts',
 } as const;
 
 /** Absolute path of a function entry given relative to the repository root. */

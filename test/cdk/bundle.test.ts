@@ -76,6 +76,12 @@ describe('function bundles', () => {
     const bundle = await bundleAndImport('userinfoSync', ENTRIES.userinfoSync);
     expect(typeof bundle.handler).toBe('function');
   });
+
+  it('catalogBackfill: the bundle loads and answers a delete of its resource complete', async () => {
+    const bundle = await bundleAndImport('catalogBackfill', ENTRIES.catalogBackfill);
+    const context = { getRemainingTimeInMillis: () => 900_000, functionName: 'backfill', awsRequestId: 'bundle-test' };
+    expect(await bundle.handler({ RequestType: 'Delete', PhysicalResourceId: 'warden-catalog-index-backfill', ResourceProperties: {} }, context)).toEqual({ PhysicalResourceId: 'warden-catalog-index-backfill', IsComplete: true });
+  });
 });
 
 /**

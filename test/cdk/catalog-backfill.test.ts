@@ -1,0 +1,56 @@
+import type { CfnResource } from 'aws-cdk-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tableEnvVar } from '#shared/store/tables.ts';
+import { synthWarden, type WardenApp } from './synth.ts';
+
+// CloudFormation JSON is untyped; each test narrows what it reads.
+type Json = any;
+
+let warden: WardenApp;
+let resources: Record<string, Json>;
+let fnId: string;
+beforeAll(() => {
+  warden = synthWarden();
+  resources = warden.apiTemplate.toJSON().Resources;
+  fnId = warden.api.getLogicalId(warden.api.catalogBackfill.function.fn.node.defaultChild as CfnResource);
+});
+
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
+const catalogTableArn = (): Json => warden.api.resolve(warden.data.tables.catalog.table.tableArn);
+
+describe('the deploy-time listing backfill', () => {
+  it('is one custom resource of the provider framework, keyed by the catalog table', () => {
+    const custom = Object.values(resources).filter((r: Json) => r.Type === 'Custom::CatalogIndexBackfill');
+    expect(custom).toHaveLength(1);
+    expect(custom[0].Properties.CatalogTable).toEqual(warden.api.resolve(warden.data.tables.catalog.table.tableName));
+    const token = custom[0].Properties.ServiceToken['Fn::GetAtt'][0];
+    expect(resources[token].Properties.Description).toContain('onEvent');
+  });
+
+  it('runs its function as onEvent and isComplete, with 15 minutes a call and two hours in all', () => {
+    const props = resources[fnId].Properties;
+    expect([props.Runtime, props.Architectures, props.Timeout, props.TracingConfig]).toEqual(['nodejs22.x', ['arm64'], 900, { Mode: 'Active' }]);
+    expect(Object.keys(props.Environment.Variables).sort()).toEqual([tableEnvVar('catalog'), 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'].sort());
+    const framework = Object.values(resources).filter((r: Json) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Description).includes('CatalogBackfill/Provider'));
+    const userFunctions = framework.flatMap((r: Json) => Object.entries(r.Properties.Environment.Variables).filter(([k]) => k.startsWith('USER_')).map(([k, v]: [string, Json]) => [k, v['Fn::GetAtt']?.[0]]));
+    expect(new Set(userFunctions.map(([k]) => k))).toEqual(new Set(['USER_ON_EVENT_FUNCTION_ARN', 'USER_IS_COMPLETE_FUNCTION_ARN']));
+    expect(new Set(userFunctions.map(([, v]) => v))).toEqual(new Set([fnId]));
+    const waiter = Object.values(resources).find((r: Json) => r.Type === 'AWS::StepFunctions::StateMachine');
+    const definition = JSON.stringify(waiter.Properties.DefinitionString);
+    expect(definition).toContain('\\"IntervalSeconds\\":10');
+    expect(definition).toContain(`\\"MaxAttempts\\":${(2 * 3600) / 10}`);
+  });
+
+  it('lets its function read and write the catalog table only, and never delete', () => {
+    const roleId = resources[fnId].Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values(resources)
+      .filter((r: Json) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: Json) => x.Ref === roleId))
+      .flatMap((r: Json) => r.Properties.PolicyDocument.Statement);
+    const dynamo = statements.filter((st: Json) => asList(st.Action).some((a) => String(a).startsWith('dynamodb:')));
+    expect(dynamo).toHaveLength(1);
+    expect((asList(dynamo[0].Action) as string[]).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
+    expect(asList(dynamo[0].Resource)).toEqual([catalogTableArn()]);
+    const others = statements.flatMap((st: Json) => asList(st.Action) as string[]).filter((a) => !a.startsWith('dynamodb:') && !a.startsWith('logs:') && !a.startsWith('xray:'));
+    expect(others).toEqual([]);
+  });
+});
