@@ -55,8 +55,10 @@ describe('snapshot change records', () => {
     const v0 = await readSnapshotVersion(s.db);
     const ids = Array.from({ length: 50 }, (_, i) => `c${i}`);
     await Promise.all(ids.map((id) => s.catalog.putSource(id, input, undefined, audit(id))));
-    expect(await readSnapshotVersion(s.db)).toBe(v0 + ids.length);
-    const changes = await readChanges(s.db, v0, v0 + ids.length);
+    // A number is given up when its transaction loses to another on a shared item (the tag's counter).
+    const after = await readSnapshotVersion(s.db);
+    expect(after).toBeGreaterThanOrEqual(v0 + ids.length);
+    const changes = await readChanges(s.db, v0, after);
     expect(changes!.map((c) => c.id).sort()).toEqual([...ids].sort());
   });
 
