@@ -1,5 +1,6 @@
 import type { ConditionSet } from '#shared/model/policy.ts';
 import type { Subject } from '#shared/model/identity.ts';
+import { attributeFact, factSet, groupFact, holdsAll, holdsAny, subjectFacts, type SubjectFacts } from './condition/facts.ts';
 import { valueMatches } from './tags.ts';
 
 /** The outcome of one condition set for one subject, with a human explanation. */
@@ -72,77 +73,17 @@ export function compileConditionSet(set: ConditionSet): CompiledConditionSet {
   };
 }
 
-/** What a condition set expects under one attribute name: exact values, and `P` of each `P.*`. */
-interface Expected {
-  readonly name: string;
-  readonly exact: readonly string[];
-  readonly exactSet: ReadonlySet<string>;
-  readonly prefixes: readonly string[];
-}
-
-function expectedByName(attributes: ConditionSet['attributes']): Expected[] {
-  const byName = new Map<string, { exact: string[]; prefixes: string[] }>();
-  for (const { name, value } of attributes) {
-    const e = byName.get(name) ?? { exact: [], prefixes: [] };
-    byName.set(name, e);
-    if (value.endsWith('.*')) e.prefixes.push(value.slice(0, -2));
-    else e.exact.push(value);
-  }
-  return [...byName].map(([name, e]) => ({ name, exact: e.exact, exactSet: new Set(e.exact), prefixes: e.prefixes }));
-}
-
-/** Some user value is expected. A guard may list many values, a user holds few: look up from the smaller side. */
-function anyExpected(values: ReadonlySet<string>, e: Expected): boolean {
-  if (values.size < e.exact.length) {
-    for (const v of values) if (e.exactSet.has(v)) return true;
-  } else {
-    for (const x of e.exact) if (values.has(x)) return true;
-  }
-  for (const p of e.prefixes) for (const v of values) if (descends(v, p)) return true;
-  return false;
-}
-
-/** Every expected value is held. */
-function allExpected(values: ReadonlySet<string>, e: Expected): boolean {
-  for (const x of e.exact) if (!values.has(x)) return false;
-  outer: for (const p of e.prefixes) {
-    for (const v of values) if (descends(v, p)) continue outer;
-    return false;
-  }
-  return true;
-}
-
 /**
  * The same test as `compileConditionSet`, without explanations: the hot path of yes/no
- * answers. Attributes are grouped by name, so each name is looked up once per subject.
+ * answers. Every group and attribute listed is one fact id, so `all` is a subset test and
+ * `any` an intersection over the user's few facts. `facts`: the subject's, when the caller
+ * already has them.
  */
-export function compileConditionHolds(set: ConditionSet): (subject: Subject) => boolean {
-  const { groups } = set;
-  const groupSet = new Set(groups);
-  const expected = expectedByName(set.attributes);
-  // Plain loops: this runs for every (user, source) pair a simulation compares.
-  if (set.operator === 'all') {
-    return (s) => {
-      for (const g of groups) if (!s.groups.has(g)) return false;
-      for (const e of expected) {
-        const values = s.attributes.get(e.name);
-        if (!values || !allExpected(values, e)) return false;
-      }
-      return true;
-    };
-  }
-  return (s) => {
-    if (s.groups.size < groupSet.size) {
-      for (const g of s.groups) if (groupSet.has(g)) return true;
-    } else {
-      for (const g of groupSet) if (s.groups.has(g)) return true;
-    }
-    for (const e of expected) {
-      const values = s.attributes.get(e.name);
-      if (values && anyExpected(values, e)) return true;
-    }
-    return false;
-  };
+export function compileConditionHolds(set: ConditionSet): (subject: Subject, facts?: SubjectFacts) => boolean {
+  const wanted = factSet([...set.groups.map(groupFact), ...set.attributes.map((a) => attributeFact(a.name, a.value))]);
+  return set.operator === 'all'
+    ? (s, facts = subjectFacts(s)) => holdsAll(facts, wanted)
+    : (s, facts = subjectFacts(s)) => holdsAny(facts, wanted);
 }
 
 /** True when the set looks at groups or attributes at all (an empty one does not). */

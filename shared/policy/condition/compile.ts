@@ -1,16 +1,18 @@
 import type { Subject } from '#shared/model/identity.ts';
 import type { ConditionOutcome } from '../conditions.ts';
-import { attributeTest, qualified } from '../conditions.ts';
+import { qualified } from '../conditions.ts';
 import type { SourceFacts } from '../source-facts.ts';
 import { covers } from '../tags.ts';
 import type { ConditionNode, TagScope } from './ast.ts';
+import { attributeFact, factSet, groupFact, holdsAll, holdsFact, subjectFacts, type SubjectFacts } from './facts.ts';
 
 /**
  * A compiled condition: `test` is the fast path (simulation, merges), `evaluate` also says
- * which part held or failed. Both give the same `holds`.
+ * which part held or failed. Both give the same `holds`. `test` takes the subject's facts when
+ * the caller has them (see `subjectFacts`).
  */
 export interface CompiledCondition {
-  readonly test: (subject: Subject, source: SourceFacts) => boolean;
+  readonly test: (subject: Subject, source: SourceFacts, facts?: SubjectFacts) => boolean;
   readonly evaluate: (subject: Subject, source: SourceFacts) => ConditionOutcome;
 }
 
@@ -67,19 +69,19 @@ export function readsUserData(node: ConditionNode): boolean {
 /** Compiles a parsed condition into closures over (subject, source). */
 export function compileCondition(node: ConditionNode): CompiledCondition {
   switch (node.kind) {
-    case 'hasAttribute':
+    case 'hasAttribute': {
+      const id = attributeFact(node.name, node.value);
       return leaf(
-        attributeTest(node.name, node.value),
+        (s, _f, facts = subjectFacts(s)) => holdsFact(facts, id),
         (s, _f, holds) => `${holds ? '' : 'not '}${qualified(s, node.name)}=${node.value}`,
       );
+    }
     case 'isInGroups': {
       const groups = node.groups;
+      const wanted = factSet(groups.map(groupFact));
       const names = (s: Subject, gs: readonly string[]) => gs.map((g) => qualified(s, g)).join(', ');
       return leaf(
-        (s) => {
-          for (const g of groups) if (!s.groups.has(g)) return false;
-          return true;
-        },
+        (s, _f, facts = subjectFacts(s)) => holdsAll(facts, wanted),
         (s, _f, holds) => (holds ? `member of ${names(s, groups)}` : `not member of ${names(s, groups.filter((g) => !s.groups.has(g)))}`),
       );
     }
@@ -112,7 +114,7 @@ export function compileCondition(node: ConditionNode): CompiledCondition {
     case 'not': {
       const inner = compileCondition(node.operand);
       return {
-        test: (s, f) => !inner.test(s, f),
+        test: (s, f, facts) => !inner.test(s, f, facts),
         evaluate: (s, f) => {
           const r = inner.evaluate(s, f);
           // Leaf explanations state the observed fact ("not member of Contractors"), which is
@@ -127,7 +129,9 @@ export function compileCondition(node: ConditionNode): CompiledCondition {
       const right = compileCondition(node.right);
       const isAnd = node.kind === 'and';
       return {
-        test: isAnd ? (s, f) => left.test(s, f) && right.test(s, f) : (s, f) => left.test(s, f) || right.test(s, f),
+        test: isAnd
+          ? (s, f, facts = subjectFacts(s)) => left.test(s, f, facts) && right.test(s, f, facts)
+          : (s, f, facts = subjectFacts(s)) => left.test(s, f, facts) || right.test(s, f, facts),
         evaluate: (s, f) => {
           const l = left.evaluate(s, f);
           // Short-circuit like `test`; the explanation names the side that decided.

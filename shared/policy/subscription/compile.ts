@@ -3,6 +3,7 @@ import type { Subject } from '#shared/model/identity.ts';
 import type { SubscriptionVerdict } from '#shared/model/decision.ts';
 import type { ConditionSet, StoredPolicy, SubscriptionPolicy } from '#shared/model/policy.ts';
 import type { CompiledCondition } from '../condition/compile.ts';
+import type { SubjectFacts } from '../condition/facts.ts';
 import type { SourceFacts } from '../source-facts.ts';
 import { trustKey, withTrust, type TrustedIams } from '../trust.ts';
 import { compileEntitlements } from './entitlements.ts';
@@ -19,10 +20,11 @@ export interface CompiledSubscription {
   /** The IAMs whose users' groups and attributes count (see `trustedView`); absent: `testView` reads neither. */
   readonly trusted?: TrustedIams;
   /**
-   * The verdict's `satisfied` alone, for the subject as `trusted` sees it (the caller passes that
-   * view, so that a decision works it out once for every policy trusting the same IAMs).
+   * The verdict's `satisfied` alone, for the subject as `trusted` sees it and that view's facts
+   * (the caller passes both, so that a decision works them out once for every policy trusting
+   * the same IAMs).
    */
-  readonly testView: (view: Subject, source: SourceFacts, approved: boolean) => boolean;
+  readonly testView: (view: Subject, facts: SubjectFacts, source: SourceFacts, approved: boolean) => boolean;
   /**
    * Set when the policy holds exactly when that view holds one of these groups or attributes
    * (entitlements, operator `any`, nothing advanced): a source ORs such policies into one test.
@@ -101,7 +103,7 @@ export function compileSubscription(stored: StoredPolicy & { document: Subscript
   if (!c) {
     return {
       ...common,
-      testView: (_s, _f, approved) => approved,
+      testView: (_s, _facts, _f, approved) => approved,
       evaluate: (_s, _f, approved) => verdict(approved, approved ? 'approved access request' : 'requires an approved access request'),
     };
   }
@@ -112,7 +114,7 @@ export function compileSubscription(stored: StoredPolicy & { document: Subscript
     ...common,
     ...(c.trusted ? { trusted: c.trusted } : {}),
     ...(e && e.operator === 'any' && e.advanced === undefined ? { anyOf: { groups: e.groups, attributes: e.attributes } } : {}),
-    testView: cond.test,
+    testView: (s, facts, f) => cond.test(s, f, facts),
     evaluate: (s, f) => {
       const o = explained.evaluate(s, f);
       return verdict(o.holds, o.explanation);

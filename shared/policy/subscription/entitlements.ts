@@ -1,6 +1,7 @@
 import type { SubscriptionPolicy } from '#shared/model/policy.ts';
 import { compileConditionHolds, compileConditionSet, readsConditionSet } from '../conditions.ts';
 import { compileCondition, readsUserData, type CompiledCondition } from '../condition/compile.ts';
+import { subjectFacts } from '../condition/facts.ts';
 import { parseCondition } from '../condition/parser.ts';
 
 type Entitlements = NonNullable<SubscriptionPolicy['actions']['entitlements']>;
@@ -22,11 +23,13 @@ export function compileEntitlements(e: Entitlements): CompiledEntitlements {
   const reads = readsConditionSet(e) || (tree !== undefined && readsUserData(tree));
   const all = e.operator === 'all';
   const testSet = compileConditionHolds(e);
-  if (!advanced) return { test: testSet, evaluate: set, readsUserData: reads };
+  if (!advanced) return { test: (s, _f, facts) => testSet(s, facts), evaluate: set, readsUserData: reads };
   if (listed === 0) return { ...advanced, readsUserData: reads };
   return {
     readsUserData: reads,
-    test: all ? (s, f) => testSet(s) && advanced.test(s, f) : (s, f) => testSet(s) || advanced.test(s, f),
+    test: all
+      ? (s, f, facts = subjectFacts(s)) => testSet(s, facts) && advanced.test(s, f, facts)
+      : (s, f, facts = subjectFacts(s)) => testSet(s, facts) || advanced.test(s, f, facts),
     evaluate: (s, f) => {
       const a = set(s);
       const b = advanced.evaluate(s, f);

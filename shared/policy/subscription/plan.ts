@@ -2,6 +2,7 @@ import type { Subject } from '#shared/model/identity.ts';
 import type { ConditionSet } from '#shared/model/policy.ts';
 import type { SourceFacts } from '../source-facts.ts';
 import { compileConditionHolds } from '../conditions.ts';
+import { NO_FACTS, subjectFacts, type SubjectFacts } from '../condition/facts.ts';
 import { trustedView, type TrustedIams } from '../trust.ts';
 import type { CompiledSubscription } from './compile.ts';
 
@@ -43,7 +44,11 @@ function sharedTests(policies: readonly CompiledSubscription[]): Tests {
     union.attributes.push(...p.anyOf.attributes);
   }
   const own = tests(rest);
-  const merged = [...unions].map(([trusted, union]) => ({ test: compileConditionHolds({ operator: 'any', ...union }), trusted }));
+  const merged = [...unions].map(([trusted, union]) => {
+    const holds = compileConditionHolds({ operator: 'any', ...union });
+    const test: CompiledSubscription['testView'] = (s, facts) => holds(s, facts);
+    return { test, trusted };
+  });
   return { tests: [...merged.map((m) => m.test), ...own.tests], trusted: [...merged.map((m) => m.trusted), ...own.trusted] };
 }
 
@@ -57,21 +62,23 @@ export function planAccess(policies: readonly CompiledSubscription[]): AccessPla
 
 /**
  * Whether the tests hold: `every` needs them all, otherwise one suffices. An erroring test
- * never holds. Most policies trust the same IAMs, so the subject's view is worked out once per
- * run of equal trust rather than once per policy.
+ * never holds. Most policies trust the same IAMs, so the subject's view and its facts are
+ * worked out once per run of equal trust rather than once per policy.
  */
-function settle(t: Tests, every: boolean, subject: Subject, facts: SourceFacts, approved: boolean): boolean {
+function settle(t: Tests, every: boolean, subject: Subject, facts: SubjectFacts, source: SourceFacts, approved: boolean): boolean {
   let lastTrusted: TrustedIams | undefined;
   let lastView = subject;
+  let lastFacts = facts;
   for (let i = 0; i < t.tests.length; i++) {
     const trusted = t.trusted[i];
     if (trusted !== undefined && trusted !== lastTrusted) {
       lastTrusted = trusted;
       lastView = trustedView(subject, trusted);
+      lastFacts = lastView === subject ? facts : NO_FACTS;
     }
     let holds: boolean;
     try {
-      holds = t.tests[i]!(trusted === undefined ? subject : lastView, facts, approved);
+      holds = trusted === undefined ? t.tests[i]!(subject, facts, source, approved) : t.tests[i]!(lastView, lastFacts, source, approved);
     } catch {
       holds = false;
     }
@@ -84,9 +91,10 @@ function settle(t: Tests, every: boolean, subject: Subject, facts: SourceFacts, 
  * (AND of Always Required) AND (OR of Share Responsibility); no policy at all denies. The
  * tests are pure, so their order does not change the answer, only how soon it is known.
  */
-export function planHolds(plan: AccessPlan, subject: Subject, facts: SourceFacts, approved: boolean): boolean {
+export function planHolds(plan: AccessPlan, subject: Subject, source: SourceFacts, approved: boolean): boolean {
   const { required, shared } = plan;
   if (required.tests.length === 0 && shared.tests.length === 0) return false;
-  if (!settle(required, true, subject, facts, approved)) return false;
-  return shared.tests.length === 0 || settle(shared, false, subject, facts, approved);
+  const facts = subjectFacts(subject);
+  if (!settle(required, true, subject, facts, source, approved)) return false;
+  return shared.tests.length === 0 || settle(shared, false, subject, facts, source, approved);
 }
