@@ -1,5 +1,6 @@
 import type { ConditionSet } from '#shared/model/policy.ts';
 import type { Subject } from '#shared/model/identity.ts';
+import type { TestCode } from './condition/code.ts';
 import { attributeFact, factSet, groupFact, holdsAll, holdsAny, subjectFacts, type SubjectFacts } from './condition/facts.ts';
 import { valueMatches } from './tags.ts';
 
@@ -80,10 +81,13 @@ export function compileConditionSet(set: ConditionSet): CompiledConditionSet {
  * already has them.
  */
 export function compileConditionHolds(set: ConditionSet): (subject: Subject, facts?: SubjectFacts) => boolean {
-  const wanted = factSet([...set.groups.map(groupFact), ...set.attributes.map((a) => attributeFact(a.name, a.value))]);
-  return set.operator === 'all'
-    ? (s, facts = subjectFacts(s)) => holdsAll(facts, wanted)
-    : (s, facts = subjectFacts(s)) => holdsAny(facts, wanted);
+  const { ids } = conditionSetCode(set);
+  return set.operator === 'all' ? (s, facts = subjectFacts(s)) => holdsAll(facts, ids) : (s, facts = subjectFacts(s)) => holdsAny(facts, ids);
+}
+
+/** The test of `compileConditionHolds` as code, for an access plan to inline. */
+export function conditionSetCode(set: ConditionSet): TestCode & { readonly op: 'any' | 'all' } {
+  return { op: set.operator, ids: factSet([...set.groups.map(groupFact), ...set.attributes.map((a) => attributeFact(a.name, a.value))]) };
 }
 
 /** True when the set looks at groups or attributes at all (an empty one does not). */

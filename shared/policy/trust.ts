@@ -1,6 +1,7 @@
 import type { Subject } from '#shared/model/identity.ts';
 import type { CompiledCondition } from './condition/compile.ts';
 import type { ConditionOutcome } from './conditions.ts';
+import type { SourceFacts } from './source-facts.ts';
 
 /**
  * The IAMs whose groups and attributes a policy believes. Any IdP with a SCIM token can put its
@@ -50,8 +51,10 @@ export function trustKey(trusted: TrustedIams): string {
  */
 export function withTrust(cond: CompiledCondition, readsUserData: boolean, trusted: TrustedIams): CompiledCondition {
   if (!readsUserData) return cond;
+  const test = (s: Subject, f: SourceFacts): boolean => cond.test(trustedView(s, trusted), f);
   return {
-    test: (s, f) => cond.test(trustedView(s, trusted), f),
+    code: { op: 'call', call: (s, _facts, f) => test(s, f) },
+    test,
     evaluate: (s, f) => {
       const view = trustedView(s, trusted);
       const outcome = cond.evaluate(view, f);

@@ -4,14 +4,17 @@ import { qualified } from '../conditions.ts';
 import type { SourceFacts } from '../source-facts.ts';
 import { covers } from '../tags.ts';
 import type { ConditionNode, TagScope } from './ast.ts';
-import { attributeFact, factSet, groupFact, holdsAll, holdsFact, subjectFacts, type SubjectFacts } from './facts.ts';
+import { testOf, type TestCode } from './code.ts';
+import { attributeFact, factSet, groupFact, type SubjectFacts } from './facts.ts';
 
 /**
  * A compiled condition: `test` is the fast path (simulation, merges), `evaluate` also says
- * which part held or failed. Both give the same `holds`. `test` takes the subject's facts when
- * the caller has them (see `subjectFacts`).
+ * which part held or failed. Both give the same `holds`. `code` is what `test` runs, for an
+ * access plan to inline; `test` takes the subject's facts when the caller has them (see
+ * `subjectFacts`).
  */
 export interface CompiledCondition {
+  readonly code: TestCode;
   readonly test: (subject: Subject, source: SourceFacts, facts?: SubjectFacts) => boolean;
   readonly evaluate: (subject: Subject, source: SourceFacts) => ConditionOutcome;
 }
@@ -41,8 +44,10 @@ function anyIn(values: Iterable<string> | undefined, set: ReadonlySet<string>): 
   return false;
 }
 
-function leaf(test: CompiledCondition['test'], explain: (s: Subject, f: SourceFacts, holds: boolean) => string): CompiledCondition {
+function leaf(code: TestCode, explain: (s: Subject, f: SourceFacts, holds: boolean) => string): CompiledCondition {
+  const test = testOf(code);
   return {
+    code,
     test,
     evaluate: (s, f) => {
       const holds = test(s, f);
@@ -72,29 +77,28 @@ export function compileCondition(node: ConditionNode): CompiledCondition {
     case 'hasAttribute': {
       const id = attributeFact(node.name, node.value);
       return leaf(
-        (s, _f, facts = subjectFacts(s)) => holdsFact(facts, id),
+        { op: 'any', ids: Int32Array.of(id) },
         (s, _f, holds) => `${holds ? '' : 'not '}${qualified(s, node.name)}=${node.value}`,
       );
     }
     case 'isInGroups': {
       const groups = node.groups;
-      const wanted = factSet(groups.map(groupFact));
       const names = (s: Subject, gs: readonly string[]) => gs.map((g) => qualified(s, g)).join(', ');
       return leaf(
-        (s, _f, facts = subjectFacts(s)) => holdsAll(facts, wanted),
+        { op: 'all', ids: factSet(groups.map(groupFact)) },
         (s, _f, holds) => (holds ? `member of ${names(s, groups)}` : `not member of ${names(s, groups.filter((g) => !s.groups.has(g)))}`),
       );
     }
     case 'iam':
       return leaf(
-        (s) => s.iamid === node.iamid,
+        { op: 'call', call: (s) => s.iamid === node.iamid },
         (_s, _f, holds) => (holds ? `iam ${node.iamid}` : `not iam ${node.iamid}`),
       );
     case 'hasTagAsAttribute': {
       const { name, scope } = node;
       const where = scope === 'dataSource' ? 'source tag' : 'column tag';
       return leaf(
-        (s, f) => anyIn(s.attributes.get(name), scopeSet(f, scope)),
+        { op: 'call', call: (s, _facts, f) => anyIn(s.attributes.get(name), scopeSet(f, scope)) },
         (s, f) => {
           const m = firstMatch(s.attributes.get(name) ?? [], f, scope);
           return m ? `${qualified(s, name)}=${m[0]} covers ${where} ${m[1]}` : `no ${qualified(s, name)} value covers a ${where}`;
@@ -104,7 +108,7 @@ export function compileCondition(node: ConditionNode): CompiledCondition {
     case 'hasTagAsGroup': {
       const where = node.scope === 'dataSource' ? 'source tag' : 'column tag';
       return leaf(
-        (s, f) => anyIn(s.groups, scopeSet(f, node.scope)),
+        { op: 'call', call: (s, _facts, f) => anyIn(s.groups, scopeSet(f, node.scope)) },
         (s, f) => {
           const m = firstMatch(s.groups, f, node.scope);
           return m ? `group ${qualified(s, m[0])} covers ${where} ${m[1]}` : `no ${s.iamid} group covers a ${where}`;
@@ -113,8 +117,10 @@ export function compileCondition(node: ConditionNode): CompiledCondition {
     }
     case 'not': {
       const inner = compileCondition(node.operand);
+      const code: TestCode = { op: 'not', operand: inner.code };
       return {
-        test: (s, f, facts) => !inner.test(s, f, facts),
+        code,
+        test: testOf(code),
         evaluate: (s, f) => {
           const r = inner.evaluate(s, f);
           // Leaf explanations state the observed fact ("not member of Contractors"), which is
@@ -128,10 +134,10 @@ export function compileCondition(node: ConditionNode): CompiledCondition {
       const left = compileCondition(node.left);
       const right = compileCondition(node.right);
       const isAnd = node.kind === 'and';
+      const code: TestCode = { op: node.kind, left: left.code, right: right.code };
       return {
-        test: isAnd
-          ? (s, f, facts = subjectFacts(s)) => left.test(s, f, facts) && right.test(s, f, facts)
-          : (s, f, facts = subjectFacts(s)) => left.test(s, f, facts) || right.test(s, f, facts),
+        code,
+        test: testOf(code),
         evaluate: (s, f) => {
           const l = left.evaluate(s, f);
           // Short-circuit like `test`; the explanation names the side that decided.

@@ -91,13 +91,13 @@ export function subjectFacts(subject: Subject): SubjectFacts {
   return facts;
 }
 
-/** Some id of `wanted` is among `facts` (both sorted). */
-export function holdsAny(facts: SubjectFacts, wanted: Int32Array): boolean {
+/** Some id of `ids[from..to)` is among `facts` (both sorted). */
+export function holdsAny(facts: SubjectFacts, ids: Int32Array, from = 0, to = ids.length): boolean {
   let i = 0;
-  let j = 0;
-  while (i < facts.length && j < wanted.length) {
+  let j = from;
+  while (i < facts.length && j < to) {
     const a = facts[i]!;
-    const b = wanted[j]!;
+    const b = ids[j]!;
     if (a === b) return true;
     if (a < b) i++;
     else j++;
@@ -105,23 +105,14 @@ export function holdsAny(facts: SubjectFacts, wanted: Int32Array): boolean {
   return false;
 }
 
-/** Every id of `wanted` is among `facts` (both sorted). */
-export function holdsAll(facts: SubjectFacts, wanted: Int32Array): boolean {
+/** Every id of `ids[from..to)` is among `facts` (both sorted). */
+export function holdsAll(facts: SubjectFacts, ids: Int32Array, from = 0, to = ids.length): boolean {
   let i = 0;
-  for (let j = 0; j < wanted.length; j++) {
-    const b = wanted[j]!;
+  for (let j = from; j < to; j++) {
+    const b = ids[j]!;
     while (i < facts.length && facts[i]! < b) i++;
     if (i === facts.length || facts[i] !== b) return false;
     i++;
   }
   return true;
-}
-
-/** `id` is among `facts`. */
-export function holdsFact(facts: SubjectFacts, id: number): boolean {
-  for (let i = 0; i < facts.length; i++) {
-    const a = facts[i]!;
-    if (a >= id) return a === id;
-  }
-  return false;
 }

@@ -3,7 +3,7 @@ import type { Subject } from '#shared/model/identity.ts';
 import type { SubscriptionVerdict } from '#shared/model/decision.ts';
 import type { ConditionSet, StoredPolicy, SubscriptionPolicy } from '#shared/model/policy.ts';
 import type { CompiledCondition } from '../condition/compile.ts';
-import type { SubjectFacts } from '../condition/facts.ts';
+import type { TestCode } from '../condition/code.ts';
 import type { SourceFacts } from '../source-facts.ts';
 import { trustKey, withTrust, type TrustedIams } from '../trust.ts';
 import { compileEntitlements } from './entitlements.ts';
@@ -17,14 +17,13 @@ export interface CompiledSubscription {
   readonly merge: 'alwaysRequired' | 'shareResponsibility';
   /** Whether an approved request may override this policy (`approval` policies always allow it). */
   readonly allowsRequests: boolean;
-  /** The IAMs whose users' groups and attributes count (see `trustedView`); absent: `testView` reads neither. */
+  /** The IAMs whose users' groups and attributes count (see `trustedView`); absent: `code` reads neither. */
   readonly trusted?: TrustedIams;
   /**
-   * The verdict's `satisfied` alone, for the subject as `trusted` sees it and that view's facts
-   * (the caller passes both, so that a decision works them out once for every policy trusting
-   * the same IAMs).
+   * The verdict's `satisfied` alone, as code run on the subject as `trusted` sees it (an access
+   * plan inlines it, and works the view out once for every policy trusting the same IAMs).
    */
-  readonly testView: (view: Subject, facts: SubjectFacts, source: SourceFacts, approved: boolean) => boolean;
+  readonly code: TestCode;
   /**
    * Set when the policy holds exactly when that view holds one of these groups or attributes
    * (entitlements, operator `any`, nothing advanced): a source ORs such policies into one test.
@@ -52,12 +51,13 @@ function individuals(list: NonNullable<SubscriptionPolicy['actions']['individual
   }
   const test = (s: Subject): boolean => ids.get(s.iamid)?.has(s.userid) === true;
   return {
+    code: { op: 'call', call: test },
     test,
     evaluate: (s) => (test(s) ? { holds: true, explanation: 'listed individually' } : { holds: false, explanation: 'not listed individually' }),
   };
 }
 
-const ANYONE: CompiledCondition = { test: () => true, evaluate: () => ({ holds: true, explanation: 'anyone' }) };
+const ANYONE: CompiledCondition = { code: { op: 'constant', holds: true }, test: () => true, evaluate: () => ({ holds: true, explanation: 'anyone' }) };
 
 /** A compiled condition, and the IAMs whose groups and attributes it believes when it reads them. */
 interface Condition {
@@ -103,7 +103,7 @@ export function compileSubscription(stored: StoredPolicy & { document: Subscript
   if (!c) {
     return {
       ...common,
-      testView: (_s, _facts, _f, approved) => approved,
+      code: { op: 'approved' },
       evaluate: (_s, _f, approved) => verdict(approved, approved ? 'approved access request' : 'requires an approved access request'),
     };
   }
@@ -114,7 +114,7 @@ export function compileSubscription(stored: StoredPolicy & { document: Subscript
     ...common,
     ...(c.trusted ? { trusted: c.trusted } : {}),
     ...(e && e.operator === 'any' && e.advanced === undefined ? { anyOf: { groups: e.groups, attributes: e.attributes } } : {}),
-    testView: (s, facts, f) => cond.test(s, f, facts),
+    code: cond.code,
     evaluate: (s, f) => {
       const o = explained.evaluate(s, f);
       return verdict(o.holds, o.explanation);
@@ -135,7 +135,7 @@ export function failClosed(stored: StoredPolicy, error: unknown): CompiledSubscr
     fingerprint: fingerprint(stored.document),
     merge: 'alwaysRequired',
     allowsRequests: false,
-    testView: () => false,
+    code: { op: 'constant', holds: false },
     evaluate: () => ({ policyKey, merge: 'alwaysRequired', satisfied: false, explanation }),
   };
 }

@@ -1,7 +1,7 @@
 import type { SubscriptionPolicy } from '#shared/model/policy.ts';
-import { compileConditionHolds, compileConditionSet, readsConditionSet } from '../conditions.ts';
+import { compileConditionSet, conditionSetCode, readsConditionSet } from '../conditions.ts';
+import { testOf, type TestCode } from '../condition/code.ts';
 import { compileCondition, readsUserData, type CompiledCondition } from '../condition/compile.ts';
-import { subjectFacts } from '../condition/facts.ts';
 import { parseCondition } from '../condition/parser.ts';
 
 type Entitlements = NonNullable<SubscriptionPolicy['actions']['entitlements']>;
@@ -22,14 +22,14 @@ export function compileEntitlements(e: Entitlements): CompiledEntitlements {
   const advanced = tree === undefined ? undefined : compileCondition(tree);
   const reads = readsConditionSet(e) || (tree !== undefined && readsUserData(tree));
   const all = e.operator === 'all';
-  const testSet = compileConditionHolds(e);
-  if (!advanced) return { test: (s, _f, facts) => testSet(s, facts), evaluate: set, readsUserData: reads };
+  const setCode = conditionSetCode(e);
+  if (!advanced) return { code: setCode, test: testOf(setCode), evaluate: set, readsUserData: reads };
   if (listed === 0) return { ...advanced, readsUserData: reads };
+  const code: TestCode = { op: all ? 'and' : 'or', left: setCode, right: advanced.code };
   return {
     readsUserData: reads,
-    test: all
-      ? (s, f, facts = subjectFacts(s)) => testSet(s, facts) && advanced.test(s, f, facts)
-      : (s, f, facts = subjectFacts(s)) => testSet(s, facts) || advanced.test(s, f, facts),
+    code,
+    test: testOf(code),
     evaluate: (s, f) => {
       const a = set(s);
       const b = advanced.evaluate(s, f);

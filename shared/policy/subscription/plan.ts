@@ -1,28 +1,25 @@
 import type { Subject } from '#shared/model/identity.ts';
-import type { ConditionSet } from '#shared/model/policy.ts';
 import type { SourceFacts } from '../source-facts.ts';
-import { compileConditionHolds } from '../conditions.ts';
+import { conditionSetCode } from '../conditions.ts';
+import { emit, runAt, type Call, type TestCode } from '../condition/code.ts';
 import { NO_FACTS, subjectFacts, type SubjectFacts } from '../condition/facts.ts';
 import { trustedView, type TrustedIams } from '../trust.ts';
 import type { CompiledSubscription } from './compile.ts';
 
-/** Policies of one merge: each one's test, and the IAMs it trusts (absent: it reads no user data). */
-interface Tests {
-  readonly tests: readonly CompiledSubscription['testView'][];
-  readonly trusted: readonly (TrustedIams | undefined)[];
-}
-
 /**
- * The tests of a source's subscription policies split by merge, once per snapshot, so that a
- * yes/no answer stops at the first policy that settles it.
+ * A source's subscription policies as one block of integers, once per snapshot: each policy is
+ * the index of the IAMs it trusts (-1: it reads no user data) followed by its code, Always
+ * Required ones first, so that a yes/no answer reads one array and stops at the first policy
+ * that settles it.
  */
 export interface AccessPlan {
-  readonly required: Tests;
-  readonly shared: Tests;
-}
-
-function tests(policies: readonly CompiledSubscription[]): Tests {
-  return { tests: policies.map((p) => p.testView), trusted: policies.map((p) => p.trusted) };
+  readonly ops: Int32Array;
+  readonly calls: readonly Call[];
+  readonly trusts: readonly TrustedIams[];
+  readonly required: number;
+  readonly shared: number;
+  /** Where the first Share Responsibility policy starts in `ops`. */
+  readonly sharedAt: number;
 }
 
 /**
@@ -30,9 +27,9 @@ function tests(policies: readonly CompiledSubscription[]): Tests {
  * one of some groups or attributes become one test per trusted set, over all their groups and
  * attributes, tried first; the others follow, each on its own.
  */
-function sharedTests(policies: readonly CompiledSubscription[]): Tests {
-  const unions = new Map<TrustedIams | undefined, { groups: string[]; attributes: ConditionSet['attributes'][number][] }>();
-  const rest: CompiledSubscription[] = [];
+function sharedTests(policies: readonly CompiledSubscription[]): { code: TestCode; trusted?: TrustedIams }[] {
+  const unions = new Map<TrustedIams | undefined, { groups: string[]; attributes: { name: string; value: string }[] }>();
+  const rest: { code: TestCode; trusted?: TrustedIams }[] = [];
   for (const p of policies) {
     if (!p.anyOf) {
       rest.push(p);
@@ -43,46 +40,54 @@ function sharedTests(policies: readonly CompiledSubscription[]): Tests {
     union.groups.push(...p.anyOf.groups);
     union.attributes.push(...p.anyOf.attributes);
   }
-  const own = tests(rest);
-  const merged = [...unions].map(([trusted, union]) => {
-    const holds = compileConditionHolds({ operator: 'any', ...union });
-    const test: CompiledSubscription['testView'] = (s, facts) => holds(s, facts);
-    return { test, trusted };
-  });
-  return { tests: [...merged.map((m) => m.test), ...own.tests], trusted: [...merged.map((m) => m.trusted), ...own.trusted] };
+  const merged = [...unions].map(([trusted, union]) => ({ code: conditionSetCode({ operator: 'any', ...union }), ...(trusted ? { trusted } : {}) }));
+  return [...merged, ...rest];
 }
 
 /** The access plan of a source's applicable policies. */
 export function planAccess(policies: readonly CompiledSubscription[]): AccessPlan {
-  return {
-    required: tests(policies.filter((p) => p.merge === 'alwaysRequired')),
-    shared: sharedTests(policies.filter((p) => p.merge === 'shareResponsibility')),
+  const ops: number[] = [];
+  const calls: Call[] = [];
+  const trusts: TrustedIams[] = [];
+  const add = (p: { code: TestCode; trusted?: TrustedIams }): void => {
+    let t = p.trusted === undefined ? -1 : trusts.indexOf(p.trusted);
+    if (p.trusted !== undefined && t === -1) t = trusts.push(p.trusted) - 1;
+    ops.push(t);
+    emit(p.code, ops, calls);
   };
+  const required = policies.filter((p) => p.merge === 'alwaysRequired');
+  required.forEach(add);
+  const sharedAt = ops.length;
+  const shared = sharedTests(policies.filter((p) => p.merge === 'shareResponsibility'));
+  shared.forEach(add);
+  return { ops: Int32Array.from(ops), calls, trusts, required: required.length, shared: shared.length, sharedAt };
 }
 
 /**
- * Whether the tests hold: `every` needs them all, otherwise one suffices. An erroring test
- * never holds. Most policies trust the same IAMs, so the subject's view and its facts are
- * worked out once per run of equal trust rather than once per policy.
+ * Whether `count` policies from `pc` hold: `every` needs them all, otherwise one suffices. An
+ * erroring policy never holds. Most policies trust the same IAMs, so the subject's view and its
+ * facts are worked out once per run of equal trust rather than once per policy.
  */
-function settle(t: Tests, every: boolean, subject: Subject, facts: SubjectFacts, source: SourceFacts, approved: boolean): boolean {
-  let lastTrusted: TrustedIams | undefined;
-  let lastView = subject;
-  let lastFacts = facts;
-  for (let i = 0; i < t.tests.length; i++) {
-    const trusted = t.trusted[i];
-    if (trusted !== undefined && trusted !== lastTrusted) {
-      lastTrusted = trusted;
-      lastView = trustedView(subject, trusted);
-      lastFacts = lastView === subject ? facts : NO_FACTS;
+function settle(plan: AccessPlan, pc: number, count: number, every: boolean, subject: Subject, facts: SubjectFacts, source: SourceFacts, approved: boolean): boolean {
+  const { ops, calls, trusts } = plan;
+  let lastTrust = -1;
+  let view = subject;
+  let viewFacts = facts;
+  for (let n = 0; n < count; n++) {
+    const t = ops[pc]!;
+    if (t !== lastTrust) {
+      lastTrust = t;
+      view = t === -1 ? subject : trustedView(subject, trusts[t]!);
+      viewFacts = view === subject ? facts : NO_FACTS;
     }
     let holds: boolean;
     try {
-      holds = trusted === undefined ? t.tests[i]!(subject, facts, source, approved) : t.tests[i]!(lastView, lastFacts, source, approved);
+      holds = runAt(ops, pc + 1, view, viewFacts, calls, source, approved);
     } catch {
       holds = false;
     }
     if (holds !== every) return holds;
+    pc += 1 + ops[pc + 2]!;
   }
   return every;
 }
@@ -92,9 +97,8 @@ function settle(t: Tests, every: boolean, subject: Subject, facts: SubjectFacts,
  * tests are pure, so their order does not change the answer, only how soon it is known.
  */
 export function planHolds(plan: AccessPlan, subject: Subject, source: SourceFacts, approved: boolean): boolean {
-  const { required, shared } = plan;
-  if (required.tests.length === 0 && shared.tests.length === 0) return false;
+  if (plan.required + plan.shared === 0) return false;
   const facts = subjectFacts(subject);
-  if (!settle(required, true, subject, facts, source, approved)) return false;
-  return shared.tests.length === 0 || settle(shared, false, subject, facts, source, approved);
+  if (!settle(plan, 0, plan.required, true, subject, facts, source, approved)) return false;
+  return plan.shared === 0 || settle(plan, plan.sharedAt, plan.shared, false, subject, facts, source, approved);
 }
