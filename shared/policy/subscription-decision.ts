@@ -48,50 +48,62 @@ function denialReason(verdicts: readonly SubscriptionVerdict[], disabled: readon
   return `not satisfied: ${failed.join(', ')}`;
 }
 
-/** What explains one decision, worked out on first read and kept. */
-class Explanation {
-  private built?: readonly SubscriptionVerdict[];
-  private denied?: string;
-
-  constructor(
-    private readonly subject: Subject,
-    private readonly entry: SourceEntry,
-    private readonly approved: boolean,
-  ) {}
-
-  get verdicts(): readonly SubscriptionVerdict[] {
-    return (this.built ??= this.entry.subscriptions.map((p) => safeVerdict(p, this.subject, this.entry, this.approved)));
-  }
-
-  get denial(): string {
-    return (this.denied ??= denialReason(this.verdicts, this.entry.disabledPolicies));
-  }
-}
-
 /*
  * The decision as a caller reads it. Verdicts and a denial's reason are built on first read:
  * most callers (listings, Trino's visibility, the query engine's checks) only read `access`,
  * and explanations are most of a decision's cost. The getters are own and enumerable, so
- * spreading or serialising a decision reads them like plain fields, in the same order.
+ * spreading or serialising a decision reads them like plain fields, in the same order. They are
+ * defined from shared descriptors (an object literal's getters are new closures per decision,
+ * which V8 defines one slow runtime call at a time), and what they read is private.
  */
-function decision(access: SubscriptionDecision['access'], discoverable: boolean, entry: SourceEntry, e: Explanation, reason?: string): SubscriptionDecision {
-  const disabledPolicies = entry.disabledPolicies;
-  if (reason === undefined) {
-    return disabledPolicies.length
-      ? { access, discoverable, get subscription() { return e.verdicts; }, disabledPolicies }
-      : { access, discoverable, get subscription() { return e.verdicts; } };
-  }
-  return disabledPolicies.length
-    ? { access, discoverable, get subscription() { return e.verdicts; }, disabledPolicies, reason }
-    : { access, discoverable, get subscription() { return e.verdicts; }, reason };
-}
+class Decision implements SubscriptionDecision {
+  static readonly #subscription: PropertyDescriptor = {
+    get(this: Decision) {
+      return this.verdicts();
+    },
+    enumerable: true,
+    configurable: true,
+  };
 
-function denial(entry: SourceEntry, e: Explanation): SubscriptionDecision {
-  const disabledPolicies = entry.disabledPolicies;
-  const discoverable = entry.discovery;
-  return disabledPolicies.length
-    ? { access: 'denied', discoverable, get subscription() { return e.verdicts; }, disabledPolicies, get reason() { return e.denial; } }
-    : { access: 'denied', discoverable, get subscription() { return e.verdicts; }, get reason() { return e.denial; } };
+  static readonly #denial: PropertyDescriptor = {
+    get(this: Decision) {
+      return (this.#denied ??= denialReason(this.verdicts(), this.#entry.disabledPolicies));
+    },
+    enumerable: true,
+    configurable: true,
+  };
+
+  declare readonly subscription: readonly SubscriptionVerdict[];
+  declare readonly disabledPolicies?: readonly string[];
+  declare readonly reason?: string;
+  readonly #subject: Subject;
+  readonly #entry: SourceEntry;
+  readonly #approved: boolean;
+  #built?: readonly SubscriptionVerdict[];
+  #denied?: string;
+
+  /** `reason`: a fixed reason; `true`: the denial's, worked out when read; absent: none. */
+  constructor(
+    readonly access: SubscriptionDecision['access'],
+    readonly discoverable: boolean,
+    subject: Subject,
+    entry: SourceEntry,
+    approved: boolean,
+    reason?: string | true,
+  ) {
+    this.#subject = subject;
+    this.#entry = entry;
+    this.#approved = approved;
+    Object.defineProperty(this, 'subscription', Decision.#subscription);
+    const disabled = entry.disabledPolicies;
+    if (disabled.length) this.disabledPolicies = disabled;
+    if (reason === true) Object.defineProperty(this, 'reason', Decision.#denial);
+    else if (reason !== undefined) this.reason = reason;
+  }
+
+  private verdicts(): readonly SubscriptionVerdict[] {
+    return (this.#built ??= this.#entry.subscriptions.map((p) => safeVerdict(p, this.#subject, this.#entry, this.#approved)));
+  }
 }
 
 /**
@@ -103,11 +115,10 @@ export function decideSubscription(snapshot: Snapshot, subject: Subject, sourceI
   if (!entry) return undefined;
   // A request is a manual override only while every policy on the source allows requests.
   const approved = entry.requestsAllowed && requestValid(opts);
-  const e = new Explanation(subject, entry, approved);
-  if (!subject.active) return decision('denied', false, entry, e, 'user is inactive');
-  if (planHolds(entry.accessPlan(), subject, entry.facts, approved)) return decision('granted', true, entry, e);
-  if (approved) return decision('granted', true, entry, e, 'approved access request');
-  return denial(entry, e);
+  if (!subject.active) return new Decision('denied', false, subject, entry, approved, 'user is inactive');
+  if (planHolds(entry.accessPlan(), subject, entry.facts, approved)) return new Decision('granted', true, subject, entry, approved);
+  if (approved) return new Decision('granted', true, subject, entry, approved, 'approved access request');
+  return new Decision('denied', entry.discovery, subject, entry, approved, true);
 }
 
 /** The same decision without explanations or requests: whether the subject may query the source. */
