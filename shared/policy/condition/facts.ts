@@ -23,9 +23,15 @@ const groupIds = new Map<string, number>();
 const attributeIds = new Map<string, NameFacts>();
 let nextId = 0;
 
+/** Facts worked out per subject object; replaced whenever an id is added, which outdates them all. */
+let memo = new WeakMap<Subject, SubjectFacts>();
+
 function intern(map: Map<string, number>, key: string): number {
   let id = map.get(key);
-  if (id === undefined) map.set(key, (id = nextId++));
+  if (id === undefined) {
+    map.set(key, (id = nextId++));
+    memo = new WeakMap();
+  }
   return id;
 }
 
@@ -53,7 +59,6 @@ export function factSet(ids: Iterable<number>): Int32Array {
 
 /** The facts of a user with no group or attribute a policy tests (and of an untrusted IAM's view). */
 export const NO_FACTS: SubjectFacts = new Int32Array(0);
-const MEMO = new WeakMap<Subject, { readonly known: number; readonly facts: SubjectFacts }>();
 
 function collect(subject: Subject): SubjectFacts {
   const ids: number[] = [];
@@ -83,11 +88,12 @@ function collect(subject: Subject): SubjectFacts {
  * for every decision about it) and worked out again only when policies compiled since add ids.
  */
 export function subjectFacts(subject: Subject): SubjectFacts {
-  if (subject.groups.size === 0 && subject.attributes.size === 0) return NO_FACTS;
-  const memo = MEMO.get(subject);
-  if (memo && memo.known === nextId) return memo.facts;
-  const facts = collect(subject);
-  MEMO.set(subject, { known: nextId, facts });
+  let facts = memo.get(subject);
+  if (facts === undefined) {
+    // A view without groups or attributes (an untrusted IAM's) is made per decision: not worth keeping.
+    if (subject.groups.size === 0 && subject.attributes.size === 0) return NO_FACTS;
+    memo.set(subject, (facts = collect(subject)));
+  }
   return facts;
 }
 
