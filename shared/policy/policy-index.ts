@@ -54,6 +54,13 @@ export class PolicyIndex<T> {
     return f.keys;
   }
 
+  /** Whether the policy of `key` applies to a source, as `applicable` decides it; undefined when not filed. */
+  matcher(key: string): TargetPredicate | undefined {
+    const f = this.filed.get(key);
+    if (!f) return undefined;
+    return f.keys === 'all' ? () => true : f.matches;
+  }
+
   private file(f: Filed<T>): void {
     this.filed.set(f.rank.key, f);
     if (f.keys === 'all') this.all.add(f);

@@ -1,12 +1,12 @@
 import type { DataSource, Domain } from '#shared/model/catalog.ts';
 import type { StoredPolicy } from '#shared/model/policy.ts';
 import { physicalTableKey, snapshotOf, snapshotState, type Snapshot } from './snapshot.ts';
-import type { SourceEntry, TagCount } from './source-entry.ts';
-import { countTags, domainsByTag, entryOf, filePolicy, type SnapshotState } from './snapshot-state.ts';
-import { sourceFacts, type SourceFacts } from './source-facts.ts';
-import { SourcesByKey } from './source-keys.ts';
-import type { TargetKeys } from './targeting.ts';
-import { LayeredMap } from './layered-map.ts';
+import type { TagCount } from './source-entry.ts';
+import { countTags, domainsByTag, entriesOver, filePolicy, type SnapshotState } from './snapshot-state.ts';
+import { cellOf, type SourceCell } from './snapshot-entries.ts';
+import type { SourceFacts } from './source-facts.ts';
+import type { PolicyIndex } from './policy-index.ts';
+import type { TargetPredicate } from './targeting.ts';
 import { DerivedIds, byId } from './derived-ids.ts';
 
 /** What changed since a snapshot: each item by id, with its new content (undefined: deleted). */
@@ -15,13 +15,6 @@ export interface SnapshotDelta {
   readonly domains: ReadonlyMap<string, Domain | undefined>;
   readonly policies: ReadonlyMap<string, StoredPolicy | undefined>;
 }
-
-/*
- * The inverse index (sources by tag, column tag, named domain) exists only to derive, and
- * changes in place: it moves from a snapshot to the one derived from it, so only the newest
- * snapshot of a line can be derived from.
- */
-const SOURCE_KEYS = new WeakMap<SnapshotState, SourcesByKey | 'moved'>();
 
 function insertSorted(list: readonly string[], id: string): string[] {
   let lo = 0;
@@ -34,58 +27,65 @@ function insertSorted(list: readonly string[], id: string): string[] {
   return [...list.slice(0, lo), id, ...list.slice(lo)];
 }
 
-function sourceKeysOf(state: SnapshotState): SourcesByKey {
-  const held = SOURCE_KEYS.get(state);
-  if (held === 'moved') throw new Error('a snapshot can be derived from once: derive from the newest one');
-  SOURCE_KEYS.set(state, 'moved');
-  return held ?? new SourcesByKey();
+/** A changed policy as filed before or after the change, with the domains it was matched against. */
+interface Reach {
+  readonly matches: TargetPredicate;
+  readonly after: boolean;
 }
 
-type Catalog = () => Iterable<SourceFacts>;
+/** A source is in a domain's reach if it names it or carries one of the domain's tags (or a descendant). */
+const inReach = (facts: SourceFacts, id: string, domain: Domain | undefined): boolean =>
+  facts.source.domain === id || (domain?.tags ?? []).some((t) => facts.tagLineage.has(t));
 
-/** Members of a domain as defined by `domain` (or only by the sources naming `id`). */
-function members(keys: SourcesByKey, catalog: Catalog, id: string, domain: Domain | undefined): string[] {
-  return [...keys.sources(`o:${id}`, catalog), ...(domain?.tags ?? []).flatMap((t) => [...keys.sources(`t:${t}`, catalog)])];
-}
+type DomainChange = { readonly id: string; readonly before: Domain | undefined; readonly after: Domain | undefined };
 
-function* factsIn(entries: LayeredMap<string, SourceEntry>, changed?: ReadonlyMap<string, SourceFacts | undefined>): IterableIterator<SourceFacts> {
-  for (const [id, e] of entries.entries()) if (!changed?.has(id)) yield e.facts;
-  for (const f of changed?.values() ?? []) if (f) yield f;
+/**
+ * Whether a delta can alter a source's entry. Built apart from `deriveSnapshot` so that the
+ * closure, which the derived snapshot keeps, holds the delta alone and not the previous state.
+ */
+function staleness(changedSources: ReadonlySet<string>, domainChanges: readonly DomainChange[], reaches: readonly Reach[], domains: { before: ReadonlyMap<string, Domain>; after: ReadonlyMap<string, Domain> }) {
+  return (id: string, facts: SourceFacts): boolean =>
+    changedSources.has(id) ||
+    domainChanges.some((c) => inReach(facts, c.id, c.before) || inReach(facts, c.id, c.after)) ||
+    reaches.some((r) => r.matches(facts.source, r.after ? domains.after : domains.before));
 }
 
 /**
- * The snapshot `previous` becomes after `delta`, recompiling only what it touches: the changed
- * policies, and the entries of the sources a change can alter (a changed source; the sources a
- * changed policy can match, before or after; the members of a changed domain, before or after).
- * Equal to `compileSnapshot` of the changed input (catalog in id order). `previous` must come
- * from `compileSnapshot` or `deriveSnapshot` and not have been derived from yet; a change of the
+ * The snapshot `previous` becomes after `delta`, recompiling only the changed policies: no source
+ * entry is computed here. The new snapshot takes over a previous entry on first use unless the
+ * delta can alter it (the source changed; a changed policy matches it, before or after; it is a
+ * member of a changed domain, before or after), so the cost is that of the delta, even for a
+ * policy that matches every source. Equal to `compileSnapshot` of the changed input (catalog in
+ * id order). `previous` must come from `compileSnapshot` or `deriveSnapshot`; a change of the
  * trusted IAMs is not a delta (compile anew).
  */
 export function deriveSnapshot(previous: Snapshot, delta: SnapshotDelta): Snapshot {
   const state = snapshotState(previous);
   if (!state) throw new Error('a snapshot can be derived only from one compiled by `compileSnapshot`');
-  const keys = sourceKeysOf(state);
-  const touched = new Set<string>();
-  let everySource = false;
-  const reached: string[] = [];
-  const reach = (k: TargetKeys | undefined): void => {
-    if (k === 'all' || k === 'scan') everySource = true;
-    else if (k) reached.push(...k);
+  const reaches: Reach[] = [];
+  const reach = (index: PolicyIndex<unknown>, key: string, after: boolean): void => {
+    const matches = index.matcher(key);
+    if (matches) reaches.push({ matches, after });
   };
 
   let { policies, subscriptions, subscriptionIndex, dataIndex, domains, domainsByTag: byTag } = state;
   if (delta.policies.size) {
     const nextPolicies = new Map(policies);
     const compiled = { subscriptionIndex: subscriptionIndex.clone(), dataIndex: dataIndex.clone(), subscriptions: new Map(subscriptions) };
+    const indexOf = (p: StoredPolicy): PolicyIndex<unknown> => (p.document.type === 'data' ? compiled.dataIndex : compiled.subscriptionIndex);
     for (const [key, stored] of delta.policies) {
       const old = nextPolicies.get(key);
       if (old && !old.document.staged) {
-        reach(old.document.type === 'data' ? compiled.dataIndex.remove(key) : compiled.subscriptionIndex.remove(key));
+        reach(indexOf(old), key, false);
+        indexOf(old).remove(key);
         compiled.subscriptions.delete(key);
       }
       if (stored) nextPolicies.set(key, stored);
       else nextPolicies.delete(key);
-      if (stored && !stored.document.staged) reach(filePolicy(stored, compiled, state.trustedIams, state.defaultIam));
+      if (stored && !stored.document.staged) {
+        filePolicy(stored, compiled, state.trustedIams, state.defaultIam);
+        reach(indexOf(stored), key, true);
+      }
     }
     // In age order, as `compileSnapshot` lists them.
     const ranked = [...compiled.subscriptions.values()].sort((a, b) => {
@@ -98,11 +98,11 @@ export function deriveSnapshot(previous: Snapshot, delta: SnapshotDelta): Snapsh
     policies = nextPolicies;
   }
 
+  const domainChanges: DomainChange[] = [];
   if (delta.domains.size) {
     const next = new Map(domains);
     for (const [id, domain] of delta.domains) {
-      const before = () => factsIn(state.entries);
-      for (const m of [...members(keys, before, id, domains.get(id)), ...members(keys, before, id, domain)]) touched.add(m);
+      domainChanges.push({ id, before: domains.get(id), after: domain });
       if (domain) next.set(id, domain);
       else next.delete(id);
     }
@@ -110,7 +110,7 @@ export function deriveSnapshot(previous: Snapshot, delta: SnapshotDelta): Snapsh
     byTag = domainsByTag(domains.values());
   }
 
-  const changedFacts = new Map<string, SourceFacts | undefined>();
+  const cells = new Map<string, SourceCell | undefined>();
   const tableChanges = new Map<string, readonly string[] | undefined>();
   let tagCounts: ReadonlyMap<string, TagCount> = state.tagCounts;
   const idChanges = { removed: new Set<string>(), added: [] as string[] };
@@ -119,65 +119,39 @@ export function deriveSnapshot(previous: Snapshot, delta: SnapshotDelta): Snapsh
     const counts = new Map([...state.tagCounts].map(([tag, c]) => [tag, { ...c }]));
     const tableIds = (k: string): readonly string[] => (tableChanges.has(k) ? (tableChanges.get(k) ?? []) : (state.byTable.get(k) ?? []));
     for (const [id, source] of delta.sources) {
-      touched.add(id);
-      const old = state.entries.get(id)?.facts;
+      const old = state.sources.get(id)?.facts().source;
       if (old) {
-        keys.remove(old);
-        countTags(counts, old.source, -1);
-        const k = physicalTableKey(old.source);
+        countTags(counts, old, -1);
+        const k = physicalTableKey(old);
         const left = tableIds(k).filter((x) => x !== id);
         tableChanges.set(k, left.length ? left : undefined);
       }
-      const facts = source && sourceFacts(source);
-      if (facts) {
-        keys.add(facts);
-        countTags(counts, facts.source, 1);
-        const k = physicalTableKey(facts.source);
+      if (source) {
+        countTags(counts, source, 1);
+        const k = physicalTableKey(source);
         tableChanges.set(k, insertSorted(tableIds(k), id));
       }
-      if (old && !facts) idChanges.removed.add(id);
-      if (!old && facts) idChanges.added.push(id);
-      changedFacts.set(id, facts);
+      if (old && !source) idChanges.removed.add(id);
+      if (!old && source) idChanges.added.push(id);
+      cells.set(id, source && cellOf(source));
     }
     tagCounts = counts;
   }
 
-  const after = () => factsIn(state.entries, changedFacts);
-  for (const k of reached) {
-    if (k.startsWith('s:')) touched.add(k.slice(2));
-    else if (k.startsWith('d:')) for (const m of members(keys, after, k.slice(2), domains.get(k.slice(2)))) touched.add(m);
-    else for (const id of keys.sources(k, after)) touched.add(id);
-  }
-
+  const stale = staleness(new Set(delta.sources.keys()), domainChanges, reaches, { before: state.domains, after: domains });
   const inputs = { domains, domainsByTag: byTag, subscriptionIndex, dataIndex, trustedIams: state.trustedIams };
-  const factsOf = (id: string): SourceFacts | undefined => (changedFacts.has(id) ? changedFacts.get(id) : state.entries.get(id)?.facts);
-  let entries: LayeredMap<string, SourceEntry>;
-  if (everySource) {
-    const all = new Map<string, SourceEntry>();
-    for (const [id, entry] of state.entries.entries()) if (!changedFacts.has(id)) all.set(id, entryOf(entry.facts, inputs));
-    for (const [id, facts] of changedFacts) if (facts) all.set(id, entryOf(facts, inputs));
-    entries = LayeredMap.of(all);
-  } else {
-    const changed = new Map<string, SourceEntry | undefined>();
-    for (const id of touched) {
-      const facts = factsOf(id);
-      if (facts || changedFacts.has(id)) changed.set(id, facts && entryOf(facts, inputs));
-    }
-    entries = state.entries.with(changed);
-  }
-
+  const sources = cells.size ? state.sources.with(cells) : state.sources;
   const previousIds = state.sourceIds;
   const next: SnapshotState = {
     ...state,
     ...inputs,
     policies,
     subscriptions,
-    entries,
+    sources,
+    entries: entriesOver(sources, inputs, { entries: state.entries.held(), stale }),
     byTable: tableChanges.size ? state.byTable.with(tableChanges) : state.byTable,
     tagCounts,
     sourceIds: idChanges.removed.size || idChanges.added.length ? new DerivedIds(previousIds, idChanges).reader() : previousIds,
   };
-  const derived = snapshotOf(next);
-  SOURCE_KEYS.set(next, keys);
-  return derived;
+  return snapshotOf(next);
 }

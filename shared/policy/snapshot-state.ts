@@ -9,6 +9,7 @@ import type { TargetKeys } from './targeting.ts';
 import { policyTrust, type TrustedIams } from './trust.ts';
 import type { LayeredMap } from './layered-map.ts';
 import type { SourceEntry, TagCount } from './source-entry.ts';
+import { EntryMemo, type InheritedEntries, type SourceCell } from './snapshot-entries.ts';
 
 /** What a snapshot holds beside its answers, so that the next one can be derived from it. */
 export interface SnapshotState {
@@ -22,7 +23,10 @@ export interface SnapshotState {
   /** Domains in id order. */
   readonly domains: ReadonlyMap<string, Domain>;
   readonly domainsByTag: ReadonlyMap<string, readonly string[]>;
-  readonly entries: LayeredMap<string, SourceEntry>;
+  /** Every source by id, read on first use. */
+  readonly sources: LayeredMap<string, SourceCell>;
+  /** The sources' entries, computed on first use. */
+  readonly entries: EntryMemo;
   /** Ids by physical table key, in id order. */
   readonly byTable: LayeredMap<string, readonly string[]>;
   readonly tagCounts: ReadonlyMap<string, TagCount>;
@@ -80,7 +84,8 @@ function domainsOf(source: DataSource, facts: SourceFacts, byTag: ReadonlyMap<st
   return [...out];
 }
 
-type EntryInputs = Pick<SnapshotState, 'domains' | 'domainsByTag' | 'subscriptionIndex' | 'dataIndex' | 'trustedIams'>;
+/** What an entry is computed from. */
+export type EntryInputs = Pick<SnapshotState, 'domains' | 'domainsByTag' | 'subscriptionIndex' | 'dataIndex' | 'trustedIams'>;
 
 /** The entry of one source: its domains and the policies that apply to it, from the compiled indexes. */
 export function entryOf(facts: SourceFacts, state: EntryInputs): SourceEntry {
@@ -108,6 +113,11 @@ export function entryOf(facts: SourceFacts, state: EntryInputs): SourceEntry {
     requestsAllowed: applicable.length > 0 && applicable.every((p) => p.allowsRequests),
     disabledPolicies,
   };
+}
+
+/** The entries of `sources` under `inputs`, each computed on first use. */
+export function entriesOver(sources: LayeredMap<string, SourceCell>, inputs: EntryInputs, inherited?: InheritedEntries): EntryMemo {
+  return new EntryMemo((id) => sources.get(id), (facts) => entryOf(facts, inputs), inherited);
 }
 
 /** Adds (`by` 1) or removes (`by` -1) a source's tags to counts it owns (changed in place). */

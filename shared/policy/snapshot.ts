@@ -3,9 +3,9 @@ import { BUILT_IN_IAM } from '#shared/model/identity.ts';
 import type { StoredPolicy } from '#shared/model/policy.ts';
 import { LayeredMap } from './layered-map.ts';
 import { PolicyIndex } from './policy-index.ts';
-import { sourceFacts } from './source-facts.ts';
 import type { SourceEntry, TagCount } from './source-entry.ts';
-import { countTags, domainsByTag, entryOf, filePolicy, type SnapshotState } from './snapshot-state.ts';
+import { cellOf, type SourceCell } from './snapshot-entries.ts';
+import { countTags, domainsByTag, entriesOver, filePolicy, type SnapshotState } from './snapshot-state.ts';
 import type { CompiledSubscription } from './subscription/compile.ts';
 import type { TrustedIams } from './trust.ts';
 
@@ -80,8 +80,8 @@ export function snapshotOf(state: SnapshotState): Snapshot {
 }
 
 /**
- * Compiles every non-staged policy once and lists, per source, the policies that apply.
- * Pass the `previous` snapshot to reuse compiled policies whose document did not change, so
+ * Compiles every non-staged policy once; a source's entry (the policies that apply to it) is
+ * computed when the source is first asked for. Pass the `previous` snapshot to reuse compiled policies whose document did not change, so
  * that unchanged sources keep identical policy lists (simulation skips them).
  */
 export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snapshot {
@@ -93,7 +93,7 @@ export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snap
 
 /**
  * `compileSnapshot` in steps, for a caller that must not hold its thread for a whole compile:
- * each `next()` compiles up to `slice` sources, and the last one returns the snapshot.
+ * each `next()` files up to `slice` sources, and the last one returns the snapshot.
  */
 export function* compileSteps(input: SnapshotInput, previous?: Snapshot, slice = 2000): Generator<void, Snapshot> {
   const trustedIams: TrustedIams = new Set(input.trustedIams);
@@ -106,7 +106,7 @@ export function* compileSteps(input: SnapshotInput, previous?: Snapshot, slice =
   for (const stored of input.policies.filter((p) => !p.document.staged).sort(byAge)) filePolicy(stored, compiled, trustedIams, defaultIam, reusable);
 
   const inputs = { ...compiled, domains, domainsByTag: domainsByTag(input.domains), trustedIams };
-  const entries = new Map<string, SourceEntry>();
+  const cells = new Map<string, SourceCell>();
   const byTable = new Map<string, string[]>();
   const tagCounts = new Map<string, TagCount>();
   for (const source of input.sources) {
@@ -114,16 +114,18 @@ export function* compileSteps(input: SnapshotInput, previous?: Snapshot, slice =
     const ids = byTable.get(key);
     if (ids) ids.push(source.id);
     else byTable.set(key, [source.id]);
-    entries.set(source.id, entryOf(sourceFacts(source), inputs));
+    cells.set(source.id, cellOf(source));
     countTags(tagCounts, source, 1);
-    if (entries.size % slice === 0) yield;
+    if (cells.size % slice === 0) yield;
   }
-  const sourceIds = [...entries.keys()];
+  const sourceIds = [...cells.keys()];
+  const sources = LayeredMap.of(cells);
   return snapshotOf({
     ...inputs,
     defaultIam,
     policies: new Map(input.policies.map((p) => [p.document.policyKey, p])),
-    entries: LayeredMap.of(entries),
+    sources,
+    entries: entriesOver(sources, inputs),
     byTable: LayeredMap.of(byTable),
     tagCounts,
     sourceIds: () => sourceIds,

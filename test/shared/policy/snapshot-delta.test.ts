@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { DataSource, Domain } from '#shared/model/catalog.ts';
 import { dataPolicySchema, subscriptionPolicySchema, type StoredPolicy } from '#shared/model/policy.ts';
 import { compileSnapshot, decide, deriveSnapshot, type Snapshot, type SnapshotInput } from '#shared/policy/index.ts';
-import { subject, TRUSTED } from './fixtures.ts';
+import { entitlements, source, subject, TRUSTED } from './fixtures.ts';
 
 const TAGS = ['A', 'A.B', 'A.B.C', 'A.D', 'E', 'E.F'];
 const SOURCE_IDS = ['s0', 's1', 's2', 's3', 's4', 's5'];
@@ -145,10 +145,39 @@ describe('snapshot deltas', () => {
     );
   });
 
-  it('derives only from the newest snapshot of a line', () => {
-    const first = compileSnapshot({ sources: [], domains: [], policies: [], trustedIams: TRUSTED });
-    deriveSnapshot(first, deltaOf([]));
-    expect(() => deriveSnapshot(first, deltaOf([]))).toThrow('derive from the newest one');
+  it('derive exactly the full compile when a policy matching every source changes in every batch (property)', () => {
+    const broad: fc.Arbitrary<Change> = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom('all0', 'all1').chain((id) => policyArb(id).map((p) => ({ kind: 'policy' as const, id, item: { ...p, document: { ...p.document, circumstances: [], staged: false } } as StoredPolicy }))) },
+      { weight: 1, arbitrary: fc.constantFrom('all0', 'all1').map((id) => ({ kind: 'policy' as const, id, item: undefined })) },
+    );
+    fc.assert(
+      fc.property(fc.array(changeArb, { maxLength: 12 }), fc.array(fc.tuple(broad, fc.array(changeArb, { maxLength: 3 })), { minLength: 1, maxLength: 5 }), (initial, batches) => {
+        const world = new World();
+        for (const c of initial) world.apply(c);
+        let derived = compileSnapshot(world.input());
+        // Half the sources are read before each change, so that taken-over entries are tested too.
+        for (const [all, rest] of batches) {
+          for (const id of SOURCE_IDS.slice(0, 3)) derived.source(id);
+          const batch = [all, ...rest];
+          for (const c of batch) world.apply(c);
+          const last = batch.filter((c, i) => !batch.slice(i + 1).some((d) => d.kind === c.kind && d.id === c.id));
+          derived = deriveSnapshot(derived, deltaOf(last));
+          expect(observe(derived)).toEqual(observe(compileSnapshot(world.input())));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('derives twice from one snapshot, each time as a full compile of its own change', () => {
+    const first = compileSnapshot({ sources: [source('s0', ['A'])], domains: [], policies: [], trustedIams: TRUSTED });
+    const policy = entitlements('p0', { groups: ['G'] });
+    expect(first.source('s0')!.subscriptions).toEqual([]);
+    const withPolicy = deriveSnapshot(first, { sources: new Map(), domains: new Map(), policies: new Map([['p0', policy]]) });
+    const withoutSource = deriveSnapshot(first, { sources: new Map([['s0', undefined]]), domains: new Map(), policies: new Map() });
+    expect(withPolicy.source('s0')!.subscriptions.map((p) => p.policy.policyKey)).toEqual(['p0']);
+    expect(withoutSource.source('s0')).toBeUndefined();
+    expect(first.source('s0')!.subscriptions).toEqual([]);
   });
 });
 
