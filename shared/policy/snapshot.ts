@@ -91,11 +91,41 @@ export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snap
   return step.value;
 }
 
+/** A source as a snapshot files it before reading it: its id, its physical table key and its cell. */
+export interface FiledSource {
+  readonly id: string;
+  readonly table: string;
+  readonly cell: SourceCell;
+}
+
 /**
  * `compileSnapshot` in steps, for a caller that must not hold its thread for a whole compile:
  * each `next()` files up to `slice` sources, and the last one returns the snapshot.
  */
-export function* compileSteps(input: SnapshotInput, previous?: Snapshot, slice = 2000): Generator<void, Snapshot> {
+export function compileSteps(input: SnapshotInput, previous?: Snapshot, slice = 2000): Generator<void, Snapshot> {
+  const tagCounts = new Map<string, TagCount>();
+  function* filed(): Generator<FiledSource> {
+    for (const source of input.sources) {
+      countTags(tagCounts, source, 1);
+      yield { id: source.id, table: physicalTableKey(source), cell: cellOf(source) };
+    }
+  }
+  return fileSteps(input, filed(), tagCounts, previous, slice);
+}
+
+/**
+ * The snapshot of sources already filed (in id order) whose exact tag counts are known, the
+ * rest as `compileSnapshot` takes it: what an artifact is read into without reading its sources.
+ */
+export function snapshotFrom(input: Omit<SnapshotInput, 'sources'>, sources: Iterable<FiledSource>, tagCounts: Map<string, TagCount>): Snapshot {
+  const steps = fileSteps(input, sources, tagCounts, undefined, Infinity);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/** `tagCounts` is read once `sources` is iterated through (`compileSteps` fills it as it goes). */
+function* fileSteps(input: Omit<SnapshotInput, 'sources'>, sources: Iterable<FiledSource>, tagCounts: Map<string, TagCount>, previous: Snapshot | undefined, slice: number): Generator<void, Snapshot> {
   const trustedIams: TrustedIams = new Set(input.trustedIams);
   const defaultIam = input.defaultIam ?? BUILT_IN_IAM;
   const domains = new Map(input.domains.map((d) => [d.id, d]));
@@ -108,24 +138,21 @@ export function* compileSteps(input: SnapshotInput, previous?: Snapshot, slice =
   const inputs = { ...compiled, domains, domainsByTag: domainsByTag(input.domains), trustedIams };
   const cells = new Map<string, SourceCell>();
   const byTable = new Map<string, string[]>();
-  const tagCounts = new Map<string, TagCount>();
-  for (const source of input.sources) {
-    const key = physicalTableKey(source);
-    const ids = byTable.get(key);
-    if (ids) ids.push(source.id);
-    else byTable.set(key, [source.id]);
-    cells.set(source.id, cellOf(source));
-    countTags(tagCounts, source, 1);
+  for (const { id, table, cell } of sources) {
+    const ids = byTable.get(table);
+    if (ids) ids.push(id);
+    else byTable.set(table, [id]);
+    cells.set(id, cell);
     if (cells.size % slice === 0) yield;
   }
   const sourceIds = [...cells.keys()];
-  const sources = LayeredMap.of(cells);
+  const filed = LayeredMap.of(cells);
   return snapshotOf({
     ...inputs,
     defaultIam,
     policies: new Map(input.policies.map((p) => [p.document.policyKey, p])),
-    sources,
-    entries: entriesOver(sources, inputs),
+    sources: filed,
+    entries: entriesOver(filed, inputs),
     byTable: LayeredMap.of(byTable),
     tagCounts,
     sourceIds: () => sourceIds,

@@ -1,0 +1,53 @@
+import fc from 'fast-check';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { ArtifactFormatError, chunkIndex, compileSnapshot, decodeChunk, deriveSnapshot, encodeArtifact, snapshotFromArtifact, type ArtifactChunk } from '#shared/policy/index.ts';
+import { entitlements, source, TRUSTED } from './fixtures.ts';
+import { changeArb, deltaOf, observe, World } from './snapshot-world.ts';
+
+const META = { trustedIams: TRUSTED, defaultIam: 'bim' };
+
+describe('the snapshot artifact', () => {
+  it('reads back into the snapshot a compile of the same input gives, and derives from there alike (property)', () => {
+    fc.assert(
+      fc.property(fc.array(changeArb, { maxLength: 14 }), fc.constantFrom(1, 3, 16), fc.array(changeArb, { maxLength: 4 }), (initial, chunks, later) => {
+        const world = new World();
+        for (const c of initial) world.apply(c);
+        const read = snapshotFromArtifact(encodeArtifact(world.input(), chunks), META);
+        expect(observe(read)).toEqual(observe(compileSnapshot(world.input())));
+        for (const c of later) world.apply(c);
+        const last = later.filter((c, i) => !later.slice(i + 1).some((d) => d.kind === c.kind && d.id === c.id));
+        expect(observe(deriveSnapshot(read, deltaOf(last)))).toEqual(observe(compileSnapshot(world.input())));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('puts each item in the chunk its id hashes to, and a chunk decodes to exactly its items', () => {
+    const sources = Array.from({ length: 50 }, (_, i) => source(`s${i}`, ['A']));
+    const chunks = encodeArtifact({ sources, domains: [], policies: [entitlements('p', {})] }, 8);
+    const held = chunks.map((c) => decodeChunk(c).sources.map((s) => s.id));
+    for (const s of sources) expect(held[chunkIndex('source', s.id, 8)]).toContain(s.id);
+    expect(held.flat().sort()).toEqual(sources.map((s) => s.id).sort());
+    expect(decodeChunk(chunks[chunkIndex('policy', 'p', 8)]!).policies.map((p) => p.document.policyKey)).toEqual(['p']);
+  });
+
+  it('reads no source until one is asked for: ids, tables and tag counts come from the heads, and a policy matching every source derives without reading any', () => {
+    const sources = Array.from({ length: 40 }, (_, i) => source(`s${String(i).padStart(2, '0')}`, [i % 2 ? 'A.B' : 'E']));
+    const unreadable = (c: ArtifactChunk): ArtifactChunk => ({ head: c.head, body: new Uint8Array(gzipSync('not json')) });
+    const read = snapshotFromArtifact(encodeArtifact({ sources, domains: [], policies: [] }, 4).map(unreadable), META);
+    const compiled = compileSnapshot({ sources, domains: [], policies: [], trustedIams: TRUSTED });
+    expect(read.sourceIds).toEqual(compiled.sourceIds);
+    expect([...read.tagCounts].sort()).toEqual([...compiled.tagCounts].sort());
+    expect(read.sourcesAt({ platform: 'postgres', database: 'DB', schema: 'public', table: 's07' })).toEqual(compiled.sourcesAt({ platform: 'postgres', database: 'db', schema: 'public', table: 's07' }));
+    const everywhere = deriveSnapshot(read, { sources: new Map(), domains: new Map(), policies: new Map([['all', entitlements('all', { groups: ['G'] })]]) });
+    expect(everywhere.subscriptions.has('all')).toBe(true);
+    expect(() => everywhere.source('s07')).toThrow(ArtifactFormatError);
+  });
+
+  it('refuses a head of another format', () => {
+    const chunk: ArtifactChunk = { head: new Uint8Array(gzipSync(JSON.stringify({ sources: 1 }))), body: new Uint8Array(gzipSync('[]')) };
+    expect(() => snapshotFromArtifact([chunk], META)).toThrow('unreadable artifact chunk head: not of this format');
+    expect(() => snapshotFromArtifact([{ ...chunk, head: new Uint8Array([1, 2, 3]) }], META)).toThrow(ArtifactFormatError);
+  });
+});
