@@ -17,6 +17,7 @@ import type { Db } from './store/client.ts';
 import { ExternalStateRepository } from './store/external-state.ts';
 import { GroupRepository } from './store/groups.ts';
 import { IamTrustRepository } from './store/iam-trust.ts';
+import { SnapshotArtifactRepository } from './store/snapshot-artifact.ts';
 import { IamRepository } from './store/iams.ts';
 import { ImpersonationSettingsRepository } from './store/impersonation-settings.ts';
 import { IntegrationRepository } from './store/integrations.ts';
@@ -41,6 +42,8 @@ export interface Services {
   readonly groups: GroupRepository;
   readonly iams: IamRepository;
   readonly iamTrust: IamTrustRepository;
+  /** The compiled snapshot's stored input, read by a cold instance instead of the whole store. */
+  readonly snapshotArtifacts: SnapshotArtifactRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly externalState: ExternalStateRepository;
   readonly catalog: CatalogRepository;
@@ -112,6 +115,7 @@ export function createServices(db: Db, config: Config, options: ServiceOptions):
     groups,
     iams: new IamRepository(db, audit),
     iamTrust: new IamTrustRepository(db),
+    snapshotArtifacts: new SnapshotArtifactRepository(db),
     apiKeys,
     externalState: new ExternalStateRepository(db),
     catalog: new CatalogRepository(db, audit, config.defaultIam),

@@ -11,6 +11,7 @@ import type { AuditBatcher } from '#shared/store/audit-batch.ts';
 import type { CatalogRepository } from '#shared/store/catalog.ts';
 import type { GroupRepository } from '#shared/store/groups.ts';
 import type { IamTrustRepository } from '#shared/store/iam-trust.ts';
+import type { SnapshotArtifactRepository } from '#shared/store/snapshot-artifact.ts';
 import type { PolicyRepository } from '#shared/store/policies.ts';
 import type { UserRepository } from '#shared/store/users.ts';
 import { UnknownDataSourceError, UnknownUserError } from './errors.ts';
@@ -30,6 +31,8 @@ export interface DecisionDeps {
   readonly users: UserRepository;
   readonly groups: GroupRepository;
   readonly iamTrust: IamTrustRepository;
+  /** Absent: a cold instance always loads the whole store. */
+  readonly snapshotArtifacts?: SnapshotArtifactRepository;
   readonly auditBatcher: AuditBatcher;
   readonly metrics: Metrics;
   readonly log: Logger;

@@ -15,6 +15,9 @@ export interface LoadedSnapshot {
  * the changes touch). Concurrent callers share one in-flight check. The time of a check is
  * taken before the version is read, so a change committed before a check is in its snapshot.
  *
+ * An instance's first snapshot is read from the stored artifact, when there is one, and the
+ * changes since it (see `first`).
+ *
  * When the changes cannot be read (expired, too many, a trust change), the whole input is
  * loaded and compiled in the background while the current snapshot keeps answering: no
  * decision waits for a full rebuild once a snapshot exists, only the first one of an instance.
@@ -48,8 +51,7 @@ export class SnapshotCache {
     const loaded = this.loaded;
     let next: LoadedSnapshot;
     if (!loaded) {
-      // Nothing answers before the first snapshot: compiled in one go, the quickest way.
-      next = { snapshot: compileSnapshot(await this.loader.full()), version };
+      next = await this.first(version);
     } else if (loaded.version === version) {
       next = loaded;
     } else {
@@ -64,6 +66,20 @@ export class SnapshotCache {
     this.loaded = next;
     this.checkedAt = started;
     return next;
+  }
+
+  /**
+   * The first snapshot of an instance at `version` or later: the artifact and the changes made
+   * since it was built, or (none, or the changes cannot be read) the whole store compiled in one
+   * go, the quickest way when nothing answers yet.
+   */
+  private async first(version: number): Promise<LoadedSnapshot> {
+    const built = await this.loader.artifact();
+    if (built && built.version >= version) return built;
+    const delta = built && (await this.loader.delta(built.version, version));
+    const derived = delta && this.derive(built.snapshot, delta);
+    if (derived) return { snapshot: derived, version };
+    return { snapshot: compileSnapshot(await this.loader.full()), version };
   }
 
   /** The next snapshot, or undefined when the delta cannot be applied (reported; a rebuild follows). */

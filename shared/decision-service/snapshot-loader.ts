@@ -4,6 +4,8 @@ import type { CatalogRepository } from '#shared/store/catalog.ts';
 import { trustedIams, type IamTrustRepository } from '#shared/store/iam-trust.ts';
 import type { PolicyRepository } from '#shared/store/policies.ts';
 import type { SnapshotChange } from '#shared/store/snapshot-changes.ts';
+import type { SnapshotArtifactRepository } from '#shared/store/snapshot-artifact.ts';
+import { loadArtifact, type ArtifactSnapshot } from './snapshot-artifact-load.ts';
 
 /** Where a snapshot cache reads from: the version, the whole input, or what changed between two versions. */
 export interface SnapshotLoader {
@@ -13,6 +15,8 @@ export interface SnapshotLoader {
   full(): Promise<SnapshotInput>;
   /** What versions `after` + 1 … `upTo` changed, or undefined when only a full load can tell (a gap, a trust change). */
   delta(after: number, upTo: number): Promise<SnapshotDelta | undefined>;
+  /** The snapshot of the stored artifact, or undefined when there is none to use (see `loadArtifact`). */
+  artifact(): Promise<ArtifactSnapshot | undefined>;
 }
 
 /** What the loader reads through. */
@@ -20,6 +24,8 @@ export interface SnapshotLoaderDeps {
   readonly catalog: CatalogRepository;
   readonly policies: PolicyRepository;
   readonly iamTrust: IamTrustRepository;
+  /** Absent: a cold instance always loads the whole store. */
+  readonly snapshotArtifacts?: SnapshotArtifactRepository;
   readonly log: Logger;
   readonly config: { readonly defaultIam: string };
 }
@@ -34,6 +40,7 @@ export function snapshotLoader(deps: SnapshotLoaderDeps): SnapshotLoader {
   const { defaultIam } = deps.config;
   return {
     version: () => deps.policies.snapshotVersion(),
+    artifact: async () => (deps.snapshotArtifacts ? loadArtifact(deps.snapshotArtifacts, defaultIam, deps.log) : undefined),
     async full() {
       const started = performance.now();
       const [catalog, policies, trust] = await Promise.all([deps.catalog.scan(), deps.policies.list(), deps.iamTrust.read()]);

@@ -104,6 +104,16 @@ export const policyKeys = {
   pendingRequest: (createdAt: string, id: string) => `${createdAt}#${id}`,
 } as const;
 
+/**
+ * In the policies table: the snapshot artifact, a manifest naming the version it reflects and
+ * the item of each chunk; a chunk index has a partition of its own (a cold read spreads over
+ * partitions), each generation of it an item.
+ */
+export const artifactKeys = {
+  manifest: { pk: 'ARTIFACT', sk: 'MANIFEST' },
+  chunk: (index: number, generation: string) => ({ pk: `ARTIFACT#${index}`, sk: generation }),
+} as const;
+
 /** In the policies table: the query-engine integrations (few), one partition, one item each. */
 export const integrationKeys = {
   partition: 'INTEGRATIONS',

@@ -52,6 +52,8 @@
  *   it with a version bump)           → GetItem pk=SNAPSHOT sk=IAMTRUST
  *   what changed since a version (written with each bump; TTL: purgeAt, one day)
  *                                   → Query pk=SNAPSHOT sk BETWEEN CHANGE#<v+1> AND CHANGE#<v'>
+ *   the snapshot artifact (a cold instance's first snapshot) → GetItem pk=ARTIFACT sk=MANIFEST, then
+ *   BatchGetItem of its chunks pk=ARTIFACT#<index> sk=<generation> (replaced ones: TTL purgeAt)
  *   access request by id             → GetItem pk=REQUEST#id sk=META
  *   access requests of a user / of a source → gsi1 pk=REQUESTUSER#iamid#userid ; gsi2 pk=REQUESTSOURCE#id
  *   Trino integrations (listing; by id, then its credential hash compared) → Query pk=INTEGRATIONS sk begins_with TRINO# ; GetItem sk=TRINO#id

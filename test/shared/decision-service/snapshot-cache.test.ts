@@ -18,6 +18,7 @@ function harness(refreshMs: number, opts: { fullMs?: number } = {}) {
   let unreadable: string | undefined;
   let failFull = false;
   const loader: SnapshotLoader = {
+    artifact: async () => undefined,
     async version() {
       calls.version++;
       return log.length;
@@ -143,6 +144,7 @@ describe('snapshot cache', () => {
         },
         full: async () => ({ sources: [], domains: [], policies: [], trustedIams: ['bim'] }),
         delta: async () => undefined,
+        artifact: async () => undefined,
       },
       1000,
       () => {},
