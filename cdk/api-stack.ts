@@ -8,6 +8,7 @@ import { CONSOLE_BUNDLE_FILES, DOCS_BUNDLE_FILES, ENTRIES } from './bundling.ts'
 import { CatalogBackfill } from './catalog-backfill.ts';
 import { gatewayPaths, ROUTES, type ApiFunctionName } from './routes.ts';
 import { ScheduledFunction } from './scheduled-function.ts';
+import { SnapshotArtifactFunction } from './snapshot-artifact-function.ts';
 import { WardenFunction } from './warden-function.ts';
 import { WardenHttpApi } from './warden-http-api.ts';
 import { grantTables, type TableGrants, type WardenTable } from './warden-table.ts';
@@ -39,6 +40,8 @@ const TABLE_GRANTS: Readonly<Record<ApiFunctionName, TableGrants>> = {
 };
 
 const SYNC_TABLE_GRANTS: TableGrants = { identities: 'readWrite', audit: 'append' };
+/** The artifact builder reads the catalog and policies (and the change records), and writes only the artifact's partitions. */
+const ARTIFACT_TABLE_GRANTS: TableGrants = { catalog: 'read', policies: 'readWriteArtifact' };
 
 const SETTINGS: Readonly<Record<ApiFunctionName, { description: string; memorySize: number }>> = {
   scim: { description: 'Warden SCIM 2.0 provisioning', memorySize: 512 },
@@ -53,6 +56,8 @@ export class ApiStack extends Stack {
   readonly api: WardenHttpApi;
   readonly functions: Readonly<Record<ApiFunctionName, WardenFunction>>;
   readonly userInfoSync: ScheduledFunction;
+  /** Keeps the snapshot artifact current, invoked by the change records' stream. */
+  readonly snapshotArtifact: SnapshotArtifactFunction;
   /** The console's pages; a client of the API like any other, it holds no table, key or secret. */
   readonly console: WardenFunction;
   /** The bootstrap admin API key: every process that authenticates API keys reads it. */
@@ -132,6 +137,9 @@ export class ApiStack extends Stack {
     });
     grantTables(this.userInfoSync.function.fn, props.tables, SYNC_TABLE_GRANTS);
     this.catalogBackfill = new CatalogBackfill(this, 'CatalogBackfill', { catalog: props.tables.catalog });
+
+    this.snapshotArtifact = new SnapshotArtifactFunction(this, 'SnapshotArtifact', { policies: props.tables.policies, environment });
+    grantTables(this.snapshotArtifact.function.fn, props.tables, ARTIFACT_TABLE_GRANTS);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'AdminApiKeySecretArn', { value: adminKey.secretArn });

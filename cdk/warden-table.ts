@@ -1,15 +1,16 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { SNAPSHOT_PARTITION, type TableDefinition, type TableName } from '#shared/store/tables.ts';
+import { ARTIFACT_PARTITION, SNAPSHOT_PARTITION, type TableDefinition, type TableName } from '#shared/store/tables.ts';
 
 /**
  * What a function may do with a table. `append` and `readAppend` are for the audit trail: new
  * records only, never an update or a delete of an existing one. `readUpdateSnapshot`: reads, and
  * `UpdateItem` on the items of the snapshot partition only (`SNAPSHOT_PARTITION`).
+ * `readWriteArtifact`: reads, and writes to the snapshot artifact's partitions only.
  */
-export type TableAccess = 'read' | 'readWrite' | 'append' | 'readAppend' | 'readUpdateSnapshot';
+export type TableAccess = 'read' | 'readWrite' | 'append' | 'readAppend' | 'readUpdateSnapshot' | 'readWriteArtifact';
 
 const READ_ACTIONS = [
   'dynamodb:GetItem',
@@ -55,6 +56,7 @@ export class WardenTable extends Construct {
       encryption: TableEncryption.AWS_MANAGED,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       ...(def.ttlAttribute ? { timeToLiveAttribute: def.ttlAttribute } : {}),
+      ...(def.keysStream ? { stream: StreamViewType.KEYS_ONLY } : {}),
     });
     for (const ix of def.indexes) {
       this.table.addGlobalSecondaryIndex({
@@ -81,6 +83,11 @@ export class WardenTable extends Construct {
     if (access === 'readUpdateSnapshot') {
       const conditions = { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [SNAPSHOT_PARTITION] } };
       return reads.combine(Grant.addToPrincipal({ grantee, actions: ['dynamodb:UpdateItem'], resourceArns: [tableArn], conditions }));
+    }
+    if (access === 'readWriteArtifact') {
+      const conditions = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [ARTIFACT_PARTITION, `${ARTIFACT_PARTITION}#*`] } };
+      const actions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
+      return reads.combine(Grant.addToPrincipal({ grantee, actions, resourceArns: [tableArn], conditions }));
     }
     return reads.combine(Grant.addToPrincipal({ grantee, actions: WRITE_ACTIONS, resourceArns: [tableArn] }));
   }

@@ -14,6 +14,8 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamo, type LocalDynamo } f
 import { seedCatalog } from '#shared/demo/catalog.ts';
 import { seedIdentities } from './seed/identities.ts';
 import { startExternalSync } from '#shared/userinfo/sync.ts';
+import { startArtifactBuilder } from '#shared/decision-service/snapshot-artifact-build.ts';
+import { snapshotLoader } from '#shared/decision-service/snapshot-loader.ts';
 
 /** How to run Warden locally. */
 export interface LocalOptions {
@@ -70,6 +72,9 @@ export async function prepareServices(options: LocalOptions & { dynamoEndpoint: 
   return { services, adminKey, scimToken };
 }
 
+/** How often the local runtime brings the snapshot artifact up to date (the stream batches changes in AWS). */
+const ARTIFACT_BUILD_MS = 5_000;
+
 /** Starts DynamoDB Local (unless an endpoint is given), the tables, the seed and the one HTTP server. */
 export async function startLocal(options: LocalOptions = {}): Promise<LocalWarden> {
   let dynamo: LocalDynamo | undefined;
@@ -84,6 +89,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalWarde
     });
     // Stands in for the EventBridge rule that invokes the userinfo sync entry in AWS.
     const stopSync = startExternalSync(services, services.config.local.syncIntervalMs);
+    // Stands in for the function the change records' stream invokes in AWS: built once now, after the seed.
+    const stopArtifact = startArtifactBuilder({ loader: snapshotLoader(services), artifacts: services.snapshotArtifacts, log: services.log }, ARTIFACT_BUILD_MS);
     return {
       url: `http://${host}:${port}`,
       adminKey,
@@ -91,6 +98,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalWarde
       services,
       stop: async () => {
         stopSync();
+        await stopArtifact();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         services.db.doc.destroy();
         await dynamo?.stop();

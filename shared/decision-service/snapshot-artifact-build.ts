@@ -109,3 +109,22 @@ export async function buildArtifact(deps: ArtifactBuilderDeps, options: { readon
     if (attempt === ATTEMPTS) throw new Error('the snapshot artifact kept being replaced by other builds');
   }
 }
+
+/**
+ * Runs `buildArtifact` now and every `everyMs` on an unref'd timer (the local runtime's stand-in
+ * for the stream-triggered function); a failed run is reported and the next one tries again.
+ * Returns what stops it.
+ */
+export function startArtifactBuilder(deps: ArtifactBuilderDeps, everyMs: number): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  const run = () => {
+    running = running.then(() => buildArtifact(deps)).catch((error: unknown) => deps.log.error('snapshot artifact build failed', { error: error instanceof Error ? error.message : String(error) }));
+  };
+  run();
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}

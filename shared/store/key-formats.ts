@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Principal } from '#shared/model/identity.ts';
-import { SNAPSHOT_PARTITION } from './tables.ts';
+import { ARTIFACT_PARTITION, CHANGE_PREFIX, SNAPSHOT_PARTITION } from './tables.ts';
 
 const lower = (s: string) => s.toLowerCase();
 const apiKey = (hash: string) => `APIKEY#${hash}`;
@@ -94,7 +94,7 @@ export const policyKeys = {
   /** Beside the snapshot version: an IAM change writes both in one transaction. */
   iamTrust: { pk: SNAPSHOT_PARTITION, sk: 'IAMTRUST' },
   /** What version `version` changed, written with it; sorted by version (zero-padded). */
-  change: (version: number) => ({ pk: SNAPSHOT_PARTITION, sk: `CHANGE#${String(version).padStart(15, '0')}` }),
+  change: (version: number) => ({ pk: SNAPSHOT_PARTITION, sk: `${CHANGE_PREFIX}${String(version).padStart(15, '0')}` }),
   request: (id: string) => `REQUEST#${id}`,
   requestMeta: 'META',
   requestsOfUser: (iamid: string, userid: string) => `REQUESTUSER#${iamid}#${userid}`,
@@ -110,8 +110,8 @@ export const policyKeys = {
  * partitions), each generation of it an item.
  */
 export const artifactKeys = {
-  manifest: { pk: 'ARTIFACT', sk: 'MANIFEST' },
-  chunk: (index: number, generation: string) => ({ pk: `ARTIFACT#${index}`, sk: generation }),
+  manifest: { pk: ARTIFACT_PARTITION, sk: 'MANIFEST' },
+  chunk: (index: number, generation: string) => ({ pk: `${ARTIFACT_PARTITION}#${index}`, sk: generation }),
 } as const;
 
 /** In the policies table: the query-engine integrations (few), one partition, one item each. */

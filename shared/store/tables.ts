@@ -86,6 +86,12 @@ export type AttributeType = 'S' | 'N';
  */
 export const SNAPSHOT_PARTITION = 'SNAPSHOT';
 
+/** The sort key prefix of the change records in `SNAPSHOT_PARTITION` (what the artifact builder's stream is filtered to). */
+export const CHANGE_PREFIX = 'CHANGE#';
+
+/** The partitions of the snapshot artifact: its manifest, and `ARTIFACT#<index>` for each chunk. */
+export const ARTIFACT_PARTITION = 'ARTIFACT';
+
 /** A global secondary index over the generic `gsiNpk`/`gsiNsk` attributes. */
 export interface IndexDefinition {
   readonly name: string;
@@ -102,6 +108,8 @@ export interface TableDefinition {
   readonly indexes: readonly IndexDefinition[];
   /** Attribute holding an epoch-seconds expiry, if items expire. */
   readonly ttlAttribute?: string;
+  /** A stream of the keys of every changed item (for a function that follows the changes). */
+  readonly keysStream?: boolean;
 }
 
 export const TABLE_NAMES = ['identities', 'catalog', 'policies', 'sessions', 'audit'] as const;
@@ -113,7 +121,7 @@ const gsi2: IndexDefinition = { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: '
 export const TABLES: Readonly<Record<TableName, TableDefinition>> = {
   identities: { name: 'identities', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1, gsi2] },
   catalog: { name: 'catalog', partitionKey: 'pk', sortKey: 'sk', indexes: [] },
-  policies: { name: 'policies', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1, gsi2], ttlAttribute: 'purgeAt' },
+  policies: { name: 'policies', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1, gsi2], ttlAttribute: 'purgeAt', keysStream: true },
   sessions: { name: 'sessions', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1], ttlAttribute: 'expiresAt' },
   audit: { name: 'audit', partitionKey: 'pk', sortKey: 'sk', indexes: [gsi1, gsi2], ttlAttribute: 'expiresAt' },
 };

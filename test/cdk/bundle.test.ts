@@ -82,6 +82,11 @@ describe('function bundles', () => {
     const context = { getRemainingTimeInMillis: () => 900_000, functionName: 'backfill', awsRequestId: 'bundle-test' };
     expect(await bundle.handler({ RequestType: 'Delete', PhysicalResourceId: 'warden-catalog-index-backfill', ResourceProperties: {} }, context)).toEqual({ PhysicalResourceId: 'warden-catalog-index-backfill', IsComplete: true });
   });
+
+  it('snapshotArtifact: the bundle loads and exports its handler', async () => {
+    const bundle = await bundleAndImport('snapshotArtifact', ENTRIES.snapshotArtifact);
+    expect(typeof bundle.handler).toBe('function');
+  });
 });
 
 /**

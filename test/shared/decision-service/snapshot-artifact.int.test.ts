@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { Caller } from '#shared/auth/caller.ts';
 import { DecisionService } from '#shared/decision-service/index.ts';
-import { buildArtifact } from '#shared/decision-service/snapshot-artifact-build.ts';
+import { buildArtifact, startArtifactBuilder } from '#shared/decision-service/snapshot-artifact-build.ts';
 import { snapshotLoader } from '#shared/decision-service/snapshot-loader.ts';
 import type { DataSourceInput } from '#shared/model/catalog.ts';
 import { parsePolicyDocument } from '#shared/policy/index.ts';
@@ -147,5 +147,20 @@ describe('a cold start from the snapshot artifact on DynamoDB Local', () => {
     expect(await build(s)).toMatchObject({ written: 0 });
     expect(await build(s, true)).toMatchObject({ full: true });
     expect((await cold(s)).commands).not.toContain('ScanCommand');
+  }, 60_000);
+
+  it('keeps one coherent artifact when builders race, and the local runner builds one at once and after each change', async () => {
+    const s = await organisation(60, 11);
+    const builds = await Promise.all([build(s), build(s), build(s)]);
+    expect(builds.map((b) => b.version)).toEqual([builds[0]!.version, builds[0]!.version, builds[0]!.version]);
+    await s.catalog.putSource('src5', { ...sourceInput(random(1), 5), tags: ['Public'] }, await s.catalog.getSource('src5'), audit('src5'));
+    const stop = startArtifactBuilder({ loader: snapshotLoader(s), artifacts: s.snapshotArtifacts, log: s.log }, 50);
+    const version = await s.policies.snapshotVersion();
+    for (let i = 0; i < 100 && (await s.snapshotArtifacts.manifest())!.version !== version; i++) await new Promise((r) => setTimeout(r, 50));
+    await stop();
+    const { decisions, commands } = await cold(s);
+    expect(commands).not.toContain('ScanCommand');
+    expect((await s.snapshotArtifacts.manifest())!.version).toBe(version);
+    expect(await everyDecision(decisions, 60)).toEqual(await everyDecision((await cold(s, true)).decisions, 60));
   }, 60_000);
 });
