@@ -33,7 +33,7 @@
  *   data source by id, with columns  → GetItem pk=SOURCE#id sk=META
  *   domain by id                     → GetItem pk=DOMAIN#id sk=META
  *   the sources and domains a snapshot delta names → BatchGetItem of pk=SOURCE#id|DOMAIN#id sk=META
- *   whole catalog (a function's first snapshot, a full rebuild) → Scan (bounded by the catalog size)
+ *   whole catalog (a first snapshot without the artifact, a full rebuild or artifact build) → Scan (bounded by the catalog size)
  *   the listing index, written in each source's transaction (`catalog-index.ts`), sk = source id:
  *   sources, a page in id order      → Query pk=SOURCES, sk > cursor; then BatchGetItem of the page
  *   sources carrying a tag or a descendant (on the source or a column; `onSource` for domains)
