@@ -15,15 +15,16 @@ export class AuditRepository {
     private readonly retentionDays = DEFAULT_RETENTION_DAYS,
   ) {}
 
-  /** The DynamoDB item of a record; the by-user index is keyed by the bare id (any IAM, or a service). */
+  /** The DynamoDB item of a record, in its shard; the by-user index is keyed by the bare id (any IAM, or a service). */
   item(record: AuditRecord): Record<string, unknown> {
     const sk = auditKeys.sort(record.eventTimestamp, record.id);
+    const shard = auditKeys.shard(record.id);
     return {
-      pk: auditKeys.day(record.eventTimestamp),
+      pk: auditKeys.dayShard(record.eventTimestamp, shard),
       sk,
       gsi1pk: auditKeys.user(bareId(record.userId)),
       gsi1sk: sk,
-      gsi2pk: auditKeys.action(record.action),
+      gsi2pk: auditKeys.actionShard(record.action, shard),
       gsi2sk: sk,
       expiresAt: Math.floor(Date.parse(record.eventTimestamp) / 1000) + this.retentionDays * 86_400,
       ...record,

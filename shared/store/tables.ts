@@ -73,9 +73,11 @@
  *   listing of impersonation sessions never meets one) → GetItem pk=CONSOLE#sha256 sk=SESSION
  *
  * audit (append only, TTL retention on expiresAt)
- *   newest first within a time range → Query pk=AUDIT#yyyy-mm-dd, sk=<iso time>#<id>, day by day
+ *   newest first within a time range → Query pk=AUDIT#yyyy-mm-dd#<shard 00-15>, sk=<iso time>#<id>,
+ *                                      day by day, the 16 shards and the unsharded AUDIT#yyyy-mm-dd
+ *                                      (records written before sharding) merged
  *   by user                          → gsi1 pk=AUDITUSER#userid, sk=<iso time>#<id>
- *   by action                        → gsi2 pk=AUDITACTION#action, sk=<iso time>#<id>
+ *   by action                        → gsi2 pk=AUDITACTION#action#<shard>, sk=<iso time>#<id>, shards merged
  */
 
 export type AttributeType = 'S' | 'N';
