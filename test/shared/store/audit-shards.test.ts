@@ -117,3 +117,31 @@ describe('sharded audit keys', () => {
     expect(page.nextCursor).toBeNull();
   });
 });
+
+describe('audit page cost', () => {
+  it('reads the 16 shards and the pre-sharding key of each day it touches, in one Query each', async () => {
+    const { queryAudit } = await import('#shared/store/audit-query.ts');
+    const day = Date.UTC(2004, 2, 2);
+    const records = Array.from({ length: 40 }, (_, i) => {
+      const at = new Date(day + 60_000 * (i + 1));
+      const id = `${at.getTime().toString(36).padStart(9, '0')}-cost-${i}`;
+      return { actor: { type: 'service', id: 'cost' }, action: 'C', actionStatus: 'SUCCESS', targetType: 't', targets: [], payload: {}, id, eventTimestamp: at.toISOString(), userId: 'service:cost' as AuditId } satisfies AuditRecord;
+    });
+    await store(records.map((r, i) => (i % 5 ? s.audit.item(r) : legacyItem(r))));
+    let queries = 0;
+    const counted: Db = { tables: s.db.tables, doc: new Proxy(s.db.doc, { get: (doc, name) => (name === 'send' ? (cmd: Parameters<typeof doc.send>[0]) => (queries++, doc.send(cmd)) : Reflect.get(doc, name)) }) };
+    const cost = async (q: AuditQuery) => {
+      queries = 0;
+      const page = await queryAudit(counted, q);
+      return { queries, records: page.records.length, next: page.nextCursor };
+    };
+    const oneDay = { from: new Date(day).toISOString(), to: new Date(day + DAY_MS - 1).toISOString(), limit: 10 };
+    const first = await cost(oneDay);
+    expect(first).toMatchObject({ queries: AUDIT_SHARDS + 1, records: 10 });
+    expect(await cost({ ...oneDay, cursor: first.next })).toMatchObject({ queries: AUDIT_SHARDS + 1, records: 10 });
+    expect(await cost({ ...oneDay, action: 'C' })).toMatchObject({ queries: AUDIT_SHARDS + 1, records: 10 });
+    // The page is not full on the day of the records, so the day before is read too.
+    const twoDays = { ...oneDay, from: new Date(day - DAY_MS).toISOString(), limit: 100 };
+    expect(await cost(twoDays)).toMatchObject({ queries: 2 * (AUDIT_SHARDS + 1), records: 40, next: null });
+  });
+});
