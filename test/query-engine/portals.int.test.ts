@@ -38,7 +38,7 @@ describe('named portals', () => {
     expect(names(await untilReady())).toEqual(['parseComplete', 'bindComplete', 'readyForQuery']);
     socket.write(Buffer.concat([serialize.execute({ portal: 'p' }), serialize.sync()]));
     expect(names(await untilReady())).toEqual(['error 34000', 'readyForQuery']);
-    socket.end(serialize.end());
+    socket.destroy();
   });
 
   it('live on inside an explicit transaction until it ends', async () => {
@@ -53,6 +53,6 @@ describe('named portals', () => {
     await untilReady();
     socket.write(Buffer.concat([serialize.execute({ portal: 'p' }), serialize.sync()]));
     expect(names(await untilReady())).toEqual(['error 34000', 'readyForQuery']);
-    socket.end(serialize.end());
+    socket.destroy();
   });
 });
