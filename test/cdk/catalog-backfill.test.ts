@@ -1,28 +1,22 @@
-import type { CfnResource } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableEnvVar } from '#shared/store/tables.ts';
-import { synthWarden, type WardenApp } from './synth.ts';
+import { asList, functionTemplate, type FunctionTemplate, type Json } from './function-template.ts';
 
-// CloudFormation JSON is untyped; each test narrows what it reads.
-type Json = any;
-
-let warden: WardenApp;
+let t: FunctionTemplate;
 let resources: Record<string, Json>;
 let fnId: string;
 beforeAll(() => {
-  warden = synthWarden();
-  resources = warden.apiTemplate.toJSON().Resources;
-  fnId = warden.api.getLogicalId(warden.api.catalogBackfill.function.fn.node.defaultChild as CfnResource);
+  t = functionTemplate((api) => api.catalogBackfill.function.fn);
+  ({ resources, fnId } = t);
 });
 
-const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
-const catalogTableArn = (): Json => warden.api.resolve(warden.data.tables.catalog.table.tableArn);
+const catalogTableArn = (): Json => t.warden.api.resolve(t.warden.data.tables.catalog.table.tableArn);
 
 describe('the deploy-time listing backfill', () => {
   it('is one custom resource of the provider framework, keyed by the catalog table', () => {
     const custom = Object.values(resources).filter((r: Json) => r.Type === 'Custom::CatalogIndexBackfill');
     expect(custom).toHaveLength(1);
-    expect(custom[0].Properties.CatalogTable).toEqual(warden.api.resolve(warden.data.tables.catalog.table.tableName));
+    expect(custom[0].Properties.CatalogTable).toEqual(t.warden.api.resolve(t.warden.data.tables.catalog.table.tableName));
     const token = custom[0].Properties.ServiceToken['Fn::GetAtt'][0];
     expect(resources[token].Properties.Description).toContain('onEvent');
   });
@@ -42,10 +36,7 @@ describe('the deploy-time listing backfill', () => {
   });
 
   it('lets its function read and write the catalog table only, and never delete', () => {
-    const roleId = resources[fnId].Properties.Role['Fn::GetAtt'][0];
-    const statements = Object.values(resources)
-      .filter((r: Json) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: Json) => x.Ref === roleId))
-      .flatMap((r: Json) => r.Properties.PolicyDocument.Statement);
+    const statements = t.statements();
     const dynamo = statements.filter((st: Json) => asList(st.Action).some((a) => String(a).startsWith('dynamodb:')));
     expect(dynamo).toHaveLength(1);
     expect((asList(dynamo[0].Action) as string[]).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem']);

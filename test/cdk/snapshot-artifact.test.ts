@@ -1,39 +1,27 @@
-import type { CfnResource } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthWarden, type WardenApp } from './synth.ts';
+import { asList, functionTemplate, type FunctionTemplate, type Json } from './function-template.ts';
 
-// CloudFormation JSON is untyped; each test narrows what it reads.
-type Json = any;
-
-let warden: WardenApp;
+let t: FunctionTemplate;
 let resources: Record<string, Json>;
 let fnId: string;
 beforeAll(() => {
-  warden = synthWarden();
-  resources = warden.apiTemplate.toJSON().Resources;
-  fnId = warden.api.getLogicalId(warden.api.snapshotArtifact.function.fn.node.defaultChild as CfnResource);
+  t = functionTemplate((api) => api.snapshotArtifact.function.fn);
+  ({ resources, fnId } = t);
 });
 
-const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
-
-function statements(): Json[] {
-  const roleId = resources[fnId].Properties.Role['Fn::GetAtt'][0];
-  return Object.values(resources)
-    .filter((r: Json) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: Json) => x.Ref === roleId))
-    .flatMap((r: Json) => r.Properties.PolicyDocument.Statement);
-}
+const statements = (): Json[] => t.statements();
 
 const onTable = (s: Json, table: string): boolean => asList(s.Resource).some((r) => JSON.stringify(r).includes(`GetAtt${table}Table`));
 
 describe('the snapshot artifact builder', () => {
   it('streams the keys of the policies table, and only of it', () => {
-    const tables = Object.entries(warden.dataTemplate.findResources('AWS::DynamoDB::Table')) as [string, Json][];
+    const tables = Object.entries(t.warden.dataTemplate.findResources('AWS::DynamoDB::Table')) as [string, Json][];
     const streamed = tables.filter(([, t]) => t.Properties.StreamSpecification).map(([id, t]) => [id.replace(/Table[0-9A-F]+$/, ''), t.Properties.StreamSpecification.StreamViewType]);
     expect(streamed).toEqual([['policies', 'KEYS_ONLY']]);
   });
 
   it('is invoked by the change records alone, batched, from the latest position', () => {
-    warden.apiTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+    t.warden.apiTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: fnId },
       StartingPosition: 'LATEST',
       MaximumBatchingWindowInSeconds: 5,
