@@ -1,6 +1,7 @@
 import { userAuditId, type AuditInput } from '#shared/audit/record.ts';
 import { auditIdentity } from '#shared/auth/caller.ts';
 import type { Decision, Dialect } from '#shared/model/decision.ts';
+import type { UserRef } from '#shared/model/identity.ts';
 import type { DecisionContext } from './context.ts';
 
 /**
@@ -20,9 +21,9 @@ function verdictOf(d: Decision) {
   };
 }
 
-const envelope = (ctx: DecisionContext, d: Decision) => ({
+const envelope = (ctx: DecisionContext, user: UserRef) => ({
   ...auditIdentity(ctx.caller),
-  userId: userAuditId(d.user),
+  userId: userAuditId(user),
   action: 'DECISION',
   actionStatus: 'SUCCESS' as const,
   ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
@@ -30,7 +31,7 @@ const envelope = (ctx: DecisionContext, d: Decision) => ({
 
 /** The audit record of one decision (`targetType: dataSource`). */
 export function decisionRecord(ctx: DecisionContext, d: Decision, dialect: Dialect): AuditInput {
-  return { ...envelope(ctx, d), targetType: 'dataSource', targets: [d.dataSource], payload: { user: d.user, dialect, ...verdictOf(d) } };
+  return { ...envelope(ctx, d.user), targetType: 'dataSource', targets: [d.dataSource], payload: { user: d.user, dialect, ...verdictOf(d) } };
 }
 
 /**
@@ -46,7 +47,7 @@ export function decisionRecords(ctx: DecisionContext, decisions: readonly Decisi
   let run: Array<{ dataSource: string } & ReturnType<typeof verdictOf>> = [];
   let bytes = 0;
   const close = () => {
-    records.push({ ...envelope(ctx, first), targetType: 'dataSources', targets: run.map((e) => e.dataSource), payload: { user: first.user, dialect, decisions: run } });
+    records.push({ ...envelope(ctx, first.user), targetType: 'dataSources', targets: run.map((e) => e.dataSource), payload: { user: first.user, dialect, decisions: run } });
     run = [];
     bytes = 0;
   };
@@ -59,4 +60,17 @@ export function decisionRecords(ctx: DecisionContext, decisions: readonly Decisi
   }
   if (run.length) close();
   return records;
+}
+
+/** How many sources a listing's record names; its counts say how many there were. */
+const LISTED_TARGETS = 100;
+
+/** The one audit record of a user's source listing (`targetType: dataSources`): the first granted sources and the counts. */
+export function listingRecord(ctx: DecisionContext, user: UserRef, granted: readonly string[], discoverable: number | undefined, evaluated: number): AuditInput {
+  return {
+    ...envelope(ctx, user),
+    targetType: 'dataSources',
+    targets: granted.slice(0, LISTED_TARGETS),
+    payload: { user, listing: true, granted: granted.length, ...(discoverable !== undefined ? { discoverable } : {}), evaluated },
+  };
 }

@@ -1,5 +1,3 @@
-import { userAuditId } from '#shared/audit/record.ts';
-import { auditIdentity } from '#shared/auth/caller.ts';
 import type { Decision, Dialect } from '#shared/model/decision.ts';
 import type { UserRef } from '#shared/model/identity.ts';
 import type { Logger } from '#shared/log/logger.ts';
@@ -16,7 +14,7 @@ import type { PolicyRepository } from '#shared/store/policies.ts';
 import type { UserRepository } from '#shared/store/users.ts';
 import { UnknownDataSourceError, UnknownUserError } from './errors.ts';
 import type { DecisionContext } from './context.ts';
-import { decisionRecords } from './decision-audit.ts';
+import { decisionRecords, listingRecord } from './decision-audit.ts';
 import { decideFailingClosed } from './fail-closed.ts';
 import { queryAuditRecord, type QueriedSource, type QueryDecisions, type QueryRecord } from './query-audit.ts';
 import { SnapshotCache, type LoadedSnapshot } from './snapshot-cache.ts';
@@ -201,23 +199,8 @@ export class DecisionService {
       else if (discoverable && sub?.discoverable) listed.push({ entry, access: 'discoverable' });
     }
     const granted = listed.filter((s) => s.access === 'granted');
-    await this.audit.write({
-      ...auditIdentity(ctx.caller),
-      userId: userAuditId(user),
-      action: 'DECISION',
-      actionStatus: 'SUCCESS',
-      targetType: 'dataSources',
-      // The listing names its first sources; the count says how many there were.
-      targets: granted.slice(0, 100).map((s) => s.entry.facts.source.id),
-      payload: {
-        user,
-        listing: true,
-        granted: granted.length,
-        ...(discoverable ? { discoverable: listed.length - granted.length } : {}),
-        evaluated: snapshot.sourceIds.length,
-      },
-      ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
-    });
+    const grantedIds = granted.map((s) => s.entry.facts.source.id);
+    await this.audit.write(listingRecord(ctx, user, grantedIds, discoverable ? listed.length - granted.length : undefined, snapshot.sourceIds.length));
     return { listed };
   }
 }
