@@ -1,6 +1,7 @@
 import type { Logger } from '#shared/log/logger.ts';
-import { ARTIFACT_FORMAT, ArtifactFormatError, chunkBytes, chunkDigest, chunkIndex, decodeChunk, encodeArtifact, encodeChunk, type ArtifactChunk, type ChunkContents, type SnapshotDelta } from '#shared/policy/index.ts';
+import { ARTIFACT_FORMAT, ArtifactFormatError, chunkBytes, chunkDigest, chunkIndex, decodeChunk, encodeArtifact, encodeChunk, physicalTableKey, type ArtifactChunk, type ChunkContents, type SnapshotDelta } from '#shared/policy/index.ts';
 import { SnapshotArtifactRepository, type ArtifactManifest } from '#shared/store/snapshot-artifact.ts';
+import { byId } from '#shared/policy/derived-ids.ts';
 import type { SnapshotLoader } from './snapshot-loader.ts';
 
 /** A chunk item stays under DynamoDB's 400 KB item limit with room for its keys. */
@@ -56,27 +57,67 @@ function apply<T>(items: readonly T[], idOf: (item: T) => string, changes: Reado
   return [...items.filter((i) => !changed.has(idOf(i))), ...mine.flatMap(([, item]) => (item ? [item] : []))];
 }
 
-/** The chunks `delta` touches rewritten, or undefined when one cannot be read or grows too large (a full build follows). */
-async function deltaPlan(deps: ArtifactBuilderDeps, previous: ArtifactManifest, version: number, delta: SnapshotDelta): Promise<Plan | undefined> {
-  const n = previous.chunks.length;
-  const touched = new Set([...[...delta.sources.keys()].map((id) => chunkIndex('source', id, n)), ...[...delta.domains.keys()].map((id) => chunkIndex('domain', id, n)), ...[...delta.policies.keys()].map((k) => chunkIndex('policy', k, n))]);
-  const read = await deps.artifacts.chunks(previous, [...touched]);
-  const generation = SnapshotArtifactRepository.generation(version);
-  const written = new Map<number, ArtifactChunk>();
-  const chunks = [...previous.chunks];
-  for (const [i, chunk] of read) {
-    if (!chunk || chunkDigest(chunk) !== previous.chunks[i]!.digest) return undefined;
-    let contents: ChunkContents;
+/** A source that moved between physical tables (or came or went): the keys it leaves and joins. */
+type TableMove = { readonly id: string; readonly from?: string; readonly to?: string };
+
+function moveTables(tables: ReadonlyMap<string, readonly string[]>, moves: readonly TableMove[], index: number, chunks: number): Map<string, readonly string[]> {
+  const next = new Map(tables);
+  const mine = (key: string | undefined): key is string => key !== undefined && chunkIndex('table', key, chunks) === index;
+  for (const { id, from, to } of moves) {
+    if (mine(from)) {
+      const left = (next.get(from) ?? []).filter((x) => x !== id);
+      if (left.length) next.set(from, left);
+      else next.delete(from);
+    }
+    if (mine(to)) next.set(to, [...new Set([...(next.get(to) ?? []), id])].sort(byId));
+  }
+  return next;
+}
+
+/** The chunks of `indexes` decoded, or undefined when one is missing, not the one the manifest names, or of another format. */
+async function readChunks(deps: ArtifactBuilderDeps, manifest: ArtifactManifest, indexes: readonly number[]): Promise<Map<number, ChunkContents> | undefined> {
+  const decoded = new Map<number, ChunkContents>();
+  for (const [i, chunk] of await deps.artifacts.chunks(manifest, indexes)) {
+    if (!chunk || chunkDigest(chunk) !== manifest.chunks[i]!.digest) return undefined;
     try {
-      contents = decodeChunk(chunk);
+      decoded.set(i, decodeChunk(chunk));
     } catch (error) {
       if (error instanceof ArtifactFormatError) return undefined;
       throw error;
     }
+  }
+  return decoded;
+}
+
+/**
+ * The chunks `delta` touches rewritten: those its items hash to, then those of the physical tables
+ * a changed source leaves or joins (known once its own chunk is read; most changes move none).
+ * Undefined when one cannot be read or grows too large (a full build follows).
+ */
+async function deltaPlan(deps: ArtifactBuilderDeps, previous: ArtifactManifest, version: number, delta: SnapshotDelta): Promise<Plan | undefined> {
+  const n = previous.chunks.length;
+  const touched = new Set([...[...delta.sources.keys()].map((id) => chunkIndex('source', id, n)), ...[...delta.domains.keys()].map((id) => chunkIndex('domain', id, n)), ...[...delta.policies.keys()].map((k) => chunkIndex('policy', k, n))]);
+  const decoded = await readChunks(deps, previous, [...touched]);
+  if (!decoded) return undefined;
+  const moves: TableMove[] = [];
+  for (const [id, source] of delta.sources) {
+    const old = decoded.get(chunkIndex('source', id, n))!.sources.find((s) => s.id === id);
+    const move = { id, from: old && physicalTableKey(old), to: source && physicalTableKey(source) };
+    if (move.from !== move.to) moves.push(move);
+  }
+  const tableChunks = new Set(moves.flatMap((m) => [m.from, m.to].flatMap((key) => (key === undefined ? [] : [chunkIndex('table', key, n)]))));
+  const left = [...tableChunks].filter((i) => !decoded.has(i));
+  const more = left.length ? await readChunks(deps, previous, left) : new Map<number, ChunkContents>();
+  if (!more) return undefined;
+  const generation = SnapshotArtifactRepository.generation(version);
+  const written = new Map<number, ArtifactChunk>();
+  const chunks = [...previous.chunks];
+  for (const [i, contents] of [...decoded, ...more]) {
     const next = encodeChunk({
       sources: apply(contents.sources, (s) => s.id, delta.sources, i, 'source', n),
       domains: apply(contents.domains, (d) => d.id, delta.domains, i, 'domain', n),
       policies: apply(contents.policies, (p) => p.document.policyKey, delta.policies, i, 'policy', n),
+      tables: moveTables(contents.tables, moves, i, n),
     });
     if (chunkBytes(next) > MAX_CHUNK_BYTES) return undefined;
     written.set(i, next);

@@ -3,25 +3,29 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { DataSource, Domain } from '#shared/model/catalog.ts';
 import type { StoredPolicy } from '#shared/model/policy.ts';
 import { byId } from './derived-ids.ts';
-import { lazyCell } from './snapshot-entries.ts';
-import { physicalTableKey, snapshotFrom, type FiledSource, type Snapshot } from './snapshot.ts';
-import type { TagCount } from './source-entry.ts';
-import { countTags } from './snapshot-state.ts';
+import { physicalTableKey } from './snapshot.ts';
 
 /** The artifact's format; a reader given another one loads the store instead. */
-export const ARTIFACT_FORMAT = 1;
+export const ARTIFACT_FORMAT = 2;
 
-/** One chunk as stored: what a snapshot reads at once (`head`) and the sources, read on first use (`body`), both gzipped JSON. */
+/**
+ * One chunk as stored, three gzipped JSON parts: what every cold start reads (`head`: policies
+ * and domains), what a lookup of one of its ids or tables reads (`index`), and the sources,
+ * read when one of them is first asked for (`body`).
+ */
 export interface ArtifactChunk {
   readonly head: Uint8Array;
+  readonly index: Uint8Array;
   readonly body: Uint8Array;
 }
 
-/** What a chunk holds: the items whose id hashes to it. */
+/** The items of one chunk: the sources, domains and policies whose id hashes to it, and the physical tables whose key does. */
 export interface ChunkContents {
   readonly sources: readonly DataSource[];
   readonly domains: readonly Domain[];
   readonly policies: readonly StoredPolicy[];
+  /** Source ids by physical table key (`physicalTableKey`), each list in id order. */
+  readonly tables: ReadonlyMap<string, readonly string[]>;
 }
 
 /** What every chunk shares, kept in the manifest. */
@@ -30,12 +34,19 @@ export interface ArtifactMeta {
   readonly defaultIam: string;
 }
 
-interface ChunkHead {
-  /** id, platform, database, schema, table of each source, in the body's order. */
-  readonly sources: ReadonlyArray<readonly [string, string, string, string, string]>;
-  readonly tagCounts: ReadonlyArray<readonly [string, number, number]>;
+/** A chunk's head: what a snapshot needs of every chunk before its first decision. */
+export interface ChunkHead {
   readonly domains: readonly Domain[];
   readonly policies: readonly StoredPolicy[];
+  /** How many sources and physical tables the chunk's index holds. */
+  readonly sources: number;
+  readonly tables: number;
+}
+
+/** A chunk's index: its sources' ids in the body's order, and its physical tables. */
+export interface ChunkIndex {
+  readonly sources: readonly string[];
+  readonly tables: ReadonlyArray<readonly [string, readonly string[]]>;
 }
 
 /** A chunk that cannot be read as this format (the reader loads the store instead). */
@@ -44,7 +55,7 @@ export class ArtifactFormatError extends Error {
 }
 
 /** Which of `chunks` chunks holds an item: FNV-1a of its kind and id, stable across builds and processes. */
-export function chunkIndex(kind: 'source' | 'domain' | 'policy', id: string, chunks: number): number {
+export function chunkIndex(kind: 'source' | 'domain' | 'policy' | 'table', id: string, chunks: number): number {
   let h = 0x811c9dc5;
   const key = `${kind}:${id}`;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
@@ -56,23 +67,23 @@ const gzip = (value: unknown): Uint8Array => new Uint8Array(gzipSync(JSON.string
 /** A chunk's stored form. */
 export function encodeChunk(contents: ChunkContents): ArtifactChunk {
   const sources = [...contents.sources].sort((a, b) => byId(a.id, b.id));
-  const counts = new Map<string, { dataSources: number; columns: number }>();
-  for (const s of sources) countTags(counts, s, 1);
+  const tables = [...contents.tables].sort(([a], [b]) => byId(a, b));
   const head: ChunkHead = {
-    sources: sources.map((s) => [s.id, s.platform, s.database, s.schema, s.table] as const),
-    tagCounts: [...counts].map(([tag, c]) => [tag, c.dataSources, c.columns] as const),
     domains: [...contents.domains].sort((a, b) => byId(a.id, b.id)),
     policies: [...contents.policies].sort((a, b) => byId(a.document.policyKey, b.document.policyKey)),
+    sources: sources.length,
+    tables: tables.length,
   };
-  return { head: gzip(head), body: gzip(sources) };
+  const index: ChunkIndex = { sources: sources.map((s) => s.id), tables };
+  return { head: gzip(head), index: gzip(index), body: gzip(sources) };
 }
 
 /** The bytes a chunk item holds, for the item size limit. */
-export const chunkBytes = (c: ArtifactChunk): number => c.head.byteLength + c.body.byteLength;
+export const chunkBytes = (c: ArtifactChunk): number => c.head.byteLength + c.index.byteLength + c.body.byteLength;
 
 /** A digest of a chunk's bytes, kept in the manifest so that a corrupt or stale chunk is found before it is used. */
 export function chunkDigest(c: ArtifactChunk): string {
-  return createHash('sha256').update(c.head).update(c.body).digest('base64url');
+  return createHash('sha256').update(c.head).update(c.index).update(c.body).digest('base64url');
 }
 
 function parse(bytes: Uint8Array, what: string): unknown {
@@ -83,61 +94,48 @@ function parse(bytes: Uint8Array, what: string): unknown {
   }
 }
 
-function readHead(c: ArtifactChunk): ChunkHead {
+const notOfThisFormat = (what: string) => new ArtifactFormatError(`unreadable artifact chunk ${what}: not of this format`);
+
+/** A chunk's head. Throws `ArtifactFormatError` when it is not one of this format. */
+export function readHead(c: ArtifactChunk): ChunkHead {
   const head = parse(c.head, 'head') as Partial<ChunkHead> | null;
-  if (!head || !Array.isArray(head.sources) || !Array.isArray(head.tagCounts) || !Array.isArray(head.domains) || !Array.isArray(head.policies)) {
-    throw new ArtifactFormatError('unreadable artifact chunk head: not of this format');
-  }
+  if (!head || !Array.isArray(head.domains) || !Array.isArray(head.policies) || typeof head.sources !== 'number' || typeof head.tables !== 'number') throw notOfThisFormat('head');
   return head as ChunkHead;
 }
 
-function readBody(c: ArtifactChunk, count: number): DataSource[] {
+/** A chunk's index, checked against the counts of its head. */
+export function readIndex(c: ArtifactChunk, head: ChunkHead): ChunkIndex {
+  const index = parse(c.index, 'index') as Partial<ChunkIndex> | null;
+  if (!index || !Array.isArray(index.sources) || !Array.isArray(index.tables) || index.sources.length !== head.sources || index.tables.length !== head.tables) throw notOfThisFormat('index');
+  return index as ChunkIndex;
+}
+
+/** A chunk's sources, as many as its head counts. */
+export function readBody(c: ArtifactChunk, head: ChunkHead): DataSource[] {
   const body = parse(c.body, 'body');
-  if (!Array.isArray(body) || body.length !== count) throw new ArtifactFormatError('unreadable artifact chunk body: not of this format');
+  if (!Array.isArray(body) || body.length !== head.sources) throw notOfThisFormat('body');
   return body as DataSource[];
 }
 
 /** Everything a chunk holds, decoded at once (for the builder, which rewrites it). */
 export function decodeChunk(c: ArtifactChunk): ChunkContents {
   const head = readHead(c);
-  return { sources: readBody(c, head.sources.length), domains: head.domains, policies: head.policies };
+  const index = readIndex(c, head);
+  return { sources: readBody(c, head), domains: head.domains, policies: head.policies, tables: new Map(index.tables) };
 }
 
 /** The chunks of a whole input, `chunks` of them. */
-export function encodeArtifact(input: ChunkContents, chunks: number): ArtifactChunk[] {
-  const parts = Array.from({ length: chunks }, () => ({ sources: [] as DataSource[], domains: [] as Domain[], policies: [] as StoredPolicy[] }));
-  for (const s of input.sources) parts[chunkIndex('source', s.id, chunks)]!.sources.push(s);
+export function encodeArtifact(input: Omit<ChunkContents, 'tables'>, chunks: number): ArtifactChunk[] {
+  const parts = Array.from({ length: chunks }, () => ({ sources: [] as DataSource[], domains: [] as Domain[], policies: [] as StoredPolicy[], tables: new Map<string, string[]>() }));
+  for (const s of [...input.sources].sort((a, b) => byId(a.id, b.id))) {
+    parts[chunkIndex('source', s.id, chunks)]!.sources.push(s);
+    const key = physicalTableKey(s);
+    const tables = parts[chunkIndex('table', key, chunks)]!.tables;
+    const ids = tables.get(key);
+    if (ids) ids.push(s.id);
+    else tables.set(key, [s.id]);
+  }
   for (const d of input.domains) parts[chunkIndex('domain', d.id, chunks)]!.domains.push(d);
   for (const p of input.policies) parts[chunkIndex('policy', p.document.policyKey, chunks)]!.policies.push(p);
   return parts.map(encodeChunk);
-}
-
-/**
- * The snapshot of an artifact: the chunks' heads are read now (policies, domains, where each
- * source lives, tag counts), a chunk's sources when one of them is first asked for; equal to
- * `compileSnapshot` of the same input. Throws `ArtifactFormatError` on a head it cannot read.
- */
-export function snapshotFromArtifact(chunks: readonly ArtifactChunk[], meta: ArtifactMeta): Snapshot {
-  const filed: FiledSource[] = [];
-  const tagCounts = new Map<string, TagCount>();
-  const domains: Domain[] = [];
-  const policies: StoredPolicy[] = [];
-  for (const chunk of chunks) {
-    const head = readHead(chunk);
-    let body: DataSource[] | undefined;
-    const read = (i: number) => (): DataSource => (body ??= readBody(chunk, head.sources.length))[i]!;
-    head.sources.forEach(([id, platform, database, schema, table], i) => {
-      filed.push({ id, table: physicalTableKey({ platform: platform as DataSource['platform'], database, schema, table }), cell: lazyCell(read(i)) });
-    });
-    for (const [tag, dataSources, columns] of head.tagCounts) {
-      const c = tagCounts.get(tag);
-      tagCounts.set(tag, { dataSources: (c?.dataSources ?? 0) + dataSources, columns: (c?.columns ?? 0) + columns });
-    }
-    domains.push(...head.domains);
-    policies.push(...head.policies);
-  }
-  filed.sort((a, b) => byId(a.id, b.id));
-  domains.sort((a, b) => byId(a.id, b.id));
-  policies.sort((a, b) => byId(a.document.policyKey, b.document.policyKey));
-  return snapshotFrom({ domains, policies, trustedIams: meta.trustedIams, defaultIam: meta.defaultIam }, filed, tagCounts);
 }

@@ -5,22 +5,35 @@ const MIN_LAYER = 64;
 /** A layer larger than its base divided by this is merged into a new base. */
 const LAYER_RATIO = 8;
 
+/** What a layered map reads of its base: a `Map` is one, and so is a base that reads itself on demand. */
+export interface MapBase<K, V> extends Iterable<[K, V]> {
+  get(key: K): V | undefined;
+  has(key: K): boolean;
+  readonly size: number;
+}
+
 /**
  * An immutable map that a few changes derive from another without copying it: the changes sit
  * in a small layer over the shared base, and the layer is merged into a new base once it holds
- * more than an eighth of it, so a change costs O(1) amortized and a lookup at most two.
+ * more than an eighth of it, so a change costs O(1) amortized and a lookup at most two. The base
+ * is only iterated by a merge, and its size read only once the layer outgrows `MIN_LAYER`.
  */
 export class LayeredMap<K, V> {
   private constructor(
-    private readonly base: ReadonlyMap<K, V>,
+    private readonly base: MapBase<K, V>,
     private readonly top: ReadonlyMap<K, V | typeof GONE>,
-    /** How many keys the map holds. */
-    readonly size: number,
+    /** Keys the layer adds to the base's count (negative: removes). */
+    private readonly grown: number,
   ) {}
 
   /** A layered map over `base`, which it owns from now on (never changed by it). */
-  static of<K, V>(base: ReadonlyMap<K, V>): LayeredMap<K, V> {
-    return new LayeredMap(base, new Map(), base.size);
+  static of<K, V>(base: MapBase<K, V>): LayeredMap<K, V> {
+    return new LayeredMap(base, new Map(), 0);
+  }
+
+  /** How many keys the map holds. */
+  get size(): number {
+    return this.base.size + this.grown;
   }
 
   /** The value of `key`, or undefined. */
@@ -44,14 +57,14 @@ export class LayeredMap<K, V> {
   /** The map with `changes` applied: a value sets its key, undefined deletes it. */
   with(changes: ReadonlyMap<K, V | undefined>): LayeredMap<K, V> {
     const top = new Map(this.top);
-    let size = this.size;
+    let grown = this.grown;
     for (const [k, v] of changes) {
-      size += (v === undefined ? 0 : 1) - (this.has(k) ? 1 : 0);
+      grown += (v === undefined ? 0 : 1) - (this.has(k) ? 1 : 0);
       if (v !== undefined) top.set(k, v);
       else if (this.base.has(k)) top.set(k, GONE);
       else top.delete(k);
     }
-    if (top.size <= MIN_LAYER || top.size * LAYER_RATIO <= this.base.size) return new LayeredMap(this.base, top, size);
+    if (top.size <= MIN_LAYER || top.size * LAYER_RATIO <= this.base.size) return new LayeredMap(this.base, top, grown);
     const merged = new Map(this.base);
     for (const [k, v] of top) {
       if (v === GONE) merged.delete(k);

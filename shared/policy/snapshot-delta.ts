@@ -1,9 +1,8 @@
 import type { DataSource, Domain } from '#shared/model/catalog.ts';
 import type { StoredPolicy } from '#shared/model/policy.ts';
 import { physicalTableKey, snapshotOf, snapshotState, type Snapshot } from './snapshot.ts';
-import type { TagCount } from './source-entry.ts';
-import { countTags, domainsByTag, entriesOver, filePolicy, type SnapshotState } from './snapshot-state.ts';
-import { cellOf, type SourceCell } from './snapshot-entries.ts';
+import { domainsByTag, entriesOver, filePolicy, type SnapshotState } from './snapshot-state.ts';
+import { preparedCell, type SourceCell } from './snapshot-entries.ts';
 import type { SourceFacts } from './source-facts.ts';
 import type { PolicyIndex } from './policy-index.ts';
 import type { TargetPredicate } from './targeting.ts';
@@ -112,30 +111,25 @@ export function deriveSnapshot(previous: Snapshot, delta: SnapshotDelta): Snapsh
 
   const cells = new Map<string, SourceCell | undefined>();
   const tableChanges = new Map<string, readonly string[] | undefined>();
-  let tagCounts: ReadonlyMap<string, TagCount> = state.tagCounts;
   const idChanges = { removed: new Set<string>(), added: [] as string[] };
   if (delta.sources.size) {
-    // Counts change in place: copied, not shared with the previous snapshot.
-    const counts = new Map([...state.tagCounts].map(([tag, c]) => [tag, { ...c }]));
     const tableIds = (k: string): readonly string[] => (tableChanges.has(k) ? (tableChanges.get(k) ?? []) : (state.byTable.get(k) ?? []));
     for (const [id, source] of delta.sources) {
       const old = state.sources.get(id)?.facts().source;
       if (old) {
-        countTags(counts, old, -1);
         const k = physicalTableKey(old);
         const left = tableIds(k).filter((x) => x !== id);
         tableChanges.set(k, left.length ? left : undefined);
       }
       if (source) {
-        countTags(counts, source, 1);
         const k = physicalTableKey(source);
         tableChanges.set(k, insertSorted(tableIds(k), id));
       }
       if (old && !source) idChanges.removed.add(id);
       if (!old && source) idChanges.added.push(id);
-      cells.set(id, source && cellOf(source));
+      // A change that cannot be applied fails the derivation (the cache then rebuilds), not a later decision.
+      cells.set(id, source && preparedCell(source));
     }
-    tagCounts = counts;
   }
 
   const stale = staleness(new Set(delta.sources.keys()), domainChanges, reaches, { before: state.domains, after: domains });
@@ -150,7 +144,6 @@ export function deriveSnapshot(previous: Snapshot, delta: SnapshotDelta): Snapsh
     sources,
     entries: entriesOver(sources, inputs, { entries: state.entries.held(), stale }),
     byTable: tableChanges.size ? state.byTable.with(tableChanges) : state.byTable,
-    tagCounts,
     sourceIds: idChanges.removed.size || idChanges.added.length ? new DerivedIds(previousIds, idChanges).reader() : previousIds,
   };
   return snapshotOf(next);

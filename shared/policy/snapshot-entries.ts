@@ -7,15 +7,16 @@ export interface SourceCell {
   facts(): SourceFacts;
 }
 
-/** The cell of a source read from `read` the first time it is needed (a compressed chunk, say). */
-export function lazyCell(read: () => DataSource): SourceCell {
+/** The cell of a source already in memory, prepared on first use. */
+export function cellOf(source: DataSource): SourceCell {
   let facts: SourceFacts | undefined;
-  return { facts: () => (facts ??= sourceFacts(read())) };
+  return { facts: () => (facts ??= sourceFacts(source)) };
 }
 
-/** The cell of a source already in memory. */
-export function cellOf(source: DataSource): SourceCell {
-  return lazyCell(() => source);
+/** The cell of a source prepared now: a changed source that cannot be prepared throws here, where the change is applied. */
+export function preparedCell(source: DataSource): SourceCell {
+  const facts = sourceFacts(source);
+  return { facts: () => facts };
 }
 
 /** What a snapshot may take over from the one it was derived from. */

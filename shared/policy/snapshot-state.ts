@@ -8,7 +8,7 @@ import { planAccess, type AccessPlan } from './subscription/plan.ts';
 import type { TargetKeys } from './targeting.ts';
 import { policyTrust, type TrustedIams } from './trust.ts';
 import type { LayeredMap } from './layered-map.ts';
-import type { SourceEntry, TagCount } from './source-entry.ts';
+import type { SourceEntry } from './source-entry.ts';
 import { EntryMemo, type InheritedEntries, type SourceCell } from './snapshot-entries.ts';
 
 /** What a snapshot holds beside its answers, so that the next one can be derived from it. */
@@ -29,7 +29,6 @@ export interface SnapshotState {
   readonly entries: EntryMemo;
   /** Ids by physical table key, in id order. */
   readonly byTable: LayeredMap<string, readonly string[]>;
-  readonly tagCounts: ReadonlyMap<string, TagCount>;
   /** The ids of the sources, in id order (computed on first use). */
   readonly sourceIds: () => readonly string[];
 }
@@ -118,15 +117,4 @@ export function entryOf(facts: SourceFacts, state: EntryInputs): SourceEntry {
 /** The entries of `sources` under `inputs`, each computed on first use. */
 export function entriesOver(sources: LayeredMap<string, SourceCell>, inputs: EntryInputs, inherited?: InheritedEntries): EntryMemo {
   return new EntryMemo((id) => sources.get(id), (facts) => entryOf(facts, inputs), inherited);
-}
-
-/** Adds (`by` 1) or removes (`by` -1) a source's tags to counts it owns (changed in place). */
-export function countTags(counts: Map<string, { dataSources: number; columns: number }>, source: DataSource, by: 1 | -1): void {
-  const bump = (tag: string, field: 'dataSources' | 'columns'): void => {
-    const c = counts.get(tag);
-    if (!c) counts.set(tag, { dataSources: 0, columns: 0, [field]: by });
-    else if ((c[field] += by) === 0 && c.dataSources === 0 && c.columns === 0) counts.delete(tag);
-  };
-  for (const t of source.tags) bump(t, 'dataSources');
-  for (const col of source.columns) for (const t of col.tags) bump(t, 'columns');
 }

@@ -1,11 +1,11 @@
 import type { DataSource, Domain } from '#shared/model/catalog.ts';
 import { BUILT_IN_IAM } from '#shared/model/identity.ts';
 import type { StoredPolicy } from '#shared/model/policy.ts';
-import { LayeredMap } from './layered-map.ts';
+import { LayeredMap, type MapBase } from './layered-map.ts';
 import { PolicyIndex } from './policy-index.ts';
-import type { SourceEntry, TagCount } from './source-entry.ts';
+import type { SourceEntry } from './source-entry.ts';
 import { cellOf, type SourceCell } from './snapshot-entries.ts';
-import { countTags, domainsByTag, entriesOver, filePolicy, type SnapshotState } from './snapshot-state.ts';
+import { domainsByTag, entriesOver, filePolicy, type SnapshotState } from './snapshot-state.ts';
 import type { CompiledSubscription } from './subscription/compile.ts';
 import type { TrustedIams } from './trust.ts';
 
@@ -16,7 +16,6 @@ export interface Snapshot {
   readonly domains: ReadonlyMap<string, Domain>;
   /** Compiled non-staged subscription policies by key. */
   readonly subscriptions: ReadonlyMap<string, CompiledSubscription>;
-  readonly tagCounts: ReadonlyMap<string, TagCount>;
   /** The IAMs trusted for policy matching where a policy names no `trustedIams`. */
   readonly trustedIams: TrustedIams;
   /**
@@ -71,7 +70,6 @@ export function snapshotOf(state: SnapshotState): Snapshot {
     },
     domains: state.domains,
     subscriptions: state.subscriptions,
-    tagCounts: state.tagCounts,
     trustedIams: state.trustedIams,
     sourcesAt: (table) => byTable.get(physicalTableKey(table)) ?? [],
   };
@@ -91,41 +89,32 @@ export function compileSnapshot(input: SnapshotInput, previous?: Snapshot): Snap
   return step.value;
 }
 
-/** A source as a snapshot files it before reading it: its id, its physical table key and its cell. */
-export interface FiledSource {
-  readonly id: string;
-  readonly table: string;
-  readonly cell: SourceCell;
-}
-
 /**
  * `compileSnapshot` in steps, for a caller that must not hold its thread for a whole compile:
  * each `next()` files up to `slice` sources, and the last one returns the snapshot.
  */
-export function compileSteps(input: SnapshotInput, previous?: Snapshot, slice = 2000): Generator<void, Snapshot> {
-  const tagCounts = new Map<string, TagCount>();
-  function* filed(): Generator<FiledSource> {
-    for (const source of input.sources) {
-      countTags(tagCounts, source, 1);
-      yield { id: source.id, table: physicalTableKey(source), cell: cellOf(source) };
-    }
+export function* compileSteps(input: SnapshotInput, previous?: Snapshot, slice = 2000): Generator<void, Snapshot> {
+  const cells = new Map<string, SourceCell>();
+  const byTable = new Map<string, string[]>();
+  for (const source of input.sources) {
+    const table = physicalTableKey(source);
+    const ids = byTable.get(table);
+    if (ids) ids.push(source.id);
+    else byTable.set(table, [source.id]);
+    cells.set(source.id, cellOf(source));
+    if (cells.size % slice === 0) yield;
   }
-  return fileSteps(input, filed(), tagCounts, previous, slice);
+  const sourceIds = [...cells.keys()];
+  return snapshotOver(input, cells, byTable, () => sourceIds, previous);
 }
 
 /**
- * The snapshot of sources already filed (in id order) whose exact tag counts are known, the
- * rest as `compileSnapshot` takes it: what an artifact is read into without reading its sources.
+ * The snapshot of sources already filed: `sources` by id and their ids by physical table key (in
+ * id order), `sourceIds` every id in id order when asked; `input`'s policies are compiled now,
+ * reusing those of `previous` whose document did not change. What an artifact is read into
+ * without reading its sources.
  */
-export function snapshotFrom(input: Omit<SnapshotInput, 'sources'>, sources: Iterable<FiledSource>, tagCounts: Map<string, TagCount>): Snapshot {
-  const steps = fileSteps(input, sources, tagCounts, undefined, Infinity);
-  let step = steps.next();
-  while (!step.done) step = steps.next();
-  return step.value;
-}
-
-/** `tagCounts` is read once `sources` is iterated through (`compileSteps` fills it as it goes). */
-function* fileSteps(input: Omit<SnapshotInput, 'sources'>, sources: Iterable<FiledSource>, tagCounts: Map<string, TagCount>, previous: Snapshot | undefined, slice: number): Generator<void, Snapshot> {
+export function snapshotOver(input: Omit<SnapshotInput, 'sources'>, sources: MapBase<string, SourceCell>, byTable: MapBase<string, readonly string[]>, sourceIds: () => readonly string[], previous?: Snapshot): Snapshot {
   const trustedIams: TrustedIams = new Set(input.trustedIams);
   const defaultIam = input.defaultIam ?? BUILT_IN_IAM;
   const domains = new Map(input.domains.map((d) => [d.id, d]));
@@ -136,17 +125,7 @@ function* fileSteps(input: Omit<SnapshotInput, 'sources'>, sources: Iterable<Fil
   for (const stored of input.policies.filter((p) => !p.document.staged).sort(byAge)) filePolicy(stored, compiled, trustedIams, defaultIam, reusable);
 
   const inputs = { ...compiled, domains, domainsByTag: domainsByTag(input.domains), trustedIams };
-  const cells = new Map<string, SourceCell>();
-  const byTable = new Map<string, string[]>();
-  for (const { id, table, cell } of sources) {
-    const ids = byTable.get(table);
-    if (ids) ids.push(id);
-    else byTable.set(table, [id]);
-    cells.set(id, cell);
-    if (cells.size % slice === 0) yield;
-  }
-  const sourceIds = [...cells.keys()];
-  const filed = LayeredMap.of(cells);
+  const filed = LayeredMap.of(sources);
   return snapshotOf({
     ...inputs,
     defaultIam,
@@ -154,7 +133,6 @@ function* fileSteps(input: Omit<SnapshotInput, 'sources'>, sources: Iterable<Fil
     sources: filed,
     entries: entriesOver(filed, inputs),
     byTable: LayeredMap.of(byTable),
-    tagCounts,
-    sourceIds: () => sourceIds,
+    sourceIds,
   });
 }

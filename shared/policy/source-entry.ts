@@ -24,9 +24,3 @@ export interface SourceEntry {
   /** Policies that target the source but that its owners disabled on it, by key. */
   readonly disabledPolicies: readonly string[];
 }
-
-/** How often a tag is used, exactly (not counting descendants). */
-export interface TagCount {
-  readonly dataSources: number;
-  readonly columns: number;
-}

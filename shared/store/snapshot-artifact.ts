@@ -72,8 +72,9 @@ export class SnapshotArtifactRepository {
       indexes.map((i, n) => {
         const item = byKey.get(`${wanted[n]!.pk}\u0000${wanted[n]!.sk}`);
         const head = bytes(item?.head);
+        const index = bytes(item?.index);
         const body = bytes(item?.body);
-        return [i, head && body ? { head, body } : undefined];
+        return [i, head && index && body ? { head, index, body } : undefined];
       }),
     );
   }
@@ -84,7 +85,7 @@ export class SnapshotArtifactRepository {
    * build's items are then marked for expiry, and the caller starts over from the new manifest).
    */
   async replace(previous: ArtifactManifest | undefined, next: ArtifactManifest, written: ReadonlyMap<number, ArtifactChunk>): Promise<boolean> {
-    const items = [...written].map(([i, c]) => ({ PutRequest: { Item: { ...keyOf(i, next.chunks[i]!), head: c.head, body: c.body } } }));
+    const items = [...written].map(([i, c]) => ({ PutRequest: { Item: { ...keyOf(i, next.chunks[i]!), head: c.head, index: c.index, body: c.body } } }));
     const writes: Promise<unknown[]>[] = [];
     for (let i = 0; i < items.length; i += CHUNKS_PER_WRITE) writes.push(batchWrite(this.db, this.table, items.slice(i, i + CHUNKS_PER_WRITE)));
     if ((await Promise.all(writes)).some((left) => left.length)) throw new StoreUnavailableError('dynamodb left chunks of the snapshot artifact unwritten');

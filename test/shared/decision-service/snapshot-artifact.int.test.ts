@@ -130,12 +130,35 @@ describe('a cold start from the snapshot artifact on DynamoDB Local', () => {
     expect(await everyDecision((await cold(s)).decisions, 50)).toEqual(await everyDecision((await cold(s, true)).decisions, 50));
   }, 60_000);
 
+  it('finds a source at its new physical table after it moves, is deleted or is added, once the next build rewrote the tables it left and joined', async () => {
+    const s = await organisation(60, 11);
+    await build(s);
+    const moved = (await s.catalog.getSource('src3'))!;
+    await s.catalog.putSource('src3', { ...sourceInput(random(1), 3), table: 'moved' }, moved, audit('src3'));
+    await s.catalog.deleteSource('src10', audit('src10'));
+    await s.catalog.putSource('src60', sourceInput(random(2), 60), undefined, audit('src60'));
+    expect(await build(s)).toMatchObject({ full: false });
+    const tables = ['t0', 't1', 't2', 't3', 't4', 't5', 't6', 'moved', 'T3'];
+    const at = async (scan: boolean) => {
+      const { decisions, commands } = await cold(s, scan);
+      const { snapshot } = await decisions.snapshot();
+      return { commands, tables: tables.map((table) => snapshot.sourcesAt({ platform: 'trino', database: 'w', schema: 's', table })) };
+    };
+    const read = await at(false);
+    expect(read.commands).not.toContain('ScanCommand');
+    expect(read.tables).toEqual((await at(true)).tables);
+    expect(read.tables[7]).toEqual(['src3']);
+    expect(read.tables[3]).not.toContain('src3');
+    expect(read.tables[3]).not.toContain('src10');
+    expect(read.tables[60 % 7]).toContain('src60');
+  }, 60_000);
+
   it('loads the whole store instead when a chunk is corrupt or missing', async () => {
     const s = await organisation(40, 9);
     await build(s);
     const manifest = (await s.snapshotArtifacts.manifest())!;
     const key = artifactKeys.chunk(0, manifest.chunks[0]!.generation);
-    await s.db.doc.send(new PutCommand({ TableName: s.db.tables.policies, Item: { ...key, head: new Uint8Array([1]), body: new Uint8Array([2]) } }));
+    await s.db.doc.send(new PutCommand({ TableName: s.db.tables.policies, Item: { ...key, head: new Uint8Array([1]), index: new Uint8Array([3]), body: new Uint8Array([2]) } }));
     const corrupt = await cold(s);
     expect(corrupt.commands).toContain('ScanCommand');
     const expected = await everyDecision((await cold(s, true)).decisions, 40);

@@ -17,7 +17,6 @@ const input = { sources, domains: [{ id: 'dev', name: 'dev', tags: ['D'], versio
 
 const observe = (snap: Snapshot) => ({
   ids: snap.sourceIds,
-  tagCounts: [...snap.tagCounts].sort(([a], [b]) => (a < b ? -1 : 1)),
   policies: snap.sourceIds.map((id) => [snap.source(id)!.subscriptions.map((p) => p.policy.policyKey), snap.source(id)!.domains]),
   at: snap.sourcesAt({ platform: 'postgres', database: 'db', schema: 'public', table: 's01234' }),
 });

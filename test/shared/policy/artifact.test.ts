@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ArtifactFormatError, chunkIndex, compileSnapshot, decodeChunk, deriveSnapshot, encodeArtifact, snapshotFromArtifact, type ArtifactChunk } from '#shared/policy/index.ts';
+import { ArtifactFormatError, chunkIndex, compileSnapshot, decodeChunk, deriveSnapshot, encodeArtifact, physicalTableKey, snapshotFromArtifact, type ArtifactChunk } from '#shared/policy/index.ts';
 import { entitlements, source, TRUSTED } from './fixtures.ts';
 import { changeArb, deltaOf, observe, World } from './snapshot-world.ts';
 
@@ -32,21 +32,43 @@ describe('the snapshot artifact', () => {
     expect(decodeChunk(chunks[chunkIndex('policy', 'p', 8)]!).policies.map((p) => p.document.policyKey)).toEqual(['p']);
   });
 
-  it('reads no source until one is asked for: ids, tables and tag counts come from the heads, and a policy matching every source derives without reading any', () => {
+  it('reads no source until one is asked for: ids and tables come from the heads, and a policy matching every source derives without reading any', () => {
     const sources = Array.from({ length: 40 }, (_, i) => source(`s${String(i).padStart(2, '0')}`, [i % 2 ? 'A.B' : 'E']));
-    const unreadable = (c: ArtifactChunk): ArtifactChunk => ({ head: c.head, body: new Uint8Array(gzipSync('not json')) });
+    const unreadable = (c: ArtifactChunk): ArtifactChunk => ({ ...c, body: new Uint8Array(gzipSync('not json')) });
     const read = snapshotFromArtifact(encodeArtifact({ sources, domains: [], policies: [] }, 4).map(unreadable), META);
     const compiled = compileSnapshot({ sources, domains: [], policies: [], trustedIams: TRUSTED });
     expect(read.sourceIds).toEqual(compiled.sourceIds);
-    expect([...read.tagCounts].sort()).toEqual([...compiled.tagCounts].sort());
     expect(read.sourcesAt({ platform: 'postgres', database: 'DB', schema: 'public', table: 's07' })).toEqual(compiled.sourcesAt({ platform: 'postgres', database: 'db', schema: 'public', table: 's07' }));
     const everywhere = deriveSnapshot(read, { sources: new Map(), domains: new Map(), policies: new Map([['all', entitlements('all', { groups: ['G'] })]]) });
     expect(everywhere.subscriptions.has('all')).toBe(true);
     expect(() => everywhere.source('s07')).toThrow(ArtifactFormatError);
   });
 
+  it('reads a chunk index only when one of its ids or tables is looked up: a cold start compiles the policies and reads no index', () => {
+    const sources = Array.from({ length: 40 }, (_, i) => source(`s${i}`));
+    const chunks = encodeArtifact({ sources, domains: [], policies: [entitlements('p', { groups: ['G'] })] }, 4);
+    const broken = chunks.map((c, i) => (i === chunkIndex('source', 's7', 4) ? { ...c, index: new Uint8Array(gzipSync('{}')) } : c));
+    const read = snapshotFromArtifact(broken, META);
+    expect([...read.subscriptions.keys()]).toEqual(['p']);
+    const elsewhere = sources.find((s) => chunkIndex('source', s.id, 4) !== chunkIndex('source', 's7', 4) && chunkIndex('table', physicalTableKey(s), 4) !== chunkIndex('source', 's7', 4))!;
+    expect(read.source(elsewhere.id)?.facts.source).toEqual(elsewhere);
+    expect(read.sourcesAt({ platform: 'postgres', database: 'db', schema: 'public', table: elsewhere.id })).toEqual([elsewhere.id]);
+    expect(() => read.source('s7')).toThrow('unreadable artifact chunk index: not of this format');
+  });
+
+  it('keeps what a cold start reads independent of the catalog: a head holds no source, tag or table', () => {
+    const plain = Array.from({ length: 20 }, (_, i) => source(`s${i}`));
+    const tagged = plain.map((s, i) => source(s.id, [`Domain.Area${i}.Sub`], { columns: Array.from({ length: 20 }, (_, c) => ({ name: `c${c}`, tags: [`PII.Kind${i}.Col${c}`] })) }));
+    const [light] = encodeArtifact({ sources: plain, domains: [], policies: [] }, 1);
+    const [heavy] = encodeArtifact({ sources: tagged, domains: [], policies: [] }, 1);
+    expect(heavy!.head).toEqual(light!.head);
+    expect(heavy!.body.byteLength).toBeGreaterThan(light!.body.byteLength);
+    const [more] = encodeArtifact({ sources: [...plain, ...plain.map((s) => source(`${s.id}x`))], domains: [], policies: [] }, 1);
+    expect(more!.head.byteLength).toBeLessThan(light!.head.byteLength + 4);
+  });
+
   it('refuses a head of another format', () => {
-    const chunk: ArtifactChunk = { head: new Uint8Array(gzipSync(JSON.stringify({ sources: 1 }))), body: new Uint8Array(gzipSync('[]')) };
+    const chunk: ArtifactChunk = { head: new Uint8Array(gzipSync(JSON.stringify({ sources: [] }))), index: new Uint8Array(gzipSync('{}')), body: new Uint8Array(gzipSync('[]')) };
     expect(() => snapshotFromArtifact([chunk], META)).toThrow('unreadable artifact chunk head: not of this format');
     expect(() => snapshotFromArtifact([{ ...chunk, head: new Uint8Array([1, 2, 3]) }], META)).toThrow(ArtifactFormatError);
   });

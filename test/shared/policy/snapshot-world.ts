@@ -113,7 +113,6 @@ export function observe(snap: Snapshot) {
     sourceIds: snap.sourceIds,
     domains: [...snap.domains.entries()],
     subscriptions: [...snap.subscriptions.keys()],
-    tagCounts: [...snap.tagCounts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
     tables: ['t', 'T', 'u', 'v'].map((table) => snap.sourcesAt({ platform: 'postgres', database: 'DB', schema: 'public', table })),
     entries: SOURCE_IDS.map((id) => {
       const e = snap.source(id);
