@@ -32,9 +32,16 @@ export async function queryAll<T = Item>(db: Db, input: QueryCommandInput): Prom
   return (await everyPage((start) => db.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start })))) as T[];
 }
 
-/** Runs a scan to the end, page by page (bounded tables only: the catalog, the IAMs, a simulation). */
-export async function scanAll<T = Item>(db: Db, input: ScanCommandInput): Promise<T[]> {
-  return (await everyPage((start) => db.doc.send(new ScanCommand({ ...input, ExclusiveStartKey: start })))) as T[];
+/**
+ * Runs a scan to the end, page by page (bounded tables only: the catalog, the IAMs, a simulation).
+ * With `segments` above 1 it reads that many segments of the table at once, which DynamoDB serves
+ * each on its own; the items then come in no promised order.
+ */
+export async function scanAll<T = Item>(db: Db, input: ScanCommandInput, segments = 1): Promise<T[]> {
+  const segment = (part: Pick<ScanCommandInput, 'Segment' | 'TotalSegments'>) => everyPage((start) => db.doc.send(new ScanCommand({ ...input, ...part, ExclusiveStartKey: start })));
+  if (segments === 1) return (await segment({})) as T[];
+  const parts = await Promise.all(Array.from({ length: segments }, (_, Segment) => segment({ Segment, TotalSegments: segments })));
+  return parts.flat() as T[];
 }
 
 /** One page of a query from an opaque cursor; the cursor refuses a key that was not a flat string key. */

@@ -48,6 +48,24 @@ describe('catalog repository', () => {
     expect(sources[0]).not.toHaveProperty('pk');
   });
 
+  it('reads the whole catalog in parallel segments, every source once and in id order', async () => {
+    for (let i = 0; i < 30; i++) await repo.putSource(`seg${String(i).padStart(2, '0')}`, input, undefined, audit(`seg${i}`));
+    const segments: number[] = [];
+    s.db.doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const scan = args.input as { Segment?: number };
+        if (context.commandName === 'ScanCommand' && scan.Segment !== undefined) segments.push(scan.Segment);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countSegments' },
+    );
+    const ids = (await repo.scan()).sources.map((x) => x.id);
+    s.db.doc.middlewareStack.remove('countSegments');
+    expect(ids).toEqual([...new Set(ids)].sort());
+    expect(ids.filter((id) => id.startsWith('seg'))).toHaveLength(30);
+    expect(new Set(segments)).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7]));
+  });
+
   it('stores owners with their IAM, a bare userid in the default IAM, each once', async () => {
     const saved = await repo.putSource('owned', { ...input, owners: ['jdoe', { userid: 'jdoe' }, { iamid: 'okta', userid: 'jdoe' }] }, undefined, audit('owned'));
     const expected = [{ iamid: 'bim', userid: 'jdoe' }, { iamid: 'okta', userid: 'jdoe' }];
