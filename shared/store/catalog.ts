@@ -236,16 +236,9 @@ export class CatalogRepository {
    * The listing index shares the table: DynamoDB leaves its items out before they are sent.
    */
   async scan(): Promise<CatalogContents> {
-    const items = await scanAll(
-      this.db,
-      {
-        TableName: this.table,
-        ConsistentRead: true,
-        FilterExpression: 'sk = :meta AND (begins_with(pk, :source) OR begins_with(pk, :domain))',
-        ExpressionAttributeValues: { ':meta': catalogKeys.meta, ':source': catalogKeys.sourcePrefix, ':domain': catalogKeys.domainPrefix },
-      },
-      SCAN_SEGMENTS,
-    );
+    const values = { ':meta': catalogKeys.meta, ':source': catalogKeys.sourcePrefix, ':domain': catalogKeys.domainPrefix };
+    const filter = 'sk = :meta AND (begins_with(pk, :source) OR begins_with(pk, :domain))';
+    const items = await scanAll(this.db, { TableName: this.table, ConsistentRead: true, FilterExpression: filter, ExpressionAttributeValues: values }, SCAN_SEGMENTS);
     const sources = items.filter((i) => String(i.pk).startsWith(catalogKeys.sourcePrefix)).map((i) => this.toSource(i));
     const domains = items.filter((i) => String(i.pk).startsWith(catalogKeys.domainPrefix)).map((i) => withoutKeys<Domain>(i));
     const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
