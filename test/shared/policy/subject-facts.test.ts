@@ -47,4 +47,17 @@ describe("a subject's facts", () => {
     expect(decideSubscription(after, ann, 's1')!.access).toBe('granted');
     expect(subjectFacts(ann)).toContain(groupFact('group-first-named-later'));
   });
+
+  it('stay out of copies and serialisations of the subject, and are worked out for a frozen one', () => {
+    const id = groupFact('group-kept-on-the-subject');
+    const bea = subject('bea', { groups: ['group-kept-on-the-subject'] });
+    expect(subjectFacts(bea)).toContain(id);
+    const copy = { ...bea };
+    expect(Reflect.ownKeys(copy)).toEqual(Object.keys(bea));
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(subject('bea', { groups: ['group-kept-on-the-subject'] })));
+    // A copy without the group (the view of an untrusted IAM, say) holds none of its facts.
+    expect(subjectFacts({ ...bea, groups: new Set(['Other']) })).not.toContain(id);
+    const frozen = Object.freeze(subject('cid', { groups: ['group-kept-on-the-subject'] }));
+    expect(subjectFacts(frozen)).toContain(id);
+  });
 });
