@@ -28,6 +28,21 @@ const AND = 6;
 const OR = 7;
 const CALL = 8;
 
+/** Whether running `code` may call out (a call reads maps and sets, many times dearer than the facts). */
+export function callsOut(code: TestCode): boolean {
+  switch (code.op) {
+    case 'call':
+      return true;
+    case 'not':
+      return callsOut(code.operand);
+    case 'and':
+    case 'or':
+      return callsOut(code.left) || callsOut(code.right);
+    default:
+      return false;
+  }
+}
+
 /**
  * Appends `code` to `ops` as `[op, length, operands…]` (length counts the whole node, so a
  * reader skips a subtree in one step); a call's operand is its index in `calls`.

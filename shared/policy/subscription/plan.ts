@@ -1,7 +1,7 @@
 import type { Subject } from '#shared/model/identity.ts';
 import type { SourceFacts } from '../source-facts.ts';
 import { conditionSetCode } from '../conditions.ts';
-import { emit, runAt, type Call, type TestCode } from '../condition/code.ts';
+import { callsOut, emit, runAt, type Call, type TestCode } from '../condition/code.ts';
 import { NO_FACTS, subjectFacts, type SubjectFacts } from '../condition/facts.ts';
 import { trustedView, type TrustedIams } from '../trust.ts';
 import type { CompiledSubscription } from './compile.ts';
@@ -41,7 +41,16 @@ function sharedTests(policies: readonly CompiledSubscription[]): { code: TestCod
     union.attributes.push(...p.anyOf.attributes);
   }
   const merged = [...unions].map(([trusted, union]) => ({ code: conditionSetCode({ operator: 'any', ...union }), ...(trusted ? { trusted } : {}) }));
-  return [...merged, ...rest];
+  return [...merged, ...cheapFirst(rest)];
+}
+
+/**
+ * The tests that only read the subject's facts before those that call out: one that settles
+ * the answer early then spares the calls. Each test is pure and caught alone when it throws
+ * (see `settle`), so the order never changes the answer.
+ */
+function cheapFirst<T extends { code: TestCode }>(tests: readonly T[]): T[] {
+  return [...tests.filter((t) => !callsOut(t.code)), ...tests.filter((t) => callsOut(t.code))];
 }
 
 /** The access plan of a source's applicable policies. */
@@ -55,7 +64,7 @@ export function planAccess(policies: readonly CompiledSubscription[]): AccessPla
     ops.push(t);
     emit(p.code, ops, calls);
   };
-  const required = policies.filter((p) => p.merge === 'alwaysRequired');
+  const required = cheapFirst(policies.filter((p) => p.merge === 'alwaysRequired'));
   required.forEach(add);
   const sharedAt = ops.length;
   const shared = sharedTests(policies.filter((p) => p.merge === 'shareResponsibility'));
