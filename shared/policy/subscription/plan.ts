@@ -29,14 +29,25 @@ export class AccessPlan extends Int32Array {
   }
 }
 
+/** A test to plan: its code and the IAMs it trusts (absent: it reads no user data). */
+type Planned = { readonly code: TestCode; readonly trusted?: TrustedIams };
+
+/*
+ * Plans are made on the decision path (a source's first decision), so they are built with plain
+ * loops: a deoptimization inside a callback V8 inlined into an array builtin (`map`, `filter`,
+ * `forEach`) must rebuild the builtin's frame (`Deoptimizer::DoComputeBuiltinContinuation`),
+ * where Node 20's V8 was seen to abort the decision benchmark with `unreachable code`; traced,
+ * this plan's `map` was one of the functions deoptimized that way.
+ */
+
 /**
  * Share Responsibility tests, where one that holds suffices: the policies that only ask for
  * one of some groups or attributes become one test per trusted set, over all their groups and
  * attributes, tried first; the others follow, each on its own.
  */
-function sharedTests(policies: readonly CompiledSubscription[]): { code: TestCode; trusted?: TrustedIams }[] {
+function sharedTests(policies: readonly CompiledSubscription[]): Planned[] {
   const unions = new Map<TrustedIams | undefined, { groups: string[]; attributes: { name: string; value: string }[] }>();
-  const rest: { code: TestCode; trusted?: TrustedIams }[] = [];
+  const rest: Planned[] = [];
   for (const p of policies) {
     if (!p.anyOf) {
       rest.push(p);
@@ -47,17 +58,24 @@ function sharedTests(policies: readonly CompiledSubscription[]): { code: TestCod
     union.groups.push(...p.anyOf.groups);
     union.attributes.push(...p.anyOf.attributes);
   }
-  const merged = [...unions].map(([trusted, union]) => ({ code: conditionSetCode({ operator: 'any', ...union }), ...(trusted ? { trusted } : {}) }));
-  return [...merged, ...cheapFirst(rest)];
+  const out: Planned[] = [];
+  for (const [trusted, union] of unions) {
+    const code = conditionSetCode({ operator: 'any', ...union });
+    out.push(trusted ? { code, trusted } : { code });
+  }
+  return cheapFirst(rest, out);
 }
 
 /**
- * The tests that only read the subject's facts before those that call out: one that settles
- * the answer early then spares the calls. Each test is pure and caught alone when it throws
- * (see `settle`), so the order never changes the answer.
+ * Appends `tests` to `out`, those that only read the subject's facts before those that call
+ * out: one that settles the answer early then spares the calls. Each test is pure and caught
+ * alone when it throws (see `settle`), so the order never changes the answer.
  */
-function cheapFirst<T extends { code: TestCode }>(tests: readonly T[]): T[] {
-  return [...tests.filter((t) => !callsOut(t.code)), ...tests.filter((t) => callsOut(t.code))];
+function cheapFirst(tests: readonly Planned[], out: Planned[] = []): Planned[] {
+  const dear: Planned[] = [];
+  for (const t of tests) (callsOut(t.code) ? dear : out).push(t);
+  for (const t of dear) out.push(t);
+  return out;
 }
 
 /** The access plan of a source's applicable policies. */
@@ -65,17 +83,22 @@ export function planAccess(policies: readonly CompiledSubscription[]): AccessPla
   const ops: number[] = [];
   const calls: Call[] = [];
   const trusts: TrustedIams[] = [];
-  const add = (p: { code: TestCode; trusted?: TrustedIams }): void => {
-    let t = p.trusted === undefined ? -1 : trusts.indexOf(p.trusted);
-    if (p.trusted !== undefined && t === -1) t = trusts.push(p.trusted) - 1;
-    ops.push(t);
-    emit(p.code, ops, calls);
+  const add = (tests: readonly Planned[]): void => {
+    for (const p of tests) {
+      let t = p.trusted === undefined ? -1 : trusts.indexOf(p.trusted);
+      if (p.trusted !== undefined && t === -1) t = trusts.push(p.trusted) - 1;
+      ops.push(t);
+      emit(p.code, ops, calls);
+    }
   };
-  const required = cheapFirst(policies.filter((p) => p.merge === 'alwaysRequired'));
-  required.forEach(add);
+  const alwaysRequired: CompiledSubscription[] = [];
+  const shareResponsibility: CompiledSubscription[] = [];
+  for (const p of policies) (p.merge === 'alwaysRequired' ? alwaysRequired : shareResponsibility).push(p);
+  const required = cheapFirst(alwaysRequired);
+  add(required);
   const sharedAt = ops.length;
-  const shared = sharedTests(policies.filter((p) => p.merge === 'shareResponsibility'));
-  shared.forEach(add);
+  const shared = sharedTests(shareResponsibility);
+  add(shared);
   return new AccessPlan(ops, calls, trusts, required.length, shared.length, sharedAt);
 }
 
