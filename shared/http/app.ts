@@ -43,6 +43,9 @@ export function createBaseApp(name: string, services: Pick<Services, 'log' | 'me
     c.set('log', log);
     c.set('defaultIam', services.config.defaultIam);
     c.set('checkReplies', !services.config.inAws);
+    // Set before the answer exists, so it is built with it: set on a built answer, Hono
+    // rebuilds that answer as a stream, which cost a small request more than its decision.
+    c.header('x-request-id', requestId);
     const started = performance.now();
     try {
       await runInRequest(ids, next);
@@ -50,7 +53,7 @@ export function createBaseApp(name: string, services: Pick<Services, 'log' | 'me
       // One request is one invocation behind API Gateway: its metrics are flushed with it.
       services.metrics.flush();
     }
-    c.header('x-request-id', requestId);
+    if (!c.res.headers.has('x-request-id')) c.header('x-request-id', requestId);
     log.debug('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
   });
   app.onError(async (err, c) => {

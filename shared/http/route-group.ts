@@ -35,15 +35,19 @@ function checkBody(route: AnyRoute, status: number, schema: z.ZodType, body: unk
  * Checks every success answer against its route's declaration: run outside AWS, so every test
  * and `npm start` check the document against the code. A `c.json` reply is checked as the JSON
  * it becomes, before it is sent: cloning the response instead turns each answer into a teed
- * stream, the costliest step of a small request. Any other reply is read from a clone.
+ * stream, the costliest step of a small request. Its text is made once, checked and sent (a
+ * second `JSON.stringify` of a decision cost as much as deciding it). Any other reply is read
+ * from a clone.
  */
 function checkingReplies(c: Context<AppEnv>, route: AnyRoute): (res: Response) => Promise<void> {
   const checked = new WeakSet<Response>();
-  const json = c.json as (object: unknown, ...rest: unknown[]) => Response;
-  c.json = ((object: unknown, ...rest: unknown[]) => {
-    const res = json(object, ...rest);
+  const body = c.body as (text: string, arg?: unknown, headers?: Record<string, string | string[]>) => Response;
+  c.json = ((object: unknown, arg?: unknown, headers?: Record<string, string | string[]>) => {
+    const text = JSON.stringify(object);
+    // As `c.json` does: JSON unless the reply names its own type.
+    const res = body(text, arg, { 'Content-Type': 'application/json', ...headers });
     const schema = declaredSchema(route, res.status);
-    if (schema) checkBody(route, res.status, schema, JSON.parse(JSON.stringify(object)));
+    if (schema) checkBody(route, res.status, schema, JSON.parse(text));
     checked.add(res);
     return res;
   }) as typeof c.json;

@@ -158,6 +158,21 @@ describe('a route group', () => {
     expect(raw.status).toBe(500);
   });
 
+  it('answers every request with its own request id: a success, a checked reply, a refusal, an unknown path', async () => {
+    const app = appFor(user(new Set(['GOVERNANCE'])));
+    const answers = [
+      await put(app, '/v1/things/abc', JSON.stringify({ name: 'n' })),
+      await app.request('/v1/things/encoded/date'),
+      await put(app, '/v1/things/abc', '{'),
+      await app.request('/v1/nowhere'),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 400, 404]);
+    const ids = answers.map((r) => r.headers.get('x-request-id'));
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(answers.map((r) => r.headers.get('content-type'))).toEqual(['application/json', 'application/json', 'application/problem+json', 'application/problem+json']);
+  });
+
   it('refuses a declaration whose path parameters and params differ, or a route outside its group', () => {
     const misnamed = { summary: 's', guard: requires('GOVERNANCE'), responses: {} } as const;
     expect(() => route('misnamed', 'get', '/v1/things/{id}', { ...misnamed, params: z.object({ key: z.string() }) })).toThrow('path parameters id but params key');
