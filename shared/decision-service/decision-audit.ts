@@ -10,13 +10,25 @@ import type { DecisionContext } from './context.ts';
  */
 export const BATCH_RECORD_BYTES = 128 * 1024;
 
-/** What the audit trail keeps of a decision: the verdict and what it rests on, not the SQL. */
+/** Keys of the policies `held` or not, by whether they did; absent when none. */
+function policiesWhere(d: Decision, held: boolean, name: 'satisfied' | 'unsatisfied') {
+  const keys = d.subscription.filter((v) => v.satisfied === held).map((v) => v.policyKey);
+  return keys.length ? { [name]: keys } : {};
+}
+
+/**
+ * What the audit trail keeps of a decision: the verdict and what it rests on, not the SQL nor
+ * the explanations. Policy keys are listed by outcome and empty lists left out: DynamoDB
+ * Local's time to store a record grows with its size, and a batch record holds a hundred.
+ */
 function verdictOf(d: Decision) {
+  const masked = d.columns.filter((c) => c.action === 'mask').map((c) => c.name);
   return {
     access: d.access,
     ...(d.reason ? { reason: d.reason } : {}),
-    policies: d.subscription.map((v) => ({ policyKey: v.policyKey, satisfied: v.satisfied })),
-    ...(d.columns.length ? { maskedColumns: d.columns.filter((c) => c.action === 'mask').map((c) => c.name) } : {}),
+    ...policiesWhere(d, true, 'satisfied'),
+    ...policiesWhere(d, false, 'unsatisfied'),
+    ...(masked.length ? { maskedColumns: masked } : {}),
     ...(d.rowFilter.policyKeys.length ? { rowFilterPolicies: d.rowFilter.policyKeys } : {}),
   };
 }

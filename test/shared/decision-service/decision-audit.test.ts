@@ -22,7 +22,34 @@ describe('the audit records of decisions asked together', () => {
   it('keeps a lone decision its own record', () => {
     const [record, ...rest] = decisionRecords({ caller: engine, requestId: 'r' }, [decision('sales', ['p'])], 'postgres');
     expect(rest).toEqual([]);
-    expect(record).toMatchObject({ targetType: 'dataSource', targets: ['sales'], requestId: 'r', payload: { access: 'denied', policies: [{ policyKey: 'p', satisfied: false }] } });
+    expect(record).toMatchObject({ targetType: 'dataSource', targets: ['sales'], requestId: 'r', payload: { access: 'denied', unsatisfied: ['p'] } });
+  });
+
+  it('names each policy once, by whether it held, and masked columns only when a column is masked', () => {
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { maxLength: 8 }), fc.array(fc.boolean(), { maxLength: 8 }), (held, masked) => {
+        const d: Decision = {
+          ...decision('sales', []),
+          subscription: held.map((satisfied, i) => ({ policyKey: `p${i}`, merge: 'alwaysRequired', satisfied, explanation: 'why' })),
+          columns: masked.map((m, i) => ({ name: `c${i}`, action: m ? 'mask' : 'clear', expression: `c${i}` })),
+        };
+        const [{ payload }] = decisionRecords({ caller: engine }, [d], 'postgres') as [{ payload: Record<string, unknown> }];
+        const keys = (want: boolean) => held.flatMap((h, i) => (h === want ? [`p${i}`] : []));
+        const maskedNames = masked.flatMap((m, i) => (m ? [`c${i}`] : []));
+        expect(payload.satisfied).toEqual(keys(true).length ? keys(true) : undefined);
+        expect(payload.unsatisfied).toEqual(keys(false).length ? keys(false) : undefined);
+        expect(payload.maskedColumns).toEqual(maskedNames.length ? maskedNames : undefined);
+        expect(JSON.stringify(payload)).not.toContain('explanation');
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('keeps the record of a hundred ordinary decisions small: about a hundred bytes a decision', () => {
+    const hundred = Array.from({ length: 100 }, (_, i) => decision(`source_${i}`, ['country-access', 'employees-only', 'legal-team']));
+    const records = decisionRecords({ caller: engine }, hundred, 'postgres');
+    expect(records).toHaveLength(1);
+    expect(Buffer.byteLength(JSON.stringify(records[0]))).toBeLessThan(12 * 1024);
   });
 
   it('holds every decision exactly once, in order, in records that stay within the bound however large the decisions', () => {
