@@ -33,7 +33,7 @@ describe('the audit records of decisions asked together', () => {
           subscription: held.map((satisfied, i) => ({ policyKey: `p${i}`, merge: 'alwaysRequired', satisfied, explanation: 'why' })),
           columns: masked.map((m, i) => ({ name: `c${i}`, action: m ? 'mask' : 'clear', expression: `c${i}` })),
         };
-        const [{ payload }] = decisionRecords({ caller: engine }, [d], 'postgres') as [{ payload: Record<string, unknown> }];
+        const payload = decisionRecords({ caller: engine }, [d], 'postgres')[0]!.payload;
         const keys = (want: boolean) => held.flatMap((h, i) => (h === want ? [`p${i}`] : []));
         const maskedNames = masked.flatMap((m, i) => (m ? [`c${i}`] : []));
         expect(payload.satisfied).toEqual(keys(true).length ? keys(true) : undefined);
