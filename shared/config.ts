@@ -22,6 +22,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Emit CloudWatch metrics (EMF lines on stdout). */
   readonly metrics: boolean;
+  /** Check every success answer against its route's declared schema (off in AWS, where nothing can act on a mismatch). */
+  readonly checkReplies: boolean;
   readonly dynamoEndpoint?: string;
   /** Physical table names (Lambda); locally the logical names, prefixed. */
   readonly tableNames: Partial<Record<TableName, string>>;
@@ -109,6 +111,7 @@ const envSchema = z.object({
   LOG_LEVEL: optional(level),
   POWERTOOLS_SERVICE_NAME: optional(z.string()),
   WARDEN_METRICS: optional(z.enum(['on', 'off'])),
+  WARDEN_CHECK_REPLIES: optional(z.enum(['on', 'off'])),
   DYNAMODB_ENDPOINT: optional(z.url()),
   WARDEN_ADMIN_KEY_SECRET_ARN: optional(z.string()),
   WARDEN_SIGNING_KEY_ARN: optional(z.string()),
@@ -169,6 +172,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     serviceName: e.POWERTOOLS_SERVICE_NAME ?? 'warden',
     logLevel: e.LOG_LEVEL ?? (inAws ? 'info' : 'warn'),
     metrics: (e.WARDEN_METRICS ?? (inAws ? 'on' : 'off')) === 'on',
+    checkReplies: (e.WARDEN_CHECK_REPLIES ?? (inAws ? 'off' : 'on')) === 'on',
     ...(e.DYNAMODB_ENDPOINT ? { dynamoEndpoint: e.DYNAMODB_ENDPOINT } : {}),
     tableNames,
     ...(e.WARDEN_ADMIN_KEY_SECRET_ARN ? { adminKeySecretArn: e.WARDEN_ADMIN_KEY_SECRET_ARN } : {}),

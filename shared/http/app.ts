@@ -42,7 +42,7 @@ export function createBaseApp(name: string, services: Pick<Services, 'log' | 'me
     c.set('requestId', requestId);
     c.set('log', log);
     c.set('defaultIam', services.config.defaultIam);
-    c.set('checkReplies', !services.config.inAws);
+    c.set('checkReplies', services.config.checkReplies);
     // Set before the answer exists, so it is built with it: set on a built answer, Hono
     // rebuilds that answer as a stream, which cost a small request more than its decision.
     c.header('x-request-id', requestId);

@@ -9,7 +9,7 @@ export interface AppEnv {
     log: Logger;
     /** The IAM of a user named without one (`WARDEN_DEFAULT_IAM`), for routes' self rules. */
     defaultIam: string;
-    /** Outside AWS every success answer is checked against its route's declared schema. */
+    /** Every success answer is checked against its route's declared schema (`WARDEN_CHECK_REPLIES`, on outside AWS). */
     checkReplies: boolean;
   };
 }

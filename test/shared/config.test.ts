@@ -14,7 +14,7 @@ const LAMBDA = {
 describe('configuration', () => {
   it('runs locally on defaults: the built-in IAM, quiet logs, no metrics', () => {
     const c = readConfig({});
-    expect(c).toMatchObject({ inAws: false, defaultIam: 'bim', logLevel: 'warn', metrics: false, snapshotRefreshMs: 1000, issuer: 'http://127.0.0.1:8080' });
+    expect(c).toMatchObject({ inAws: false, defaultIam: 'bim', logLevel: 'warn', metrics: false, checkReplies: true, snapshotRefreshMs: 1000, issuer: 'http://127.0.0.1:8080' });
     expect(c.local).toEqual({ port: 8080, syncIntervalMs: 300_000 });
   });
 
@@ -33,7 +33,7 @@ describe('configuration', () => {
   });
 
   it('fails fast in Lambda when the issuer or a table name is missing, naming every one', () => {
-    expect(readConfig(LAMBDA)).toMatchObject({ inAws: true, issuer: 'https://api.example.com', logLevel: 'info', metrics: true, tableNames: { audit: 'Audit' } });
+    expect(readConfig(LAMBDA)).toMatchObject({ inAws: true, issuer: 'https://api.example.com', logLevel: 'info', metrics: true, checkReplies: false, tableNames: { audit: 'Audit' } });
     const { WARDEN_ISSUER: _issuer, TABLE_AUDIT: _audit, ...missing } = LAMBDA;
     expect(() => readConfig(missing)).toThrow(ConfigError);
     expect(() => readConfig(missing)).toThrow('invalid configuration: `WARDEN_ISSUER`: required in AWS Lambda; `TABLE_AUDIT`: required in AWS Lambda');
@@ -45,6 +45,12 @@ describe('configuration', () => {
     expect(attempt).toThrow(/`PORT`/);
     expect(attempt).toThrow(/WARDEN_IMPERSONATION_TTL_SECONDS `5`/);
     expect(attempt).toThrow(/WARDEN_EXTERNAL_SOURCE_ALLOWED_HOSTS entry `x\/y`/);
+  });
+
+  it('checks replies outside AWS unless told not to, and in AWS only when told to', () => {
+    expect(readConfig({ WARDEN_CHECK_REPLIES: 'off' }).checkReplies).toBe(false);
+    expect(readConfig({ ...LAMBDA, WARDEN_CHECK_REPLIES: 'on' }).checkReplies).toBe(true);
+    expect(() => readConfig({ WARDEN_CHECK_REPLIES: 'yes' })).toThrow(/`WARDEN_CHECK_REPLIES`/);
   });
 
   it('treats an empty variable as unset', () => {
