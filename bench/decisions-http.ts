@@ -2,7 +2,8 @@
  * Decisions over local HTTP against the local server (DynamoDB Local, seed, audit on), in the
  * three shapes of issue #16: one connection (p50/p99 of sequential requests), 64 connections
  * (single decisions/s) and `POST /v1/decisions/batch` (decisions/s), with DynamoDB Local's own
- * write rate at the same concurrency as the yardstick, and the same shapes once more with the
+ * write rate at the same concurrency as the yardstick (decision records 25 a call, 4 calls in
+ * flight; a batch request's record, 16 in flight), and the same shapes once more with the
  * audit write answered in memory: the floor of this machine without DynamoDB Local, measured
  * here only (the product always waits for DynamoDB). `npm run bench:decisions` prints one JSON
  * object per benchmark; this one is the last.
@@ -14,6 +15,8 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { newSecret, sha256Hex } from '#shared/auth/secrets.ts';
 import { completeRecord } from '#shared/audit/record.ts';
 import { readConfig } from '#shared/config.ts';
+import type { DecisionContext } from '#shared/decision-service/context.ts';
+import { decisionRecords } from '#shared/decision-service/decision-audit.ts';
 import { startLocal } from '#local/bootstrap.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -94,9 +97,11 @@ async function busy(path: string, bodies: string[], headers: Record<string, stri
   };
 }
 
-/** DynamoDB Local alone: decision-shaped records written as the batcher writes them, `inFlight` calls at a time of `size` items each. */
-async function dynamoWrites(inFlight: number, size: number, seconds: number) {
-  const item = () => warden.services.audit.item(completeRecord({ actor: { type: 'service', id: 'bench' }, action: 'DECISION', actionStatus: 'SUCCESS', targetType: 'dataSource', targets: ['sales'], payload: { access: 'granted', dialect: 'postgres' } }));
+/** A single decision's audit record, as the batcher writes it. */
+const decisionItem = () => warden.services.audit.item(completeRecord({ actor: { type: 'service', id: 'bench' }, action: 'DECISION', actionStatus: 'SUCCESS', targetType: 'dataSource', targets: ['sales'], payload: { access: 'granted', dialect: 'postgres' } }));
+
+/** DynamoDB Local alone: records of `item` written as the batcher writes them, `inFlight` calls at a time of `size` items each. */
+async function dynamoWrites(inFlight: number, size: number, seconds: number, item: () => Record<string, unknown> = decisionItem) {
   const ms: number[] = [];
   const end = performance.now() + seconds * 1000;
   await Promise.all(
@@ -109,7 +114,7 @@ async function dynamoWrites(inFlight: number, size: number, seconds: number) {
     }),
   );
   ms.sort((a, b) => a - b);
-  return { inFlight, itemsPerCall: size, itemsPerSecond: Math.round((ms.length * size) / seconds), callP50Ms: percentile(ms, 0.5) };
+  return { inFlight, itemsPerCall: size, itemKb: Math.round(Buffer.byteLength(JSON.stringify(item())) / 100) / 10, itemsPerSecond: Math.round((ms.length * size) / seconds), callP50Ms: percentile(ms, 0.5) };
 }
 
 try {
@@ -141,7 +146,15 @@ try {
   };
   await oneConnection('/v1/decisions', single, headers);
   const dynamoDb = await shapes();
-  const dynamoLocal = { lone: await dynamoWrites(1, 1, 3), grouped: await dynamoWrites(4, 25, 3) };
+  // The record of one batch request, to write as many at the batch shape's concurrency as DynamoDB Local takes.
+  const engine: DecisionContext = { caller: { principal: { type: 'service', id: 'bench' }, permissions: new Set(['QUERY_ENGINE']), via: 'api-key' } };
+  const asked = await warden.services.decisions.decideMany(engine, { iamid: 'okta', userid: 'bob' }, batchIds, 'postgres');
+  const [batchRecord] = decisionRecords(engine, asked, 'postgres');
+  const dynamoLocal = {
+    lone: await dynamoWrites(1, 1, 3),
+    grouped: await dynamoWrites(4, 25, 3),
+    batchRecords: await dynamoWrites(16, 1, 3, () => warden.services.audit.item(completeRecord(batchRecord!))),
+  };
   auditInMemory = true;
   const floor = await shapes();
   auditInMemory = false;
