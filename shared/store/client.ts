@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { storeError } from './errors.ts';
 import { TABLE_NAMES, type TableName } from './tables.ts';
@@ -20,12 +20,21 @@ export interface DbOptions {
   readonly tableNames?: Partial<Record<TableName, string>>;
 }
 
+const silent = () => {};
+/**
+ * The SDK's logger: silent, and without `info`, for which the SDK would otherwise run its
+ * sensitive-data filter over every call's whole input and output (a batch of audit records,
+ * a catalog page) to build a line nothing writes. The SDK calls `info` only as `info?.()`.
+ */
+const SDK_LOGGER = { debug: silent, warn: silent, error: silent } as unknown as NonNullable<DynamoDBClientConfig['logger']>;
+
 /** Builds the document client; empty strings and undefined are dropped from items. */
 export function createDb(options: DbOptions = {}): Db {
   const client = new DynamoDBClient({
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.region ? { region: options.region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    logger: SDK_LOGGER,
   });
   // Outermost, so it sees what is left after the SDK's own retries: a throttled or failing
   // DynamoDB reaches callers as a `StoreUnavailableError` (503), never as a raw SDK error.

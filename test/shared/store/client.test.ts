@@ -1,0 +1,37 @@
+import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Services } from '#shared/services.ts';
+import { testServices } from '../../support/services.ts';
+
+let services: Services;
+beforeAll(async () => {
+  services = await testServices();
+});
+
+describe('the store client', () => {
+  it('walks no call’s input or output to build an SDK log line nothing writes', async () => {
+    const { db } = services;
+    let filtered = 0;
+    const count = (data: unknown) => {
+      filtered++;
+      return data;
+    };
+    // Stands in for the SDK's sensitive-data filters of the call being sent, counting their use.
+    db.doc.middlewareStack.add(
+      (next, context) => (args) => {
+        Object.assign(context, { inputFilterSensitiveLog: count, outputFilterSensitiveLog: count });
+        return next(args);
+      },
+      { step: 'initialize', name: 'countLogFilters' },
+    );
+    try {
+      const items = Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: { pk: 'client-test', sk: String(i), payload: 'x'.repeat(1000) } } }));
+      await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.tables.audit]: items } }));
+      const read = await db.doc.send(new GetCommand({ TableName: db.tables.audit, Key: { pk: 'client-test', sk: '7' } }));
+      expect(read.Item?.payload).toHaveLength(1000);
+      expect(filtered).toBe(0);
+    } finally {
+      db.doc.middlewareStack.remove('countLogFilters');
+    }
+  });
+});
