@@ -113,43 +113,95 @@ function resumeAt(cursor: Key | undefined, plan: Group[], q: AuditQuery): { inde
 const newestFirst = (skName: string) => (a: Item, b: Item) =>
   Buffer.compare(Buffer.from(String(b[skName]), 'utf8'), Buffer.from(String(a[skName]), 'utf8'));
 
-/** Up to `want` items of one partition, newest first, in range and below `before` when given. */
-async function newest(db: Db, g: Group, pk: string, q: AuditQuery, before: string | undefined, want: number): Promise<Item[]> {
-  const items: Item[] = [];
-  const names = Object.fromEntries(g.filters.map((f, n) => [`#f${n}`, f.attribute]));
-  const values = Object.fromEntries(g.filters.map((f, n) => [`:f${n}`, f.value]));
-  let start: Key | undefined;
-  do {
-    const missing = want - items.length;
-    const res = await db.doc.send(
-      new QueryCommand({
-        TableName: db.tables.audit,
-        ...(g.index ? { IndexName: g.index } : {}),
-        // BETWEEN is inclusive: the item at `before` (the last one returned) is read and skipped.
-        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-        ExpressionAttributeNames: { '#pk': g.pkName, '#sk': g.skName, ...names },
-        ExpressionAttributeValues: { ':pk': pk, ':from': q.from, ':to': before ?? `${q.to}#${AFTER_ID}`, ...values },
-        ...(g.filters.length ? { FilterExpression: g.filters.map((_, n) => `#f${n} = :f${n}`).join(' AND ') } : {}),
-        ScanIndexForward: false,
-        Limit: g.sparse ? Math.max(missing, MIN_FILTERED_READ) : missing + (before === undefined ? 0 : 1),
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of res.Items ?? []) {
-      if (items.length === want) break;
-      if (item[g.skName] !== before) items.push(item);
+/** One partition of a group, read newest first in steps: what has been read and where the next step starts. */
+class PartitionReader {
+  readonly items: Item[] = [];
+  done = false;
+  private start: Key | undefined;
+  private first = true;
+
+  constructor(
+    private readonly db: Db,
+    private readonly g: Group,
+    private readonly pk: string,
+    private readonly q: AuditQuery,
+    private readonly before: string | undefined,
+  ) {}
+
+  /** The oldest item read so far. */
+  get last(): Item | undefined {
+    return this.items.at(-1);
+  }
+
+  /** Reads at least `n` more items, fewer only at the end of the partition's range. */
+  async more(n: number): Promise<void> {
+    const { g, q, before } = this;
+    const names = Object.fromEntries(g.filters.map((f, i) => [`#f${i}`, f.attribute]));
+    const values = Object.fromEntries(g.filters.map((f, i) => [`:f${i}`, f.value]));
+    const target = this.items.length + n;
+    while (!this.done && this.items.length < target) {
+      const missing = target - this.items.length;
+      // BETWEEN is inclusive: the item at `before` (the last one returned) is read and skipped.
+      const skipped = this.first && before !== undefined ? 1 : 0;
+      const res = await this.db.doc.send(
+        new QueryCommand({
+          TableName: this.db.tables.audit,
+          ...(g.index ? { IndexName: g.index } : {}),
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#pk': g.pkName, '#sk': g.skName, ...names },
+          ExpressionAttributeValues: { ':pk': this.pk, ':from': q.from, ':to': before ?? `${q.to}#${AFTER_ID}`, ...values },
+          ...(g.filters.length ? { FilterExpression: g.filters.map((_, i) => `#f${i} = :f${i}`).join(' AND ') } : {}),
+          ScanIndexForward: false,
+          Limit: g.sparse ? Math.max(missing, MIN_FILTERED_READ) : missing + skipped,
+          ExclusiveStartKey: this.start,
+        }),
+      );
+      this.first = false;
+      // Every item of the response is kept (a later step starts after the last one evaluated).
+      for (const item of res.Items ?? []) if (item[g.skName] !== before) this.items.push(item);
+      this.start = res.LastEvaluatedKey;
+      this.done = this.start === undefined;
     }
-    start = res.LastEvaluatedKey;
-  } while (start && items.length < want);
-  return items;
+  }
+}
+
+/**
+ * What each partition of a group reads first for a page of `want`: its even share plus two
+ * standard deviations of how records spread over shards by their id's hash, so a page rarely
+ * needs a second read of any shard. A single partition reads the whole page.
+ */
+function firstShare(want: number, partitions: number): number {
+  if (partitions === 1) return want;
+  const share = want / partitions;
+  return Math.min(want, Math.ceil(share + 2 * Math.sqrt(share)) + 1);
+}
+
+/**
+ * The newest `want` items of a group's partitions, below `before` when given. Each partition reads
+ * its share; then, while some partition not read to its end has read nothing older than the
+ * page's cut (the `want`-th newest item read), it might hold items above the cut and reads more
+ * (twice what it has, at most the page). The other partitions are not read again.
+ */
+async function newestOfGroup(db: Db, g: Group, q: AuditQuery, before: string | undefined, want: number): Promise<Item[]> {
+  const order = newestFirst(g.skName);
+  const readers = g.pks.map((pk) => new PartitionReader(db, g, pk, q, before));
+  const share = firstShare(want, readers.length);
+  await Promise.all(readers.map((r) => r.more(share)));
+  for (;;) {
+    const merged = readers.flatMap((r) => r.items).sort(order);
+    const cut = merged.length >= want ? merged[want - 1] : undefined;
+    const short = readers.filter((r) => !r.done && (cut === undefined || r.last === undefined || order(r.last, cut) < 0));
+    if (!short.length) return merged.slice(0, want);
+    await Promise.all(short.map((r) => r.more(Math.min(want, Math.max(share, r.items.length)))));
+  }
 }
 
 /**
  * Reads audit records newest first: by bare user id (gsi1, optionally filtered by action and
  * narrowed to one IAM), by action (gsi2, its shards), or else day by day backwards from `to` to
- * `from`, each day's shards. The shards of a group are read in parallel, each up to the page size,
- * and merged; every record above the last one returned was in the page, so the cursor (the group
- * and that record's sort key) never repeats or skips a record.
+ * `from`, each day's shards. The shards of a group are read in parallel, each about its share of
+ * the page (`newestOfGroup`), and merged; every record above the last one returned was in the
+ * page, so the cursor (the group and that record's sort key) never repeats or skips a record.
  */
 export async function queryAudit(db: Db, q: AuditQuery): Promise<AuditPage> {
   const plan = groups(q);
@@ -160,8 +212,7 @@ export async function queryAudit(db: Db, q: AuditQuery): Promise<AuditPage> {
     const g = plan[i]!;
     const before = i === resume.index ? resume.before : undefined;
     const want = q.limit - records.length;
-    const read = await Promise.all(g.pks.map((pk) => newest(db, g, pk, q, before, want)));
-    const page = read.flat().sort(newestFirst(g.skName)).slice(0, want);
+    const page = await newestOfGroup(db, g, q, before, want);
     records.push(...page.map(toRecord));
     const tail = page.at(-1);
     if (tail) last = { group: g, sk: String(tail[g.skName]) };

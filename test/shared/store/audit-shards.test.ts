@@ -144,4 +144,55 @@ describe('audit page cost', () => {
     const twoDays = { ...oneDay, from: new Date(day - DAY_MS).toISOString(), limit: 100 };
     expect(await cost(twoDays)).toMatchObject({ queries: 2 * (AUDIT_SHARDS + 1), records: 40, next: null });
   });
+
+  it('reads about its share of a small page from each shard, not the whole page from every shard', async () => {
+    const { queryAudit } = await import('#shared/store/audit-query.ts');
+    const day = Date.UTC(2005, 3, 4);
+    const records = Array.from({ length: 800 }, (_, i) => {
+      const at = new Date(day + 60_000 * i);
+      const id = `${at.getTime().toString(36).padStart(9, '0')}-share-${i}`;
+      return { actor: { type: 'service', id: 'share' }, action: 'S', actionStatus: 'SUCCESS', targetType: 't', targets: [], payload: {}, id, eventTimestamp: at.toISOString(), userId: 'service:share' as AuditId } satisfies AuditRecord;
+    });
+    await store(records.map((r) => s.audit.item(r)));
+    let queries = 0;
+    let items = 0;
+    const send = async (doc: Db['doc'], cmd: Parameters<Db['doc']['send']>[0]) => {
+      queries++;
+      const out = (await doc.send(cmd)) as { ScannedCount?: number };
+      items += out.ScannedCount ?? 0;
+      return out;
+    };
+    const counted: Db = { tables: s.db.tables, doc: new Proxy(s.db.doc, { get: (doc, name) => (name === 'send' ? (cmd: Parameters<typeof doc.send>[0]) => send(doc, cmd) : Reflect.get(doc, name)) }) };
+    const newest = [...records].sort(bySortKeyNewestFirst).map((r) => r.id);
+    let cursor: string | null = null;
+    for (const [n, limit] of [10, 50, 50].entries()) {
+      queries = 0;
+      items = 0;
+      const page = await queryAudit(counted, { from: new Date(day).toISOString(), to: new Date(day + DAY_MS - 1).toISOString(), limit, cursor });
+      const offset = n === 0 ? 0 : 10 + 50 * (n - 1);
+      expect(page.records.map((r) => r.id)).toEqual(newest.slice(offset, offset + limit));
+      // Before each shard read its share, a page read `limit` items from each of the 17 partitions.
+      expect(items, `page ${n}`).toBeLessThanOrEqual(3 * limit + 3 * (AUDIT_SHARDS + 1));
+      expect(queries, `page ${n}`).toBeLessThanOrEqual(AUDIT_SHARDS + 1 + 4);
+      cursor = page.nextCursor;
+    }
+  });
+
+  it('reads more only from a shard that holds most of the page, doubling what it reads', async () => {
+    const { queryAudit } = await import('#shared/store/audit-query.ts');
+    const day = Date.UTC(2005, 4, 5);
+    const records = Array.from({ length: 120 }, (_, i) => {
+      const at = new Date(day + 60_000 * i);
+      const id = `${at.getTime().toString(36).padStart(9, '0')}-skew-${i}`;
+      return { actor: { type: 'service', id: 'skew' }, action: 'K', actionStatus: 'SUCCESS', targetType: 't', targets: [], payload: {}, id, eventTimestamp: at.toISOString(), userId: 'service:skew' as AuditId } satisfies AuditRecord;
+    });
+    // All but every tenth record sit in the pre-sharding partition: one partition holds the page.
+    await store(records.map((r, i) => (i % 10 ? legacyItem(r) : s.audit.item(r))));
+    let queries = 0;
+    const counted: Db = { tables: s.db.tables, doc: new Proxy(s.db.doc, { get: (doc, name) => (name === 'send' ? (cmd: Parameters<typeof doc.send>[0]) => (queries++, doc.send(cmd)) : Reflect.get(doc, name)) }) };
+    const page = await queryAudit(counted, { from: new Date(day).toISOString(), to: new Date(day + DAY_MS - 1).toISOString(), limit: 50 });
+    expect(page.records.map((r) => r.id)).toEqual([...records].sort(bySortKeyNewestFirst).slice(0, 50).map((r) => r.id));
+    // 17 first reads, then the old partition alone: 8, 16 and 32 items more.
+    expect(queries).toBe(AUDIT_SHARDS + 1 + 3);
+  });
 });
