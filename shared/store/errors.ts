@@ -74,3 +74,6 @@ export function failedConditionIndex(err: unknown): number {
   const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
   return reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
 }
+
+/** Thrown when a group's attribute values would no longer fit the one item that holds them. */
+export class GroupAttributesLimitError extends domainError('GroupAttributesLimitError', 'invalid') {}

@@ -2,18 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditInput } from '#shared/audit/record.ts';
 import type { Attributes, Source } from '#shared/model/identity.ts';
-import { attributeItems, readAttributes, type SourceAttributes } from './attributes.ts';
+import type { SourceAttributes } from './attributes.ts';
 import type { AuditRepository } from './audit.ts';
-import { batchDelete } from './batch.ts';
+import { batchDelete, batchGetAll } from './batch.ts';
 import type { Db } from './client.ts';
-import { ConflictError, NotFoundError, VersionMismatchError } from './errors.ts';
+import { ConflictError, VersionMismatchError } from './errors.ts';
 import { withoutKeys } from './item.ts';
 import { identityKeys } from './key-formats.ts';
 import type { MembershipRepository, MemberPage } from './memberships.ts';
 import { partitionPage, queryAll, type PageRequest } from './pages.ts';
 import { AuditedRepository } from './repository.ts';
+import { emptyAttributesItem, groupAttributesKey, partitionAttributes, setGroupAttributes } from './group-attributes.ts';
 import { readScimDocument, scimDocument } from './scim.ts';
-import { nowIso, transact, transactInChunks, type TransactItem } from './transact.ts';
+import { nowIso, transact, type TransactItem } from './transact.ts';
 
 /** A group's profile item. Groups are named per IAM; the id is stable across renames. */
 export interface GroupRecord {
@@ -76,6 +77,7 @@ export class GroupRepository extends AuditedRepository {
       [
         { Put: { TableName: this.table, Item: this.profileItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
         { Put: { TableName: this.table, Item: this.nameMarker(record), ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: this.table, Item: emptyAttributesItem(record.iamid, record.id) } },
         ...optional(this.externalIdItem(record)).map((Item) => ({ Put: { TableName: this.table, Item } })),
         ...(audit ? [this.audit.put(audit)] : []),
       ],
@@ -86,12 +88,31 @@ export class GroupRepository extends AuditedRepository {
 
   /** Profile and attribute values, or undefined. */
   async get(iamid: string, id: string): Promise<GroupAggregate | undefined> {
-    const items = await queryAll(this.db, {
-      TableName: this.table,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': identityKeys.group(iamid, id) },
-    });
-    return assembleGroup(items);
+    return assembleGroup(await queryAll(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': identityKeys.group(iamid, id) } }));
+  }
+
+  /**
+   * The groups of `ids` that exist, in the order of `ids`, each profile and attributes item
+   * read in BatchGetItems of 100 keys, 50 groups a call: what a user's view costs does not grow
+   * one request per group. Only a group still holding one item per attribute key is queried.
+   */
+  async getMany(iamid: string, ids: readonly string[]): Promise<GroupAggregate[]> {
+    const unique = [...new Set(ids)];
+    const keys = unique.flatMap((id) => [{ pk: identityKeys.group(iamid, id), sk: identityKeys.profile }, groupAttributesKey(iamid, id)]);
+    const byPk = new Map<string, Array<Record<string, unknown>>>();
+    for (const item of await batchGetAll(this.db, this.table, keys)) {
+      const list = byPk.get(item.pk as string);
+      if (list) list.push(item);
+      else byPk.set(item.pk as string, [item]);
+    }
+    const groups = await Promise.all(
+      unique.map((id) => {
+        const items = byPk.get(identityKeys.group(iamid, id));
+        if (!items?.some((i) => i.sk === identityKeys.profile)) return undefined;
+        return items.some((i) => i.sk === identityKeys.groupAttributes) ? assembleGroup(items) : this.get(iamid, id);
+      }),
+    );
+    return groups.filter((g): g is GroupAggregate => g !== undefined);
   }
 
   /** The id of the group with this displayName (case-insensitive), if any. */
@@ -137,16 +158,7 @@ export class GroupRepository extends AuditedRepository {
     audit?: AuditInput,
   ): Promise<GroupRecord> {
     const next: GroupRecord = { ...current, ...changes, version: current.version + 1, updatedAt: nowIso() };
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.table,
-          Item: this.profileItem(next),
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':v': current.version },
-        },
-      },
-    ];
+    const items: TransactItem[] = [{ Put: { TableName: this.table, Item: this.profileItem(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': current.version } } }];
     if (next.displayName.toLowerCase() !== current.displayName.toLowerCase()) {
       items.push({ Put: { TableName: this.table, Item: this.nameMarker(next), ConditionExpression: 'attribute_not_exists(pk)' } });
       const old = this.nameMarker(current);
@@ -176,10 +188,11 @@ export class GroupRepository extends AuditedRepository {
     if (!group) return false;
     const pk = identityKeys.group(iamid, id);
     const own = await queryAll(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'pk, sk' });
-    await batchDelete(this.db, this.table, own.filter((i) => i.sk !== identityKeys.profile));
+    await batchDelete(this.db, this.table, own.filter((i) => i.sk !== identityKeys.profile && i.sk !== identityKeys.groupAttributes));
     const marker = this.nameMarker(group.profile);
     await transact(this.db, [
       { Delete: { TableName: this.table, Key: { pk, sk: identityKeys.profile } } },
+      { Delete: { TableName: this.table, Key: groupAttributesKey(iamid, id) } },
       { Delete: { TableName: this.table, Key: { pk: marker.pk, sk: marker.sk } } },
       ...optional(this.externalIdItem(group.profile)).map((l) => ({ Delete: { TableName: this.table, Key: { pk: l.pk, sk: l.sk } } })),
       ...(audit ? [this.audit.put(audit)] : []),
@@ -210,12 +223,9 @@ export class GroupRepository extends AuditedRepository {
     return this.members.list(iamid, groupId, options);
   }
 
-  /** Replaces one source's values for the given keys of a group's attributes. */
-  async setAttributes(iamid: string, groupId: string, source: Source, values: Attributes, audit?: AuditInput): Promise<void> {
-    const pk = identityKeys.group(iamid, groupId);
-    const check = { ConditionCheck: { TableName: this.table, Key: { pk, sk: identityKeys.profile }, ConditionExpression: 'attribute_exists(pk)' } };
-    const units = attributeItems(this.table, pk, source, values).map((item) => [item]);
-    await transactInChunks(this.db, { check, units, ...(audit ? { first: this.audit.put(audit) } : {}) }, () => new NotFoundError(`group \`${groupId}\` not found in iam \`${iamid}\``));
+  /** Replaces one source's values for the given keys of a group's attributes (see `setGroupAttributes`). */
+  setAttributes(iamid: string, groupId: string, source: Source, values: Attributes, audit?: AuditInput): Promise<void> {
+    return setGroupAttributes(this.db, iamid, groupId, source, values, audit ? this.audit.put(audit) : undefined);
   }
 
   /** One page of an IAM's groups, ordered by id. */
@@ -232,5 +242,5 @@ function optional<T>(value: T | undefined): T[] {
 /** Builds a group aggregate from the items of its partition. */
 export function assembleGroup(items: Array<Record<string, unknown>>): GroupAggregate | undefined {
   const profile = items.find((i) => i.sk === identityKeys.profile);
-  return profile ? { profile: toRecord(profile), attributes: readAttributes(items) } : undefined;
+  return profile ? { profile: toRecord(profile), attributes: partitionAttributes(items) } : undefined;
 }

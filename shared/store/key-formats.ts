@@ -25,6 +25,8 @@ export const identityKeys = {
   group: (iamid: string, groupId: string) => `GROUP#${iamid}#${groupId}`,
   groupPrefix: 'GROUP#',
   groupsOfIam: (iamid: string) => `GROUPS#${iamid}`,
+  /** gsi2 partition of the deleted groups whose memberships are still being removed, oldest first. */
+  deletedGroups: 'DELETEDGROUPS',
   groupName: (iamid: string, name: string) => `GROUPNAME#${iamid}#${lower(name)}`,
   groupExternalId: (iamid: string, externalId: string) => `GROUPEXT#${iamid}#${externalId}`,
   iam: (iamid: string) => `IAM#${iamid}`,
@@ -49,6 +51,10 @@ export const identityKeys = {
   marker: MARKER,
   attr: (source: string, key: string) => `ATTR#${source}#${key}`,
   attrPrefix: 'ATTR#',
+  /** In a group's partition: every attribute value of the group, one item (read in a batch beside the profile). */
+  groupAttributes: 'ATTRS',
+  /** In a group's partition: the group was deleted and its memberships are still being removed. */
+  groupDeleted: 'DELETED',
   member: (groupId: string, source: string) => `MEMBER#${groupId}#${source}`,
   memberPrefix: 'MEMBER#',
   memberOf: (userid: string, source: string) => `MEMBER#${userid}#${source}`,

@@ -62,8 +62,8 @@ export async function loadUserView(
 ): Promise<UserView | undefined> {
   const user = await users.get(iamid, userid);
   if (!user) return undefined;
-  const loaded = await Promise.all([...user.memberships.keys()].map((gid) => groups.get(iamid, gid)));
-  return buildView(user, loaded.filter((g): g is GroupAggregate => g !== undefined));
+  const loaded = await groups.getMany(iamid, [...user.memberships.keys()]);
+  return buildView(user, loaded);
 }
 
 /** Segments of the parallel scan of the identities table: DynamoDB serves each on its own. */

@@ -16,7 +16,9 @@
  *   when a user's external source was last asked → GetItem pk=USER#iamid#userid sk=EXTERNAL#STATE
  *   users of an IAM, stable order (SCIM paging, simulation)
  *                                   → Query gsi2 pk=USERS#iamid, sk=userid ... (profile items)
- *   group by (iamid, id) with attributes → Query pk=GROUP#iamid#gid
+ *   group by (iamid, id) with attributes → Query pk=GROUP#iamid#gid (profile, ATTRS: every attribute value)
+ *   the groups of a user's view      → BatchGetItem of pk=GROUP#iamid#gid sk=PROFILE|ATTRS, 50 groups a call
+ *                                      (a group stored before ATTRS, one ATTR#src#key item per key: Query)
  *   group by displayName (case-insensitive, unique per IAM) → GetItem marker pk=GROUPNAME#iamid#lower
  *   groups by SCIM externalId         → Query pk=GROUPEXT#iamid#externalId
  *   groups of an IAM, stable order   → Query gsi2 pk=GROUPS#iamid
