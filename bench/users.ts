@@ -3,12 +3,14 @@
  * DynamoDB requests and items, and the time, of a user's view load and a SCIM lookup as the IAM
  * grows (1k, 10k, 100k users: the counts must not move), of SCIM PATCH add/remove of one member,
  * GET and DELETE on a 100,000-member group next to a 10-member one, of a member's view and
- * decision, and of the view of a user in 1,000 groups. Prints one JSON object.
+ * decision, and of the view of a user in 1,000 groups; the SCIM DELETE of the big group as the
+ * caller waits for it, then the purge of its memberships. Prints one JSON object.
  * Run: `npx tsx bench/users.ts` (USERS_BENCH_BIG: the big group's size and the largest IAM).
  */
 import { startLocal } from '#local/bootstrap.ts';
 import { attributeItems } from '#shared/store/attributes.ts';
 import { batchWrite, type WriteRequest } from '#shared/store/batch.ts';
+import { purgeDeletedGroup } from '#shared/store/group-deletion.ts';
 import { identityKeys } from '#shared/store/key-formats.ts';
 import { membershipItem } from '#shared/store/memberships.ts';
 import { loadUserView } from '#shared/store/subjects.ts';
@@ -153,8 +155,10 @@ try {
   const manyView = await cost(() => loadUserView(users, groups, IAM, userid(many)));
   const manyDecision = await cost(() => decide(many));
 
-  // 6. Deleting the big group over SCIM.
+  // 6. Deleting the big group over SCIM (what the caller waits for), then the purge of its memberships.
   const deleted = await cost(() => send(`/scim/v2/Groups/${big.id}`, { method: 'DELETE' }));
+  const bigMemberView = await loadUserView(users, groups, IAM, userid(5));
+  const purge = await cost(() => purgeDeletedGroup(db, { iamid: IAM, groupId: big.id, deletedAt: new Date().toISOString() }, { deadline: Date.now() + 3_600_000 }));
   const left = await groups.listMembers(IAM, big.id, { limit: 10 });
 
   process.stdout.write(
@@ -169,7 +173,12 @@ try {
       memberView: { groups: memberView.value?.groups.length, ...plain(memberView) },
       memberDecision: { access: granted, ...plain(memberDecision) },
       userInManyGroups: { groups: manyView.value?.groups.length, view: plain(manyView), decision: plain(manyDecision) },
-      deleteBigGroup: { ...plain(deleted), membersLeft: left.members.length },
+      deleteBigGroup: {
+        ...plain(deleted),
+        memberViewAfterDelete: { groups: bigMemberView?.groups.map((g) => g.profile.displayName) },
+        purge: plain(purge),
+        membersLeftAfterPurge: left.members.length,
+      },
     })}\n`,
   );
 } finally {

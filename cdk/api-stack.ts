@@ -7,6 +7,7 @@ import { CONSOLE_PREFIX, functionFor } from '#shared/http/path-prefixes.ts';
 import { CONSOLE_BUNDLE_FILES, DOCS_BUNDLE_FILES, ENTRIES } from './bundling.ts';
 import { CatalogBackfill } from './catalog-backfill.ts';
 import { gatewayPaths, ROUTES, type ApiFunctionName } from './routes.ts';
+import { GroupPurge } from './group-purge.ts';
 import { ScheduledFunction } from './scheduled-function.ts';
 import { SnapshotArtifactFunction } from './snapshot-artifact-function.ts';
 import { WardenFunction } from './warden-function.ts';
@@ -64,6 +65,8 @@ export class ApiStack extends Stack {
   readonly adminKey: Secret;
   /** The ES256 key of impersonation tokens: signers get `kms:Sign`, verifiers `kms:GetPublicKey`. */
   readonly signingKey: Key;
+  /** Removes the memberships of deleted groups, after the deletion answered. */
+  readonly groupPurge: GroupPurge;
   /** Indexes a catalog stored before the listing index, on deploy. */
   readonly catalogBackfill: CatalogBackfill;
 
@@ -136,6 +139,7 @@ export class ApiStack extends Stack {
       environment: { ...environment, POWERTOOLS_SERVICE_NAME: 'warden-userinfo-sync' },
     });
     grantTables(this.userInfoSync.function.fn, props.tables, SYNC_TABLE_GRANTS);
+    this.groupPurge = new GroupPurge(this, 'GroupPurge', { identities: props.tables.identities, environment });
     this.catalogBackfill = new CatalogBackfill(this, 'CatalogBackfill', { catalog: props.tables.catalog });
 
     this.snapshotArtifact = new SnapshotArtifactFunction(this, 'SnapshotArtifact', { policies: props.tables.policies, environment });

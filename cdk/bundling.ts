@@ -36,6 +36,7 @@ export const ENTRIES = {
   policy: 'functions/policy/handler.ts',
   impersonation: 'functions/impersonation/handler.ts',
   userinfoSync: 'functions/userinfo/sync-handler.ts',
+  groupPurge: 'functions/scim/purge-handler.ts',
   snapshotArtifact: 'functions/snapshot-artifact/handler.ts',
   console: 'functions/console/handler.ts',
   catalogBackfill: 'functions/backfill/handler.ts',

@@ -14,6 +14,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamo, type LocalDynamo } f
 import { seedCatalog } from '#shared/demo/catalog.ts';
 import { seedIdentities } from './seed/identities.ts';
 import { startExternalSync } from '#shared/userinfo/sync.ts';
+import { startGroupPurge } from '#functions/scim/group-purge.ts';
 import { startArtifactBuilder } from '#shared/decision-service/snapshot-artifact-build.ts';
 import { snapshotLoader } from '#shared/decision-service/snapshot-loader.ts';
 
@@ -72,6 +73,9 @@ export async function prepareServices(options: LocalOptions & { dynamoEndpoint: 
   return { services, adminKey, scimToken };
 }
 
+/** How often the local runtime purges the memberships of deleted groups (every minute in AWS). */
+const GROUP_PURGE_MS = 5_000;
+
 /** How often the local runtime brings the snapshot artifact up to date (the stream batches changes in AWS). */
 const ARTIFACT_BUILD_MS = 5_000;
 
@@ -90,6 +94,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalWarde
     // Stands in for the EventBridge rule that invokes the userinfo sync entry in AWS.
     const stopSync = startExternalSync(services, services.config.local.syncIntervalMs);
     // Stands in for the function the change records' stream invokes in AWS: built once now, after the seed.
+    // Stands in for the scheduled function that purges deleted groups' memberships in AWS.
+    const stopPurge = startGroupPurge(services, GROUP_PURGE_MS);
     const stopArtifact = startArtifactBuilder({ loader: snapshotLoader(services), artifacts: services.snapshotArtifacts, log: services.log }, ARTIFACT_BUILD_MS);
     return {
       url: `http://${host}:${port}`,
@@ -98,6 +104,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalWarde
       services,
       stop: async () => {
         stopSync();
+        stopPurge();
         await stopArtifact();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         services.db.doc.destroy();

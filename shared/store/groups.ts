@@ -4,7 +4,7 @@ import type { AuditInput } from '#shared/audit/record.ts';
 import type { Attributes, Source } from '#shared/model/identity.ts';
 import type { SourceAttributes } from './attributes.ts';
 import type { AuditRepository } from './audit.ts';
-import { batchDelete, batchGetAll } from './batch.ts';
+import { batchGetAll } from './batch.ts';
 import type { Db } from './client.ts';
 import { ConflictError, VersionMismatchError } from './errors.ts';
 import { withoutKeys } from './item.ts';
@@ -12,6 +12,7 @@ import { identityKeys } from './key-formats.ts';
 import type { MembershipRepository, MemberPage } from './memberships.ts';
 import { partitionPage, queryAll, type PageRequest } from './pages.ts';
 import { AuditedRepository } from './repository.ts';
+import { tombstoneItem } from './group-deletion.ts';
 import { emptyAttributesItem, groupAttributesKey, partitionAttributes, setGroupAttributes } from './group-attributes.ts';
 import { readScimDocument, scimDocument } from './scim.ts';
 import { nowIso, transact, type TransactItem } from './transact.ts';
@@ -78,10 +79,15 @@ export class GroupRepository extends AuditedRepository {
         { Put: { TableName: this.table, Item: this.profileItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
         { Put: { TableName: this.table, Item: this.nameMarker(record), ConditionExpression: 'attribute_not_exists(pk)' } },
         { Put: { TableName: this.table, Item: emptyAttributesItem(record.iamid, record.id) } },
+        // A deleted group's id stays taken until its memberships are purged: none is inherited.
+        { ConditionCheck: { TableName: this.table, Key: { pk: identityKeys.group(record.iamid, record.id), sk: identityKeys.groupDeleted }, ConditionExpression: 'attribute_not_exists(pk)' } },
         ...optional(this.externalIdItem(record)).map((Item) => ({ Put: { TableName: this.table, Item } })),
         ...(audit ? [this.audit.put(audit)] : []),
       ],
-      () => new ConflictError(`group \`${input.displayName}\` already exists in iam \`${input.iamid}\``),
+      (i) =>
+        i === 3
+          ? new ConflictError(`group \`${record.id}\` was deleted and its memberships are still being removed`)
+          : new ConflictError(`group \`${input.displayName}\` already exists in iam \`${input.iamid}\``),
     );
     return record;
   }
@@ -178,33 +184,23 @@ export class GroupRepository extends AuditedRepository {
   }
 
   /**
-   * Deletes the group: its attributes, then in one transaction its profile and markers (from
-   * then on no view, listing or member read sees it), then its memberships, which cost what
-   * the group's size does. A membership left by an interrupted delete names a group that no
-   * longer exists, which every reader skips.
+   * Deletes the group in one transaction, whatever its size: its profile, markers and attributes
+   * go and its tombstone is written (from then on no view, decision or member read sees it);
+   * its memberships are removed after, by `purgeDeletedGroups` (see `group-deletion.ts`).
    */
   async delete(iamid: string, id: string, audit?: AuditInput): Promise<boolean> {
     const group = await this.get(iamid, id);
     if (!group) return false;
     const pk = identityKeys.group(iamid, id);
-    const own = await queryAll(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'pk, sk' });
-    await batchDelete(this.db, this.table, own.filter((i) => i.sk !== identityKeys.profile && i.sk !== identityKeys.groupAttributes));
     const marker = this.nameMarker(group.profile);
     await transact(this.db, [
       { Delete: { TableName: this.table, Key: { pk, sk: identityKeys.profile } } },
-      { Delete: { TableName: this.table, Key: groupAttributesKey(iamid, id) } },
       { Delete: { TableName: this.table, Key: { pk: marker.pk, sk: marker.sk } } },
+      { Delete: { TableName: this.table, Key: groupAttributesKey(iamid, id) } },
       ...optional(this.externalIdItem(group.profile)).map((l) => ({ Delete: { TableName: this.table, Key: { pk: l.pk, sk: l.sk } } })),
+      { Put: { TableName: this.table, Item: tombstoneItem({ iamid, groupId: id, deletedAt: nowIso() }) } },
       ...(audit ? [this.audit.put(audit)] : []),
     ]);
-    const memberships = await queryAll(this.db, {
-      TableName: this.table,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-      ProjectionExpression: 'pk, sk',
-    });
-    await batchDelete(this.db, this.table, memberships);
     return true;
   }
 

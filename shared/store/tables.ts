@@ -22,6 +22,8 @@
  *   group by displayName (case-insensitive, unique per IAM) → GetItem marker pk=GROUPNAME#iamid#lower
  *   groups by SCIM externalId         → Query pk=GROUPEXT#iamid#externalId
  *   groups of an IAM, stable order   → Query gsi2 pk=GROUPS#iamid
+ *   deleted groups whose memberships are still being purged, oldest first (a tombstone written in
+ *   the deleting transaction, removed by the purge) → Query gsi2 pk=DELETEDGROUPS ; GetItem sk=DELETED
  *   members of a group (one item per member: O(1) add/remove at any group size)
  *                                   → Query gsi1 pk=GROUP#iamid#gid, sk begins_with MEMBER#
  *   IAM by id, IAM by SCIM token hash → GetItem pk=IAM#id ; marker pk=SCIMTOKEN#sha256

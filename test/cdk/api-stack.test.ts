@@ -54,8 +54,9 @@ function tableActions(name: FunctionName, table: string): string[] {
 describe('api stack functions', () => {
   it('runs the four API functions and the sync on arm64 / nodejs22.x, ESM bundles', () => {
     // With the console, the snapshot artifact's builder (tested in snapshot-artifact.test.ts), the
-    // listing backfill and the three functions of its provider framework.
-    warden.apiTemplate.resourceCountIs('AWS::Lambda::Function', 11);
+    // purge of deleted groups (group-purge.test.ts), the listing backfill and the three functions
+    // of its provider framework.
+    warden.apiTemplate.resourceCountIs('AWS::Lambda::Function', 12);
     for (const name of ALL_FUNCTIONS) {
       const props = resources[functionId(name)].Properties;
       expect(props.Architectures, name).toEqual(['arm64']);

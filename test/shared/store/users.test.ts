@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '#shared/services.ts';
 import { ConflictError, NotFoundError, VersionMismatchError } from '#shared/store/errors.ts';
 import { InvalidCursorError } from '#shared/store/cursor.ts';
+import { purgeDeletedGroup } from '#shared/store/group-deletion.ts';
 import { loadUserView } from '#shared/store/subjects.ts';
 import { testServices } from '../../support/services.ts';
 
@@ -134,6 +135,7 @@ describe('group repository', () => {
     await s.users.create({ iamid: 'okta', userid: 'member-of-doomed', displayName: 'X' });
     await s.groups.addMembers('okta', g.id, ['member-of-doomed'], 'manual');
     expect(await s.groups.delete('okta', g.id)).toBe(true);
+    await purgeDeletedGroup(s.db, { iamid: 'okta', groupId: g.id, deletedAt: new Date().toISOString() }, { deadline: Date.now() + 60_000 });
     expect((await s.users.get('okta', 'member-of-doomed'))?.memberships.size).toBe(0);
   });
 });
