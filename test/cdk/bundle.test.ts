@@ -84,6 +84,11 @@ describe('function bundles', () => {
     expect(await bundle.handler({ RequestType: 'Delete', PhysicalResourceId: 'warden-catalog-index-backfill', ResourceProperties: {} }, context)).toEqual({ PhysicalResourceId: 'warden-catalog-index-backfill', IsComplete: true });
   });
 
+  it('groupPurge: the bundle loads and exports its handler', async () => {
+    const bundle = await bundleAndImport('groupPurge', ENTRIES.groupPurge);
+    expect(typeof bundle.handler).toBe('function');
+  });
+
   it('snapshotArtifact: the bundle loads and exports its handler', async () => {
     const bundle = await bundleAndImport('snapshotArtifact', ENTRIES.snapshotArtifact);
     expect(typeof bundle.handler).toBe('function');
