@@ -8,6 +8,7 @@ import type { DecisionService } from '#shared/decision-service/service.ts';
 import type { UserRef } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
 import type { DynamoMeter, ReadCount } from './dynamo-meter.ts';
+import { breakDown, quantiles, watchPauses, type Pauses, type SlowDecision, type Timed } from './scale-breakdown.ts';
 import type { WriterOrders, WriterReport } from './scale-writer.ts';
 
 setFlagsFromString('--expose-gc');
@@ -143,6 +144,19 @@ export interface UnderChanges {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
+  /** The audit BatchWriteItem of each of those decisions, on the wire: DynamoDB Local's latency under the writer. */
+  readonly auditWrite: { readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number };
+  /** The slowest decision, broken down (`storeMs`: the part of the max that is the store's). */
+  readonly max: SlowDecision;
+  /** The slowest 1% of the decisions (at least one), each part summed over them. */
+  readonly slowest: SlowDecision & { readonly decisions: number };
+  readonly pauses: Pauses;
+}
+
+/** What the decisions under changes are broken down with: the instance's calls (`instrument`) and its audit writes' wire spans (`auditWire`). */
+export interface Probe {
+  readonly calls: Call[];
+  readonly wire: (readonly [number, number])[];
 }
 
 /** A running change writer (`scale-writer.ts`): connected, then done with what it wrote. */
@@ -175,20 +189,35 @@ export function startWriter(orders: WriterOrders): Writer {
 }
 
 /** Decides on `service`, one decision after another, from the moment `writer` is connected until it is done. */
-export async function decisionsUnderChanges(service: DecisionService, user: UserRef, sourceId: () => string, writer: Writer): Promise<UnderChanges> {
+export async function decisionsUnderChanges(service: DecisionService, user: UserRef, sourceId: () => string, writer: Writer, probe: Probe): Promise<UnderChanges> {
   await writer.ready;
   let writing = true;
   const done = writer.done.finally(() => {
     writing = false;
   });
-  const samples: number[] = [];
+  probe.calls.length = 0;
+  probe.wire.length = 0;
+  const watch = watchPauses();
+  const timed: Timed[] = [];
   while (writing) {
-    const asked = performance.now();
+    const start = performance.now();
     await service.decide(BENCH_CONTEXT, user, sourceId(), 'postgres');
-    samples.push(performance.now() - asked);
+    timed.push({ start, end: performance.now() });
   }
+  const pauses = watch.stop();
   const { changes, seconds } = await done;
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => ms(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? 0);
-  return { changes, changesPerSec: ms(changes / seconds), decisions: samples.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: ms(samples.at(-1) ?? 0) };
+  const parts = timed.map((t) => breakDown(t, probe.calls, probe.wire, watch.gc)).sort((a, b) => b.totalMs - a.totalMs);
+  const slow = parts.slice(0, Math.max(1, Math.floor(parts.length / 100)));
+  const sum = (key: keyof SlowDecision) => ms(slow.reduce((n, p) => n + p[key], 0));
+  const slowest = { decisions: slow.length, totalMs: sum('totalMs'), auditMs: sum('auditMs'), auditWireMs: sum('auditWireMs'), refreshReadMs: sum('refreshReadMs'), inProcessMs: sum('inProcessMs'), gcMs: sum('gcMs'), storeMs: sum('storeMs') };
+  return {
+    changes,
+    changesPerSec: ms(changes / seconds),
+    decisions: timed.length,
+    ...quantiles(parts.map((p) => p.totalMs)),
+    auditWrite: quantiles(parts.map((p) => p.auditWireMs)),
+    max: parts[0]!,
+    slowest,
+    pauses,
+  };
 }

@@ -21,7 +21,8 @@ import { createServices, type Services } from '#shared/services.ts';
 import { createDb } from '#shared/store/client.ts';
 import { ensureTables } from '#shared/store/create-tables.ts';
 import { meter } from './dynamo-meter.ts';
-import { BENCH_CONTEXT, changeCost, coldDecision, decisionsUnderChanges, heapMb, instrument, startWriter, verdictKeys, type Call } from './scale-measure.ts';
+import { BENCH_CONTEXT, changeCost, coldDecision, decisionsUnderChanges, heapMb, instrument, startWriter, verdictKeys, type Call, type Probe } from './scale-measure.ts';
+import { auditWire } from './scale-breakdown.ts';
 import { BENCH_AUDIT, inputOf, retag, seedPolicies, seedSources, seedUser } from './scale-seed.ts';
 import { prng, syntheticOrg } from './synthetic-org.ts';
 
@@ -100,7 +101,8 @@ try {
 
     const warmDb = open();
     const warmMeter = meter(warmDb);
-    const warm = new DecisionService(servicesOn(warmDb), { userCacheMs: USER_CACHE_MS });
+    const probe: Probe = { calls: [], wire: auditWire(warmDb) };
+    const warm = new DecisionService(instrument(servicesOn(warmDb), probe.calls), { userCacheMs: USER_CACHE_MS });
     await warm.decide(BENCH_CONTEXT, user, sources[0]!.id, 'postgres');
     const timeoutMs = Math.max(60_000, 20 * coldFirstDecision.totalMs);
     const shows = (sourceId: string, policyKey: string) => async () => (await verdictKeys(warm, user, sourceId))?.includes(policyKey) ?? false;
@@ -133,7 +135,7 @@ try {
 
     const rand = prng(size);
     const changer = startWriter({ endpoint: dynamo.endpoint, tablePrefix, sources: size, perSecond: CHANGES_PER_SECOND, seconds: CHURN_SECONDS });
-    const whileChanging = await decisionsUnderChanges(warm, user, () => sources[Math.floor(rand() * size)]!.id, changer);
+    const whileChanging = await decisionsUnderChanges(warm, user, () => sources[Math.floor(rand() * size)]!.id, changer, probe);
     warmDb.doc.destroy();
     return {
       coldFirstDecision,

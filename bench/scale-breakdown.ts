@@ -1,0 +1,128 @@
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import type { Db } from '#shared/store/client.ts';
+import type { Call } from './scale-measure.ts';
+
+/** A span of time, in `performance.now()` milliseconds. */
+type Span = readonly [number, number];
+
+const ms = (n: number): number => Math.round(n * 10) / 10;
+
+/** Milliseconds of [from, to] covered by at least one of `spans`. */
+function covered(spans: readonly Span[], from: number, to: number): number {
+  const clipped = spans.map(([a, b]): Span => [Math.max(a, from), Math.min(b, to)]).filter(([a, b]) => b > a);
+  clipped.sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [a, b] of clipped) {
+    if (b <= end) continue;
+    total += b - Math.max(a, end);
+    end = b;
+  }
+  return total;
+}
+
+/** The calls of a warm instance's refresh: the version check and the delta's reads. */
+const REFRESH_CALLS = new Set(['policies.snapshotVersion', 'policies.changes', 'policies.getMany', 'catalog.getMany']);
+
+/** One decision as the breakdown sees it: when it was asked and when it was answered. */
+export interface Timed {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Where the time of one slow decision went. */
+export interface SlowDecision {
+  readonly totalMs: number;
+  /** Awaiting its audit record's write (the batcher's promise), of which `auditWireMs` on the wire. */
+  readonly auditMs: number;
+  /** The audit BatchWriteItem between sending and its response's headers: DynamoDB Local's own time. */
+  readonly auditWireMs: number;
+  /** Refresh reads (version, changes, items) in flight before its audit write began. */
+  readonly refreshReadMs: number;
+  /** The rest: work in this process (deriving, recomputing entries, deciding, event-loop waits). */
+  readonly inProcessMs: number;
+  /** Garbage-collection pauses within it. */
+  readonly gcMs: number;
+  /** The store's share: audit wire time plus refresh reads. */
+  readonly storeMs: number;
+}
+
+/** Process pauses over a phase: the event loop's delay and the collector's pauses. */
+export interface Pauses {
+  readonly eventLoopDelayP99Ms: number;
+  readonly eventLoopDelayMaxMs: number;
+  readonly gcPauses: number;
+  readonly gcMaxMs: number;
+  readonly gcTotalMs: number;
+}
+
+/** Watches the event loop and the collector from now until `stop`. */
+export function watchPauses(): { gc: Span[]; stop(): Pauses } {
+  const gc: Span[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gc.push([e.startTime, e.startTime + e.duration]);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  return {
+    gc,
+    stop() {
+      delay.disable();
+      observer.disconnect();
+      const durations = gc.map(([a, b]) => b - a);
+      return {
+        eventLoopDelayP99Ms: ms(delay.percentile(99) / 1e6),
+        eventLoopDelayMaxMs: ms(delay.max / 1e6),
+        gcPauses: gc.length,
+        gcMaxMs: ms(Math.max(0, ...durations)),
+        gcTotalMs: ms(durations.reduce((n, d) => n + d, 0)),
+      };
+    },
+  };
+}
+
+/** Records the wire time (sending to response headers) of every BatchWriteItem `db` sends: the audit's writes. */
+export function auditWire(db: Db): Span[] {
+  const spans: Span[] = [];
+  db.doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'BatchWriteItemCommand') return next(args);
+      const started = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        spans.push([started, performance.now()]);
+      }
+    },
+    { step: 'deserialize', name: 'benchAuditWire', priority: 'low' },
+  );
+  return spans;
+}
+
+/** Where the time of `decision` went, from the calls, audit wire spans and GC pauses recorded meanwhile. */
+export function breakDown(decision: Timed, calls: readonly Call[], wire: readonly Span[], gc: readonly Span[]): SlowDecision {
+  const { start, end } = decision;
+  const audit = calls.find((c) => c.name.startsWith('auditBatcher.') && c.start >= start && c.start <= end);
+  const auditStart = audit?.start ?? end;
+  const refresh = calls.filter((c) => REFRESH_CALLS.has(c.name)).map((c): Span => [c.start, c.end]);
+  const refreshReadMs = covered(refresh, start, auditStart);
+  const auditMs = end - auditStart;
+  const auditWireMs = covered(wire, auditStart, end);
+  return {
+    totalMs: ms(end - start),
+    auditMs: ms(auditMs),
+    auditWireMs: ms(auditWireMs),
+    refreshReadMs: ms(refreshReadMs),
+    inProcessMs: ms(end - start - auditWireMs - refreshReadMs),
+    gcMs: ms(covered(gc, start, end)),
+    storeMs: ms(auditWireMs + refreshReadMs),
+  };
+}
+
+/** The p50, p99 and max of `values`. */
+export function quantiles(values: readonly number[]): { p50Ms: number; p99Ms: number; maxMs: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => ms(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+  return { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: ms(sorted.at(-1) ?? 0) };
+}
