@@ -1,9 +1,6 @@
-const GONE: unique symbol = Symbol('gone');
+import { Map as PersistentMap } from 'immutable';
 
-/** Below this many changed keys a layer is kept however small its base. */
-const MIN_LAYER = 64;
-/** A layer larger than its base divided by this is merged into a new base. */
-const LAYER_RATIO = 8;
+const GONE: unique symbol = Symbol('gone');
 
 /** What a layered map reads of its base: a `Map` is one, and so is a base that reads itself on demand. */
 export interface MapBase<K, V> extends Iterable<[K, V]> {
@@ -13,22 +10,23 @@ export interface MapBase<K, V> extends Iterable<[K, V]> {
 }
 
 /**
- * An immutable map that a few changes derive from another without copying it: the changes sit
- * in a small layer over the shared base, and the layer is merged into a new base once it holds
- * more than an eighth of it, so a change costs O(1) amortized and a lookup at most two. The base
- * is only iterated by a merge, and its size read only once the layer outgrows `MIN_LAYER`.
+ * An immutable map that changes derive from another without copying it: the changes sit in a
+ * persistent map (a hash array mapped trie, `immutable`'s `Map`) over the shared base, so a
+ * change costs O(log n) for the keys it changes, never a copy of the layer or a merge into the
+ * base, and a lookup at most two. The base, which may read itself on demand (an artifact's
+ * chunks), is never iterated but by `entries` and its size read only by `size`.
  */
 export class LayeredMap<K, V> {
   private constructor(
     private readonly base: MapBase<K, V>,
-    private readonly top: ReadonlyMap<K, V | typeof GONE>,
+    private readonly top: PersistentMap<K, V | typeof GONE>,
     /** Keys the layer adds to the base's count (negative: removes). */
     private readonly grown: number,
   ) {}
 
   /** A layered map over `base`, which it owns from now on (never changed by it). */
   static of<K, V>(base: MapBase<K, V>): LayeredMap<K, V> {
-    return new LayeredMap(base, new Map(), 0);
+    return new LayeredMap(base, PersistentMap<K, V | typeof GONE>(), 0);
   }
 
   /** How many keys the map holds. */
@@ -56,20 +54,17 @@ export class LayeredMap<K, V> {
 
   /** The map with `changes` applied: a value sets its key, undefined deletes it. */
   with(changes: ReadonlyMap<K, V | undefined>): LayeredMap<K, V> {
-    const top = new Map(this.top);
     let grown = this.grown;
-    for (const [k, v] of changes) {
-      grown += (v === undefined ? 0 : 1) - (this.has(k) ? 1 : 0);
-      if (v !== undefined) top.set(k, v);
-      else if (this.base.has(k)) top.set(k, GONE);
-      else top.delete(k);
-    }
-    if (top.size <= MIN_LAYER || top.size * LAYER_RATIO <= this.base.size) return new LayeredMap(this.base, top, grown);
-    const merged = new Map(this.base);
-    for (const [k, v] of top) {
-      if (v === GONE) merged.delete(k);
-      else merged.set(k, v);
-    }
-    return LayeredMap.of(merged);
+    const top = this.top.withMutations((layer) => {
+      for (const [k, v] of changes) {
+        const was = layer.get(k);
+        const had = was === undefined ? this.base.has(k) : was !== GONE;
+        grown += (v === undefined ? 0 : 1) - (had ? 1 : 0);
+        if (v !== undefined) layer.set(k, v);
+        else if (this.base.has(k)) layer.set(k, GONE);
+        else layer.delete(k);
+      }
+    });
+    return new LayeredMap(this.base, top, grown);
   }
 }
