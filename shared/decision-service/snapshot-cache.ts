@@ -9,11 +9,18 @@ export interface LoadedSnapshot {
 }
 
 /**
- * Keeps the compiled catalog + policies in memory. At most once per `refreshMs` it reads the
- * snapshot version item (one GetItem); when the version moved it reads what changed and derives
- * the next snapshot from the current one (a Query, a BatchGetItem and a recompilation of what
- * the changes touch). Concurrent callers share one in-flight check. The time of a check is
- * taken before the version is read, so a change committed before a check is in its snapshot.
+ * Keeps the compiled catalog + policies in memory. A check reads the snapshot version item (one
+ * GetItem); when the version moved it reads what changed and derives the next snapshot from the
+ * current one (a Query, a BatchGetItem and a recompilation of what the changes touch).
+ * Concurrent callers share one in-flight check. The time of a check is taken before the version
+ * is read, so a change committed before a check is in its snapshot.
+ *
+ * A decision is answered from a snapshot whose check began less than `refreshMs` before it. Once
+ * the last check is half that old, a decision starts the next one in the background and is
+ * answered from the current snapshot without waiting for it: under steady traffic no decision
+ * waits on a refresh, and a change is still in every decision that starts `refreshMs` after it
+ * was acknowledged. Only a decision that finds the last check a whole interval old (an idle
+ * instance, or `refreshMs` 0) waits for the check.
  *
  * An instance's first snapshot is read from the stored artifact, when there is one, and the
  * changes since it (see `first`).
@@ -31,14 +38,25 @@ export class SnapshotCache {
   constructor(
     private readonly loader: SnapshotLoader,
     private readonly refreshMs: number,
-    /** Told of a delta that cannot be applied and of a failed rebuild (the current snapshot keeps answering). */
+    /** Told of a delta that cannot be applied, a failed background check and a failed rebuild (the current snapshot keeps answering). */
     private readonly report: (error: unknown) => void,
     private readonly clock: () => number = () => performance.now(),
   ) {}
 
-  /** The snapshot, refreshed when the last check is older than `refreshMs` (never waiting on a rebuild). */
+  /** The snapshot, checked in the background past half of `refreshMs` and waited for past all of it (never waiting on a rebuild). */
   current(): Promise<LoadedSnapshot> {
-    if (this.loaded && (this.rebuilding || this.clock() - this.checkedAt < this.refreshMs)) return Promise.resolve(this.loaded);
+    const loaded = this.loaded;
+    const age = this.clock() - this.checkedAt;
+    if (loaded && (this.rebuilding || age < this.refreshMs / 2)) return Promise.resolve(loaded);
+    if (loaded && age < this.refreshMs) {
+      // A failure is reported here; a decision that finds the interval over waits for the next check.
+      this.check().catch(this.report);
+      return Promise.resolve(loaded);
+    }
+    return this.check();
+  }
+
+  private check(): Promise<LoadedSnapshot> {
     this.inflight ??= this.refresh().finally(() => {
       this.inflight = undefined;
     });

@@ -8,7 +8,7 @@ const source = (id: string): DataSource => ({ id, name: id, platform: 'postgres'
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** An in-memory catalog whose changes are recorded as the store records them; `gap` loses the records. */
-function harness(refreshMs: number, opts: { fullMs?: number } = {}) {
+function harness(refreshMs: number, opts: { fullMs?: number; deltaMs?: number } = {}) {
   let now = 0;
   let sources = ['a'];
   const log: Array<{ version: number; added: string[]; removed: string[] }> = [];
@@ -32,6 +32,7 @@ function harness(refreshMs: number, opts: { fullMs?: number } = {}) {
     },
     async delta(after, upTo): Promise<SnapshotDelta | undefined> {
       calls.delta++;
+      if (opts.deltaMs) await pause(opts.deltaMs);
       if (gap) return undefined;
       const changed = new Map<string, DataSource | undefined>();
       for (const c of log.slice(after, upTo)) {
@@ -59,16 +60,70 @@ function harness(refreshMs: number, opts: { fullMs?: number } = {}) {
 }
 
 describe('snapshot cache', () => {
-  it('checks the version at most once per interval and shares one in-flight check', async () => {
+  it('checks the version at most once per half interval, in the background, and shares one in-flight check', async () => {
     const h = harness(1000);
     await Promise.all([h.cache.current(), h.cache.current(), h.cache.current()]);
     expect(h.calls).toEqual({ version: 1, full: 1, delta: 0 });
-    h.advance(999);
+    h.advance(499);
     await h.cache.current();
     expect(h.calls.version).toBe(1);
     h.advance(1);
-    await h.cache.current();
+    await Promise.all([h.cache.current(), h.cache.current()]);
     expect(h.calls).toEqual({ version: 2, full: 1, delta: 0 });
+    await pause(0);
+    await h.cache.current();
+    expect(h.calls.version).toBe(2);
+  });
+
+  it('answers at once from the current snapshot while the check a decision started reads the changes, and from the next one once it lands', async () => {
+    const h = harness(1000, { deltaMs: 300 });
+    await h.cache.current();
+    h.change(['a', 'b']);
+    h.advance(500);
+    const started = performance.now();
+    const during = await Promise.all([h.cache.current(), h.cache.current()]);
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(during.map((l) => l.snapshot.sourceIds)).toEqual([['a'], ['a']]);
+    await pause(400);
+    const after = await h.cache.current();
+    expect(after.snapshot.sourceIds).toEqual(['a', 'b']);
+    expect(h.calls).toMatchObject({ version: 2, delta: 1 });
+  });
+
+  it('waits for the check when the last one began a whole interval ago, so a change is in every decision that starts an interval after it', async () => {
+    const h = harness(1000, { deltaMs: 50 });
+    await h.cache.current();
+    h.change(['a', 'b']);
+    h.advance(1000);
+    expect((await h.cache.current()).snapshot.sourceIds).toEqual(['a', 'b']);
+  });
+
+  it('reports a failed background check, keeps answering, and waits for a check once the interval is over', async () => {
+    let fail = false;
+    const failures: unknown[] = [];
+    let now = 0;
+    const cache = new SnapshotCache(
+      {
+        version: async () => {
+          if (fail) throw new Error('dynamodb down');
+          return 1;
+        },
+        full: async () => ({ sources: [source('a')], domains: [], policies: [], trustedIams: ['bim'] }),
+        delta: async () => undefined,
+        artifact: async () => undefined,
+      },
+      1000,
+      (e) => failures.push(e),
+      () => now,
+    );
+    await cache.current();
+    fail = true;
+    now = 600;
+    expect((await cache.current()).snapshot.sourceIds).toEqual(['a']);
+    await pause(0);
+    expect(failures).toHaveLength(1);
+    now = 1000;
+    await expect(cache.current()).rejects.toThrow('dynamodb down');
   });
 
   it('applies what changed once the interval passed, without loading everything again', async () => {
