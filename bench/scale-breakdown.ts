@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { Db } from '#shared/store/client.ts';
 import type { Call } from './scale-measure.ts';
 
@@ -21,6 +21,12 @@ function covered(spans: readonly Span[], from: number, to: number): number {
   return total;
 }
 
+/** Milliseconds of [from, to] covered by `spans` outside the collector's pauses `gc` (a response that lands during a pause waits for this process, not the store). */
+function coveredOutside(spans: readonly Span[], gc: readonly Span[], from: number, to: number): number {
+  const paused = gc.reduce((n, [a, b]) => n + (b > from && a < to ? covered(spans, Math.max(a, from), Math.min(b, to)) : 0), 0);
+  return covered(spans, from, to) - paused;
+}
+
 /** The calls of a warm instance's refresh: the version check and the delta's reads. */
 const REFRESH_CALLS = new Set(['policies.snapshotVersion', 'policies.changes', 'policies.getMany', 'catalog.getMany']);
 
@@ -35,11 +41,11 @@ export interface SlowDecision {
   readonly totalMs: number;
   /** Awaiting its audit record's write (the batcher's promise), of which `auditWireMs` on the wire. */
   readonly auditMs: number;
-  /** The audit BatchWriteItem between sending and its response's headers: DynamoDB Local's own time. */
+  /** The audit BatchWriteItem between sending and its response's headers, outside GC pauses: DynamoDB Local's own time. */
   readonly auditWireMs: number;
-  /** Refresh reads (version, changes, items) in flight before its audit write began. */
+  /** Refresh reads (version, changes, items) in flight, outside GC pauses, before its audit write began. */
   readonly refreshReadMs: number;
-  /** The rest: work in this process (deriving, recomputing entries, deciding, event-loop waits). */
+  /** The rest: this process (deriving, recomputing entries, deciding, GC, event-loop waits). */
   readonly inProcessMs: number;
   /** Garbage-collection pauses within it. */
   readonly gcMs: number;
@@ -53,14 +59,20 @@ export interface Pauses {
   readonly eventLoopDelayMaxMs: number;
   readonly gcPauses: number;
   readonly gcMaxMs: number;
+  /** The longest full (mark-compact) collection. */
+  readonly gcMajorMaxMs: number;
   readonly gcTotalMs: number;
 }
 
 /** Watches the event loop and the collector from now until `stop`. */
 export function watchPauses(): { gc: Span[]; stop(): Pauses } {
   const gc: Span[] = [];
+  let majorMax = 0;
   const observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gc.push([e.startTime, e.startTime + e.duration]);
+    for (const e of list.getEntries()) {
+      gc.push([e.startTime, e.startTime + e.duration]);
+      if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorMax = Math.max(majorMax, e.duration);
+    }
   });
   observer.observe({ entryTypes: ['gc'] });
   const delay = monitorEventLoopDelay({ resolution: 1 });
@@ -76,6 +88,7 @@ export function watchPauses(): { gc: Span[]; stop(): Pauses } {
         eventLoopDelayMaxMs: ms(delay.max / 1e6),
         gcPauses: gc.length,
         gcMaxMs: ms(Math.max(0, ...durations)),
+        gcMajorMaxMs: ms(majorMax),
         gcTotalMs: ms(durations.reduce((n, d) => n + d, 0)),
       };
     },
@@ -106,9 +119,9 @@ export function breakDown(decision: Timed, calls: readonly Call[], wire: readonl
   const audit = calls.find((c) => c.name.startsWith('auditBatcher.') && c.start >= start && c.start <= end);
   const auditStart = audit?.start ?? end;
   const refresh = calls.filter((c) => REFRESH_CALLS.has(c.name)).map((c): Span => [c.start, c.end]);
-  const refreshReadMs = covered(refresh, start, auditStart);
+  const refreshReadMs = coveredOutside(refresh, gc, start, auditStart);
   const auditMs = end - auditStart;
-  const auditWireMs = covered(wire, auditStart, end);
+  const auditWireMs = coveredOutside(wire, gc, auditStart, end);
   return {
     totalMs: ms(end - start),
     auditMs: ms(auditMs),
