@@ -34,6 +34,8 @@ const REFRESH_CALLS = new Set(['policies.snapshotVersion', 'policies.changes', '
 export interface Timed {
   readonly start: number;
   readonly end: number;
+  /** CPU time (user + system, every thread) of this process meanwhile. */
+  readonly cpuMs: number;
 }
 
 /** Where the time of one slow decision went. */
@@ -49,6 +51,8 @@ export interface SlowDecision {
   readonly inProcessMs: number;
   /** Garbage-collection pauses within it. */
   readonly gcMs: number;
+  /** CPU time of this process within it: far below `inProcessMs`, the process waited for a core, it did not work. */
+  readonly cpuMs: number;
   /** The store's share: audit wire time plus refresh reads. */
   readonly storeMs: number;
 }
@@ -129,6 +133,7 @@ export function breakDown(decision: Timed, calls: readonly Call[], wire: readonl
     refreshReadMs: ms(refreshReadMs),
     inProcessMs: ms(end - start - auditWireMs - refreshReadMs),
     gcMs: ms(covered(gc, start, end)),
+    cpuMs: ms(decision.cpuMs),
     storeMs: ms(auditWireMs + refreshReadMs),
   };
 }

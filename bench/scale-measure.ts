@@ -200,16 +200,19 @@ export async function decisionsUnderChanges(service: DecisionService, user: User
   const watch = watchPauses();
   const timed: Timed[] = [];
   while (writing) {
+    const cpu = process.cpuUsage();
     const start = performance.now();
     await service.decide(BENCH_CONTEXT, user, sourceId(), 'postgres');
-    timed.push({ start, end: performance.now() });
+    const end = performance.now();
+    const used = process.cpuUsage(cpu);
+    timed.push({ start, end, cpuMs: (used.user + used.system) / 1000 });
   }
   const pauses = watch.stop();
   const { changes, seconds } = await done;
   const parts = timed.map((t) => breakDown(t, probe.calls, probe.wire, watch.gc)).sort((a, b) => b.totalMs - a.totalMs);
   const slow = parts.slice(0, Math.max(1, Math.floor(parts.length / 100)));
   const sum = (key: keyof SlowDecision) => ms(slow.reduce((n, p) => n + p[key], 0));
-  const slowest = { decisions: slow.length, totalMs: sum('totalMs'), auditMs: sum('auditMs'), auditWireMs: sum('auditWireMs'), refreshReadMs: sum('refreshReadMs'), inProcessMs: sum('inProcessMs'), gcMs: sum('gcMs'), storeMs: sum('storeMs') };
+  const slowest = { decisions: slow.length, totalMs: sum('totalMs'), auditMs: sum('auditMs'), auditWireMs: sum('auditWireMs'), refreshReadMs: sum('refreshReadMs'), inProcessMs: sum('inProcessMs'), gcMs: sum('gcMs'), cpuMs: sum('cpuMs'), storeMs: sum('storeMs') };
   return {
     changes,
     changesPerSec: ms(changes / seconds),

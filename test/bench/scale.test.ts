@@ -21,7 +21,7 @@ async function runBench(): Promise<Record<string, any>> { // any: JSON under tes
 const positive = expect.any(Number);
 
 describe('bench:scale', () => {
-  it('prints, for every size, the seeding, the cold first decision and its parts, each change, latency under changes and heap', async () => {
+  it('prints, for every size, the seeding, the cold first decision and its parts, each change, latency under changes with its slowest decisions broken down, and heap', async () => {
     const result = await runBench();
     expect(result).toMatchObject({ bench: 'scale', policies: POLICIES, columnsPerSource: 20, refreshMs: positive, changesPerSec: 10, churnSeconds: 1 });
     expect(result.sourceJsonBytes).toBeGreaterThan(800);
@@ -55,6 +55,17 @@ describe('bench:scale', () => {
       expect(under.decisions).toBeGreaterThan(0);
       expect(under.p50Ms).toBeLessThanOrEqual(under.p99Ms);
       expect(under.p99Ms).toBeLessThanOrEqual(under.maxMs);
+      // The slowest decision split into the store's part and this process's, which add up to it.
+      expect(under.max.totalMs).toBe(under.maxMs);
+      expect(under.max.auditWireMs).toBeGreaterThan(0);
+      expect(under.max.auditWireMs).toBeLessThanOrEqual(under.max.auditMs + 0.1);
+      expect(under.max.storeMs + under.max.inProcessMs).toBeCloseTo(under.max.totalMs, 0);
+      expect(under.slowest.decisions).toBeGreaterThanOrEqual(1);
+      expect(under.slowest.totalMs).toBeGreaterThanOrEqual(under.maxMs);
+      expect(under.auditWrite.p50Ms).toBeGreaterThan(0);
+      expect(under.auditWrite.maxMs).toBeLessThanOrEqual(under.maxMs);
+      expect(under.pauses.eventLoopDelayMaxMs).toBeGreaterThan(0);
+      expect(under.pauses.gcMaxMs).toBeLessThanOrEqual(under.pauses.gcTotalMs);
       expect(size.heapPer1000SourcesMb).toBeGreaterThan(0);
       expect(Object.values(size.meetsTargets).every((met) => typeof met === 'boolean')).toBe(true);
       expect(Object.keys(size.meetsTargets)).toHaveLength(4);
