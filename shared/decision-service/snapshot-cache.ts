@@ -53,6 +53,13 @@ export class SnapshotCache {
       this.check().catch(this.report);
       return Promise.resolve(loaded);
     }
+    return this.waited(this.clock());
+  }
+
+  /** The snapshot of a check begun at most `refreshMs` before `asked`: a shared check that began earlier (a slow one) is followed by another. */
+  private async waited(asked: number): Promise<LoadedSnapshot> {
+    const loaded = await this.check();
+    if (this.rebuilding || this.checkedAt >= asked - this.refreshMs) return loaded;
     return this.check();
   }
 

@@ -98,6 +98,17 @@ describe('snapshot cache', () => {
     expect((await h.cache.current()).snapshot.sourceIds).toEqual(['a', 'b']);
   });
 
+  it('does not answer a decision from a shared check that began more than an interval before it, but checks again', async () => {
+    const h = harness(1000, { deltaMs: 300 });
+    await h.cache.current();
+    h.change(['a', 'b']);
+    h.advance(600);
+    await h.cache.current();
+    h.change(['a', 'b', 'c']);
+    h.advance(1100);
+    expect((await h.cache.current()).snapshot.sourceIds).toEqual(['a', 'b', 'c']);
+  });
+
   it('reports a failed background check, keeps answering, and waits for a check once the interval is over', async () => {
     let fail = false;
     const failures: unknown[] = [];
