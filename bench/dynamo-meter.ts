@@ -37,6 +37,23 @@ function unitsOf(consumed: ReadOutput['ConsumedCapacity']): number {
   return list.reduce((n, c) => n + (c.CapacityUnits ?? 0), 0);
 }
 
+/** A span of time, in `performance.now()` milliseconds. */
+export type Span = readonly [number, number];
+
+/** Milliseconds of [from, to] covered by at least one of `spans`. */
+export function covered(spans: readonly Span[], from: number, to: number): number {
+  const clipped = spans.map(([a, b]): Span => [Math.max(a, from), Math.min(b, to)]).filter(([a, b]) => b > a);
+  clipped.sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [a, b] of clipped) {
+    if (b <= end) continue;
+    total += b - Math.max(a, end);
+    end = b;
+  }
+  return total;
+}
+
 /**
  * Meters a client through its middleware stack: every read asks for `ReturnConsumedCapacity`
  * and is counted with the items it returned; every request's time between sending and its
@@ -69,18 +86,7 @@ export function meter(db: Db): DynamoMeter {
   );
   return {
     reads: () => ({ ...count, capacityUnits: Math.round(count.capacityUnits * 10) / 10 }),
-    wireMs(from, to) {
-      const clipped = spans.map(([a, b]): [number, number] => [Math.max(a, from), Math.min(b, to)]).filter(([a, b]) => b > a);
-      clipped.sort((x, y) => x[0] - y[0]);
-      let total = 0;
-      let end = -Infinity;
-      for (const [a, b] of clipped) {
-        if (b <= end) continue;
-        total += b - Math.max(a, end);
-        end = b;
-      }
-      return total;
-    },
+    wireMs: (from, to) => covered(spans, from, to),
     reset() {
       count = { requests: 0, items: 0, capacityUnits: 0 };
       spans = [];

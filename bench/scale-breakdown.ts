@@ -1,25 +1,9 @@
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { Db } from '#shared/store/client.ts';
+import { covered, type Span } from './dynamo-meter.ts';
 import type { Call } from './scale-measure.ts';
 
-/** A span of time, in `performance.now()` milliseconds. */
-type Span = readonly [number, number];
-
 const ms = (n: number): number => Math.round(n * 10) / 10;
-
-/** Milliseconds of [from, to] covered by at least one of `spans`. */
-function covered(spans: readonly Span[], from: number, to: number): number {
-  const clipped = spans.map(([a, b]): Span => [Math.max(a, from), Math.min(b, to)]).filter(([a, b]) => b > a);
-  clipped.sort((x, y) => x[0] - y[0]);
-  let total = 0;
-  let end = -Infinity;
-  for (const [a, b] of clipped) {
-    if (b <= end) continue;
-    total += b - Math.max(a, end);
-    end = b;
-  }
-  return total;
-}
 
 /** Milliseconds of [from, to] covered by `spans` outside the collector's pauses `gc` (a response that lands during a pause waits for this process, not the store). */
 function coveredOutside(spans: readonly Span[], gc: readonly Span[], from: number, to: number): number {

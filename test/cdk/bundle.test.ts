@@ -44,9 +44,9 @@ describe('function bundles', () => {
     // The policy engine carries re2js (≈150 KB minified) so user regexes match in linear time;
     // every function carries zod-to-openapi (≈27 KB) and the declared routes of the whole API,
     // with their request and reply schemas, from which it generates `/openapi.json` (policy:
-    // 720 KB with all of it, the snapshot deltas and the artifact reader; parsing it costs a cold
-    // start a few milliseconds).
-    expect(result.outputFiles[0]!.contents.byteLength).toBeLessThan(760_000);
+    // 793 KB with all of it, the snapshot deltas, the artifact reader and immutable's persistent
+    // map (≈65 KB) that layers changes over a snapshot; parsing it costs a cold start a few milliseconds).
+    expect(result.outputFiles[0]!.contents.byteLength).toBeLessThan(820_000);
   });
 
   it('the function serving /docs answers the reference and its files from beside its bundle', async () => {
