@@ -1,7 +1,13 @@
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { Db } from '#shared/store/client.ts';
 import { covered, type Span } from './dynamo-meter.ts';
-import type { Call } from './scale-measure.ts';
+
+/** One call into a repository or collaborator, and when it ran. */
+export interface Call {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+}
 
 const ms = (n: number): number => Math.round(n * 10) / 10;
 

@@ -8,7 +8,7 @@ import type { DecisionService } from '#shared/decision-service/service.ts';
 import type { UserRef } from '#shared/model/identity.ts';
 import type { Services } from '#shared/services.ts';
 import type { DynamoMeter, ReadCount } from './dynamo-meter.ts';
-import { breakDown, quantiles, watchPauses, type Pauses, type SlowDecision, type Timed } from './scale-breakdown.ts';
+import { breakDown, quantiles, watchPauses, type Call, type Pauses, type SlowDecision, type Timed } from './scale-breakdown.ts';
 import type { WriterOrders, WriterReport } from './scale-writer.ts';
 
 setFlagsFromString('--expose-gc');
@@ -28,13 +28,6 @@ export function heapMb(): number {
   gc();
   gc();
   return process.memoryUsage().heapUsed / 2 ** 20;
-}
-
-/** One call into a repository or collaborator, and when it ran. */
-export interface Call {
-  readonly name: string;
-  readonly start: number;
-  readonly end: number;
 }
 
 const NOT_REPOSITORIES = new Set(['db', 'config', 'log', 'metrics', 'now']);
