@@ -3,30 +3,18 @@ import type { Services } from '#shared/services.ts';
 import { ConflictError, NotFoundError } from '#shared/store/errors.ts';
 import { purgeDeletedGroup, purgeDeletedGroups, type DeletedGroup } from '#shared/store/group-deletion.ts';
 import { loadUserView } from '#shared/store/subjects.ts';
+import { requestCounter } from '../../support/request-count.ts';
 import { testServices } from '../../support/services.ts';
 
 let s: Services;
-/** DynamoDB commands sent by the services' client while counting, by command name. */
-let sent: Record<string, number> | undefined;
+let counted: ReturnType<typeof requestCounter>;
 beforeAll(async () => {
   s = await testServices();
-  s.db.doc.middlewareStack.add(
-    (next, context) => (args) => {
-      if (sent) sent[context.commandName ?? '?'] = (sent[context.commandName ?? '?'] ?? 0) + 1;
-      return next(args);
-    },
-    { step: 'initialize', name: 'testCountRequests' },
-  );
+  counted = requestCounter(s.db);
 });
 
 async function requests(task: () => Promise<unknown>): Promise<Record<string, number>> {
-  sent = {};
-  try {
-    await task();
-    return sent;
-  } finally {
-    sent = undefined;
-  }
+  return (await counted(task)).requests;
 }
 
 /** A group of `size` members (users `<name>.<i>`), with an attribute. */

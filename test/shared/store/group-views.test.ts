@@ -6,31 +6,15 @@ import { GroupAttributesLimitError, NotFoundError } from '#shared/store/errors.t
 import { groupAttributesKey, GROUP_ATTRIBUTES_BYTES } from '#shared/store/group-attributes.ts';
 import { identityKeys } from '#shared/store/key-formats.ts';
 import { loadUserView } from '#shared/store/subjects.ts';
+import { requestCounter } from '../../support/request-count.ts';
 import { testServices } from '../../support/services.ts';
 
 let s: Services;
-/** DynamoDB commands sent by the services' client while counting, by command name. */
-let sent: Record<string, number> | undefined;
+let counted: ReturnType<typeof requestCounter>;
 beforeAll(async () => {
   s = await testServices();
-  s.db.doc.middlewareStack.add(
-    (next, context) => (args) => {
-      if (sent) sent[context.commandName ?? '?'] = (sent[context.commandName ?? '?'] ?? 0) + 1;
-      return next(args);
-    },
-    { step: 'initialize', name: 'testCountRequests' },
-  );
+  counted = requestCounter(s.db);
 });
-
-async function counted<T>(task: () => Promise<T>): Promise<{ value: T; requests: Record<string, number> }> {
-  sent = {};
-  try {
-    const value = await task();
-    return { value, requests: sent };
-  } finally {
-    sent = undefined;
-  }
-}
 
 
 describe("a user's view", () => {
