@@ -16,7 +16,6 @@ beforeAll(async () => {
   counted = requestCounter(s.db);
 });
 
-
 describe("a user's view", () => {
   it('reads the groups of a user in 150 groups in BatchGetItems of 100 keys, not one request per group', async () => {
     const GROUPS = 150;
