@@ -75,19 +75,17 @@ const SCAN_SEGMENTS = 4;
  * keys) before it sends a page.
  */
 export async function scanAllViews(db: Db): Promise<UserView[]> {
-  const segments = await Promise.all(
-    Array.from({ length: SCAN_SEGMENTS }, (_, Segment) =>
-      scanAll(db, {
-        TableName: db.tables.identities,
-        Segment,
-        TotalSegments: SCAN_SEGMENTS,
-        FilterExpression: 'begins_with(pk, :user) OR begins_with(pk, :group)',
-        ExpressionAttributeValues: { ':user': identityKeys.userPrefix, ':group': identityKeys.groupPrefix },
-      }),
-    ),
+  const items = await scanAll(
+    db,
+    {
+      TableName: db.tables.identities,
+      FilterExpression: 'begins_with(pk, :user) OR begins_with(pk, :group)',
+      ExpressionAttributeValues: { ':user': identityKeys.userPrefix, ':group': identityKeys.groupPrefix },
+    },
+    SCAN_SEGMENTS,
   );
   const partitions = new Map<string, Array<Record<string, unknown>>>();
-  for (const item of segments.flat()) {
+  for (const item of items) {
     const pk = item.pk as string;
     let list = partitions.get(pk);
     if (!list) partitions.set(pk, (list = []));
