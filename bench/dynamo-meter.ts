@@ -55,13 +55,33 @@ export function covered(spans: readonly Span[], from: number, to: number): numbe
 }
 
 /**
+ * Records in `spans` the time between sending and the response's headers of every request `db`
+ * sends (only `command`'s, when given): innermost, `next` is the HTTP request itself, before the
+ * response body is parsed.
+ */
+export function recordWireTime(db: Db, spans: Span[], name: string, command?: string): void {
+  db.doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (command !== undefined && context.commandName !== command) return next(args);
+      const started = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        spans.push([started, performance.now()]);
+      }
+    },
+    { step: 'deserialize', name, priority: 'low' },
+  );
+}
+
+/**
  * Meters a client through its middleware stack: every read asks for `ReturnConsumedCapacity`
  * and is counted with the items it returned; every request's time between sending and its
  * response's headers is kept, so a load can be split into waiting on DynamoDB and decoding.
  */
 export function meter(db: Db): DynamoMeter {
   let count = { requests: 0, items: 0, capacityUnits: 0 };
-  let spans: [number, number][] = [];
+  const spans: Span[] = [];
   db.doc.middlewareStack.add(
     (next, context) => async (args) => {
       if (!READS.has(context.commandName ?? '')) return next(args);
@@ -72,24 +92,13 @@ export function meter(db: Db): DynamoMeter {
     },
     { step: 'initialize', name: 'benchReadMeter', priority: 'high' },
   );
-  // Innermost: `next` is the HTTP request itself, before the response body is parsed.
-  db.doc.middlewareStack.add(
-    (next) => async (args) => {
-      const started = performance.now();
-      try {
-        return await next(args);
-      } finally {
-        spans.push([started, performance.now()]);
-      }
-    },
-    { step: 'deserialize', name: 'benchWireTime', priority: 'low' },
-  );
+  recordWireTime(db, spans, 'benchWireTime');
   return {
     reads: () => ({ ...count, capacityUnits: Math.round(count.capacityUnits * 10) / 10 }),
     wireMs: (from, to) => covered(spans, from, to),
     reset() {
       count = { requests: 0, items: 0, capacityUnits: 0 };
-      spans = [];
+      spans.length = 0;
     },
   };
 }

@@ -1,6 +1,6 @@
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { Db } from '#shared/store/client.ts';
-import { covered, type Span } from './dynamo-meter.ts';
+import { covered, recordWireTime, type Span } from './dynamo-meter.ts';
 
 /** One call into a repository or collaborator, and when it ran. */
 export interface Call {
@@ -92,18 +92,7 @@ export function watchPauses(): { gc: Span[]; stop(): Pauses } {
 /** Records the wire time (sending to response headers) of every BatchWriteItem `db` sends: the audit's writes. */
 export function auditWire(db: Db): Span[] {
   const spans: Span[] = [];
-  db.doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName !== 'BatchWriteItemCommand') return next(args);
-      const started = performance.now();
-      try {
-        return await next(args);
-      } finally {
-        spans.push([started, performance.now()]);
-      }
-    },
-    { step: 'deserialize', name: 'benchAuditWire', priority: 'low' },
-  );
+  recordWireTime(db, spans, 'benchAuditWire', 'BatchWriteItemCommand');
   return spans;
 }
 
