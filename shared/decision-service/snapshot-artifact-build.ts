@@ -1,7 +1,7 @@
 import type { Logger } from '#shared/log/logger.ts';
 import { ARTIFACT_FORMAT, ArtifactFormatError, chunkBytes, chunkDigest, chunkIndex, decodeChunk, encodeArtifact, encodeChunk, physicalTableKey, type ArtifactChunk, type ChunkContents, type SnapshotDelta } from '#shared/policy/index.ts';
 import { SnapshotArtifactRepository, type ArtifactManifest } from '#shared/store/snapshot-artifact.ts';
-import { byId } from '#shared/policy/derived-ids.ts';
+import { insertSorted } from '#shared/policy/derived-ids.ts';
 import type { SnapshotLoader } from './snapshot-loader.ts';
 
 /** A chunk item stays under DynamoDB's 400 KB item limit with room for its keys. */
@@ -69,7 +69,7 @@ function moveTables(tables: ReadonlyMap<string, readonly string[]>, moves: reado
       if (left.length) next.set(from, left);
       else next.delete(from);
     }
-    if (mine(to)) next.set(to, [...new Set([...(next.get(to) ?? []), id])].sort(byId));
+    if (mine(to)) next.set(to, insertSorted((next.get(to) ?? []).filter((x) => x !== id), id));
   }
   return next;
 }

@@ -1,6 +1,18 @@
 /** Source ids in the order of the catalog scan (JavaScript string order). */
 export const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** `list` (in id order, without `id`) with `id` inserted in its place: a physical table's ids after a source joins it. */
+export function insertSorted(list: readonly string[], id: string): string[] {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (byId(list[mid]!, id) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return [...list.slice(0, lo), id, ...list.slice(lo)];
+}
+
 /** What a delta did to the id list: ids it removed, ids it added (not there before). */
 export interface IdChanges {
   readonly removed: ReadonlySet<string>;

@@ -6,24 +6,13 @@ import { preparedCell, type SourceCell } from './snapshot-entries.ts';
 import type { SourceFacts } from './source-facts.ts';
 import type { PolicyIndex } from './policy-index.ts';
 import type { TargetPredicate } from './targeting.ts';
-import { DerivedIds, byId } from './derived-ids.ts';
+import { DerivedIds, byId, insertSorted } from './derived-ids.ts';
 
 /** What changed since a snapshot: each item by id, with its new content (undefined: deleted). */
 export interface SnapshotDelta {
   readonly sources: ReadonlyMap<string, DataSource | undefined>;
   readonly domains: ReadonlyMap<string, Domain | undefined>;
   readonly policies: ReadonlyMap<string, StoredPolicy | undefined>;
-}
-
-function insertSorted(list: readonly string[], id: string): string[] {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (byId(list[mid]!, id) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return [...list.slice(0, lo), id, ...list.slice(lo)];
 }
 
 /** A changed policy as filed before or after the change, with the domains it was matched against. */
