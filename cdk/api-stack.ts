@@ -67,7 +67,7 @@ export class ApiStack extends Stack {
   readonly signingKey: Key;
   /** Removes the memberships of deleted groups, after the deletion answered. */
   readonly groupPurge: GroupPurge;
-  /** Indexes a catalog stored before the listing index, on deploy. */
+  /** Brings tables stored by an earlier version up to this one, on deploy (the listing index, groups' attributes items). */
   readonly catalogBackfill: CatalogBackfill;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
@@ -140,7 +140,7 @@ export class ApiStack extends Stack {
     });
     grantTables(this.userInfoSync.function.fn, props.tables, SYNC_TABLE_GRANTS);
     this.groupPurge = new GroupPurge(this, 'GroupPurge', { identities: props.tables.identities, environment });
-    this.catalogBackfill = new CatalogBackfill(this, 'CatalogBackfill', { catalog: props.tables.catalog });
+    this.catalogBackfill = new CatalogBackfill(this, 'CatalogBackfill', { catalog: props.tables.catalog, identities: props.tables.identities });
 
     this.snapshotArtifact = new SnapshotArtifactFunction(this, 'SnapshotArtifact', { policies: props.tables.policies, environment });
     grantTables(this.snapshotArtifact.function.fn, props.tables, ARTIFACT_TABLE_GRANTS);

@@ -12,6 +12,8 @@ import type { WardenTable } from './warden-table.ts';
 export interface CatalogBackfillProps {
   /** The catalog table whose listing index the backfill writes. */
   readonly catalog: WardenTable;
+  /** The identities table whose groups the backfill gives their attributes item. */
+  readonly identities: WardenTable;
   /**
    * How long a deploy waits for the whole catalog to be indexed.
    * @default Duration.hours(2), the provider framework's most
@@ -20,10 +22,12 @@ export interface CatalogBackfillProps {
 }
 
 /**
- * Indexes, on deploy, a catalog written before the listing index existed: a custom resource
- * whose function runs the same backfill as `npm start`, a slice per call before its 15-minute
- * timeout, called again by the provider framework until the catalog is indexed. Idempotent (a
- * marker item ends it at once on every later deploy) and safe beside live writes.
+ * Brings, on deploy, tables written by an earlier version up to this one: indexes a catalog
+ * written before the listing index existed, then gives groups written before it their attributes
+ * item. A custom resource whose function runs the same backfills as `npm start`, a slice per call
+ * before its 15-minute timeout, called again by the provider framework until both are done.
+ * Idempotent (a marker item per backfill ends it at once on every later deploy) and safe beside
+ * live writes.
  */
 export class CatalogBackfill extends Construct {
   readonly function: WardenFunction;
@@ -32,11 +36,12 @@ export class CatalogBackfill extends Construct {
   constructor(scope: Construct, id: string, props: CatalogBackfillProps) {
     super(scope, id);
     const table = props.catalog.table;
+    const identities = props.identities.table;
     this.function = new WardenFunction(this, 'Fn', {
       entry: ENTRIES.catalogBackfill,
-      description: 'Warden deploy-time backfill of the catalog listing index',
+      description: 'Warden deploy-time backfills: the catalog listing index, the groups\' attributes item',
       timeout: Duration.minutes(15),
-      environment: { [tableEnvVar('catalog')]: table.tableName, POWERTOOLS_SERVICE_NAME: 'warden-catalog-backfill' },
+      environment: { [tableEnvVar('catalog')]: table.tableName, [tableEnvVar('identities')]: identities.tableName, POWERTOOLS_SERVICE_NAME: 'warden-backfill' },
     });
     // What the backfill sends, on the catalog table alone: it reads sources and index entries and
     // writes index entries, counters (`ADD`) and its progress; it deletes nothing.
@@ -44,6 +49,13 @@ export class CatalogBackfill extends Construct {
       grantee: this.function.fn,
       actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       resourceArns: [table.tableArn],
+    });
+    // On the identities table: it scans for group profiles, reads a group's partition, and
+    // replaces its per-key attribute items by one item (a transaction, then a batch of deletes).
+    Grant.addToPrincipal({
+      grantee: this.function.fn,
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+      resourceArns: [identities.tableArn],
     });
     // The framework's functions log to a group of their own with this role alone, instead of
     // AWSLambdaBasicExecutionRole's logs on every group.
@@ -69,8 +81,9 @@ export class CatalogBackfill extends Construct {
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::CatalogIndexBackfill',
-      // A new catalog table (a restore) is indexed again; the same table only once.
-      properties: { CatalogTable: table.tableName },
+      // A new table (a restore) is backfilled again; the same table only once. A property added
+      // here makes CloudFormation call the resource again on a stack deployed before it.
+      properties: { CatalogTable: table.tableName, IdentitiesTable: identities.tableName },
     });
   }
 

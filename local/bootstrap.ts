@@ -7,6 +7,7 @@ import { decisionService } from '#shared/decision-service/index.ts';
 import { createServices, type DecidingServices } from '#shared/services.ts';
 import { createDb } from '#shared/store/client.ts';
 import { backfillCatalogIndex } from '#shared/store/catalog-backfill.ts';
+import { backfillGroupAttributes } from '#shared/store/group-attributes-backfill.ts';
 import { ensureTables } from '#shared/store/create-tables.ts';
 import { createConsoleApp } from '#functions/console/app.tsx';
 import { createFunctionApps, createLocalServer } from './compose.ts';
@@ -58,6 +59,9 @@ export async function prepareServices(options: LocalOptions & { dynamoEndpoint: 
   // A catalog kept from a version before the listing index (`--data-dir`) is indexed once.
   const backfill = await backfillCatalogIndex(db);
   if (backfill.tooLarge.length) services.log.warn('data sources too large for the listing index are left out of listings', { ids: backfill.tooLarge });
+  // … and its groups stored before the attributes item get one.
+  const moved = await backfillGroupAttributes(db);
+  if (moved.tooLarge.length) services.log.warn('groups whose attributes exceed one item keep one item per key', { groups: moved.tooLarge });
   // The signing key is generated at first start and kept in the sessions table (reused with --data-dir).
   await services.signer.ready();
   const okta = await services.iams.get('okta');

@@ -4,9 +4,9 @@ import { createDb } from '#shared/store/client.ts';
 import { tableEnvVar } from '#shared/store/tables.ts';
 import { backfillResource, type BackfillResponse } from './backfill.ts';
 
-// Only the catalog table: the function may touch nothing else.
-const db = createDb({ tableNames: { catalog: process.env[tableEnvVar('catalog')] } });
-const log = createLogger({ service: 'warden-catalog-backfill', level: 'info' });
+// Only the catalog and identities tables: the function may touch nothing else.
+const db = createDb({ tableNames: { catalog: process.env[tableEnvVar('catalog')], identities: process.env[tableEnvVar('identities')] } });
+const log = createLogger({ service: 'warden-backfill', level: 'info' });
 const run = backfillResource({ db, log });
 
 /** Custom resource entry (CloudFormation provider framework, `onEvent` and `isComplete`). */

@@ -78,19 +78,21 @@ async function readCurrent(db: Db, iamid: string, groupId: string): Promise<Curr
 }
 
 /**
- * Replaces one source's values for the given keys of a group's attributes: one conditional write
- * of the attributes item with a check that the group exists, retried when another change won
- * the race. An unknown group is a `NotFoundError`; values that would not fit one item are a
- * `GroupAttributesLimitError` and change nothing.
+ * Writes a group's attributes item as `next` makes it from the current values: one conditional
+ * write with a check that the group exists, retried when another change won the race. `next`
+ * answering undefined writes nothing. An unknown group is a `NotFoundError`; values that would
+ * not fit one item are a `GroupAttributesLimitError` and change nothing.
  */
-export async function setGroupAttributes(db: Db, iamid: string, groupId: string, source: Source, values: Attributes, audit?: TransactItem): Promise<void> {
+async function rewrite(db: Db, iamid: string, groupId: string, next: (current: Current) => SourceAttributes | undefined, audit?: TransactItem): Promise<boolean> {
   const table = db.tables.identities;
   const profile = { pk: identityKeys.group(iamid, groupId), sk: identityKeys.profile };
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (attempt) await pause(attempt);
     const current = await readCurrent(db, iamid, groupId);
     if (!current) throw new NotFoundError(`group \`${groupId}\` not found in iam \`${iamid}\``);
-    const text = JSON.stringify(withValues(current.attributes, source, values));
+    const attributes = next(current);
+    if (!attributes) return false;
+    const text = JSON.stringify(attributes);
     if (Buffer.byteLength(text) > GROUP_ATTRIBUTES_BYTES) throw new GroupAttributesLimitError(`attributes of group \`${groupId}\` would exceed ${GROUP_ATTRIBUTES_BYTES} bytes`);
     const version = (current.version ?? 0) + 1;
     const guard = current.version === undefined ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': current.version } };
@@ -109,7 +111,20 @@ export async function setGroupAttributes(db: Db, iamid: string, groupId: string,
       throw err;
     }
     await batchDelete(db, table, current.legacy.slice(room));
-    return;
+    return true;
   }
   throw new StoreUnavailableError(`attributes of group \`${groupId}\` keep changing concurrently`);
+}
+
+/** Replaces one source's values for the given keys of a group's attributes (see `rewrite` for the errors). */
+export async function setGroupAttributes(db: Db, iamid: string, groupId: string, source: Source, values: Attributes, audit?: TransactItem): Promise<void> {
+  await rewrite(db, iamid, groupId, (current) => withValues(current.attributes, source, values), audit);
+}
+
+/**
+ * Moves a group written before the attributes item existed to it (its per-key items become the
+ * item, the same values); true when it moved, false when the group already had the item.
+ */
+export function moveGroupAttributes(db: Db, iamid: string, groupId: string): Promise<boolean> {
+  return rewrite(db, iamid, groupId, (current) => (current.version === undefined ? current.attributes : undefined));
 }

@@ -53,6 +53,10 @@ export const identityKeys = {
   attrPrefix: 'ATTR#',
   /** In a group's partition: every attribute value of the group, one item (read in a batch beside the profile). */
   groupAttributes: 'ATTRS',
+  /** Written once every group stored before the attributes item has one. */
+  groupAttributesMoved: { pk: 'GROUPATTRS#BACKFILL', sk: 'DONE' },
+  /** Where an unfinished move of groups' attributes stopped (the scan's position) and what it did so far. */
+  groupAttributesMoving: { pk: 'GROUPATTRS#BACKFILL', sk: 'PROGRESS' },
   /** In a group's partition: the group was deleted and its memberships are still being removed. */
   groupDeleted: 'DELETED',
   member: (groupId: string, source: string) => `MEMBER#${groupId}#${source}`,
