@@ -112,6 +112,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalWarde
         await stopArtifact();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         services.db.doc.destroy();
+        services.db.raw.destroy();
         await dynamo?.stop();
       },
     };

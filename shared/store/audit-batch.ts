@@ -1,12 +1,13 @@
 import { completeRecord, type AuditInput } from '#shared/audit/record.ts';
 import type { Logger } from '#shared/log/logger.ts';
 import type { AuditRepository } from './audit.ts';
-import { batchWrite } from './batch.ts';
+import { batchPutMarshalled, type MarshalledPut } from './batch.ts';
 import type { Db } from './client.ts';
 import { StoreUnavailableError } from './errors.ts';
 
 interface Pending {
-  readonly item: Record<string, unknown>;
+  readonly put: MarshalledPut;
+  readonly requestId: string | undefined;
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
 }
@@ -33,7 +34,8 @@ export class AuditBatcher {
   /** Queues a record; resolves when it is durably written, rejects if it could not be. */
   write(input: AuditInput): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ item: this.audit.item(completeRecord(input)), resolve, reject });
+      const record = completeRecord(input);
+      this.queue.push({ put: { PutRequest: { Item: this.audit.attributes(record) } }, requestId: record.requestId, resolve, reject });
       if (this.inFlight === 0 || this.queue.length >= BATCH) this.flush();
     });
   }
@@ -49,18 +51,19 @@ export class AuditBatcher {
   }
 
   private async send(batch: Pending[]): Promise<void> {
-    let unwritten: Set<unknown>;
+    let unwritten: Set<string | undefined>;
     try {
-      const left = await batchWrite(this.db, this.db.tables.audit, batch.map((p) => ({ PutRequest: { Item: p.item } })));
-      unwritten = new Set(left.map((r) => ('PutRequest' in r ? r.PutRequest.Item.sk : undefined)));
+      // What DynamoDB leaves unprocessed comes back as new items: they are known by their sort key.
+      const left = await batchPutMarshalled(this.db, this.db.tables.audit, batch.map((p) => p.put));
+      unwritten = new Set(left.map((r) => r.PutRequest.Item.sk?.S));
     } catch (err) {
       // The batch outlives the request that opened it: name every request it held.
-      this.log.error('audit batch failed', { requestIds: batch.map((p) => p.item.requestId), error: err instanceof Error ? err.message : String(err) });
+      this.log.error('audit batch failed', { requestIds: batch.map((p) => p.requestId), error: err instanceof Error ? err.message : String(err) });
       for (const p of batch) p.reject(err);
       return;
     }
     for (const p of batch) {
-      if (unwritten.has(p.item.sk)) p.reject(new StoreUnavailableError('audit record could not be written'));
+      if (unwritten.has(p.put.PutRequest.Item.sk?.S)) p.reject(new StoreUnavailableError('audit record could not be written'));
       else p.resolve();
     }
   }

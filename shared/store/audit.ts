@@ -1,4 +1,6 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { bareId, completeRecord, type AuditInput, type AuditRecord } from '#shared/audit/record.ts';
 import { queryAudit, type AuditPage, type AuditQuery } from './audit-query.ts';
 import type { Db } from './client.ts';
@@ -29,6 +31,11 @@ export class AuditRepository {
       expiresAt: Math.floor(Date.parse(record.eventTimestamp) / 1000) + this.retentionDays * 86_400,
       ...record,
     };
+  }
+
+  /** `item` marshalled for the low-level client, as the document client would send it. */
+  attributes(record: AuditRecord): Record<string, AttributeValue> {
+    return marshall(this.item(record), { removeUndefinedValues: true, convertClassInstanceToMap: false });
   }
 
   /** A transaction item that writes the record atomically with the change it audits. */

@@ -1,3 +1,4 @@
+import { BatchWriteItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, type BatchGetCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
 import { StoreUnavailableError } from './errors.ts';
@@ -66,6 +67,21 @@ export async function batchWrite(db: Db, table: string, requests: readonly Write
     async (r) => {
       const res = await db.doc.send(new BatchWriteCommand({ RequestItems: { [table]: r } }));
       return (res.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+    },
+    (r) => r.length === 0,
+  );
+}
+
+/** A put of an item already marshalled, as the low-level client sends it. */
+export type MarshalledPut = { PutRequest: { Item: Record<string, AttributeValue> } };
+
+/** `batchWrite` of up to 25 marshalled puts through the low-level client (`db.raw`); returns those never written. */
+export async function batchPutMarshalled(db: Db, table: string, puts: readonly MarshalledPut[]): Promise<MarshalledPut[]> {
+  return untilProcessed(
+    [...puts],
+    async (r) => {
+      const res = await db.raw.send(new BatchWriteItemCommand({ RequestItems: { [table]: r } }));
+      return (res.UnprocessedItems?.[table] ?? []) as MarshalledPut[];
     },
     (r) => r.length === 0,
   );

@@ -3,9 +3,16 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { storeError } from './errors.ts';
 import { TABLE_NAMES, type TableName } from './tables.ts';
 
-/** A DynamoDB document client and the physical names of Warden's tables. */
+/** A DynamoDB document client, a low-level client for hot writes, and the physical names of Warden's tables. */
 export interface Db {
   readonly doc: DynamoDBDocumentClient;
+  /**
+   * The low-level client of the audit's group commits, sent items already marshalled. It
+   * resolves its middleware once per command (the SDK's `cacheMiddleware`, which the document
+   * client refuses), a third of a lone write's time in the SDK: middleware added to it after its
+   * first call is never run.
+   */
+  readonly raw: DynamoDBClient;
   readonly tables: Readonly<Record<TableName, string>>;
 }
 
@@ -28,13 +35,14 @@ const silent = () => {};
  */
 const SDK_LOGGER = { debug: silent, warn: silent, error: silent } as unknown as NonNullable<DynamoDBClientConfig['logger']>;
 
-/** Builds the document client; empty strings and undefined are dropped from items. */
-export function createDb(options: DbOptions = {}): Db {
+/** A low-level client whose failures reach callers as Warden's store errors. */
+function lowLevelClient(options: DbOptions, cacheMiddleware: boolean): DynamoDBClient {
   const client = new DynamoDBClient({
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.region ? { region: options.region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     logger: SDK_LOGGER,
+    cacheMiddleware,
   });
   // Outermost, so it sees what is left after the SDK's own retries: a throttled or failing
   // DynamoDB reaches callers as a `StoreUnavailableError` (503), never as a raw SDK error.
@@ -48,6 +56,12 @@ export function createDb(options: DbOptions = {}): Db {
     },
     { step: 'initialize', name: 'wardenStoreErrors' },
   );
+  return client;
+}
+
+/** Builds the clients; the document client drops undefined from items. */
+export function createDb(options: DbOptions = {}): Db {
+  const client = lowLevelClient(options, false);
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
@@ -55,5 +69,5 @@ export function createDb(options: DbOptions = {}): Db {
   const tables = Object.fromEntries(
     TABLE_NAMES.map((n) => [n, options.tableNames?.[n] ?? `${prefix}${n}`]),
   ) as Record<TableName, string>;
-  return { doc, tables };
+  return { doc, raw: lowLevelClient(options, true), tables };
 }

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Decision } from '#shared/model/decision.ts';
 import type { Services } from '#shared/services.ts';
 import { auditRecords, bearer, json } from '../../support/services.ts';
 import { keyFor, pause, seededPolicyApp } from '../../support/policy.ts';
+import { answerRawCalls } from '../../support/raw-wire.ts';
 
 let s: Services;
 let app: Awaited<ReturnType<typeof seededPolicyApp>>['app'];
@@ -168,18 +168,8 @@ describe('decisions over the seed catalog', () => {
   });
 
   it('answers no decision, single or batch, whose audit record could not be stored', async () => {
-    let refuse = true;
-    // What DynamoDB answers a throttled table, for the audit table's writes only.
-    s.db.doc.middlewareStack.add(
-      (next, context) => async (args) => {
-        const items = (args.input as { RequestItems?: Record<string, unknown> }).RequestItems;
-        if (refuse && context.commandName === 'BatchWriteItemCommand' && items?.[s.db.tables.audit]) {
-          throw new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: { httpStatusCode: 400 } });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'refuseAuditWrites' },
-    );
+    // What DynamoDB answers a throttled table, to every try of the audit's writes.
+    const restore = answerRawCalls(s.db, () => ({ status: 400, body: { __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'throttled' } }));
     try {
       const single = await app.request('/v1/decisions', json('POST', { user: okta('jdoe'), dataSource: 'hr_data' }, bearer(engine)));
       const batch = await app.request('/v1/decisions/batch', json('POST', { user: okta('jdoe'), dataSources: ['hr_data', 'sales'] }, bearer(engine)));
@@ -188,8 +178,7 @@ describe('decisions over the seed catalog', () => {
         expect(await res.json()).not.toHaveProperty('access');
       }
     } finally {
-      refuse = false;
-      s.db.doc.middlewareStack.remove('refuseAuditWrites');
+      restore();
     }
     expect((await decide({ user: okta('jdoe'), dataSource: 'hr_data' })).status).toBe(200);
   });

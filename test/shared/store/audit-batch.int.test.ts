@@ -1,7 +1,9 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuditId } from '#shared/audit/record.ts';
 import type { Services } from '#shared/services.ts';
+import { StoreUnavailableError } from '#shared/store/errors.ts';
+import { answerRawCalls } from '../../support/raw-wire.ts';
 import { auditRecords, testServices } from '../../support/services.ts';
 
 let s: Services;
@@ -14,10 +16,10 @@ const record = (target: string) =>
 
 /** Counts the BatchWriteItem calls the real client sends while `run` runs. */
 async function batchWritesDuring(run: () => Promise<unknown>): Promise<number> {
-  const send = vi.spyOn(s.db.doc, 'send');
+  const send = vi.spyOn(s.db.raw, 'send');
   try {
     await run();
-    return send.mock.calls.filter(([command]) => command instanceof BatchWriteCommand).length;
+    return send.mock.calls.filter(([command]) => command instanceof BatchWriteItemCommand).length;
   } finally {
     send.mockRestore();
   }
@@ -25,10 +27,10 @@ async function batchWritesDuring(run: () => Promise<unknown>): Promise<number> {
 
 describe('audit group commit', () => {
   it('sends a lone record at once, with no batching window to wait for', async () => {
-    const send = vi.spyOn(s.db.doc, 'send');
+    const send = vi.spyOn(s.db.raw, 'send');
     const written = s.auditBatcher.write(record('lone'));
     // Sent before `write` returned: nothing waits on a timer.
-    expect(send.mock.calls.some(([command]) => command instanceof BatchWriteCommand)).toBe(true);
+    expect(send.mock.calls.some(([command]) => command instanceof BatchWriteItemCommand)).toBe(true);
     send.mockRestore();
     await written;
     expect((await auditRecords(s)).some((r) => (r.targets as string[])[0] === 'lone')).toBe(true);
@@ -41,5 +43,45 @@ describe('audit group commit', () => {
     expect(calls).toBe(3);
     const stored = new Set((await auditRecords(s)).map((r) => (r.targets as string[])[0]));
     expect(targets.every((t) => stored.has(t))).toBe(true);
+  });
+
+  it('stores a record exactly as the document client would, read back through it', async () => {
+    await s.auditBatcher.write({ ...record('exact'), requestId: 'r-exact', payload: { user: { iamid: 'okta', userid: 'jdoe' }, access: 'granted', satisfied: ['a', 'b'], count: 3, none: null, empty: '', flag: false } });
+    const stored = (await auditRecords(s)).find((r) => (r.targets as string[])[0] === 'exact')!;
+    expect(stored).toMatchObject({ action: 'DECISION', userId: 'okta/jdoe', requestId: 'r-exact', payload: { user: { iamid: 'okta', userid: 'jdoe' }, access: 'granted', satisfied: ['a', 'b'], count: 3, none: null, empty: '', flag: false } });
+    expect(stored).toEqual(s.audit.item({ ...(stored as unknown as Parameters<typeof s.audit.item>[0]) }));
+  });
+});
+
+/** The answer of a BatchWriteItem that stored none of what it was sent. */
+const nothingProcessed = (body: Record<string, unknown>) => ({ status: 200, body: { UnprocessedItems: body.RequestItems } });
+
+describe('audit records DynamoDB leaves unprocessed', () => {
+  it('sends them again, and resolves once they are stored', async () => {
+    let refused = 0;
+    const restore = answerRawCalls(s.db, (body) => (refused++ < 2 ? nothingProcessed(body) : undefined));
+    try {
+      await s.auditBatcher.write(record('unprocessed-once'));
+    } finally {
+      restore();
+    }
+    expect(refused).toBe(3);
+    expect((await auditRecords(s)).some((r) => (r.targets as string[])[0] === 'unprocessed-once')).toBe(true);
+  });
+
+  it('rejects a record still unwritten after every try, and resolves the others DynamoDB took', async () => {
+    const restore = answerRawCalls(s.db, (body) => {
+      const [put] = (body.RequestItems as Record<string, Array<{ PutRequest: { Item: { targets: { L: Array<{ S: string }> } } } }>>)[s.db.tables.audit]!.filter((p) => p.PutRequest.Item.targets.L[0]!.S === 'never-stored');
+      return put ? { status: 200, body: { UnprocessedItems: { [s.db.tables.audit]: [put] } } } : undefined;
+    });
+    try {
+      const lone = s.auditBatcher.write(record('opens-the-batch'));
+      const [never, other] = await Promise.allSettled([s.auditBatcher.write(record('never-stored')), s.auditBatcher.write(record('stored-beside')), lone]);
+      expect(never).toMatchObject({ status: 'rejected', reason: expect.any(StoreUnavailableError) });
+      expect(other).toMatchObject({ status: 'fulfilled' });
+    } finally {
+      restore();
+    }
+    expect((await auditRecords(s)).some((r) => (r.targets as string[])[0] === 'never-stored')).toBe(false);
   });
 });

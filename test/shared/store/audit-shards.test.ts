@@ -129,7 +129,7 @@ describe('audit page cost', () => {
     });
     await store(records.map((r, i) => (i % 5 ? s.audit.item(r) : legacyItem(r))));
     let queries = 0;
-    const counted: Db = { tables: s.db.tables, doc: new Proxy(s.db.doc, { get: (doc, name) => (name === 'send' ? (cmd: Parameters<typeof doc.send>[0]) => (queries++, doc.send(cmd)) : Reflect.get(doc, name)) }) };
+    const counted: Db = { ...s.db, doc: new Proxy(s.db.doc, { get: (doc, name) => (name === 'send' ? (cmd: Parameters<typeof doc.send>[0]) => (queries++, doc.send(cmd)) : Reflect.get(doc, name)) }) };
     const cost = async (q: AuditQuery) => {
       queries = 0;
       const page = await queryAudit(counted, q);
@@ -162,7 +162,7 @@ describe('audit page cost', () => {
       items += out.ScannedCount ?? 0;
       return out;
     };
-    const counted: Db = { tables: s.db.tables, doc: new Proxy(s.db.doc, { get: (doc, name) => (name === 'send' ? (cmd: Parameters<typeof doc.send>[0]) => send(doc, cmd) : Reflect.get(doc, name)) }) };
+    const counted: Db = { ...s.db, doc: new Proxy(s.db.doc, { get: (doc, name) => (name === 'send' ? (cmd: Parameters<typeof doc.send>[0]) => send(doc, cmd) : Reflect.get(doc, name)) }) };
     const newest = [...records].sort(bySortKeyNewestFirst).map((r) => r.id);
     let cursor: string | null = null;
     for (const [n, limit] of [10, 50, 50].entries()) {
@@ -189,7 +189,7 @@ describe('audit page cost', () => {
     // All but every tenth record sit in the pre-sharding partition: one partition holds the page.
     await store(records.map((r, i) => (i % 10 ? legacyItem(r) : s.audit.item(r))));
     let queries = 0;
-    const counted: Db = { tables: s.db.tables, doc: new Proxy(s.db.doc, { get: (doc, name) => (name === 'send' ? (cmd: Parameters<typeof doc.send>[0]) => (queries++, doc.send(cmd)) : Reflect.get(doc, name)) }) };
+    const counted: Db = { ...s.db, doc: new Proxy(s.db.doc, { get: (doc, name) => (name === 'send' ? (cmd: Parameters<typeof doc.send>[0]) => (queries++, doc.send(cmd)) : Reflect.get(doc, name)) }) };
     const page = await queryAudit(counted, { from: new Date(day).toISOString(), to: new Date(day + DAY_MS - 1).toISOString(), limit: 50 });
     expect(page.records.map((r) => r.id)).toEqual([...records].sort(bySortKeyNewestFirst).slice(0, 50).map((r) => r.id));
     // 17 first reads, then the old partition alone: 8, 16 and 32 items more.
