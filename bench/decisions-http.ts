@@ -5,19 +5,23 @@
  * write rate at the same concurrency as the yardstick (decision records 25 a call, 4 calls in
  * flight; a batch request's record, 16 in flight), and the same shapes once more with the
  * audit write answered in memory: the floor of this machine without DynamoDB Local, measured
- * here only (the product always waits for DynamoDB). `npm run bench:decisions` prints one JSON
- * object per benchmark; this one is the last.
+ * here only (the product always waits for DynamoDB). Every audit write's time on the wire is
+ * kept, so `whoseTime` says what is Warden's and the SDK's and what is DynamoDB Local's own.
+ * `npm run bench:decisions` prints one JSON object per benchmark; this one is the last.
  */
-import { Agent, request } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { Readable } from 'node:stream';
+import { BatchWriteItemCommand, type BatchWriteItemCommandOutput } from '@aws-sdk/client-dynamodb';
+import type { HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } from '@smithy/types';
 import { newSecret, sha256Hex } from '#shared/auth/secrets.ts';
-import { completeRecord } from '#shared/audit/record.ts';
+import { completeRecord, type AuditRecord } from '#shared/audit/record.ts';
 import { readConfig } from '#shared/config.ts';
 import type { DecisionContext } from '#shared/decision-service/context.ts';
 import { decisionRecords } from '#shared/decision-service/decision-audit.ts';
 import { startLocal } from '#local/bootstrap.ts';
+import { covered, type Span } from './dynamo-meter.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 /** Connections of the busy shape (the issue's 64). */
@@ -30,18 +34,50 @@ const TARGETS = { p50Ms1Connection: 2, decisionsPerSecond64Connections: 5000, ba
 const warden = await startLocal({ port: 0, seed: true, logLevel: 'silent', config: { ...readConfig(process.env), checkReplies: false } });
 const { db } = warden.services;
 
-/** While set, BatchWriteItem calls on the audit table are answered at once without leaving the process. */
+/** While set, the audit's writes (the raw client's calls) are answered at once on the wire, without leaving the process. */
 let auditInMemory = false;
-db.doc.middlewareStack.add(
-  (next, context) => async (args) => {
-    const input = args.input as { RequestItems?: Record<string, unknown> };
-    if (auditInMemory && context.commandName === 'BatchWriteItemCommand' && input.RequestItems?.[db.tables.audit]) {
-      return { output: { UnprocessedItems: {}, $metadata: {} }, response: {} } as Awaited<ReturnType<typeof next>>;
-    }
-    return next(args);
-  },
-  { step: 'initialize', name: 'benchAuditInMemory', priority: 'high' },
-);
+/** Spans of the audit's writes: whole calls, and their time on the wire (request sent to response headers). */
+const calls: Span[] = [];
+const wire: Span[] = [];
+// Below every middleware (the raw client resolves its middleware once): the SDK's whole path runs either way.
+const handler = db.raw.config.requestHandler as RequestHandler<HttpRequest, HttpResponse, HttpHandlerOptions>;
+const onTheWire = handler.handle.bind(handler);
+handler.handle = async (request, options) => {
+  const started = performance.now();
+  try {
+    if (!auditInMemory) return await onTheWire(request, options);
+    const body = Buffer.from('{"UnprocessedItems":{}}');
+    return { response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0', 'content-length': String(body.length) }, body: Readable.from([body]) } };
+  } finally {
+    wire.push([started, performance.now()]);
+  }
+};
+const send = db.raw.send.bind(db.raw) as (command: BatchWriteItemCommand) => Promise<BatchWriteItemCommandOutput>;
+db.raw.send = (async (command: BatchWriteItemCommand) => {
+  const started = performance.now();
+  try {
+    return await send(command);
+  } finally {
+    calls.push([started, performance.now()]);
+  }
+}) as typeof db.raw.send;
+
+/**
+ * What the requests of [from, to] spent, in mean milliseconds a request: in Warden's own code
+ * (HTTP, auth, decision, reply, record), in the SDK's path of the audit write (marshal, sign,
+ * HTTP client, parse) and waiting for DynamoDB Local on the wire (the store's own time, with
+ * the loopback HTTP to it). Exact at one connection, where nothing overlaps.
+ */
+function split(from: number, to: number, requests: number) {
+  const total = to - from;
+  const writing = covered(calls, from, to);
+  const stored = covered(wire, from, to);
+  const per = (ms: number) => Math.round((ms / requests) * 1000) / 1000;
+  return { meanMs: per(total), oursMs: per(total - writing), sdkMs: per(writing - stored), storeMs: per(stored) };
+}
+
+/** Durations, sorted, of the spans that start in [from, to]. */
+const within = (spans: readonly Span[], from: number, to: number) => spans.filter(([a]) => a >= from && a < to).map(([a, b]) => b - a).sort((x, y) => x - y);
 
 const percentile = (sorted: number[], q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 1000) / 1000;
 
@@ -49,9 +85,9 @@ const percentile = (sorted: number[], q: number) => Math.round(sorted[Math.min(s
 async function oneConnection(path: string, bodies: string[], headers: Record<string, string>) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const url = new URL(warden.url);
-  const send = (body: string) =>
+  const request = (body: string) =>
     new Promise<number>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, path, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const req = httpRequest({ host: url.hostname, port: url.port, path, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
       });
@@ -60,15 +96,18 @@ async function oneConnection(path: string, bodies: string[], headers: Record<str
     });
   const ms: number[] = [];
   const end = performance.now() + DURATION_S * 1000;
+  let from = 0;
   for (let i = 0; performance.now() < end; i++) {
     const t = performance.now();
-    const status = await send(bodies[i % bodies.length]!);
+    if (i === 50) from = t;
+    const status = await request(bodies[i % bodies.length]!);
     if (status !== 200) throw new Error(`${path} answered ${status}`);
     if (i >= 50) ms.push(performance.now() - t);
   }
+  const to = performance.now();
   agent.destroy();
   ms.sort((a, b) => a - b);
-  return { requests: ms.length, latencyMs: { p50: percentile(ms, 0.5), p99: percentile(ms, 0.99) } };
+  return { requests: ms.length, latencyMs: { p50: percentile(ms, 0.5), p99: percentile(ms, 0.99) }, split: split(from, to, ms.length) };
 }
 
 /**
@@ -78,6 +117,7 @@ async function oneConnection(path: string, bodies: string[], headers: Record<str
  */
 async function busy(path: string, bodies: string[], headers: Record<string, string>, connections: number) {
   const before = performance.eventLoopUtilization();
+  const from = performance.now();
   const result = await autocannon({
     url: `${warden.url}${path}`,
     connections,
@@ -86,6 +126,8 @@ async function busy(path: string, bodies: string[], headers: Record<string, stri
     requests: bodies.map((body) => ({ method: 'POST', path, body, headers })),
   });
   const loop = performance.eventLoopUtilization(before);
+  const to = performance.now();
+  const [sent, onWire] = [within(calls, from, to), within(wire, from, to)];
   return {
     connections,
     requestsPerSecond: result.requests.average,
@@ -94,27 +136,31 @@ async function busy(path: string, bodies: string[], headers: Record<string, stri
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
+    auditWrites: { calls: sent.length, requestsPerCall: Math.round((result.requests.total / Math.max(1, sent.length)) * 10) / 10, callP50Ms: percentile(sent, 0.5), wireP50Ms: percentile(onWire, 0.5) },
   };
 }
 
-/** A single decision's audit record, as the batcher writes it. */
-const decisionItem = () => warden.services.audit.item(completeRecord({ actor: { type: 'service', id: 'bench' }, action: 'DECISION', actionStatus: 'SUCCESS', targetType: 'dataSource', targets: ['sales'], payload: { access: 'granted', dialect: 'postgres' } }));
+/** A single decision's audit record, as the batcher completes it. */
+const decisionRecord = () => completeRecord({ actor: { type: 'service', id: 'bench' }, action: 'DECISION', actionStatus: 'SUCCESS', targetType: 'dataSource', targets: ['sales'], payload: { access: 'granted', dialect: 'postgres' } });
 
-/** DynamoDB Local alone: records of `item` written as the batcher writes them, `inFlight` calls at a time of `size` items each. */
-async function dynamoWrites(inFlight: number, size: number, seconds: number, item: () => Record<string, unknown> = decisionItem) {
+/** DynamoDB Local alone: records of `record` written as the batcher writes them, `inFlight` calls at a time of `size` items each. */
+async function dynamoWrites(inFlight: number, size: number, seconds: number, record: () => AuditRecord = decisionRecord) {
+  const { audit } = warden.services;
   const ms: number[] = [];
-  const end = performance.now() + seconds * 1000;
+  const from = performance.now();
+  const end = from + seconds * 1000;
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
       while (performance.now() < end) {
         const t = performance.now();
-        await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.tables.audit]: Array.from({ length: size }, () => ({ PutRequest: { Item: item() } })) } }));
+        await db.raw.send(new BatchWriteItemCommand({ RequestItems: { [db.tables.audit]: Array.from({ length: size }, () => ({ PutRequest: { Item: audit.attributes(record()) } })) } }));
         ms.push(performance.now() - t);
       }
     }),
   );
   ms.sort((a, b) => a - b);
-  return { inFlight, itemsPerCall: size, itemKb: Math.round(Buffer.byteLength(JSON.stringify(item())) / 100) / 10, itemsPerSecond: Math.round((ms.length * size) / seconds), callP50Ms: percentile(ms, 0.5) };
+  const onWire = within(wire, from, performance.now());
+  return { inFlight, itemsPerCall: size, itemKb: Math.round(Buffer.byteLength(JSON.stringify(audit.item(record()))) / 100) / 10, itemsPerSecond: Math.round((ms.length * size) / seconds), callP50Ms: percentile(ms, 0.5), wireP50Ms: percentile(onWire, 0.5) };
 }
 
 try {
@@ -153,13 +199,15 @@ try {
   const dynamoLocal = {
     lone: await dynamoWrites(1, 1, 3),
     grouped: await dynamoWrites(4, 25, 3),
-    batchRecords: await dynamoWrites(16, 1, 3, () => warden.services.audit.item(completeRecord(batchRecord!))),
+    batchRecords: await dynamoWrites(16, 1, 3, () => completeRecord(batchRecord!)),
   };
   auditInMemory = true;
   const floor = await shapes();
   auditInMemory = false;
   const one = dynamoDb.oneConnection.latencyMs.p50;
   const many = (dynamoDb[`connections${CONNECTIONS}`] as { requestsPerSecond: number }).requestsPerSecond;
+  const floorMany = (floor[`connections${CONNECTIONS}`] as { requestsPerSecond: number }).requestsPerSecond;
+  const round = (ms: number) => Math.round(ms * 1000) / 1000;
   process.stdout.write(
     `${JSON.stringify({
       benchmark: 'decisions-http',
@@ -169,7 +217,13 @@ try {
       replyChecks: 'off, as in AWS',
       dynamoDb,
       dynamoLocal,
-      floorAuditInMemory: { note: 'the same shapes with BatchWriteItem on the audit table answered in process: bench only', ...floor },
+      floorAuditInMemory: { note: 'the same shapes with the audit writes answered in process on the wire, the SDK still run: bench only', ...floor },
+      whoseTime: {
+        note: 'ours: Warden and the SDK; store: DynamoDB Local on the wire (loopback HTTP included), in the same run',
+        oneConnectionMeanMs: { ours: round(dynamoDb.oneConnection.split.oursMs + dynamoDb.oneConnection.split.sdkMs), store: dynamoDb.oneConnection.split.storeMs },
+        loneWriteP50Ms: { sdk: round(dynamoLocal.lone.callP50Ms - dynamoLocal.lone.wireP50Ms), store: dynamoLocal.lone.wireP50Ms },
+        busyDecisionsPerSecond: { oursAlone: floorMany, storeAloneItems25ACall: dynamoLocal.grouped.itemsPerSecond },
+      },
       loadAverage1m: loadavg()[0],
       targets: {
         p50Ms1Connection: { target: TARGETS.p50Ms1Connection, value: one, met: one <= TARGETS.p50Ms1Connection },
