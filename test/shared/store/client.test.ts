@@ -1,5 +1,6 @@
+import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Services } from '#shared/services.ts';
 import { testServices } from '../../support/services.ts';
 
@@ -33,5 +34,20 @@ describe('the store client', () => {
     } finally {
       db.doc.middlewareStack.remove('countLogFilters');
     }
+  });
+
+  it('resolves the raw client’s middleware once, not on every audit write', async () => {
+    const { db } = services;
+    const resolved = vi.spyOn(BatchWriteItemCommand.prototype, 'resolveMiddleware');
+    try {
+      for (const i of [1, 2, 3]) {
+        await db.raw.send(new BatchWriteItemCommand({ RequestItems: { [db.tables.audit]: [{ PutRequest: { Item: { pk: { S: 'client-raw' }, sk: { S: String(i) } } } }] } }));
+      }
+      expect(resolved.mock.calls.length).toBeLessThanOrEqual(1);
+    } finally {
+      resolved.mockRestore();
+    }
+    const read = await db.doc.send(new GetCommand({ TableName: db.tables.audit, Key: { pk: 'client-raw', sk: '3' } }));
+    expect(read.Item).toEqual({ pk: 'client-raw', sk: '3' });
   });
 });
