@@ -9,8 +9,8 @@ export interface Db {
   /**
    * The low-level client of the audit's group commits, sent items already marshalled. It
    * resolves its middleware once per command (the SDK's `cacheMiddleware`, which the document
-   * client refuses), a third of a lone write's time in the SDK: middleware added to it after its
-   * first call is never run.
+   * client refuses); with the items marshalled once, a lone write spends a third less in the
+   * SDK. Middleware added to it after its first call is never run.
    */
   readonly raw: DynamoDBClient;
   readonly tables: Readonly<Record<TableName, string>>;
