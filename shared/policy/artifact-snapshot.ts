@@ -1,6 +1,6 @@
 import type { DataSource, Domain } from '#shared/model/catalog.ts';
 import type { StoredPolicy } from '#shared/model/policy.ts';
-import { chunkIndex, readBody, readHead, readIndex, type ArtifactChunk, type ArtifactMeta, type ChunkHead } from './artifact.ts';
+import { chunkIndex, readBodyText, readHead, readIndex, readSource, type ArtifactChunk, type ArtifactMeta, type ChunkHead, type ChunkIndex } from './artifact.ts';
 import { byId } from './derived-ids.ts';
 import type { MapBase } from './layered-map.ts';
 import type { SourceCell } from './snapshot-entries.ts';
@@ -21,11 +21,15 @@ class ChunkCell implements SourceCell {
   }
 }
 
-/** One chunk of an artifact: its index is decoded when one of its ids or tables is first looked up, its body when one of its sources is read. */
+/**
+ * One chunk of an artifact: its index is decoded when one of its ids or tables is first looked
+ * up, its body unpacked to text when one of its sources is read, and each source parsed alone.
+ */
 class ReadChunk {
+  #index?: ChunkIndex;
   #cells?: Map<string, ChunkCell>;
   #tables?: Map<string, readonly string[]>;
-  #body?: DataSource[];
+  #body?: string;
 
   constructor(
     private readonly chunk: ArtifactChunk,
@@ -43,11 +47,11 @@ class ReadChunk {
   }
 
   source(at: number): DataSource {
-    return (this.#body ??= readBody(this.chunk, this.head))[at]!;
+    return readSource((this.#body ??= readBodyText(this.chunk)), this.#index!, at);
   }
 
   private readIndex(): void {
-    const index = readIndex(this.chunk, this.head);
+    const index = (this.#index = readIndex(this.chunk, this.head));
     this.#cells = new Map(index.sources.map((id, at) => [id, new ChunkCell(this, at)]));
     this.#tables = new Map(index.tables);
   }

@@ -6,12 +6,12 @@ import { byId } from './derived-ids.ts';
 import { physicalTableKey } from './snapshot.ts';
 
 /** The artifact's format; a reader given another one loads the store instead. */
-export const ARTIFACT_FORMAT = 2;
+export const ARTIFACT_FORMAT = 3;
 
 /**
  * One chunk as stored, three gzipped JSON parts: what every cold start reads (`head`: policies
- * and domains), what a lookup of one of its ids or tables reads (`index`), and the sources,
- * read when one of them is first asked for (`body`).
+ * and domains), what a lookup of one of its ids or tables reads (`index`), and the sources
+ * (`body`), each parsed alone when first asked for.
  */
 export interface ArtifactChunk {
   readonly head: Uint8Array;
@@ -43,9 +43,11 @@ export interface ChunkHead {
   readonly tables: number;
 }
 
-/** A chunk's index: its sources' ids in the body's order, and its physical tables. */
+/** A chunk's index: its sources' ids in the body's order, where each one's text lies in the body, and its physical tables. */
 export interface ChunkIndex {
   readonly sources: readonly string[];
+  /** Where source `i`'s JSON starts in the body's text (`spans[i]`) and ends (`spans[i + 1] - 1`); one more than `sources`. */
+  readonly spans: readonly number[];
   readonly tables: ReadonlyArray<readonly [string, readonly string[]]>;
 }
 
@@ -62,7 +64,24 @@ export function chunkIndex(kind: 'source' | 'domain' | 'policy' | 'table', id: s
   return (h >>> 0) % chunks;
 }
 
-const gzip = (value: unknown): Uint8Array => new Uint8Array(gzipSync(JSON.stringify(value)));
+const gzipText = (text: string): Uint8Array => new Uint8Array(gzipSync(text));
+const gzip = (value: unknown): Uint8Array => gzipText(JSON.stringify(value));
+
+/**
+ * The sources as one JSON array and where each one's text starts: a reader parses the one it is
+ * asked for, so a decision's garbage is one source, not its chunk (which grows with the catalog).
+ */
+function bodyText(sources: readonly DataSource[]): { text: string; spans: number[] } {
+  const parts = sources.map((s) => JSON.stringify(s));
+  const spans: number[] = [];
+  let at = 1;
+  for (const part of parts) {
+    spans.push(at);
+    at += part.length + 1;
+  }
+  spans.push(at);
+  return { text: `[${parts.join(',')}]`, spans };
+}
 
 /** A chunk's stored form. */
 export function encodeChunk(contents: ChunkContents): ArtifactChunk {
@@ -74,8 +93,9 @@ export function encodeChunk(contents: ChunkContents): ArtifactChunk {
     sources: sources.length,
     tables: tables.length,
   };
-  const index: ChunkIndex = { sources: sources.map((s) => s.id), tables };
-  return { head: gzip(head), index: gzip(index), body: gzip(sources) };
+  const body = bodyText(sources);
+  const index: ChunkIndex = { sources: sources.map((s) => s.id), spans: body.spans, tables };
+  return { head: gzip(head), index: gzip(index), body: gzipText(body.text) };
 }
 
 /** The bytes a chunk item holds, for the item size limit. */
@@ -86,13 +106,23 @@ export function chunkDigest(c: ArtifactChunk): string {
   return createHash('sha256').update(c.head).update(c.index).update(c.body).digest('base64url');
 }
 
-function parse(bytes: Uint8Array, what: string): unknown {
+function parseText(text: string, what: string): unknown {
   try {
-    return JSON.parse(gunzipSync(bytes).toString('utf8'));
+    return JSON.parse(text);
   } catch (error) {
     throw new ArtifactFormatError(`unreadable artifact chunk ${what}: ${(error as Error).message}`);
   }
 }
+
+function unzip(bytes: Uint8Array, what: string): string {
+  try {
+    return gunzipSync(bytes).toString('utf8');
+  } catch (error) {
+    throw new ArtifactFormatError(`unreadable artifact chunk ${what}: ${(error as Error).message}`);
+  }
+}
+
+const parse = (bytes: Uint8Array, what: string): unknown => parseText(unzip(bytes, what), what);
 
 const notOfThisFormat = (what: string) => new ArtifactFormatError(`unreadable artifact chunk ${what}: not of this format`);
 
@@ -103,11 +133,36 @@ export function readHead(c: ArtifactChunk): ChunkHead {
   return head as ChunkHead;
 }
 
+/** Whether `spans` can be those of `sources` sources: safe integers, each source at least two characters (`{}`) and a separator long. */
+function spansOf(spans: unknown, sources: number): spans is number[] {
+  if (!Array.isArray(spans) || spans.length !== sources + 1) return false;
+  let last = -2;
+  for (const at of spans as unknown[]) {
+    if (!Number.isSafeInteger(at) || (at as number) < last + 3) return false;
+    last = at as number;
+  }
+  return true;
+}
+
 /** A chunk's index, checked against the counts of its head. */
 export function readIndex(c: ArtifactChunk, head: ChunkHead): ChunkIndex {
   const index = parse(c.index, 'index') as Partial<ChunkIndex> | null;
   if (!index || !Array.isArray(index.sources) || !Array.isArray(index.tables) || index.sources.length !== head.sources || index.tables.length !== head.tables) throw notOfThisFormat('index');
+  if (!spansOf(index.spans, head.sources)) throw notOfThisFormat('index');
   return index as ChunkIndex;
+}
+
+/** A chunk's body as text, for `readSource` (large, and free of pointers: the collector never copies or scans it). */
+export const readBodyText = (c: ArtifactChunk): string => unzip(c.body, 'body');
+
+/** Source `at` of a chunk, parsed alone from its body's text; checked to be the one its index names there. */
+export function readSource(text: string, index: ChunkIndex, at: number): DataSource {
+  const start = index.spans[at]!;
+  const end = index.spans[at + 1]! - 1;
+  const bounded = '[,'.includes(text[start - 1] ?? '') && ',]'.includes(text[end] ?? '');
+  const source = bounded ? (parseText(text.slice(start, end), 'body') as Partial<DataSource> | null) : undefined;
+  if (!source || typeof source !== 'object' || source.id !== index.sources[at]) throw notOfThisFormat('body');
+  return source as DataSource;
 }
 
 /** A chunk's sources, as many as its head counts. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ArtifactFormatError, chunkIndex, compileSnapshot, decodeChunk, deriveSnapshot, encodeArtifact, physicalTableKey, snapshotFromArtifact, type ArtifactChunk } from '#shared/policy/index.ts';
 import { entitlements, source, TRUSTED } from './fixtures.ts';
@@ -54,6 +54,34 @@ describe('the snapshot artifact', () => {
     expect(read.source(elsewhere.id)?.facts.source).toEqual(elsewhere);
     expect(read.sourcesAt({ platform: 'postgres', database: 'db', schema: 'public', table: elsewhere.id })).toEqual([elsewhere.id]);
     expect(() => read.source('s7')).toThrow('unreadable artifact chunk index: not of this format');
+  });
+
+  it('parses only the source asked for, not the rest of its chunk: a decision on one source costs one source, whatever the chunk holds', () => {
+    const sources = Array.from({ length: 30 }, (_, i) => source(`s${String(i).padStart(2, '0')}`, ['A']));
+    const [chunk] = encodeArtifact({ sources, domains: [], policies: [] }, 1);
+    const index = JSON.parse(gunzipSync(chunk!.index).toString('utf8')) as { sources: string[]; spans: number[] };
+    const text = gunzipSync(chunk!.body).toString('utf8');
+    // Every source but s12 made unreadable, each in place: a reader that parsed the whole body would fail on any of them.
+    const at = index.sources.indexOf('s12');
+    const kept = text.slice(index.spans[at]!, index.spans[at + 1]! - 1);
+    const garbled = index.sources.map((_, i) => (i === at ? kept : '#'.repeat(index.spans[i + 1]! - 1 - index.spans[i]!))).join(',');
+    const read = snapshotFromArtifact([{ ...chunk!, body: new Uint8Array(gzipSync(`[${garbled}]`)) }], META);
+    expect(read.source('s12')?.facts.source).toEqual(sources[12]);
+    expect(() => read.source('s13')).toThrow('unreadable artifact chunk body');
+  });
+
+  it('refuses a source whose text is not where the index says, or is another source', () => {
+    const sources = [source('a'), source('b')];
+    const [chunk] = encodeArtifact({ sources, domains: [], policies: [] }, 1);
+    const swapped = snapshotFromArtifact([{ ...chunk!, body: new Uint8Array(gzipSync(JSON.stringify([sources[1], sources[0]]))) }], META);
+    expect(() => swapped.source('a')).toThrow('unreadable artifact chunk body: not of this format');
+    const shifted = snapshotFromArtifact([{ ...chunk!, body: new Uint8Array(gzipSync(` ${JSON.stringify(sources)}`)) }], META);
+    expect(() => shifted.source('b')).toThrow(ArtifactFormatError);
+    const index = JSON.parse(gunzipSync(chunk!.index).toString('utf8')) as { spans: number[] };
+    for (const spans of [[1, 2, 3], [1, 40], 'x', [1, 40, 39], [0.5, 40, 80]]) {
+      const bad = snapshotFromArtifact([{ ...chunk!, index: new Uint8Array(gzipSync(JSON.stringify({ ...index, spans }))) }], META);
+      expect(() => bad.source('a')).toThrow('unreadable artifact chunk index: not of this format');
+    }
   });
 
   it('keeps what a cold start reads independent of the catalog: a head holds no source, tag or table', () => {
