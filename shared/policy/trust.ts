@@ -23,7 +23,12 @@ export function policyTrust(named: readonly string[] | undefined, deployment: Tr
  * user gets is what any IdP could give its users by sending no groups at all.
  */
 export function trustedView(subject: Subject, trusted: TrustedIams): Subject {
-  return trusted.has(subject.iamid) ? subject : { ...subject, groups: NO_GROUPS, attributes: NO_ATTRIBUTES };
+  return trusted.has(subject.iamid) ? subject : untrustedView(subject);
+}
+
+/** The subject as a policy that does not trust its IAM sees it (see `trustedView`). */
+export function untrustedView(subject: Subject): Subject {
+  return { ...subject, groups: NO_GROUPS, attributes: NO_ATTRIBUTES };
 }
 
 /** Why a user's groups and attributes did not count for a policy. */
@@ -53,7 +58,7 @@ export function withTrust(cond: CompiledCondition, readsUserData: boolean, trust
   if (!readsUserData) return cond;
   const test = (s: Subject, f: SourceFacts): boolean => cond.test(trustedView(s, trusted), f);
   return {
-    code: { op: 'call', call: (s, _facts, f) => test(s, f) },
+    code: { op: 'call', call: test },
     test,
     evaluate: (s, f) => {
       const view = trustedView(s, trusted);

@@ -91,14 +91,14 @@ export function compileCondition(node: ConditionNode): CompiledCondition {
     }
     case 'iam':
       return leaf(
-        { op: 'call', call: (s) => s.iamid === node.iamid },
+        { op: 'call', call: (s) => s.iamid === node.iamid, key: `iam ${node.iamid}` },
         (_s, _f, holds) => (holds ? `iam ${node.iamid}` : `not iam ${node.iamid}`),
       );
     case 'hasTagAsAttribute': {
       const { name, scope } = node;
       const where = scope === 'dataSource' ? 'source tag' : 'column tag';
       return leaf(
-        { op: 'call', call: (s, _facts, f) => anyIn(s.attributes.get(name), scopeSet(f, scope)) },
+        { op: 'call', call: (s, f) => anyIn(s.attributes.get(name), scopeSet(f, scope)), key: `hasTagAsAttribute ${scope} ${name}` },
         (s, f) => {
           const m = firstMatch(s.attributes.get(name) ?? [], f, scope);
           return m ? `${qualified(s, name)}=${m[0]} covers ${where} ${m[1]}` : `no ${qualified(s, name)} value covers a ${where}`;
@@ -108,7 +108,7 @@ export function compileCondition(node: ConditionNode): CompiledCondition {
     case 'hasTagAsGroup': {
       const where = node.scope === 'dataSource' ? 'source tag' : 'column tag';
       return leaf(
-        { op: 'call', call: (s, _facts, f) => anyIn(s.groups, scopeSet(f, node.scope)) },
+        { op: 'call', call: (s, f) => anyIn(s.groups, scopeSet(f, node.scope)), key: `hasTagAsGroup ${node.scope}` },
         (s, f) => {
           const m = firstMatch(s.groups, f, node.scope);
           return m ? `group ${qualified(s, m[0])} covers ${where} ${m[1]}` : `no ${s.iamid} group covers a ${where}`;

@@ -20,6 +20,7 @@ interface NameFacts {
  * never added), and compiling the same policy again adds none.
  */
 const groupIds = new Map<string, number>();
+const iamIds = new Map<string, number>();
 const attributeIds = new Map<string, NameFacts>();
 let nextId = 0;
 
@@ -46,6 +47,11 @@ export function groupFact(group: string): number {
   return intern(groupIds, group);
 }
 
+/** The id of being a user of `iamid` (a plan's test of trust reads it). */
+export function iamFact(iamid: string): number {
+  return intern(iamIds, iamid);
+}
+
 /** The id of holding `expected` under `name`; `P.*` is any value strictly below `P`. */
 export function attributeFact(name: string, expected: string): number {
   const n = nameFacts(name);
@@ -62,6 +68,8 @@ export const NO_FACTS: SubjectFacts = new Int32Array(0);
 
 function collect(subject: Subject): SubjectFacts {
   const ids: number[] = [];
+  const iam = iamIds.get(subject.iamid);
+  if (iam !== undefined) ids.push(iam);
   for (const g of subject.groups) {
     const id = groupIds.get(g);
     if (id !== undefined) ids.push(id);
@@ -101,7 +109,9 @@ interface Holder {
 export function subjectFacts(subject: Subject): SubjectFacts {
   const held = subject as Subject & Holder;
   if (held[EPOCH] === epoch) return held[FACTS]!;
-  // A view without groups or attributes (an untrusted IAM's) is made per decision: not worth keeping.
+  // A view without groups or attributes (an untrusted IAM's) is made per decision: not worth
+  // keeping. Its IAM's id is left out too, so a plan's test of trust reads it as untrusted: the
+  // same answers, as it has no groups or attributes to set aside.
   if (subject.groups.size === 0 && subject.attributes.size === 0) return NO_FACTS;
   const facts = collect(subject);
   if (held[EPOCH] !== undefined) {

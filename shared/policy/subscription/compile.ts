@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Subject } from '#shared/model/identity.ts';
 import type { SubscriptionVerdict } from '#shared/model/decision.ts';
-import type { ConditionSet, StoredPolicy, SubscriptionPolicy } from '#shared/model/policy.ts';
+import type { StoredPolicy, SubscriptionPolicy } from '#shared/model/policy.ts';
 import type { CompiledCondition } from '../condition/compile.ts';
 import type { TestCode } from '../condition/code.ts';
 import type { SourceFacts } from '../source-facts.ts';
 import { trustKey, withTrust, type TrustedIams } from '../trust.ts';
 import { compileEntitlements } from './entitlements.ts';
+import { iamFact } from '../condition/facts.ts';
 
 /** A subscription policy ready to evaluate. `approved`: the user holds a valid approved request. */
 export interface CompiledSubscription {
@@ -20,15 +21,15 @@ export interface CompiledSubscription {
   /** The IAMs whose users' groups and attributes count (see `trustedView`); absent: `code` reads neither. */
   readonly trusted?: TrustedIams;
   /**
+   * Their IAM facts (see `iamFact`), for an access plan's test of trust: interned here, when
+   * policies compile, so that planning on the decision path adds no id (and no user's facts go stale).
+   */
+  readonly trustedFacts?: readonly number[];
+  /**
    * The verdict's `satisfied` alone, as code run on the subject as `trusted` sees it (an access
    * plan inlines it, and works the view out once for every policy trusting the same IAMs).
    */
   readonly code: TestCode;
-  /**
-   * Set when the policy holds exactly when that view holds one of these groups or attributes
-   * (entitlements, operator `any`, nothing advanced): a source ORs such policies into one test.
-   */
-  readonly anyOf?: Pick<ConditionSet, 'groups' | 'attributes'>;
   readonly evaluate: (subject: Subject, source: SourceFacts, approved: boolean) => SubscriptionVerdict;
 }
 
@@ -109,11 +110,9 @@ export function compileSubscription(stored: StoredPolicy & { document: Subscript
   }
   const { cond } = c;
   const explained = c.trusted ? withTrust(cond, true, c.trusted) : cond;
-  const e = policy.actions.type === 'entitlements' ? policy.actions.entitlements : undefined;
   return {
     ...common,
-    ...(c.trusted ? { trusted: c.trusted } : {}),
-    ...(e && e.operator === 'any' && e.advanced === undefined ? { anyOf: { groups: e.groups, attributes: e.attributes } } : {}),
+    ...(c.trusted ? { trusted: c.trusted, trustedFacts: [...c.trusted].map(iamFact) } : {}),
     code: cond.code,
     evaluate: (s, f) => {
       const o = explained.evaluate(s, f);

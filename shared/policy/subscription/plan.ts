@@ -1,127 +1,115 @@
 import type { Subject } from '#shared/model/identity.ts';
 import type { SourceFacts } from '../source-facts.ts';
-import { conditionSetCode } from '../conditions.ts';
-import { callsOut, emit, runAt, type Call, type TestCode } from '../condition/code.ts';
-import { NO_FACTS, subjectFacts, type SubjectFacts } from '../condition/facts.ts';
-import { trustedView, type TrustedIams } from '../trust.ts';
+import { load, Program, runAt, type ScopedTest } from '../condition/code.ts';
+import { joined, normalCallsOut, normalise, type NormalTest } from '../condition/normal.ts';
+import { subjectFacts } from '../condition/facts.ts';
+import { untrustedView, type TrustedIams } from '../trust.ts';
 import type { CompiledSubscription } from './compile.ts';
 
 /**
- * A source's subscription policies as one block of integers, once per snapshot: each policy is
- * the index of the IAMs it trusts (-1: it reads no user data) followed by its code, Always
- * Required ones first, so that a yes/no answer reads one array and stops at the first policy
- * that settles it. The plan is the array itself, with its calls and counts as fields: a decision
- * on a random source then reads the integers one pointer away from the entry's plan rather than
- * two (a miss of ~100 ns saved, measured ~7% of a decision). Not meant for the array methods that
- * build a new array of the same kind (`map`, `slice`…): they would call this constructor.
+ * A source's subscription policies as one program, once per snapshot: each test runs in the
+ * scope of the IAMs it trusts (-1: it reads no user data), Always Required ones first, so that a
+ * yes/no answer reads one array and stops at the first test that settles it. The plan is the
+ * program itself, with its trusts and counts as fields: a decision on a random source then reads
+ * the integers one pointer away from the entry's plan rather than two.
  */
-export class AccessPlan extends Int32Array {
+export class AccessPlan extends Program {
+  /** Where the first Share Responsibility test starts. */
+  readonly sharedAt: number;
+
   constructor(
-    ops: readonly number[],
-    readonly calls: readonly Call[],
-    readonly trusts: readonly TrustedIams[],
+    tests: readonly ScopedTest[],
+    guards: readonly NormalTest[],
     readonly required: number,
     readonly shared: number,
-    /** Where the first Share Responsibility policy starts. */
-    readonly sharedAt: number,
   ) {
-    super(ops);
+    super(tests, guards);
+    let pc = this.testsAt;
+    for (let n = 0; n < required; n++) pc += 1 + this[pc + 2]!;
+    this.sharedAt = pc;
   }
 }
-
-/** A test to plan: its code and the IAMs it trusts (absent: it reads no user data). */
-type Planned = { readonly code: TestCode; readonly trusted?: TrustedIams };
 
 /*
  * Plans are made on the decision path (a source's first decision), so they are built with plain
- * loops: a deoptimization inside a callback V8 inlined into an array builtin (`map`, `filter`,
- * `forEach`) must rebuild the builtin's frame (`Deoptimizer::DoComputeBuiltinContinuation`),
- * where Node 20's V8 was seen to abort the decision benchmark with `unreachable code`; traced,
- * this plan's `map` was one of the functions deoptimized that way.
+ * loops. (The benchmark's V8 abort, once blamed on an array builtin here, is Cedar's: see
+ * `bench/decisions.ts`.)
  */
 
 /**
- * Share Responsibility tests, where one that holds suffices: the policies that only ask for
- * one of some groups or attributes become one test per trusted set, over all their groups and
- * attributes, tried first; the others follow, each on its own.
+ * A source's tests of one merge: the policies that never call out, joined into one test per
+ * trusted set (`and` for Always Required, `or` for Share Responsibility), whose sets then merge
+ * (every `NOT @isInGroups` guard one `none` mask, every entitlement group one `any` mask); those
+ * that call out follow, each on its own. Tests are pure, so the grouping never changes the answer.
  */
-function sharedTests(policies: readonly CompiledSubscription[]): Planned[] {
-  const unions = new Map<TrustedIams | undefined, { groups: string[]; attributes: { name: string; value: string }[] }>();
-  const rest: Planned[] = [];
+function tests(policies: readonly CompiledSubscription[], op: 'and' | 'or', trusts: Trusts, out: ScopedTest[]): number {
+  const joinable = new Map<number, NormalTest[]>();
+  const dear: ScopedTest[] = [];
   for (const p of policies) {
-    if (!p.anyOf) {
-      rest.push(p);
-      continue;
+    const scope = trusts.scope(p);
+    const test = normalise(p.code);
+    if (normalCallsOut(test)) dear.push({ test, scope });
+    else {
+      let joins = joinable.get(scope);
+      if (!joins) joinable.set(scope, (joins = []));
+      joins.push(test);
     }
-    let union = unions.get(p.trusted);
-    if (!union) unions.set(p.trusted, (union = { groups: [], attributes: [] }));
-    union.groups.push(...p.anyOf.groups);
-    union.attributes.push(...p.anyOf.attributes);
   }
-  const out: Planned[] = [];
-  for (const [trusted, union] of unions) {
-    const code = conditionSetCode({ operator: 'any', ...union });
-    out.push(trusted ? { code, trusted } : { code });
-  }
-  return cheapFirst(rest, out);
+  const before = out.length;
+  for (const [scope, joins] of joinable) out.push({ test: joined(op, joins), scope });
+  out.push(...dear);
+  return out.length - before;
 }
 
-/**
- * Appends `tests` to `out`, those that only read the subject's facts before those that call
- * out: one that settles the answer early then spares the calls. Each test is pure and caught
- * alone when it throws (see `settle`), so the order never changes the answer.
- */
-function cheapFirst(tests: readonly Planned[], out: Planned[] = []): Planned[] {
-  const dear: Planned[] = [];
-  for (const t of tests) (callsOut(t.code) ? dear : out).push(t);
-  for (const t of dear) out.push(t);
-  return out;
+/** The trusted sets of a source's policies, each a scope whose guard holds for users of its IAMs. */
+class Trusts {
+  readonly guards: NormalTest[] = [];
+  readonly #scopes = new Map<TrustedIams, number>();
+
+  /** The scope of a policy's tests (-1: they read no user data, so any view is the subject's own). */
+  scope(p: CompiledSubscription): number {
+    if (p.trusted === undefined) return -1;
+    let scope = this.#scopes.get(p.trusted);
+    if (scope === undefined) {
+      this.#scopes.set(p.trusted, (scope = this.guards.length));
+      this.guards.push(normalise({ op: 'any', ids: Int32Array.from(p.trustedFacts ?? []) }));
+    }
+    return scope;
+  }
 }
 
 /** The access plan of a source's applicable policies. */
 export function planAccess(policies: readonly CompiledSubscription[]): AccessPlan {
-  const ops: number[] = [];
-  const calls: Call[] = [];
-  const trusts: TrustedIams[] = [];
-  const add = (tests: readonly Planned[]): void => {
-    for (const p of tests) {
-      let t = p.trusted === undefined ? -1 : trusts.indexOf(p.trusted);
-      if (p.trusted !== undefined && t === -1) t = trusts.push(p.trusted) - 1;
-      ops.push(t);
-      emit(p.code, ops, calls);
-    }
-  };
   const alwaysRequired: CompiledSubscription[] = [];
   const shareResponsibility: CompiledSubscription[] = [];
   for (const p of policies) (p.merge === 'alwaysRequired' ? alwaysRequired : shareResponsibility).push(p);
-  const required = cheapFirst(alwaysRequired);
-  add(required);
-  const sharedAt = ops.length;
-  const shared = sharedTests(shareResponsibility);
-  add(shared);
-  return new AccessPlan(ops, calls, trusts, required.length, shared.length, sharedAt);
+  const trusts = new Trusts();
+  const planned: ScopedTest[] = [];
+  const required = tests(alwaysRequired, 'and', trusts, planned);
+  const shared = tests(shareResponsibility, 'or', trusts, planned);
+  return new AccessPlan(planned, trusts.guards, required, shared);
 }
 
 /**
- * Whether `count` policies from `pc` hold: `every` needs them all, otherwise one suffices. An
- * erroring policy never holds. Most policies trust the same IAMs, so the subject's view and its
- * facts are worked out once per run of equal trust rather than once per policy.
+ * Whether `count` tests from `pc` hold: `every` needs them all, otherwise one suffices. An
+ * erroring test never holds. Most tests trust the same IAMs, so the subject's view is worked out
+ * once per run of equal trust rather than once per test.
  */
-function settle(plan: AccessPlan, pc: number, count: number, every: boolean, subject: Subject, facts: SubjectFacts, source: SourceFacts, approved: boolean): boolean {
-  const { calls, trusts } = plan;
-  let lastTrust = -1;
+function settle(plan: AccessPlan, pc: number, count: number, every: boolean, subject: Subject, source: SourceFacts, approved: boolean): boolean {
+  let lastGuard = -1;
   let view = subject;
-  let viewFacts = facts;
+  let base = plan.bitsAt;
   for (let n = 0; n < count; n++) {
-    const t = plan[pc]!;
-    if (t !== lastTrust) {
-      lastTrust = t;
-      view = t === -1 ? subject : trustedView(subject, trusts[t]!);
-      viewFacts = view === subject ? facts : NO_FACTS;
+    const guard = plan[pc]!;
+    if (guard !== lastGuard) {
+      lastGuard = guard;
+      const own = guard === -1 || runAt(plan, guard, plan.bitsAt, subject, source, approved);
+      view = own ? subject : untrustedView(subject);
+      base = own ? plan.bitsAt : plan.zerosAt;
     }
     let holds: boolean;
     try {
-      holds = runAt(plan, pc + 1, view, viewFacts, calls, source, approved);
+      holds = runAt(plan, pc + 1, base, view, source, approved);
     } catch {
       holds = false;
     }
@@ -137,7 +125,7 @@ function settle(plan: AccessPlan, pc: number, count: number, every: boolean, sub
  */
 export function planHolds(plan: AccessPlan, subject: Subject, source: SourceFacts, approved: boolean): boolean {
   if (plan.required + plan.shared === 0) return false;
-  const facts = subjectFacts(subject);
-  if (!settle(plan, 0, plan.required, true, subject, facts, source, approved)) return false;
-  return plan.shared === 0 || settle(plan, plan.sharedAt, plan.shared, false, subject, facts, source, approved);
+  load(plan, subjectFacts(subject));
+  if (!settle(plan, plan.testsAt, plan.required, true, subject, source, approved)) return false;
+  return plan.shared === 0 || settle(plan, plan.sharedAt, plan.shared, false, subject, source, approved);
 }
