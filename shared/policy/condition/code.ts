@@ -147,7 +147,9 @@ export class Program extends Int32Array {
       asm.emit(t.test, t.scope);
     }
     // Twice as many slots as ids: a fact the program does not read, the common case, ends its probe soon.
-    const slots = bits.size === 0 ? 0 : 2 ** Math.ceil(Math.log2(2 * bits.size));
+    // A shift, not `2 **`: a double here would make every offset below a boxed number, one more
+    // memory read per use on the decision path.
+    const slots = bits.size === 0 ? 0 : 1 << (32 - Math.clz32(2 * bits.size - 1));
     const words = (bits.size + 31) >>> 5;
     super(asm.ops.length + 2 * slots + 2 * words + asm.calls.length);
     this.set(asm.ops);
