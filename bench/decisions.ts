@@ -14,6 +14,11 @@ import { cedarPolicies, cedarRequest, cedarSource, cedarUser } from './cedar-tra
 import { prng, syntheticOrg } from './synthetic-org.ts';
 
 setFlagsFromString('--expose-gc');
+// Node 20's V8 (11.3) inlines JS-to-Wasm calls into optimised JavaScript; a lazy deoptimisation
+// of `cedarRun` on its return from Cedar's wasm then must rebuild a JS-to-Wasm builtin
+// continuation frame, and aborted the process (`unreachable code` in
+// `Deoptimizer::DoComputeBuiltinContinuation`) in about one run in two. Calls into Cedar stay calls.
+setFlagsFromString('--no-turbo-inline-js-wasm-calls');
 const gc = runInNewContext('gc') as () => void;
 
 const SIZE = { users: 50_000, groups: 2_000, sources: 20_000, policies: 1_000 };
