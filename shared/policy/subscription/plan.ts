@@ -8,10 +8,10 @@ import type { CompiledSubscription } from './compile.ts';
 
 /**
  * A source's subscription policies as one program, once per snapshot: each test runs in the
- * scope of the IAMs it trusts (-1: it reads no user data), Always Required ones first, so that a
- * yes/no answer reads one array and stops at the first test that settles it. The plan is the
- * program itself, with its trusts and counts as fields: a decision on a random source then reads
- * the integers one pointer away from the entry's plan rather than two.
+ * scope of the IAMs it trusts, whose guard tests the user's IAM fact (-1: it reads no user data),
+ * Always Required ones first, so that a yes/no answer reads one array and stops at the first test
+ * that settles it. The plan is the program itself, with its counts as fields: a decision on a
+ * random source then reads the integers one pointer away from the entry's plan rather than two.
  */
 export class AccessPlan extends Program {
   /** Where the first Share Responsibility test starts. */
@@ -29,12 +29,6 @@ export class AccessPlan extends Program {
     this.sharedAt = pc;
   }
 }
-
-/*
- * Plans are made on the decision path (a source's first decision), so they are built with plain
- * loops. (The benchmark's V8 abort, once blamed on an array builtin here, is Cedar's: see
- * `bench/decisions.ts`.)
- */
 
 /**
  * A source's tests of one merge: the policies that never call out, joined into one test per
