@@ -1,4 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
@@ -17,11 +19,19 @@ export interface SnapshotArtifactFunctionProps {
    * @default Duration.seconds(5)
    */
   readonly batchingWindow?: Duration;
+  /**
+   * How often the builder also runs without a change (a run that finds the artifact current reads two items).
+   * @default Duration.minutes(10)
+   */
+  readonly every?: Duration;
 }
 
 /**
  * The builder of the snapshot artifact, invoked by the policies table's stream filtered to the
- * change records (`pk = SNAPSHOT`, sk beginning `CHANGE#`), so no other write invokes it.
+ * change records (`pk = SNAPSHOT`, sk beginning `CHANGE#`), so no other write invokes it, and on
+ * a schedule: without one, a store deployed over (no artifact yet, or one of a format this
+ * version no longer reads) and a stream batch dropped after its retries would wait for the next
+ * catalog or policy change, while every cold instance scans the store.
  */
 export class SnapshotArtifactFunction extends Construct {
   readonly function: WardenFunction;
@@ -46,5 +56,11 @@ export class SnapshotArtifactFunction extends Construct {
         filters: [FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: FilterRule.isEqual(SNAPSHOT_PARTITION) }, sk: { S: FilterRule.beginsWith(CHANGE_PREFIX) } } } })],
       }),
     );
+    new Rule(this, 'Schedule', {
+      description: 'runs the Warden snapshot artifact builder without a change: a first or new-format artifact, a dropped stream batch',
+      schedule: Schedule.rate(props.every ?? Duration.minutes(10)),
+      // Builds are safe side by side and the next run supersedes a failed one: no retries.
+      targets: [new LambdaFunction(this.function.fn, { retryAttempts: 0 })],
+    });
   }
 }

@@ -32,6 +32,12 @@ describe('the snapshot artifact builder', () => {
     expect([props.Runtime, props.Architectures, props.Timeout]).toEqual(['nodejs22.x', ['arm64'], 300]);
   });
 
+  it('also runs every 10 minutes without a change, so a store deployed over gets its artifact without waiting for one', () => {
+    const rules = Object.values(t.warden.apiTemplate.findResources('AWS::Events::Rule')) as Json[];
+    const builder = rules.filter((r) => r.Properties.Targets.some((target: Json) => JSON.stringify(target.Arn).includes(fnId)));
+    expect(builder.map((r) => [r.Properties.ScheduleExpression, r.Properties.Targets[0].RetryPolicy])).toEqual([['rate(10 minutes)', { MaximumRetryAttempts: 0 }]]);
+  });
+
   it('reads the catalog, and writes nothing of the policies table but the artifact partitions', () => {
     const all = statements();
     const dynamo = all.filter((s) => asList(s.Action).some((a) => String(a).startsWith('dynamodb:') && !String(a).includes('Stream') && a !== 'dynamodb:ListStreams'));
