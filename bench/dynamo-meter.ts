@@ -1,3 +1,4 @@
+import type { HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } from '@smithy/types';
 import type { Db } from '#shared/store/client.ts';
 
 /** What one client read from DynamoDB since the meter was last reset. */
@@ -55,14 +56,12 @@ export function covered(spans: readonly Span[], from: number, to: number): numbe
 }
 
 /**
- * Records in `spans` the time between sending and the response's headers of every request `db`
- * sends (only `command`'s, when given): innermost, `next` is the HTTP request itself, before the
- * response body is parsed.
+ * Records in `spans` the time between sending and the response's headers of every request
+ * `db.doc` sends: innermost, `next` is the HTTP request itself, before the response body is parsed.
  */
-export function recordWireTime(db: Db, spans: Span[], name: string, command?: string): void {
+function recordWireTime(db: Db, spans: Span[]): void {
   db.doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (command !== undefined && context.commandName !== command) return next(args);
+    (next) => async (args) => {
       const started = performance.now();
       try {
         return await next(args);
@@ -70,8 +69,26 @@ export function recordWireTime(db: Db, spans: Span[], name: string, command?: st
         spans.push([started, performance.now()]);
       }
     },
-    { step: 'deserialize', name, priority: 'low' },
+    { step: 'deserialize', name: 'benchWireTime', priority: 'low' },
   );
+}
+
+/**
+ * Records in `spans` the time between sending and the response's headers of every request of
+ * `db.raw` (the audit's group commits), around its HTTP handler: the raw client resolves its
+ * middleware once, so a middleware added to it after its first call would never run.
+ */
+export function recordRawWireTime(db: Db, spans: Span[]): void {
+  const handler = db.raw.config.requestHandler as RequestHandler<HttpRequest, HttpResponse, HttpHandlerOptions>;
+  const send = handler.handle.bind(handler);
+  handler.handle = async (request, options) => {
+    const started = performance.now();
+    try {
+      return await send(request, options);
+    } finally {
+      spans.push([started, performance.now()]);
+    }
+  };
 }
 
 /**
@@ -92,7 +109,7 @@ export function meter(db: Db): DynamoMeter {
     },
     { step: 'initialize', name: 'benchReadMeter', priority: 'high' },
   );
-  recordWireTime(db, spans, 'benchWireTime');
+  recordWireTime(db, spans);
   return {
     reads: () => ({ ...count, capacityUnits: Math.round(count.capacityUnits * 10) / 10 }),
     wireMs: (from, to) => covered(spans, from, to),

@@ -1,6 +1,6 @@
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { Db } from '#shared/store/client.ts';
-import { covered, recordWireTime, type Span } from './dynamo-meter.ts';
+import { covered, recordRawWireTime, type Span } from './dynamo-meter.ts';
 
 /** One call into a repository or collaborator, and when it ran. */
 export interface Call {
@@ -89,10 +89,10 @@ export function watchPauses(): { gc: Span[]; stop(): Pauses } {
   };
 }
 
-/** Records the wire time (sending to response headers) of every BatchWriteItem `db` sends: the audit's writes. */
+/** Records the wire time (sending to response headers) of the audit's writes (`db.raw`'s requests). */
 export function auditWire(db: Db): Span[] {
   const spans: Span[] = [];
-  recordWireTime(db, spans, 'benchAuditWire', 'BatchWriteItemCommand');
+  recordRawWireTime(db, spans);
   return spans;
 }
 
