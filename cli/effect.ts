@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@commander-js/extra-typings';
 import type { Plan } from './plan-model.ts';
 
 /** What a change set does on one data source, for reading. */
@@ -40,6 +41,20 @@ export function effectsBySource(effect: Effect): SourceEffect[] {
     if (was !== now) e.rowFilters.push(`${who}: ${was ?? 'none'} → ${now ?? 'none'}`);
   }
   return [...out.values()].sort((a, b) => (a.dataSource < b.dataSource ? -1 : 1));
+}
+
+/** Reads `--limit`: a whole number of changes, at least 0 (the server refuses more than it lists). */
+export function changeLimit(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a whole number of changes, not \`${value}\``);
+  return n;
+}
+
+/** The line that says how many changes the answer left out, or undefined when it lists them all. */
+export function omittedLine(effect: Effect): string | undefined {
+  const n = effect.changesOmitted;
+  if (!n) return undefined;
+  return `… and ${n.toLocaleString('en-US')} more ${n === 1 ? 'change' : 'changes'} not listed (the server lists the first ${effect.changes.length.toLocaleString('en-US')}); the summary counts them all`;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

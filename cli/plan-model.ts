@@ -43,6 +43,8 @@ export interface PlanOptions {
   readonly catalog: boolean;
   /** Simulate only these users or sources (default: all of them). */
   readonly scope?: { readonly users?: ReadonlyArray<{ iamid: string; userid: string }>; readonly dataSources?: readonly string[] };
+  /** The most simulated changes listed (default: the server's); the summary counts them all. */
+  readonly limit?: number;
 }
 
 const ORDER: Record<Kind, number> = { dataSource: 0, policy: 1 };
@@ -63,7 +65,7 @@ function located(error: WardenApiError, upserts: readonly PlannedChange[]): Erro
 }
 
 /** Simulates the whole change set at once: who gains and loses what, per data source. */
-async function simulate(client: WardenClient, changes: readonly PlannedChange[], scope: PlanOptions['scope'] = {}): Promise<Plan['effect']> {
+async function simulate(client: WardenClient, changes: readonly PlannedChange[], scope: PlanOptions['scope'] = {}, limit?: number): Promise<Plan['effect']> {
   if (!changes.length) return null;
   const writes = (kind: Kind) => changes.filter((c) => c.kind === kind && c.action !== 'delete');
   const deletes = (kind: Kind) => changes.filter((c) => c.kind === kind && c.action === 'delete').map((c) => c.key);
@@ -77,6 +79,7 @@ async function simulate(client: WardenClient, changes: readonly PlannedChange[],
         removeDataSources: deletes('dataSource'),
         ...(scope.users ? { users: [...scope.users] } : {}),
         ...(scope.dataSources ? { dataSources: [...scope.dataSources] } : {}),
+        ...(limit !== undefined ? { limit } : {}),
       },
     });
     return res.body;
@@ -115,5 +118,5 @@ export async function computePlan(client: WardenClient, paths: readonly string[]
     else unmanaged++;
   }
   changes.sort(byObject);
-  return { format: 'warden-plan/1', baseUrl: client.baseUrl, createdAt: new Date().toISOString(), changes, effect: await simulate(client, changes, options.scope), unmanaged };
+  return { format: 'warden-plan/1', baseUrl: client.baseUrl, createdAt: new Date().toISOString(), changes, effect: await simulate(client, changes, options.scope, options.limit), unmanaged };
 }

@@ -1,5 +1,5 @@
 import { describeChange } from './diff.ts';
-import { effectsBySource, summaryLine, type SourceEffect } from './effect.ts';
+import { effectsBySource, omittedLine, summaryLine, type SourceEffect } from './effect.ts';
 import { label } from './objects.ts';
 import type { Plan, PlannedChange } from './plan-model.ts';
 import { color } from './ui.ts';
@@ -43,6 +43,8 @@ export function planText(plan: Plan): string {
         else for (const line of e[field]) lines.push(`    ${title}: ${line}`);
       }
     }
+    const omitted = omittedLine(plan.effect);
+    if (omitted) lines.push(color.yellow(`  ${omitted}`));
   }
   if (lines.length) lines.push('');
   lines.push(color.bold(summaryLine(plan)));
@@ -76,6 +78,8 @@ export function planMarkdown(plan: Plan): string {
       lines.push('| Data source | Gains access | Loses access | Columns | Row filter |', '|---|---|---|---|---|');
       for (const e of effects) lines.push(`| ${code(e.dataSource)} | ${cell(e.gains)} | ${cell(e.loses)} | ${cell(e.columns)} | ${cell(e.rowFilters)} |`);
     }
+    const omitted = omittedLine(plan.effect);
+    if (omitted) lines.push('', `_${omitted}._`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -2,7 +2,7 @@ import type { Command } from '@commander-js/extra-typings';
 import type { WardenClient } from '#shared/client/index.ts';
 import { CliError, connect } from '../connection.ts';
 import { everyDataSource } from '../data-sources.ts';
-import { effectsBySource } from '../effect.ts';
+import { effectsBySource, omittedLine } from '../effect.ts';
 import { computePlan } from '../plan-model.ts';
 import { planText } from '../render-plan.ts';
 import { color, out, spinning } from '../ui.ts';
@@ -14,8 +14,11 @@ async function usersOfTag(client: WardenClient, tag: string): Promise<string[]> 
   if (!ids.length) return [`no data source carries \`${tag}\``];
   const sim = (await client.request('simulate', { body: { removeDataSources: ids } })).body;
   const lines = effectsBySource(sim).map((e) => `${color.bold(e.dataSource)}: ${e.loses.join(', ')}`);
-  const untouched = ids.filter((id) => !sim.changes.some((c) => c.dataSource === id && c.before.access === 'granted'));
-  return [...lines, ...untouched.map((id) => `${color.bold(id)}: nobody`)].sort();
+  // Changes are listed by source id: past the last one listed, a source left out is not known to be nobody's.
+  const last = sim.changesOmitted ? sim.changes.at(-1)?.dataSource ?? '' : undefined;
+  const untouched = ids.filter((id) => (last === undefined || id < last) && !sim.changes.some((c) => c.dataSource === id && c.before.access === 'granted'));
+  const omitted = omittedLine(sim);
+  return [...[...lines, ...untouched.map((id) => `${color.bold(id)}: nobody`)].sort(), ...(omitted ? [color.yellow(omitted)] : [])];
 }
 
 /** `warden simulate <user> | --tag T [--with paths…]`: the impact on one user, or on the users of tagged sources. */

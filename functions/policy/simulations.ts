@@ -37,6 +37,7 @@ export function simulationRoutes(services: SimulationDeps & Pick<Services, 'cata
         remove: body.remove,
         upsertDataSources: body.upsertDataSources,
         removeDataSources: body.removeDataSources,
+        limit: body.limit,
         ...(users ? { users } : {}),
         ...(body.dataSources ? { dataSources: body.dataSources } : {}),
       }),

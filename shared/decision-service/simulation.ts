@@ -1,4 +1,5 @@
 import type { UserRef, Subject } from '#shared/model/identity.ts';
+import { DEFAULT_CHANGE_LIMIT } from '#shared/model/simulation.ts';
 import type { PolicyDocument, StoredPolicy } from '#shared/model/policy.ts';
 import { compileSnapshot, deriveSnapshot, simulate, type SimulationResult } from '#shared/policy/index.ts';
 import { nextSource, type DataSource, type DataSourceInput } from '#shared/model/catalog.ts';
@@ -33,10 +34,27 @@ export interface SimulationRequest {
   readonly users?: readonly UserRef[];
   /** Only these sources (default: the whole catalog). */
   readonly dataSources?: readonly string[];
+  /** The most changes listed (default `DEFAULT_CHANGE_LIMIT`); the summary counts them all. */
+  readonly limit?: number;
 }
 
+/** The most bytes of JSON the listed changes take: an answer stays well under Lambda's 6 MB response. */
+export const MAX_CHANGE_BYTES = 4 * 1024 * 1024;
+
+const byUser = (a: Subject, b: Subject): number => (a.iamid !== b.iamid ? (a.iamid < b.iamid ? -1 : 1) : a.userid < b.userid ? -1 : a.userid > b.userid ? 1 : 0);
+
+/** The result with no more listed changes than fit in `maxBytes` of JSON; those left out are counted as omitted. */
+export function withinBytes(result: SimulationResult, maxBytes = MAX_CHANGE_BYTES): SimulationResult {
+  // `[`, `]` and a comma between two changes: n changes take their bytes + n + 1.
+  let bytes = 1;
+  const fit = result.changes.findIndex((c) => (bytes += Buffer.byteLength(JSON.stringify(c)) + 1) > maxBytes);
+  if (fit < 0) return result;
+  return { ...result, changes: result.changes.slice(0, fit), changesOmitted: result.changesOmitted + result.changes.length - fit };
+}
+
+/** The subjects compared, by `iamid` then `userid`: the order the changes are listed in. */
 async function subjectsFor(services: SimulationDeps, users: readonly UserRef[] | undefined): Promise<Subject[]> {
-  if (!users) return (await scanAllViews(services.db)).map((v) => v.subject);
+  if (!users) return (await scanAllViews(services.db)).map((v) => v.subject).sort(byUser);
   const views = await Promise.all(
     users.map(async (u) => {
       const view = await loadUserView(services.users, services.groups, u.iamid, u.userid);
@@ -44,7 +62,7 @@ async function subjectsFor(services: SimulationDeps, users: readonly UserRef[] |
       return view.subject;
     }),
   );
-  return views;
+  return views.sort(byUser);
 }
 
 /** How one collection of the request changes: its items by id, its removals and its upserts. */
@@ -81,6 +99,8 @@ function changesOf<T, U>(c: CollectionChange<T, U>): Map<string, T | undefined> 
  * catalog, users, groups and attributes, and returns only the differences (access, discovery,
  * masked columns and row filters, as the engine's `simulate` compares them). The change may hold
  * many policies and data sources at once (a plan's whole change set). Nothing is written.
+ * The summary counts every difference; `changes` lists the first `limit` (and no more than
+ * `MAX_CHANGE_BYTES` of JSON), and `changesOmitted` counts the rest.
  * The snapshot after the change is derived from the one before: only the sources the change can
  * touch are recompiled, and every other source keeps its very entry, so `simulate` skips it.
  */
@@ -108,5 +128,5 @@ export async function runSimulation(services: SimulationDeps, req: SimulationReq
     }),
     domains: new Map(),
   };
-  return simulate(before, deriveSnapshot(before, delta), subjects, req.dataSources);
+  return withinBytes(simulate(before, deriveSnapshot(before, delta), subjects, req.dataSources, { limit: req.limit ?? DEFAULT_CHANGE_LIMIT }));
 }

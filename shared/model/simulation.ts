@@ -6,6 +6,11 @@ import { policyDocumentSchema, policyKeySchema } from './policy.ts';
 
 const MAX_DOCUMENTS = 1000;
 
+/** How many changes an answer lists by default: every change of a small organisation's change set. */
+export const DEFAULT_CHANGE_LIMIT = 10_000;
+/** The most changes one answer lists (about 3.4 MB of JSON without masks; a byte cap keeps any answer under Lambda's 6 MB). */
+export const MAX_CHANGE_LIMIT = 20_000;
+
 const scope = {
   remove: z.array(policyKeySchema).max(MAX_DOCUMENTS).default([]).meta({ description: 'keys of current policies the change deletes' }),
   users: z.array(userRefSchema).min(1).max(10_000).optional().meta({ description: 'the users to compare; absent: every user' }),
@@ -16,6 +21,12 @@ const scope = {
     .default([])
     .meta({ description: 'data sources the change creates or replaces (as `PUT /v1/data-sources/{id}` takes them, with `id`), simulated with the policies' }),
   removeDataSources: z.array(idSchema).max(MAX_DOCUMENTS).default([]).meta({ description: 'ids of current data sources the change deletes' }),
+  limit: z
+    .int()
+    .min(0)
+    .max(MAX_CHANGE_LIMIT)
+    .default(DEFAULT_CHANGE_LIMIT)
+    .meta({ description: 'the most changes listed (in data source id order, then user); the summary counts every change whatever the limit, and `changesOmitted` says how many were left out' }),
 };
 
 /**
@@ -54,7 +65,9 @@ export const simulationView = z
           columns: z.array(columnChangeView).readonly().optional().meta({ description: 'granted before and after: the columns whose action changed' }),
         }),
       )
-      .readonly(),
+      .readonly()
+      .meta({ description: 'the first changes (at most `limit`, and at most 4 MB of JSON), ordered by data source id, then by user (`iamid`, `userid`)' }),
+    changesOmitted: count.meta({ description: 'how many changes past the limit are not listed; the summary counts them' }),
     summary: z.object({ gained: count, lost: count, masksChanged: count, rowFiltersChanged: count, usersEvaluated: count, dataSourcesEvaluated: count }),
   })
   .meta({ id: 'Simulation' });

@@ -15,6 +15,6 @@ export type { SourceEntry } from './source-entry.ts';
 export { deriveSnapshot, type SnapshotDelta } from './snapshot-delta.ts';
 export { decideSubscription, grants, type DecideOptions, type SubscriptionDecision } from './subscription-decision.ts';
 export { decide, type DecisionBody } from './full-decision.ts';
-export { simulate, sourcesToCompare, type ColumnChange, type SimulationChange, type SimulationResult, type SimulatedOutcome } from './simulate.ts';
+export { simulate, sourcesToCompare, type ColumnChange, type SimulateOptions, type SimulationChange, type SimulationResult, type SimulatedOutcome } from './simulate.ts';
 export { ARTIFACT_FORMAT, ArtifactFormatError, chunkBytes, chunkDigest, chunkIndex, decodeChunk, encodeArtifact, encodeChunk, type ArtifactChunk, type ArtifactMeta, type ChunkContents } from './artifact.ts';
 export { snapshotFromArtifact } from './artifact-snapshot.ts';

@@ -31,9 +31,11 @@ export interface SimulationChange {
   readonly columns?: readonly ColumnChange[];
 }
 
-/** The answer of a simulation: only differences, and counts. */
+/** The answer of a simulation: only differences (the first `limit` of them), and counts over all of them. */
 export interface SimulationResult {
   readonly changes: SimulationChange[];
+  /** How many differences past the limit `changes` leaves out; the summary counts them all. */
+  readonly changesOmitted: number;
   readonly summary: {
     gained: number;
     lost: number;
@@ -75,6 +77,10 @@ function unchanged(a: SourceEntry, b: SourceEntry): boolean {
     sameList(a.dataPolicies, b.dataPolicies, (p) => `${p.document.policyKey}@${p.version}`)
   );
 }
+
+const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const userOf = (subject: Subject): UserRef => ({ iamid: subject.iamid, userid: subject.userid });
 
 /**
  * The sources (of `sourceIds`, or of either snapshot) whose decisions may differ. A decision on
@@ -125,14 +131,23 @@ function columnChanges(was: SimulatedOutcome, now: SimulatedOutcome): ColumnChan
   return [...unmasked, ...masked];
 }
 
+/** How much of the differences a simulation lists. */
+export interface SimulateOptions {
+  /** The most changes listed (default: all); the summary counts every one. */
+  readonly limit?: number;
+}
+
 /**
  * Evaluates every subject on every source before and after a change and returns only the
- * differences. Sources whose applicable policies and tags are identical are skipped.
- * Access requests are not considered: they are per-user overrides, not policy.
+ * differences, in source id order, then in the order of `subjects`: the first `limit` of them
+ * listed, every one counted. Sources whose applicable policies and tags are identical are
+ * skipped. Access requests are not considered: they are per-user overrides, not policy.
  */
-export function simulate(before: Snapshot, after: Snapshot, subjects: readonly Subject[], sourceIds?: readonly string[]): SimulationResult {
-  const inScope = sourceIds ?? [...new Set([...before.sourceIds, ...after.sourceIds])];
+export function simulate(before: Snapshot, after: Snapshot, subjects: readonly Subject[], sourceIds?: readonly string[], options: SimulateOptions = {}): SimulationResult {
+  const inScope = [...new Set(sourceIds ?? [...before.sourceIds, ...after.sourceIds])].sort(byId);
+  const limit = options.limit ?? Infinity;
   const changes: SimulationChange[] = [];
+  let omitted = 0;
   let gained = 0;
   let lost = 0;
   let masksChanged = 0;
@@ -153,25 +168,27 @@ export function simulate(before: Snapshot, after: Snapshot, subjects: readonly S
       const bothGranted = wasAccess === OUTCOMES.tt && nowAccess === OUTCOMES.tt;
       if (bothGranted && (!withData || (!sameAccess && dataOutcomeKey(a!.dataPlan(), subject) === dataOutcomeKey(b!.dataPlan(), subject)))) continue;
       if (!bothGranted && wasAccess.access === nowAccess.access && wasAccess.discoverable === nowAccess.discoverable) continue;
-      const was = reported(a, subject, wasAccess, withData);
-      const now = reported(b, subject, nowAccess, withData);
-      const user = { iamid: subject.iamid, userid: subject.userid };
+      const listed = changes.length < limit;
+      if (!listed) omitted++;
       if (!bothGranted) {
-        if (was.access !== now.access) {
-          if (now.access === 'granted') gained++;
+        if (wasAccess.access !== nowAccess.access) {
+          if (nowAccess.access === 'granted') gained++;
           else lost++;
         }
-        changes.push({ user, dataSource: id, before: was, after: now });
+        if (listed) changes.push({ user: userOf(subject), dataSource: id, before: reported(a, subject, wasAccess, withData), after: reported(b, subject, nowAccess, withData) });
         continue;
       }
+      const was = reported(a, subject, wasAccess, withData);
+      const now = reported(b, subject, nowAccess, withData);
       const masks = !sameMasks(was, now);
       if (masks) masksChanged++;
       if ((was.rowFilter ?? null) !== (now.rowFilter ?? null)) rowFiltersChanged++;
-      changes.push({ user, dataSource: id, before: was, after: now, ...(masks ? { columns: columnChanges(was, now) } : {}) });
+      if (listed) changes.push({ user: userOf(subject), dataSource: id, before: was, after: now, ...(masks ? { columns: columnChanges(was, now) } : {}) });
     }
   }
   return {
     changes,
+    changesOmitted: omitted,
     summary: { gained, lost, masksChanged, rowFiltersChanged, usersEvaluated: subjects.length, dataSourcesEvaluated: inScope.length },
   };
 }

@@ -49,6 +49,22 @@ describe('export, plan and apply', () => {
     expect(plan.stdout).toBe(await readFile(new URL('golden/plan.md', import.meta.url), 'utf8'));
   });
 
+  it('says how many simulated changes the server left out with --limit, the summary still counting them all', async () => {
+    const plan = await w.run(['plan', 'repo', '--limit', '1']);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('  hr_data\n    loses access: okta/jdoe\n  … and 3 more');
+    expect(plan.stdout).not.toContain('patients');
+    expect(plan.stdout).toContain('  … and 3 more changes not listed (the server lists the first 1); the summary counts them all\n');
+    expect(plan.stdout.trim().split('\n').at(-1)).toBe('Plan: 0 to add, 2 to change, 0 to remove; 2 accesses gained, 2 accesses lost, 0 mask changes, 0 row filter changes.');
+    const markdown = await w.run(['plan', 'repo', '--limit', '1', '--format', 'markdown']);
+    expect(markdown.stdout).toContain('\n_… and 3 more changes not listed (the server lists the first 1); the summary counts them all._\n');
+    const json = JSON.parse((await w.run(['plan', 'repo', '--limit', '0', '--json'])).stdout) as { effect: { changes: unknown[]; changesOmitted: number } };
+    expect(json.effect).toMatchObject({ changes: [], changesOmitted: 4 });
+    const bad = await w.run(['plan', 'repo', '--limit', 'lots']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('expected a whole number of changes, not `lots`');
+  });
+
   it('refuses to apply a plan once an object moved, naming it, and writes nothing', async () => {
     expect((await w.run(['plan', 'repo', '--out', 'plan.json'])).code).toBe(2);
     const saved = JSON.parse(await readFile(join(w.dir, 'plan.json'), 'utf8')) as { changes: Array<{ key: string; liveVersion: number }> };

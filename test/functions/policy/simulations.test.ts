@@ -18,6 +18,7 @@ interface Change {
 }
 interface Simulation {
   changes: Change[];
+  changesOmitted: number;
   summary: Record<string, number>;
 }
 
@@ -70,6 +71,40 @@ describe('simulations', () => {
     const masks = await simulate({ upsert: [maskAll], users: [{ userid: 'jdoe', iamid: 'okta' }] });
     expect(masks.summary.masksChanged).toBeGreaterThanOrEqual(1);
     expect(masks.changes.find((c) => c.dataSource === 'hr_data')!.after.maskedColumns).toContain('ssn');
+  });
+
+  it('lists at most `limit` changes, in source then user order, and counts every one', async () => {
+    const all = await simulate({ remove: ['legal-team'] });
+    expect(all.changes.length).toBeGreaterThan(3);
+    expect(all.changesOmitted).toBe(0);
+    const order = all.changes.map((c) => `${c.dataSource}\u0000${c.user.userid}`);
+    expect(order).toEqual([...order].sort());
+    for (const limit of [0, 1, 3]) {
+      const some = await simulate({ remove: ['legal-team'], limit });
+      expect(some.changes).toEqual(all.changes.slice(0, limit));
+      expect(some.changesOmitted).toBe(all.changes.length - limit);
+      expect(some.summary).toEqual(all.summary);
+    }
+    const enough = await simulate({ remove: ['legal-team'], limit: all.changes.length });
+    expect(enough).toEqual(all);
+  });
+
+  it('refuses a bad `limit` with a 400 problem and changes nothing but the audit of the refusal', async () => {
+    const state = async () => (await everything()).filter((item) => !item.startsWith('audit:'));
+    const before = await state();
+    for (const limit of [-1, 1.5, '10', null, 20_001, 1e9]) {
+      const res = await app.request('/v1/simulations', json('POST', { remove: ['legal-team'], limit }, admin));
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await res.json()) as { detail: string }).detail).toContain('limit');
+    }
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.integer({ min: -1e6, max: -1 }), fc.integer({ min: 20_001 }), fc.double({ noInteger: true }), fc.string(), fc.boolean()), async (limit) => {
+        expect((await app.request('/v1/simulations', json('POST', { limit }, admin))).status).toBe(400);
+      }),
+      { numRuns: 40 },
+    );
+    expect(await state()).toEqual(before);
   });
 
   it('answers 400 for an invalid document, 404 for an unknown user or removed policy, 403 without GOVERNANCE', async () => {

@@ -192,6 +192,28 @@ describe('simulation over the sources a change touches', () => {
     expect(changed).toBeGreaterThan(400);
   });
 
+  it('a limit lists the first changes and counts every one (property)', () => {
+    let cut = 0;
+    fc.assert(
+      fc.property(scenarioArb, fc.nat(12), (s, limit) => {
+        const { before, delta } = build(s);
+        const after = deriveSnapshot(before, delta);
+        const all = simulate(before, after, s.subjects);
+        const limited = simulate(before, after, s.subjects, undefined, { limit });
+        if (all.changes.length > limit) cut++;
+        expect(all.changesOmitted).toBe(0);
+        expect(limited.changes).toEqual(all.changes.slice(0, limit));
+        expect(limited.changesOmitted).toBe(Math.max(0, all.changes.length - limit));
+        expect(limited.summary).toEqual(all.summary);
+        // Listed by source id, then in the order of the subjects.
+        const order = all.changes.map((c) => [c.dataSource, s.subjects.findIndex((u) => u.userid === c.user.userid)] as const);
+        expect(order).toEqual([...order].sort(([a, i], [b, j]) => (a < b ? -1 : a > b ? 1 : i - j)));
+      }),
+      { numRuns: 200 },
+    );
+    expect(cut).toBeGreaterThan(20);
+  });
+
   it('evaluates no pair of a source the change cannot reach: its entry is the same object after the change', () => {
     const src = (id: string, tags: string[]): DataSource => ({ id, name: id, platform: 'postgres', database: 'db', schema: 'public', table: id, owners: [], tags, columns: [], version: 1, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' });
     const sources = Array.from({ length: 100 }, (_, i) => src(`s${i}`, [i < 3 ? 'E' : 'A']));
