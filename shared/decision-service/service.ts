@@ -92,6 +92,11 @@ export class DecisionService {
     return this.snapshots.current();
   }
 
+  /** The snapshot of a check begun now, with every acknowledged change; undefined while only a full rebuild can give one (see `SnapshotCache.fresh`). */
+  freshSnapshot(): Promise<LoadedSnapshot | undefined> {
+    return this.snapshots.fresh();
+  }
+
   /** The user decisions see (cached `userCacheMs`): groups, attributes, approvals; unknown → `UnknownUserError`. */
   async user(ref: UserRef): Promise<CachedUser> {
     const user = await this.usersCache.get(ref.iamid, ref.userid);

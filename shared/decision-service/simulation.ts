@@ -1,7 +1,8 @@
 import type { UserRef, Subject } from '#shared/model/identity.ts';
 import { DEFAULT_CHANGE_LIMIT } from '#shared/model/simulation.ts';
 import type { PolicyDocument, StoredPolicy } from '#shared/model/policy.ts';
-import { compileSnapshot, deriveSnapshot, simulate, type SimulationResult } from '#shared/policy/index.ts';
+import { compileSnapshot, deriveSnapshot, simulate, type SimulationResult, type Snapshot } from '#shared/policy/index.ts';
+import { snapshotState } from '#shared/policy/snapshot.ts';
 import { nextSource, type DataSource, type DataSourceInput } from '#shared/model/catalog.ts';
 import type { CatalogRepository } from '#shared/store/catalog.ts';
 import type { Db } from '#shared/store/client.ts';
@@ -12,6 +13,7 @@ import type { GroupRepository } from '#shared/store/groups.ts';
 import { loadUserView, scanAllViews } from '#shared/store/subjects.ts';
 import type { UserRepository } from '#shared/store/users.ts';
 import { UnknownUserError } from './errors.ts';
+import type { DecisionService } from './service.ts';
 
 /** What a simulation reads: the live catalog, policies, users and groups, and the IAMs trusted. */
 export interface SimulationDeps {
@@ -21,7 +23,37 @@ export interface SimulationDeps {
   readonly users: UserRepository;
   readonly groups: GroupRepository;
   readonly iamTrust: IamTrustRepository;
+  /** The function's decision snapshot, brought to the current version; absent: the catalog is scanned and compiled. */
+  readonly decisions?: Pick<DecisionService, 'freshSnapshot'>;
   readonly config: { readonly defaultIam: string };
+}
+
+/** The state a simulation starts from: the compiled snapshot, and the stored policies and sources it holds. */
+interface Live {
+  readonly snapshot: Snapshot;
+  readonly policies: ReadonlyMap<string, StoredPolicy>;
+  readonly sources: Lookup<DataSource>;
+}
+
+type Lookup<T> = Pick<ReadonlyMap<string, T>, 'get' | 'has'>;
+
+/**
+ * The live state: the decision snapshot of a check begun now (the version read strongly
+ * consistently, then the changes since), so every acknowledged change is in it; when the cache
+ * cannot give one (a rebuild in flight), the catalog scanned and compiled.
+ */
+async function liveState(services: SimulationDeps): Promise<Live> {
+  const loaded = await services.decisions?.freshSnapshot();
+  const state = loaded && snapshotState(loaded.snapshot);
+  if (loaded && state) {
+    const { snapshot } = loaded;
+    const source = (id: string) => snapshot.source(id)?.facts.source;
+    return { snapshot, policies: state.policies, sources: { get: source, has: (id) => source(id) !== undefined } };
+  }
+  const [catalog, policies, trust] = await Promise.all([services.catalog.scan(), services.policies.list(), services.iamTrust.read()]);
+  const { defaultIam } = services.config;
+  const snapshot = compileSnapshot({ ...catalog, policies, trustedIams: trustedIams(trust, defaultIam), defaultIam });
+  return { snapshot, policies: new Map(policies.map((p) => [p.document.policyKey, p])), sources: new Map(catalog.sources.map((s) => [s.id, s])) };
 }
 
 /** A proposed change: policies to upsert (validated documents) and keys to remove, and data sources likewise. */
@@ -67,7 +99,7 @@ async function subjectsFor(services: SimulationDeps, users: readonly UserRef[] |
 
 /** How one collection of the request changes: its items by id, its removals and its upserts. */
 interface CollectionChange<T, U> {
-  readonly current: ReadonlyMap<string, T>;
+  readonly current: Lookup<T>;
   readonly remove: readonly string[];
   readonly upsert: readonly U[];
   readonly idOf: (u: U) => string;
@@ -101,17 +133,17 @@ function changesOf<T, U>(c: CollectionChange<T, U>): Map<string, T | undefined> 
  * many policies and data sources at once (a plan's whole change set). Nothing is written.
  * The summary counts every difference; `changes` lists the first `limit` (and no more than
  * `MAX_CHANGE_BYTES` of JSON), and `changesOmitted` counts the rest.
- * The snapshot after the change is derived from the one before: only the sources the change can
- * touch are recompiled, and every other source keeps its very entry, so `simulate` skips it.
+ * The snapshot before is the function's decision snapshot brought to the current version (see
+ * `liveState`); the one after is derived from it: only the sources the change can touch are
+ * recompiled, and every other source keeps its very entry, so `simulate` skips it.
  */
 export async function runSimulation(services: SimulationDeps, req: SimulationRequest): Promise<SimulationResult> {
-  const [catalog, policies, subjects, trust] = await Promise.all([services.catalog.scan(), services.policies.list(), subjectsFor(services, req.users), services.iamTrust.read()]);
+  const [live, subjects] = await Promise.all([liveState(services), subjectsFor(services, req.users)]);
   const { defaultIam } = services.config;
-  const before = compileSnapshot({ ...catalog, policies, trustedIams: trustedIams(trust, defaultIam), defaultIam });
   const now = new Date().toISOString();
   const delta = {
     policies: changesOf<StoredPolicy, PolicyDocument>({
-      current: new Map(policies.map((p) => [p.document.policyKey, p])),
+      current: live.policies,
       remove: req.remove,
       upsert: req.upsert,
       idOf: (doc) => doc.policyKey,
@@ -119,7 +151,7 @@ export async function runSimulation(services: SimulationDeps, req: SimulationReq
       noun: 'policy',
     }),
     sources: changesOf<DataSource, DataSourceInput & { readonly id: string }>({
-      current: new Map(catalog.sources.map((s) => [s.id, s])),
+      current: live.sources,
       remove: req.removeDataSources ?? [],
       upsert: req.upsertDataSources ?? [],
       idOf: (s) => s.id,
@@ -128,5 +160,6 @@ export async function runSimulation(services: SimulationDeps, req: SimulationReq
     }),
     domains: new Map(),
   };
+  const before = live.snapshot;
   return withinBytes(simulate(before, deriveSnapshot(before, delta), subjects, req.dataSources, { limit: req.limit ?? DEFAULT_CHANGE_LIMIT }));
 }

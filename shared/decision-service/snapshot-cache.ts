@@ -56,6 +56,20 @@ export class SnapshotCache {
     return this.waited(this.clock());
   }
 
+  /**
+   * The snapshot of a check that began after this call (the version read strongly consistently,
+   * then the changes since it): every change acknowledged before the call is in it. Undefined
+   * when a full rebuild is in flight or the check had to start one: only a full load can say.
+   */
+  async fresh(): Promise<LoadedSnapshot | undefined> {
+    const asked = this.clock();
+    if (this.rebuilding) return undefined;
+    let loaded = await this.check();
+    // A check already in flight began before the call: the next one begins after it.
+    if (this.checkedAt < asked && !this.rebuilding) loaded = await this.check();
+    return this.checkedAt >= asked && !this.rebuilding ? loaded : undefined;
+  }
+
   /** The snapshot of a check begun at most `refreshMs` before `asked`: a shared check that began earlier (a slow one) is followed by another. */
   private async waited(asked: number): Promise<LoadedSnapshot> {
     const loaded = await this.check();
