@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 /** Every benchmark, run one after another so they do not compete for the two cores. */
-const BENCHMARKS = ['decisions', 'data-decisions', 'decisions-http', 'scim', 'users', 'tokens', 'simulate', 'bundle-sizes', 'trino', 'query-engine', 'plan', 'catalog-listing', 'scale'] as const;
+const BENCHMARKS = ['decisions', 'data-decisions', 'decisions-http', 'scim', 'users', 'tokens', 'simulate', 'simulate-http', 'bundle-sizes', 'trino', 'query-engine', 'plan', 'catalog-listing', 'scale'] as const;
 
 function run(name: string): Promise<unknown> {
   return new Promise((resolve) => {
