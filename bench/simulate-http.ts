@@ -10,6 +10,7 @@
  * writes as the repositories store them. Prints one JSON object.
  * Run: `npm run bench:simulate-http` (`BENCH_DATA_DIR` keeps DynamoDB Local's data between runs).
  */
+import { request } from 'node:http';
 import { startLocal } from '#local/bootstrap.ts';
 import { buildArtifact } from '#shared/decision-service/snapshot-artifact-build.ts';
 import { snapshotLoader } from '#shared/decision-service/snapshot-loader.ts';
@@ -73,12 +74,27 @@ async function seedIdentities(subjects: readonly Subject[]): Promise<void> {
   });
 }
 
-async function post(path: string, body: unknown): Promise<{ ms: number; status: number; bytes: number; body: Record<string, unknown> }> {
+/**
+ * POSTs `body` and reads the whole answer. Over `node:http`, not `fetch`: fetch gives up on an
+ * answer whose headers take more than 300 s, and at full size on DynamoDB Local one can.
+ */
+function post(path: string, body: unknown): Promise<{ ms: number; bytes: number; body: Record<string, unknown> }> {
   const started = performance.now();
-  const res = await fetch(`${warden.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${warden.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${text.slice(0, 300)}`);
-  return { ms: Math.round(performance.now() - started), status: res.status, bytes: Buffer.byteLength(text), body: JSON.parse(text) as Record<string, unknown> };
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(`${warden.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${warden.adminKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode !== 200) reject(new Error(`${path}: ${res.statusCode} ${text.slice(0, 300)}`));
+        else resolve({ ms: Math.round(performance.now() - started), bytes: Buffer.byteLength(text), body: JSON.parse(text) as Record<string, unknown> });
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 try {
