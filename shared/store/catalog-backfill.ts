@@ -1,9 +1,9 @@
-import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DataSource } from '#shared/model/catalog.ts';
+import { runBackfill, type BackfillOptions } from './backfill-scan.ts';
 import { batchGetAll } from './batch.ts';
 import type { Db } from './client.ts';
 import { indexChanges } from './catalog-index.ts';
-import type { Key } from './cursor.ts';
 import { ConflictError, isConditionFailure, TagIndexLimitError } from './errors.ts';
 import { catalogKeys } from './key-formats.ts';
 import { transact } from './transact.ts';
@@ -16,21 +16,11 @@ export interface BackfillReport {
   readonly done: boolean;
 }
 
-/** How far one call of the backfill goes. */
-export interface BackfillOptions {
-  /** No page but the first is started after this time (`Date.now()`): a call in a Lambda stops before its timeout, and every call progresses. */
-  readonly until?: number;
-  /**
-   * Items one scan page reads.
-   * @default 500
-   */
-  readonly pageSize?: number;
-}
-
-type Progress = Omit<BackfillReport, 'done'> & { readonly cursor?: Key };
+/** The report as a pass adds to it. */
+type Report = { sources: number; domains: number; tooLarge: string[] };
 
 /** Indexes what one scan page holds that the index does not; adds it to `report`. */
-async function indexPage(db: Db, stored: Record<string, unknown>[], report: { sources: number; domains: number; tooLarge: string[] }): Promise<void> {
+async function indexPage(db: Db, stored: Record<string, unknown>[], report: Report): Promise<void> {
   const TableName = db.tables.catalog;
   const sourceIds = stored.filter((i) => String(i.pk).startsWith(catalogKeys.sourcePrefix)).map((i) => String(i.id));
   const entries = await batchGetAll(db, TableName, sourceIds.map((sk) => ({ pk: catalogKeys.allSources, sk })), { ConsistentRead: true });
@@ -62,32 +52,22 @@ async function indexPage(db: Db, stored: Record<string, unknown>[], report: { so
  * from an earlier version), once: a marker item says it was done. Safe beside live writes: each
  * source is indexed in one transaction conditional on its version and on having no index entry,
  * so a concurrent write of it (which then indexes it itself) or a second run keeps the counts exact.
- * Resumable: after each scan page it stores where it is, so a call stopped by `until` (or killed)
- * is continued by the next call; the report is of every call so far, `done` once it finished.
+ * Resumable (see `runBackfill`).
  */
-export async function backfillCatalogIndex(db: Db, options: BackfillOptions = {}): Promise<BackfillReport> {
-  const TableName = db.tables.catalog;
-  const done = await db.doc.send(new GetCommand({ TableName, Key: catalogKeys.backfilled, ConsistentRead: true }));
-  if (done.Item) return { sources: 0, domains: 0, tooLarge: [], done: true };
-  const saved = (await db.doc.send(new GetCommand({ TableName, Key: catalogKeys.backfilling, ConsistentRead: true }))).Item as Progress | undefined;
-  const report = { sources: saved?.sources ?? 0, domains: saved?.domains ?? 0, tooLarge: [...(saved?.tooLarge ?? [])] };
-  let cursor = saved?.cursor;
-  do {
-    const page = await db.doc.send(
-      new ScanCommand({
-        TableName,
+export function backfillCatalogIndex(db: Db, options: BackfillOptions = {}): Promise<BackfillReport> {
+  return runBackfill<Report>(
+    db,
+    {
+      table: db.tables.catalog,
+      done: catalogKeys.backfilled,
+      progress: catalogKeys.backfilling,
+      scan: {
         FilterExpression: 'sk = :meta AND (begins_with(pk, :source) OR begins_with(pk, :domain))',
         ExpressionAttributeValues: { ':meta': catalogKeys.meta, ':source': catalogKeys.sourcePrefix, ':domain': catalogKeys.domainPrefix },
-        ConsistentRead: true,
-        Limit: options.pageSize ?? 500,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    await indexPage(db, page.Items ?? [], report);
-    cursor = page.LastEvaluatedKey;
-    await db.doc.send(new PutCommand({ TableName, Item: { ...catalogKeys.backfilling, ...report, ...(cursor ? { cursor } : {}) } }));
-    if (cursor && options.until !== undefined && Date.now() >= options.until) return { ...report, done: false };
-  } while (cursor);
-  await db.doc.send(new PutCommand({ TableName, Item: { ...catalogKeys.backfilled, at: new Date().toISOString(), ...report } }));
-  return { ...report, done: true };
+      },
+      resume: (saved) => ({ sources: saved?.sources ?? 0, domains: saved?.domains ?? 0, tooLarge: [...(saved?.tooLarge ?? [])] }),
+      page: (items, report) => indexPage(db, items, report),
+    },
+    options,
+  );
 }
