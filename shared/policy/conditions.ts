@@ -1,6 +1,6 @@
 import type { ConditionSet } from '#shared/model/policy.ts';
 import type { Subject } from '#shared/model/identity.ts';
-import type { TestCode } from './condition/code.ts';
+import type { TestCode } from './condition/test-code.ts';
 import { attributeFact, factSet, groupFact, holdsAll, holdsAny, subjectFacts, type SubjectFacts } from './condition/facts.ts';
 import { valueMatches } from './tags.ts';
 

@@ -4,7 +4,8 @@ import { qualified } from '../conditions.ts';
 import type { SourceFacts } from '../source-facts.ts';
 import { covers } from '../tags.ts';
 import type { ConditionNode, TagScope } from './ast.ts';
-import { testOf, type TestCode } from './code.ts';
+import { testOf } from './code.ts';
+import type { TestCode } from './test-code.ts';
 import { attributeFact, factSet, groupFact, type SubjectFacts } from './facts.ts';
 
 /**

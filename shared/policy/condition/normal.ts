@@ -1,4 +1,4 @@
-import type { TestCode } from './code.ts';
+import type { TestCode } from './test-code.ts';
 
 /** What a set of fact ids asks: one held, all held, none held, or one missing. */
 export type SetOp = 'any' | 'all' | 'none' | 'notAll';

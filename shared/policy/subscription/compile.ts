@@ -3,7 +3,7 @@ import type { Subject } from '#shared/model/identity.ts';
 import type { SubscriptionVerdict } from '#shared/model/decision.ts';
 import type { StoredPolicy, SubscriptionPolicy } from '#shared/model/policy.ts';
 import type { CompiledCondition } from '../condition/compile.ts';
-import type { TestCode } from '../condition/code.ts';
+import type { TestCode } from '../condition/test-code.ts';
 import type { SourceFacts } from '../source-facts.ts';
 import { trustKey, withTrust, type TrustedIams } from '../trust.ts';
 import { compileEntitlements } from './entitlements.ts';

@@ -1,6 +1,7 @@
 import type { SubscriptionPolicy } from '#shared/model/policy.ts';
 import { compileConditionSet, conditionSetCode, readsConditionSet } from '../conditions.ts';
-import { testOf, type TestCode } from '../condition/code.ts';
+import { testOf } from '../condition/code.ts';
+import type { TestCode } from '../condition/test-code.ts';
 import { compileCondition, readsUserData, type CompiledCondition } from '../condition/compile.ts';
 import { parseCondition } from '../condition/parser.ts';
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Subject } from '#shared/model/identity.ts';
-import { load, Program, runAt, type TestCode } from '#shared/policy/condition/code.ts';
+import { load, Program, runAt } from '#shared/policy/condition/code.ts';
+import type { TestCode } from '#shared/policy/condition/test-code.ts';
 import { factSet } from '#shared/policy/condition/facts.ts';
 import { normalise } from '#shared/policy/condition/normal.ts';
 import { sourceFacts } from '#shared/policy/source-facts.ts';
