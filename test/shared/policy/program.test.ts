@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Subject } from '#shared/model/identity.ts';
-import { load, Program, runAt } from '#shared/policy/condition/code.ts';
+import { load, Program, runAt, testOf } from '#shared/policy/condition/code.ts';
 import type { TestCode } from '#shared/policy/condition/test-code.ts';
 import { factSet } from '#shared/policy/condition/facts.ts';
 import { normalise } from '#shared/policy/condition/normal.ts';
@@ -99,5 +99,17 @@ describe('a program', () => {
     load(p, factSet([3, 70]));
     expect(runAt(p, p.testsAt + 1, p.bitsAt, USER, SOURCE, false)).toBe(true);
     expect(runAt(p, p.testsAt + 1, p.zerosAt, USER, SOURCE, false)).toBe(false);
+  });
+});
+
+describe('testOf', () => {
+  it('answers any code as the tree means, a lone set (merged, not run as a program) included, for any facts', () => {
+    fc.assert(
+      fc.property(code, fc.uniqueArray(fc.integer({ min: 0, max: 90 }), { maxLength: 12 }), (c, held) => {
+        // Conditions never read an approval: `testOf` runs without one.
+        expect(testOf(c)(USER, SOURCE, factSet(held))).toBe(meaning(c, new Set(held), false));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
