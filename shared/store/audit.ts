@@ -3,7 +3,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { bareId, completeRecord, type AuditInput, type AuditRecord } from '#shared/audit/record.ts';
 import { queryAudit, type AuditPage, type AuditQuery } from './audit-query.ts';
-import type { Db } from './client.ts';
+import { MARSHALL_OPTIONS, type Db } from './client.ts';
 import { auditKeys } from './key-formats.ts';
 import type { TransactItem } from './transact.ts';
 
@@ -35,7 +35,7 @@ export class AuditRepository {
 
   /** `item` marshalled for the low-level client, as the document client would send it. */
   attributes(record: AuditRecord): Record<string, AttributeValue> {
-    return marshall(this.item(record), { removeUndefinedValues: true, convertClassInstanceToMap: false });
+    return marshall(this.item(record), MARSHALL_OPTIONS);
   }
 
   /** A transaction item that writes the record atomically with the change it audits. */

@@ -35,6 +35,9 @@ const silent = () => {};
  */
 const SDK_LOGGER = { debug: silent, warn: silent, error: silent } as unknown as NonNullable<DynamoDBClientConfig['logger']>;
 
+/** How items are marshalled, by the document client and for the low-level one alike: undefined is dropped. */
+export const MARSHALL_OPTIONS = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
+
 /** A low-level client whose failures reach callers as Warden's store errors. */
 function lowLevelClient(options: DbOptions, cacheMiddleware: boolean): DynamoDBClient {
   const client = new DynamoDBClient({
@@ -63,7 +66,8 @@ function lowLevelClient(options: DbOptions, cacheMiddleware: boolean): DynamoDBC
 export function createDb(options: DbOptions = {}): Db {
   const client = lowLevelClient(options, false);
   const doc = DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    // A copy: the document client sets options of its own on the object it is given while it sends.
+    marshallOptions: { ...MARSHALL_OPTIONS },
   });
   const prefix = options.tablePrefix ?? '';
   const tables = Object.fromEntries(
