@@ -64,16 +64,14 @@ export class SnapshotCache {
   async fresh(): Promise<LoadedSnapshot | undefined> {
     const asked = this.clock();
     if (this.rebuilding) return undefined;
-    let loaded = await this.check();
-    // A check already in flight began before the call: the next one begins after it.
-    if (this.checkedAt < asked && !this.rebuilding) loaded = await this.check();
+    const loaded = await this.waited(asked, 0);
     return this.checkedAt >= asked && !this.rebuilding ? loaded : undefined;
   }
 
-  /** The snapshot of a check begun at most `refreshMs` before `asked`: a shared check that began earlier (a slow one) is followed by another. */
-  private async waited(asked: number): Promise<LoadedSnapshot> {
+  /** The snapshot of a check begun at most `window` before `asked`: a shared check that began earlier (a slow one) is followed by another. */
+  private async waited(asked: number, window = this.refreshMs): Promise<LoadedSnapshot> {
     const loaded = await this.check();
-    if (this.rebuilding || this.checkedAt >= asked - this.refreshMs) return loaded;
+    if (this.rebuilding || this.checkedAt >= asked - window) return loaded;
     return this.check();
   }
 
